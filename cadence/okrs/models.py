@@ -1,0 +1,208 @@
+"""Cycles, objectives, key results and their append-only check-ins."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cadence.core.models import BaseModel
+from cadence.core.validators import validate_finite
+from cadence.okrs import progress as arithmetic
+from cadence.orgs.models import Organization, Person, Unit
+
+REVIEW_WINDOW = timedelta(days=14)
+PLANNING_WINDOW = timedelta(days=28)
+
+
+class Cycle(BaseModel):
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", "Quarter"
+        HALF_YEAR = "half_year", "Half-year"
+        YEAR = "year", "Year"
+        CUSTOM = "custom", "Custom"
+
+    class Phase(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        ACTIVE = "active", "Active"
+        REVIEW = "review", "Review"
+        CLOSED = "closed", "Closed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=100, validators=[MinLengthValidator(1)])
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QUARTER)
+    start = models.DateField()
+    end = models.DateField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="cycle_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "start", "end"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The cycle must end after it starts."})
+
+    def phase_on(self, day: date) -> str:
+        """planning before the start; active; review in the last two weeks and after the end;
+        closed once the cycle has been closed."""
+        if self.closed_at:
+            return self.Phase.CLOSED
+        if day < self.start:
+            return self.Phase.PLANNING
+        if day > self.end - REVIEW_WINDOW:
+            return self.Phase.REVIEW
+        return self.Phase.ACTIVE
+
+    def expected_on(self, day: date) -> float:
+        return arithmetic.expected_progress(day, self.start, self.end)
+
+    def contains(self, other: "Cycle") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class Objective(BaseModel):
+    class Commitment(models.TextChoices):
+        COMMITTED = "committed", "Committed"
+        ASPIRATIONAL = "aspirational", "Aspirational"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        CLOSED = "closed", "Closed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="objectives"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="objectives")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_objectives"
+    )
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
+    why = models.TextField(max_length=2000, blank=True)
+    commitment = models.CharField(
+        max_length=12, choices=Commitment.choices, default=Commitment.COMMITTED
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    abandon_reason = models.TextField(max_length=2000, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [
+            models.Index(fields=["organization", "cycle", "unit"]),
+            models.Index(fields=["parent"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_aspirational(self) -> bool:
+        return self.commitment == self.Commitment.ASPIRATIONAL
+
+    @property
+    def is_abandoned(self) -> bool:
+        return self.state == self.State.ABANDONED
+
+
+class KeyResult(BaseModel):
+    class Kind(models.TextChoices):
+        METRIC = arithmetic.METRIC, "Metric"
+        THRESHOLD = arithmetic.THRESHOLD, "Threshold"
+        MILESTONE = arithmetic.MILESTONE, "Milestone"
+
+    class Direction(models.TextChoices):
+        AT_LEAST = arithmetic.AT_LEAST, "At least"
+        AT_MOST = arithmetic.AT_MOST, "At most"
+
+    class Confidence(models.TextChoices):
+        ON_TRACK = arithmetic.ON_TRACK, "On track"
+        AT_RISK = arithmetic.AT_RISK, "At risk"
+        OFF_TRACK = arithmetic.OFF_TRACK, "Off track"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="key_results"
+    )
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_key_results"
+    )
+    title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.METRIC)
+    start = models.FloatField(null=True, blank=True, validators=[validate_finite])
+    target = models.FloatField(null=True, blank=True, validators=[validate_finite])
+    unit = models.CharField(max_length=30, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True, default="")
+    weight = models.FloatField(
+        default=1.0,
+        validators=[validate_finite, MinValueValidator(0.01), MaxValueValidator(100)],
+    )
+    commitment = models.CharField(
+        max_length=12, choices=Objective.Commitment.choices, blank=True, default=""
+    )
+    position = models.PositiveIntegerField(default=0)
+    # Kept by services under a row lock, together with the append-only check-ins below.
+    current = models.FloatField(null=True, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [models.Index(fields=["organization", "objective"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def value_now(self) -> float | None:
+        """The latest check-in's value, else the start value (method.md §2)."""
+        return self.current if self.current is not None else self.start
+
+    @property
+    def progress(self) -> float | None:
+        return arithmetic.kr_progress(
+            self.kind,
+            start=self.start,
+            target=self.target,
+            current=self.value_now,
+            direction=self.direction or None,
+        )
+
+
+class CheckIn(BaseModel):
+    """One key-result check-in. Append-only: never updated, never deleted on its own."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
+    )
+    value = models.FloatField(validators=[validate_finite])
+    confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
+    note = models.TextField(max_length=2000, blank=True)
+    # When the value was true. Services set it to now; the demo and imports may backdate it.
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "created_at"]
+        indexes = [models.Index(fields=["key_result", "at"])]

@@ -1,0 +1,282 @@
+"""Organization-scoped reads of cycles, objectives and key results, with progress computed.
+
+Progress is never stored: it is computed from the key results' current values each time it is
+read (a few queries for a whole cycle, however many objectives), so a parent's roll-up cannot
+be stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cadence.okrs import progress as arithmetic
+from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from cadence.orgs.models import Organization
+from cadence.orgs.selectors import _uuid_or_404
+
+# Cycles -----------------------------------------------------------------------------------
+
+
+def cycles_of(organization: Organization) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(organization=organization)
+
+
+def cycle_get(organization: Organization, cycle_id) -> Cycle:
+    cycle = cycles_of(organization).filter(pk=_uuid_or_404(cycle_id)).first()
+    if cycle is None:
+        raise Http404("No such cycle.")
+    return cycle
+
+
+def cycle_current(organization: Organization, today: date | None = None) -> Cycle | None:
+    """The shortest cycle running today; else the next one to start; else the latest."""
+    today = today or timezone.localdate()
+    cycles = list(cycles_of(organization))
+    running = [c for c in cycles if c.start <= today <= c.end]
+    if running:
+        return min(running, key=lambda c: (c.end - c.start, c.start))
+    upcoming = [c for c in cycles if c.start > today]
+    if upcoming:
+        return min(upcoming, key=lambda c: c.start)
+    return max(cycles, key=lambda c: c.end) if cycles else None
+
+
+def cycle_for_request(organization: Organization, cycle_id) -> Cycle | None:
+    """The cycle a page asked for (404 if foreign), else the current one."""
+    if cycle_id:
+        return cycle_get(organization, cycle_id)
+    return cycle_current(organization)
+
+
+# Objectives -------------------------------------------------------------------------------
+
+
+def objectives_of(organization: Organization) -> QuerySet[Objective]:
+    return Objective.objects.filter(organization=organization)
+
+
+def objective_get(organization: Organization, objective_id) -> Objective:
+    objective = (
+        objectives_of(organization)
+        .select_related("cycle", "unit", "owner", "parent")
+        .filter(pk=_uuid_or_404(objective_id))
+        .first()
+    )
+    if objective is None:
+        raise Http404("No such objective.")
+    return objective
+
+
+def key_result_get(organization: Organization, key_result_id) -> KeyResult:
+    kr = (
+        KeyResult.objects.filter(organization=organization, pk=_uuid_or_404(key_result_id))
+        .select_related("objective", "objective__cycle", "objective__unit", "owner")
+        .first()
+    )
+    if kr is None:
+        raise Http404("No such key result.")
+    return kr
+
+
+def check_ins_of(key_result: KeyResult) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(organization_id=key_result.organization_id, key_result=key_result)
+        .select_related("author")
+        .order_by("at", "created_at")
+    )
+
+
+@dataclass
+class Board:
+    """Every objective of a cycle (and of the shorter cycles inside it), each annotated with
+    its rolled-up progress, expected progress and pace; key results likewise.
+
+    Annotations set on each Objective: ``krs`` (list), ``child_ids`` (list of ids, of the
+    objectives aligned to it), ``progress`` (float | None), ``expected``, ``pace``.
+    On each KeyResult: ``progress`` (property), ``expected``, ``pace``, ``mismatch``.
+    """
+
+    cycle: Cycle
+    today: date
+    objectives: dict[UUID, Objective] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> float:
+        return self.cycle.expected_on(self.today)
+
+    def in_cycle(self) -> list[Objective]:
+        return [o for o in self.objectives.values() if o.cycle_id == self.cycle.id]
+
+    def roots(self) -> list[Objective]:
+        """Objectives of this cycle not aligned to another objective of this board."""
+        return [
+            o for o in self.in_cycle() if o.parent_id is None or o.parent_id not in self.objectives
+        ]
+
+    def children(self, objective: Objective) -> list[Objective]:
+        return [self.objectives[c] for c in objective.child_ids if c in self.objectives]
+
+    def for_units(self, unit_ids) -> list[Objective]:
+        unit_ids = set(unit_ids)
+        return [o for o in self.in_cycle() if o.unit_id in unit_ids]
+
+    def by_unit(self) -> dict[UUID, list[Objective]]:
+        out: dict[UUID, list[Objective]] = defaultdict(list)
+        for o in self.in_cycle():
+            out[o.unit_id].append(o)
+        return out
+
+    def unit_progress(self, unit_id: UUID) -> float | None:
+        """A unit's progress: the plain mean of its live objectives' progress."""
+        return arithmetic.weighted_mean(
+            (o.progress, 1.0) for o in self.for_units([unit_id]) if not o.is_abandoned
+        )
+
+
+def board_for_cycle(
+    organization: Organization, cycle: Cycle, *, today: date | None = None
+) -> Board:
+    """Three queries whatever the number of objectives: objectives, key results, and the cycles
+    they belong to (through select_related)."""
+    today = today or timezone.localdate()
+    objectives = list(
+        objectives_of(organization)
+        .filter(Q(cycle=cycle) | Q(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end))
+        .select_related("cycle", "unit", "owner")
+        .order_by("position", "created_at")
+    )
+    board = Board(cycle=cycle, today=today)
+    board.objectives = {o.id: o for o in objectives}
+    for o in objectives:
+        o.krs = []
+        o.child_ids = []
+    if objectives:
+        krs = (
+            KeyResult.objects.filter(
+                organization=organization, objective__in=[o.id for o in objectives]
+            )
+            .select_related("owner")
+            .order_by("position", "created_at")
+        )
+        for kr in krs:
+            board.objectives[kr.objective_id].krs.append(kr)
+    for o in objectives:
+        if o.parent_id in board.objectives:
+            board.objectives[o.parent_id].child_ids.append(o.id)
+    annotate(board.objectives, today=today)
+    return board
+
+
+def annotate(objectives: dict[UUID, Objective], *, today: date) -> None:
+    """Roll progress up through the loaded objectives and set pace on each."""
+    nodes = {
+        oid: arithmetic.Node(
+            krs=[(kr.progress, kr.weight) for kr in o.krs],
+            children=list(o.child_ids),
+            abandoned=o.is_abandoned,
+        )
+        for oid, o in objectives.items()
+    }
+    rolled = arithmetic.roll_up(nodes)
+    for oid, o in objectives.items():
+        o.progress = rolled[oid]
+        o.expected = o.cycle.expected_on(today)
+        o.pace = (
+            None
+            if o.is_abandoned
+            else arithmetic.pace(o.progress, o.expected, aspirational=o.is_aspirational)
+        )
+        for kr in o.krs:
+            kr.expected = o.expected
+            aspirational = (kr.commitment or o.commitment) == Objective.Commitment.ASPIRATIONAL
+            kr.pace = (
+                None
+                if o.is_abandoned
+                else arithmetic.pace(kr.progress, o.expected, aspirational=aspirational)
+            )
+            kr.mismatch = arithmetic.confidence_mismatch(kr.confidence or None, kr.pace)
+
+
+def objective_with_progress(
+    organization: Organization, objective: Objective, *, today: date | None = None
+) -> tuple[Objective, Board]:
+    """The objective annotated as on its cycle's board (its roll-up needs its descendants)."""
+    board = board_for_cycle(organization, objective.cycle, today=today)
+    return board.objectives[objective.id], board
+
+
+@dataclass
+class KeyResultHistory:
+    key_result: KeyResult
+    check_ins: list[CheckIn]
+    points: list[arithmetic.Point]
+    week_change: float | None
+    stalled: bool
+    stale: bool
+
+
+def key_result_histories(
+    objective: Objective, *, now: datetime | None = None
+) -> dict[UUID, KeyResultHistory]:
+    """Every check-in of an objective's key results in one query, with the markers derived
+    from them: week-over-week change, stalled, stale."""
+    now = now or timezone.now()
+    by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
+    for ci in (
+        CheckIn.objects.filter(
+            organization_id=objective.organization_id, key_result__objective=objective
+        )
+        .select_related("author")
+        .order_by("at", "created_at")
+    ):
+        by_kr[ci.key_result_id].append(ci)
+    cycle_start = timezone.make_aware(datetime.combine(objective.cycle.start, datetime.min.time()))
+    out = {}
+    for kr in objective.krs:
+        cis = by_kr.get(kr.id, [])
+        points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
+        # The baseline of a metric without a start value is its first measurement.
+        start = kr.start
+        out[kr.id] = KeyResultHistory(
+            key_result=kr,
+            check_ins=cis,
+            points=points,
+            week_change=arithmetic.week_over_week(
+                kr.kind,
+                start=start,
+                target=kr.target,
+                direction=kr.direction or None,
+                history=points,
+                now=now,
+            ),
+            stalled=arithmetic.is_stalled(points, start=start, progress=kr.progress),
+            stale=objective.cycle.start <= now.date() <= objective.cycle.end
+            and arithmetic.is_stale(
+                kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now
+            ),
+        )
+    return out
+
+
+def objectives_for_parent_choice(
+    organization: Organization, cycle: Cycle, *, exclude: Objective | None = None
+) -> QuerySet[Objective]:
+    """Objectives a new or edited objective in ``cycle`` may align to: same organization, a
+    cycle that covers this one, not abandoned."""
+    qs = (
+        objectives_of(organization)
+        .filter(cycle__start__lte=cycle.start, cycle__end__gte=cycle.end)
+        .exclude(state=Objective.State.ABANDONED)
+        .select_related("unit", "cycle")
+        .order_by("unit__kind", "unit__name", "title")
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs

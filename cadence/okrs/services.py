@@ -1,0 +1,398 @@
+"""Every write to cycles, objectives, key results and check-ins.
+
+Each service takes keyword-only arguments, checks the actor may act, validates everything
+before it writes anything, and runs inside one transaction: bad input saves nothing.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from cadence.orgs.models import Person, Unit
+from cadence.orgs.selectors import Access
+
+KR_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "target",
+    "unit",
+    "direction",
+    "weight",
+    "owner",
+    "commitment",
+)
+OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit")
+
+# Which states an objective may move to from each state (method.md §2).
+TRANSITIONS: dict[str, set[str]] = {
+    Objective.State.DRAFT: {
+        Objective.State.PROPOSED,
+        Objective.State.APPROVED,
+        Objective.State.ABANDONED,
+    },
+    Objective.State.PROPOSED: {
+        Objective.State.DRAFT,
+        Objective.State.APPROVED,
+        Objective.State.ABANDONED,
+    },
+    Objective.State.APPROVED: {
+        Objective.State.CLOSED,
+        Objective.State.ABANDONED,
+        Objective.State.DRAFT,
+    },
+    Objective.State.CLOSED: {Objective.State.APPROVED},
+    Objective.State.ABANDONED: {Objective.State.DRAFT},
+}
+
+
+def _require_member(actor: Person, organization_id) -> None:
+    if actor.organization_id != organization_id or not actor.is_active:
+        raise PermissionDenied("You are not part of this organization.")
+
+
+def _require_unit_editor(actor: Person, unit: Unit, access: Access | None = None) -> None:
+    _require_member(actor, unit.organization_id)
+    if not (access or Access(actor)).can_edit_unit(unit):
+        raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
+
+
+def _require_open_cycle(cycle: Cycle) -> None:
+    if cycle.closed_at:
+        raise ValidationError(f"{cycle.name} is closed: its OKRs can no longer change.")
+
+
+# Cycles -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(*, actor: Person, name: str, kind: str, start: date, end: date) -> Cycle:
+    _require_member(actor, actor.organization_id)
+    if not actor.is_admin:
+        raise PermissionDenied("Only organization admins create cycles.")
+    cycle = Cycle(
+        organization=actor.organization, name=(name or "").strip(), kind=kind, start=start, end=end
+    )
+    cycle.full_clean()
+    if Cycle.objects.filter(organization=actor.organization, name__iexact=cycle.name).exists():
+        raise ValidationError({"name": "A cycle with this name already exists."})
+    cycle.save()
+    return cycle
+
+
+# Objectives -------------------------------------------------------------------------------
+
+
+def _validate_objective(objective: Objective) -> None:
+    """Rules across fields and rows: organization, alignment, cycle kinds."""
+    objective.full_clean(exclude=["organization", "cycle", "unit", "parent", "owner", "created_by"])
+    errors: dict[str, str] = {}
+    org_id = objective.organization_id
+    if objective.cycle.organization_id != org_id:
+        errors["cycle"] = "Choose a cycle of this organization."
+    if objective.unit.organization_id != org_id:
+        errors["unit"] = "Choose a unit of this organization."
+    if (
+        objective.cycle.kind == Cycle.Kind.YEAR
+        and objective.unit.kind != Unit.Kind.COMPANY
+        and "unit" not in errors
+    ):
+        errors["cycle"] = "Annual objectives are set at company level only."
+    if objective.owner is not None and objective.owner.organization_id != org_id:
+        errors["owner"] = "Choose a person of this organization."
+    parent = objective.parent
+    if parent is not None:
+        if parent.organization_id != org_id:
+            errors["parent"] = "Choose an objective of this organization."
+        elif parent.pk == objective.pk:
+            errors["parent"] = "An objective cannot align to itself."
+        elif not parent.cycle.contains(objective.cycle):
+            errors["parent"] = (
+                f"The parent objective belongs to {parent.cycle.name}, which does not cover "
+                f"{objective.cycle.name}."
+            )
+        elif parent.state == Objective.State.ABANDONED:
+            errors["parent"] = "That objective was abandoned; align to a live one."
+        elif objective.pk and _is_descendant(parent, objective):
+            errors["parent"] = "That objective is aligned below this one: it would make a loop."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_descendant(candidate: Objective, ancestor: Objective) -> bool:
+    node = candidate
+    seen = set()
+    while node is not None and node.pk not in seen:
+        if node.pk == ancestor.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    actor: Person,
+    cycle: Cycle,
+    unit: Unit,
+    title: str,
+    why: str = "",
+    commitment: str = Objective.Commitment.COMMITTED,
+    parent: Objective | None = None,
+    owner: Person | None = None,
+    state: str = Objective.State.DRAFT,
+) -> Objective:
+    _require_unit_editor(actor, unit)
+    _require_open_cycle(cycle)
+    objective = Objective(
+        organization=actor.organization,
+        cycle=cycle,
+        unit=unit,
+        title=(title or "").strip(),
+        why=(why or "").strip(),
+        commitment=commitment,
+        parent=parent,
+        owner=owner,
+        created_by=actor,
+        state=state,
+    )
+    if state not in (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED):
+        raise ValidationError({"state": "A new objective starts as draft, proposed or approved."})
+    _validate_objective(objective)
+    objective.position = Objective.objects.filter(cycle=cycle, unit=unit).count()
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, actor: Person, objective: Objective, **changes) -> Objective:
+    """Change any of title, why, commitment, parent, owner, unit."""
+    unknown = set(changes) - set(OBJECTIVE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    _require_unit_editor(actor, objective.unit)
+    _require_open_cycle(objective.cycle)
+    if "unit" in changes and changes["unit"] != objective.unit:
+        _require_unit_editor(actor, changes["unit"])
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(objective, name, value)
+    _validate_objective(objective)
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_set_state(
+    *, actor: Person, objective: Objective, state: str, reason: str = ""
+) -> Objective:
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    _require_unit_editor(actor, objective.unit)
+    _require_open_cycle(objective.cycle)
+    if state not in Objective.State.values:
+        raise ValidationError({"state": f"Unknown state {state!r}."})
+    if state == objective.state:
+        return objective
+    if state not in TRANSITIONS[objective.state]:
+        raise ValidationError(
+            {
+                "state": f"A {objective.get_state_display().lower()} objective cannot become "
+                f"{Objective.State(state).label.lower()}."
+            }
+        )
+    reason = (reason or "").strip()
+    if state == Objective.State.ABANDONED:
+        if not reason:
+            raise ValidationError({"reason": "Say why the objective is abandoned."})
+        if len(reason) > 2000:
+            raise ValidationError({"reason": "Keep the reason under 2000 characters."})
+        objective.abandon_reason = reason
+    elif objective.state == Objective.State.ABANDONED:
+        objective.abandon_reason = ""
+    objective.state = state
+    objective.save(update_fields=["state", "abandon_reason", "updated_at"])
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, actor: Person, objective: Objective) -> None:
+    """Delete an objective with its key results and check-ins. Objectives aligned to it stay,
+    unaligned. (Abandoning keeps the history and is usually the better choice.)"""
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    _require_unit_editor(actor, objective.unit)
+    _require_open_cycle(objective.cycle)
+    objective.delete()
+
+
+# Key results ------------------------------------------------------------------------------
+
+
+def _validate_key_result(kr: KeyResult) -> None:
+    kr.full_clean(exclude=["organization", "objective", "owner"])
+    errors: dict[str, str] = {}
+    if kr.kind == KeyResult.Kind.METRIC:
+        if kr.target is None:
+            errors["target"] = "A metric key result needs a target value."
+        elif kr.start is not None and kr.start == kr.target:
+            errors["target"] = "The target must differ from the start value."
+        kr.direction = ""
+    elif kr.kind == KeyResult.Kind.THRESHOLD:
+        if kr.target is None:
+            errors["target"] = "A threshold key result needs the bound to hold."
+        if not kr.direction:
+            kr.direction = KeyResult.Direction.AT_LEAST
+    elif kr.kind == KeyResult.Kind.MILESTONE:
+        kr.start, kr.target, kr.direction = 0.0, 1.0, ""
+    if kr.owner is not None and kr.owner.organization_id != kr.organization_id:
+        errors["owner"] = "Choose a person of this organization."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def key_result_create(
+    *,
+    actor: Person,
+    objective: Objective,
+    title: str,
+    kind: str = KeyResult.Kind.METRIC,
+    start: float | None = None,
+    target: float | None = None,
+    unit: str = "",
+    direction: str = "",
+    weight: float = 1.0,
+    owner: Person | None = None,
+    commitment: str = "",
+) -> KeyResult:
+    _require_unit_editor(actor, objective.unit)
+    _require_open_cycle(objective.cycle)
+    if objective.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
+        raise ValidationError("This objective is no longer open for new key results.")
+    kr = KeyResult(
+        organization_id=objective.organization_id,
+        objective=objective,
+        title=(title or "").strip(),
+        kind=kind,
+        start=start,
+        target=target,
+        unit=(unit or "").strip(),
+        direction=direction or "",
+        weight=1.0 if weight is None else weight,
+        owner=owner,
+        commitment=commitment or "",
+    )
+    _validate_key_result(kr)
+    kr.position = KeyResult.objects.filter(objective=objective).count()
+    kr.save()
+    return kr
+
+
+@transaction.atomic
+def key_result_update(*, actor: Person, key_result: KeyResult, **changes) -> KeyResult:
+    unknown = set(changes) - set(KR_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    kr = (
+        KeyResult.objects.select_for_update()
+        .select_related("objective__unit", "objective__cycle")
+        .get(pk=key_result.pk)
+    )
+    _require_unit_editor(actor, kr.objective.unit)
+    _require_open_cycle(kr.objective.cycle)
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "weight" and value is None:
+            value = 1.0
+        setattr(kr, name, value)
+    _validate_key_result(kr)
+    kr.save()
+    return kr
+
+
+@transaction.atomic
+def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
+    kr = KeyResult.objects.select_related("objective__unit", "objective__cycle").get(
+        pk=key_result.pk
+    )
+    _require_unit_editor(actor, kr.objective.unit)
+    _require_open_cycle(kr.objective.cycle)
+    kr.delete()
+
+
+# Check-ins --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_in_create(
+    *,
+    actor: Person,
+    key_result: KeyResult,
+    value: float,
+    confidence: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> CheckIn:
+    """Append a check-in and make it the key result's current value.
+
+    The key result's row is locked first, so concurrent check-ins queue up: every one is kept
+    and the current value is always the latest one's. Objective progress is computed from the
+    key results when read, so a parent's roll-up can never be stale.
+    """
+    kr = (
+        KeyResult.objects.select_for_update()
+        .select_related("objective__unit", "objective__cycle")
+        .get(pk=key_result.pk)
+    )
+    objective = kr.objective
+    if kr.owner_id != actor.id:
+        _require_unit_editor(actor, objective.unit)
+    else:
+        _require_member(actor, kr.organization_id)
+        if actor.is_viewer:
+            raise PermissionDenied("Viewers cannot check in.")
+    _require_open_cycle(objective.cycle)
+    if objective.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
+        raise ValidationError(
+            f"This objective is {objective.get_state_display().lower()}: it takes no check-ins."
+        )
+    if kr.kind == KeyResult.Kind.MILESTONE and value not in (0, 1):
+        raise ValidationError({"value": "A milestone takes 1 (done) or 0 (not done)."})
+    check_in = CheckIn(
+        organization_id=kr.organization_id,
+        key_result=kr,
+        author=actor,
+        value=value,
+        confidence=confidence,
+        note=(note or "").strip(),
+        at=at or timezone.now(),
+    )
+    check_in.full_clean(exclude=["organization", "key_result", "author"])
+    check_in.save()
+    fields = []
+    if kr.last_check_in_at is None or check_in.at >= kr.last_check_in_at:
+        kr.current = check_in.value
+        kr.confidence = check_in.confidence
+        kr.last_check_in_at = check_in.at
+        fields += ["current", "confidence", "last_check_in_at"]
+    if kr.kind == KeyResult.Kind.METRIC and kr.start is None:
+        # No baseline was known: the first measurement becomes the start value.
+        first = kr.check_ins.order_by("at", "created_at").first()
+        kr.start = first.value if first else check_in.value
+        if kr.start == kr.target:
+            raise ValidationError(
+                {
+                    "value": "This first measurement already equals the target: set a start value "
+                    "or a more ambitious target first."
+                }
+            )
+        fields.append("start")
+    if fields:
+        kr.save(update_fields=[*fields, "updated_at"])
+    return check_in

@@ -1,0 +1,159 @@
+"""Organization-scoped reads of units and people, and the access rules built on them."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cadence.orgs.models import Membership, Organization, Person, Unit
+
+
+def _uuid_or_404(value) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def units_of(organization: Organization) -> QuerySet[Unit]:
+    return Unit.objects.filter(organization=organization)
+
+
+def unit_get(organization: Organization, unit_id) -> Unit:
+    unit = units_of(organization).filter(pk=_uuid_or_404(unit_id)).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
+
+
+def company_unit(organization: Organization) -> Unit:
+    return units_of(organization).get(kind=Unit.Kind.COMPANY)
+
+
+def people_of(organization: Organization) -> QuerySet[Person]:
+    return Person.objects.filter(organization=organization, is_active=True)
+
+
+def person_get(organization: Organization, person_id) -> Person:
+    person = people_of(organization).filter(pk=_uuid_or_404(person_id)).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+@dataclass
+class UnitTree:
+    """The whole unit tree of an organization, loaded in one query."""
+
+    units: dict[UUID, Unit]
+    children: dict[UUID | None, list[Unit]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, organization: Organization) -> "UnitTree":
+        units = {u.id: u for u in units_of(organization).order_by("name")}
+        tree = cls(units=units)
+        for unit in units.values():
+            tree.children.setdefault(unit.parent_id, []).append(unit)
+        return tree
+
+    @property
+    def root(self) -> Unit | None:
+        roots = self.children.get(None, [])
+        return roots[0] if roots else None
+
+    def ancestors(self, unit_id: UUID) -> list[Unit]:
+        """From the unit's parent up to the company."""
+        out = []
+        unit = self.units.get(unit_id)
+        seen = set()
+        while unit is not None and unit.parent_id and unit.parent_id not in seen:
+            seen.add(unit.parent_id)
+            unit = self.units.get(unit.parent_id)
+            if unit is not None:
+                out.append(unit)
+        return out
+
+    def descendants(self, unit_id: UUID) -> list[Unit]:
+        out: list[Unit] = []
+        stack = list(self.children.get(unit_id, []))
+        while stack:
+            unit = stack.pop()
+            out.append(unit)
+            stack.extend(self.children.get(unit.id, []))
+        return out
+
+    def walk(self) -> list[tuple[Unit, int]]:
+        """Depth-first (unit, depth), company first, siblings by name."""
+        out: list[tuple[Unit, int]] = []
+
+        def visit(unit: Unit, depth: int) -> None:
+            out.append((unit, depth))
+            for child in self.children.get(unit.id, []):
+                visit(child, depth + 1)
+
+        if self.root:
+            visit(self.root, 0)
+        return out
+
+
+def memberships_of(person: Person) -> dict[UUID, str]:
+    """unit id → membership role for a person."""
+    return dict(Membership.objects.filter(person=person).values_list("unit_id", "role"))
+
+
+def unit_members(unit: Unit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(unit=unit, person__is_active=True)
+        .select_related("person")
+        .order_by("-role", "person__name")
+    )
+
+
+def person_units(person: Person) -> list[Unit]:
+    return list(Unit.objects.filter(memberships__person=person).order_by("kind", "name").distinct())
+
+
+class Access:
+    """What one person may change. Everyone in the organization may read everything.
+
+    - admins change anything in their organization;
+    - viewers change nothing;
+    - members change the OKRs of the units they belong to, and leads also those of every unit
+      below theirs.
+    """
+
+    def __init__(self, person: Person, tree: UnitTree | None = None):
+        self.person = person
+        self._tree = tree
+        self._memberships: dict[UUID, str] | None = None
+
+    @property
+    def tree(self) -> UnitTree:
+        if self._tree is None:
+            self._tree = UnitTree.load(self.person.organization)
+        return self._tree
+
+    @property
+    def memberships(self) -> dict[UUID, str]:
+        if self._memberships is None:
+            self._memberships = memberships_of(self.person)
+        return self._memberships
+
+    def can_edit_unit(self, unit: Unit) -> bool:
+        if unit.organization_id != self.person.organization_id or not self.person.is_active:
+            return False
+        if self.person.is_admin:
+            return True
+        if self.person.is_viewer:
+            return False
+        if unit.id in self.memberships:
+            return True
+        return any(
+            self.memberships.get(a.id) == Membership.Role.LEAD for a in self.tree.ancestors(unit.id)
+        )
+
+    def editable_unit_ids(self) -> set[UUID]:
+        return {u.id for u in self.tree.units.values() if self.can_edit_unit(u)}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from cadence.api.urls import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("cadence.orgs.urls")),
+    path("", include("cadence.okrs.urls")),
+]
