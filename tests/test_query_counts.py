@@ -1,0 +1,62 @@
+"""The list pages issue the same number of SQL queries for 10 objectives as for 200."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cadence.okrs import services as okr_services
+from cadence.orgs.selectors import company_unit
+from tests import factories as f
+
+
+def _grow(admin, cycle, units, parent, n, start_index=0):
+    """n team objectives aligned to ``parent``, each with two checked-in key results."""
+    for i in range(start_index, start_index + n):
+        unit = units[i % len(units)]
+        objective = f.make_objective(admin, cycle, unit, title=f"Objective {i}", parent=parent)
+        for j in range(2):
+            kr = f.make_kr(admin, objective, title=f"Key result {i}.{j}", owner=admin)
+            okr_services.check_in_create(
+                actor=admin, key_result=kr, value=10 + j, confidence="on_track"
+            )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def world(org, admin, cycle, client):
+    department = f.make_unit(org, "Product & Engineering", kind="department")
+    units = [f.make_unit(org, f"Team {i}", parent=department) for i in range(5)]
+    for unit in units:
+        f.join(unit, admin, role="lead")
+    top = f.make_objective(admin, cycle, company_unit(org), title="Customers stay with us")
+    client.force_login(admin)
+    return {"admin": admin, "cycle": cycle, "units": units, "top": top, "client": client}
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["dashboard", "cycle_tree", "objective_detail", "unit_detail"],
+)
+def test_queries_do_not_grow_with_objectives(world, page):
+    admin, cycle, units, top, client = (
+        world[k] for k in ("admin", "cycle", "units", "top", "client")
+    )
+    urls = {
+        "dashboard": reverse("dashboard") + f"?cycle={cycle.pk}",
+        "cycle_tree": reverse("cycle_tree", args=[cycle.pk]),
+        "objective_detail": reverse("objective_detail", args=[top.pk]),
+        "unit_detail": reverse("unit_detail", args=[units[0].pk]) + f"?cycle={cycle.pk}",
+    }
+    url = urls[page]
+    _grow(admin, cycle, units, top, 10)
+    small = _count(client, url)
+    _grow(admin, cycle, units, top, 190, start_index=10)
+    large = _count(client, url)
+    assert large == small, f"{page}: {small} queries at 10 objectives, {large} at 200"

@@ -1,0 +1,148 @@
+"""The tenancy walk: every page and every API route, asked by a person of another organization
+about this organization's objects, answers 404 — never data, never a 500.
+
+The routes are discovered from the URL configuration, so a new page or endpoint is walked
+without anyone remembering to add it here.
+"""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cadence.okrs import services as okr_services
+from cadence.orgs import services as org_services
+from tests import factories as f
+
+# Which object fills a path parameter: decided by the path segment in front of it.
+SEGMENT_TO_OBJECT = {
+    "cycles": "cycle",
+    "units": "unit",
+    "objectives": "objective",
+    "key-results": "key_result",
+    "people": "person",
+    "teams": "unit",
+}
+
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+def _routes_with_ids():
+    routes = sorted({r for r in _walk(get_resolver().url_patterns) if PARAM.search(r)})
+    return [r for r in routes if not r.startswith("static")]
+
+
+def _fill(route: str, objects: dict) -> str:
+    out = []
+    parts = route.split("/")
+    for i, part in enumerate(parts):
+        m = PARAM.fullmatch(part)
+        if m:
+            segment = parts[i - 1] if i else ""
+            kind = SEGMENT_TO_OBJECT.get(segment)
+            assert kind, f"the tenancy walk does not know what fills {route!r}; teach it"
+            out.append(str(objects[kind].pk))
+        else:
+            out.append(part)
+    path = "/".join(out)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+@pytest.fixture
+def victim(db):
+    """An organization with one of everything, owned by someone else."""
+    org, admin = f.make_org("Victim")
+    team = f.make_unit(org, "Secret team")
+    person = f.make_person(org, name="Secret Person")
+    f.join(team, person)
+    cycle = f.make_cycle(admin, name="Secret cycle", start=date(2026, 10, 1), end=date(2026, 12, 31))
+    objective = f.make_objective(admin, cycle, team, title="Secret objective")
+    kr = f.make_kr(admin, objective, title="Secret key result")
+    okr_services.check_in_create(actor=admin, key_result=kr, value=10, confidence="on_track")
+    return {
+        "org": org,
+        "cycle": cycle,
+        "unit": team,
+        "objective": objective,
+        "key_result": kr,
+        "person": person,
+    }
+
+
+@pytest.fixture
+def intruder_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def intruder_token(outsider):
+    return org_services.api_token_create(person=outsider)[1]
+
+
+def _assert_404_no_leak(response, victim, label):
+    assert response.status_code == 404, f"{label} answered {response.status_code}"
+    body = response.content.decode()
+    for secret in ("Secret objective", "Secret key result", "Secret team", "Secret cycle"):
+        assert secret not in body, f"{label} leaked {secret!r}"
+
+
+def test_walk_covers_pages_and_api(db):
+    routes = _routes_with_ids()
+    assert any(r.startswith("api/v1/") for r in routes), routes
+    assert any(not r.startswith("api/") for r in routes), routes
+
+
+def test_pages_are_404_for_another_organization(intruder_client, victim):
+    for route in _routes_with_ids():
+        if route.startswith("api/"):
+            continue
+        path = _fill(route, victim)
+        for method in ("get", "post"):
+            response = getattr(intruder_client, method)(path)
+            _assert_404_no_leak(response, victim, f"{method.upper()} {path}")
+
+
+def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
+    for query in (f"/?cycle={victim['cycle'].pk}", f"/objectives/new/?unit={victim['unit'].pk}"):
+        response = intruder_client.get(query)
+        _assert_404_no_leak(response, victim, query)
+
+
+def test_api_routes_are_404_for_another_organization(client, victim, intruder_token):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {intruder_token}"}
+    for route in _routes_with_ids():
+        if not route.startswith("api/"):
+            continue
+        path = _fill(route, victim)
+        for method in ("get", "post", "patch", "delete"):
+            response = getattr(client, method)(
+                path, data=json.dumps({}), content_type="application/json", **auth
+            )
+            if response.status_code == 405:
+                continue  # the route has no such method at all
+            _assert_404_no_leak(response, victim, f"{method.upper()} {path}")
+    # Nothing was changed or removed by the attempts.
+    victim["objective"].refresh_from_db()
+    victim["key_result"].refresh_from_db()
+    assert victim["key_result"].check_ins.count() == 1
+
+
+def test_api_lists_never_show_another_organization(client, victim, intruder_token):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {intruder_token}"}
+    for path in ("/api/v1/units", "/api/v1/cycles", "/api/v1/objectives"):
+        response = client.get(path, **auth)
+        assert response.status_code == 200, path
+        assert "Secret" not in response.content.decode(), path
+    response = client.get(f"/api/v1/objectives?cycle_id={victim['cycle'].pk}", **auth)
+    assert response.status_code == 404
