@@ -165,6 +165,8 @@ class KeyResult(BaseModel):
     current = models.FloatField(null=True, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     last_check_in_at = models.DateTimeField(null=True, blank=True)
+    # True when no start value was given and the first check-in's value became the start.
+    start_from_first_check_in = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -63,7 +63,11 @@ def kr_progress(
     if kind == METRIC:
         if start is None or start == target:
             return None
-        return clamp((current - start) / (target - start))
+        span, done = target - start, current - start
+        if math.isinf(span) or math.isinf(done):
+            # Finite inputs whose differences overflow: the halves cannot, and keep the ratio.
+            span, done = target / 2 - start / 2, current / 2 - start / 2
+        return clamp(done / span)
     raise ValueError(f"unknown key result kind: {kind!r}")
 
 
@@ -99,30 +103,30 @@ def roll_up(nodes: Mapping[object, Node]) -> dict[object, float | None]:
     never store) is broken rather than looped on: a node is not counted inside itself.
     """
     result: dict[object, float | None] = {}
-    visiting: set[object] = set()
-
-    def visit(key: object) -> float | None:
-        if key in result:
-            return result[key]
-        visiting.add(key)
-        node = nodes[key]
-        items = list(node.krs)
-        for child in node.children:
-            if child not in nodes or child in visiting:
-                continue
-            child_node = nodes[child]
-            child_progress = visit(child)
-            if child_node.abandoned:
-                continue
-            items.append((child_progress, 1.0))
-        visiting.discard(key)
-        value = weighted_mean(items)
-        result[key] = value
-        return value
-
-    for key in nodes:
-        # An explicit stack would avoid deep recursion; alignment trees are a handful of levels.
-        visit(key)
+    for root in nodes:
+        if root in result:
+            continue
+        # Depth-first with an explicit stack (post-order), so that no chain of alignments is
+        # too deep to compute. ``visiting`` holds the objectives on the current path.
+        visiting = {root}
+        stack = [(root, iter(nodes[root].children))]
+        while stack:
+            key, pending = stack[-1]
+            for child in pending:
+                if child in nodes and child not in visiting and child not in result:
+                    visiting.add(child)
+                    stack.append((child, iter(nodes[child].children)))
+                    break
+            else:
+                node = nodes[key]
+                items = list(node.krs)
+                for child in node.children:
+                    if child not in nodes or child in visiting or nodes[child].abandoned:
+                        continue
+                    items.append((result[child], 1.0))
+                result[key] = weighted_mean(items)
+                stack.pop()
+                visiting.discard(key)
     return result
 
 
@@ -264,7 +268,8 @@ def percent(progress: float | None) -> str:
     """Whole percent for display; "—" when there is nothing to measure."""
     if progress is None:
         return "—"
-    return f"{int(Decimal(repr(progress * 100)).quantize(Decimal('1'), rounding=ROUND_HALF_UP))}%"
+    in_percent = Decimal(repr(progress)) * 100  # 0.285 → 28.5, not 28.499999999999996
+    return f"{int(in_percent.quantize(Decimal('1'), rounding=ROUND_HALF_UP))}%"
 
 
 def progress_series(

@@ -242,21 +242,21 @@ def key_result_histories(
     for kr in objective.krs:
         cis = by_kr.get(kr.id, [])
         points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
-        # The baseline of a metric without a start value is its first measurement.
-        start = kr.start
+        # When the start value is the first check-in itself, it is not an earlier week's value.
+        earlier_start = None if kr.start_from_first_check_in else kr.start
         out[kr.id] = KeyResultHistory(
             key_result=kr,
             check_ins=cis,
             points=points,
             week_change=arithmetic.week_over_week(
                 kr.kind,
-                start=start,
+                start=kr.start,
                 target=kr.target,
                 direction=kr.direction or None,
                 history=points,
                 now=now,
             ),
-            stalled=arithmetic.is_stalled(points, start=start, progress=kr.progress),
+            stalled=arithmetic.is_stalled(points, start=earlier_start, progress=kr.progress),
             stale=objective.cycle.start <= now.date() <= objective.cycle.end
             and arithmetic.is_stale(
                 kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now

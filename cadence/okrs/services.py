@@ -26,6 +26,7 @@ KR_FIELDS = (
     "commitment",
 )
 OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit")
+MAX_TEXT = 2000  # why, abandon reason, check-in note
 
 # Which states an objective may move to from each state (method.md §2).
 TRANSITIONS: dict[str, set[str]] = {
@@ -90,6 +91,9 @@ def _validate_objective(objective: Objective) -> None:
     """Rules across fields and rows: organization, alignment, cycle kinds."""
     objective.full_clean(exclude=["organization", "cycle", "unit", "parent", "owner", "created_by"])
     errors: dict[str, str] = {}
+    if len(objective.why) > MAX_TEXT:
+        # TextField's max_length is not checked by full_clean.
+        errors["why"] = f"Keep it under {MAX_TEXT} characters."
     org_id = objective.organization_id
     if objective.cycle.organization_id != org_id:
         errors["cycle"] = "Choose a cycle of this organization."
@@ -105,7 +109,12 @@ def _validate_objective(objective: Objective) -> None:
         errors["owner"] = "Choose a person of this organization."
     parent = objective.parent
     if parent is not None:
-        if parent.organization_id != org_id:
+        # Judge the parent as stored, not the caller's copy (it may since have been abandoned
+        # or realigned).
+        parent = Objective.objects.select_related("cycle").filter(pk=parent.pk).first()
+        if parent is None:
+            errors["parent"] = "That objective no longer exists."
+        elif parent.organization_id != org_id:
             errors["parent"] = "Choose an objective of this organization."
         elif parent.pk == objective.pk:
             errors["parent"] = "An objective cannot align to itself."
@@ -123,13 +132,14 @@ def _validate_objective(objective: Objective) -> None:
 
 
 def _is_descendant(candidate: Objective, ancestor: Objective) -> bool:
-    node = candidate
+    """Whether ``ancestor`` is on ``candidate``'s chain of parents, as stored."""
+    node_id = candidate.pk
     seen = set()
-    while node is not None and node.pk not in seen:
-        if node.pk == ancestor.pk:
+    while node_id is not None and node_id not in seen:
+        if node_id == ancestor.pk:
             return True
-        seen.add(node.pk)
-        node = node.parent
+        seen.add(node_id)
+        node_id = Objective.objects.filter(pk=node_id).values_list("parent_id", flat=True).first()
     return False
 
 
@@ -200,9 +210,11 @@ def objective_set_state(
     if state == objective.state:
         return objective
     if state not in TRANSITIONS[objective.state]:
+        now = objective.get_state_display().lower()
+        article = "An" if now[0] in "aeiou" else "A"
         raise ValidationError(
             {
-                "state": f"A {objective.get_state_display().lower()} objective cannot become "
+                "state": f"{article} {now} objective cannot become "
                 f"{Objective.State(state).label.lower()}."
             }
         )
@@ -210,8 +222,8 @@ def objective_set_state(
     if state == Objective.State.ABANDONED:
         if not reason:
             raise ValidationError({"reason": "Say why the objective is abandoned."})
-        if len(reason) > 2000:
-            raise ValidationError({"reason": "Keep the reason under 2000 characters."})
+        if len(reason) > MAX_TEXT:
+            raise ValidationError({"reason": f"Keep the reason under {MAX_TEXT} characters."})
         objective.abandon_reason = reason
     elif objective.state == Objective.State.ABANDONED:
         objective.abandon_reason = ""
@@ -270,6 +282,8 @@ def key_result_create(
     owner: Person | None = None,
     commitment: str = "",
 ) -> KeyResult:
+    # The stored objective, not the caller's copy (it may since have been abandoned or closed).
+    objective = Objective.objects.select_related("unit", "cycle").get(pk=objective.pk)
     _require_unit_editor(actor, objective.unit)
     _require_open_cycle(objective.cycle)
     if objective.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
@@ -374,6 +388,9 @@ def check_in_create(
         at=at or timezone.now(),
     )
     check_in.full_clean(exclude=["organization", "key_result", "author"])
+    if len(check_in.note) > MAX_TEXT:
+        # TextField's max_length is not checked by full_clean.
+        raise ValidationError({"note": f"Keep the note under {MAX_TEXT} characters."})
     check_in.save()
     fields = []
     if kr.last_check_in_at is None or check_in.at >= kr.last_check_in_at:
@@ -385,6 +402,7 @@ def check_in_create(
         # No baseline was known: the first measurement becomes the start value.
         first = kr.check_ins.order_by("at", "created_at").first()
         kr.start = first.value if first else check_in.value
+        kr.start_from_first_check_in = True
         if kr.start == kr.target:
             raise ValidationError(
                 {
@@ -392,7 +410,7 @@ def check_in_create(
                     "or a more ambitious target first."
                 }
             )
-        fields.append("start")
+        fields += ["start", "start_from_first_check_in"]
     if fields:
         kr.save(update_fields=[*fields, "updated_at"])
     return check_in

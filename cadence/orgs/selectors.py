@@ -6,7 +6,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
 
 
 def _uuid_or_404(value) -> UUID:
@@ -110,6 +110,11 @@ def unit_members(unit: Unit) -> QuerySet[Membership]:
         .select_related("person")
         .order_by("-role", "person__name")
     )
+
+
+def api_tokens_of(person: Person) -> QuerySet[ApiToken]:
+    """A person's own API tokens (only hashes are stored), newest first."""
+    return ApiToken.objects.filter(person=person).order_by("-created_at")
 
 
 def person_units(person: Person) -> list[Unit]:

@@ -1,0 +1,1 @@
+"""REST API v1 (django-ninja): schemas and thin routers over the selectors and services."""

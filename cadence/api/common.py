@@ -1,0 +1,52 @@
+"""Small helpers the routers share: the caller's organization, ids in request bodies, and the
+objects answered with their progress annotated by the selectors' Board."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+
+from cadence.api.auth import actor
+from cadence.okrs.models import KeyResult, Objective
+from cadence.okrs.selectors import objective_with_progress
+from cadence.orgs.models import Organization, Unit
+from cadence.orgs.selectors import Access
+
+T = TypeVar("T")
+
+
+def organization(request: HttpRequest) -> Organization:
+    return actor(request).organization
+
+
+def body_object(
+    request: HttpRequest, field: str, getter: Callable[[Organization, object], T], value
+) -> T | None:
+    """The object a body id names, looked up in the caller's organization. An unknown or foreign
+    id is bad input for that field (422), said the same way for both."""
+    if value is None:
+        return None
+    try:
+        return getter(organization(request), value)
+    except Http404 as exc:
+        raise ValidationError({field: "Choose one of your organization's."}) from exc
+
+
+def require_editor(request: HttpRequest, unit: Unit) -> None:
+    """For requests that change nothing (an empty PATCH): still only editors may send them."""
+    if not Access(actor(request)).can_edit_unit(unit):
+        raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
+
+
+def with_progress(request: HttpRequest, objective: Objective) -> Objective:
+    """The objective as on its cycle's board: progress rolled up, pace, key results, children."""
+    return objective_with_progress(organization(request), objective)[0]
+
+
+def key_result_with_progress(request: HttpRequest, key_result: KeyResult) -> KeyResult:
+    """The key result as on its cycle's board, its ``objective`` the board's annotated one."""
+    objective = with_progress(request, key_result.objective)
+    kr = next(k for k in objective.krs if k.id == key_result.id)
+    kr.objective = objective
+    return kr

@@ -1,0 +1,1 @@
+"""One router per resource; each endpoint reads through selectors and writes through services."""

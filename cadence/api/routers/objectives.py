@@ -1,0 +1,145 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from cadence.api.auth import actor
+from cadence.api.common import (
+    body_object,
+    key_result_with_progress,
+    organization,
+    require_editor,
+    with_progress,
+)
+from cadence.api.errors import fields_renamed
+from cadence.api.schemas import (
+    ERRORS,
+    KeyResultDetailOut,
+    KeyResultIn,
+    KeyResultOut,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePatch,
+)
+from cadence.okrs import services
+from cadence.okrs.models import KeyResult, Objective
+from cadence.okrs.selectors import board_for_cycle, cycle_for_request, cycle_get, objective_get
+from cadence.orgs.selectors import person_get, unit_get
+
+router = Router(tags=["objectives"])
+
+# Service field names → the API's.
+OBJECTIVE_FIELDS = {
+    "cycle": "cycle_id",
+    "unit": "unit_id",
+    "parent": "parent_id",
+    "owner": "owner_id",
+    "abandon_reason": "reason",
+}
+KEY_RESULT_FIELDS = {"owner": "owner_id"}
+
+
+@router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS})
+def objective_list(
+    request: HttpRequest, cycle_id: str | None = None, unit_id: str | None = None
+) -> list[Objective]:
+    """The objectives of a cycle (default: the current one), optionally of one unit, each with
+    its rolled-up progress, pace and key results. A fixed number of queries, however many."""
+    org = organization(request)
+    unit = unit_get(org, unit_id) if unit_id else None
+    cycle = cycle_for_request(org, cycle_id)
+    if cycle is None:
+        return []
+    board = board_for_cycle(org, cycle)
+    return board.for_units([unit.id]) if unit else board.in_cycle()
+
+
+@router.post("/objectives", response={201: ObjectiveOut, **ERRORS})
+def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
+    data = payload.model_dump()
+    with fields_renamed(OBJECTIVE_FIELDS):
+        objective = services.objective_create(
+            actor=actor(request),
+            cycle=body_object(request, "cycle_id", cycle_get, data["cycle_id"]),
+            unit=body_object(request, "unit_id", unit_get, data["unit_id"]),
+            parent=body_object(request, "parent_id", objective_get, data["parent_id"]),
+            owner=body_object(request, "owner_id", person_get, data["owner_id"]),
+            title=data["title"],
+            why=data["why"],
+            commitment=data["commitment"],
+            state=data["state"],
+        )
+    return Status(201, with_progress(request, objective))
+
+
+@router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
+def objective_detail(request: HttpRequest, objective_id: str) -> Objective:
+    return with_progress(request, objective_get(organization(request), objective_id))
+
+
+@router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
+def objective_update(request: HttpRequest, objective_id: str, payload: ObjectivePatch) -> Objective:
+    """Change any of title, why, commitment, parent_id, owner_id, unit_id, and the state.
+    ``{"state": "abandoned", "reason": "…"}`` needs the reason. All or nothing."""
+    objective = objective_get(organization(request), objective_id)
+    data = payload.model_dump(exclude_unset=True)
+    state = data.pop("state", None)
+    reason = data.pop("reason", None)
+    if reason is not None and state != Objective.State.ABANDONED:
+        raise ValidationError({"reason": 'A reason goes with "state": "abandoned".'})
+    lookups = {"parent_id": objective_get, "owner_id": person_get, "unit_id": unit_get}
+    changes = {}
+    for field, value in data.items():
+        if field in lookups:
+            changes[field.removesuffix("_id")] = body_object(request, field, lookups[field], value)
+        else:
+            changes[field] = value if value is not None else ""
+    if not changes and state is None:
+        require_editor(request, objective.unit)
+        return with_progress(request, objective)
+    with transaction.atomic(), fields_renamed(OBJECTIVE_FIELDS):
+        if changes:
+            objective = services.objective_update(
+                actor=actor(request), objective=objective, **changes
+            )
+        if state is not None:
+            objective = services.objective_set_state(
+                actor=actor(request), objective=objective, state=state, reason=reason or ""
+            )
+    return with_progress(request, objective)
+
+
+@router.delete("/objectives/{objective_id}", response={204: None, **ERRORS})
+def objective_delete(request: HttpRequest, objective_id: str) -> Status:
+    """Delete an objective with its key results and check-ins; objectives aligned to it stay,
+    unaligned. (Abandoning keeps the history.)"""
+    objective = objective_get(organization(request), objective_id)
+    services.objective_delete(actor=actor(request), objective=objective)
+    return Status(204, None)
+
+
+@router.get("/objectives/{objective_id}/key-results", response={200: list[KeyResultOut], **ERRORS})
+def objective_key_results(request: HttpRequest, objective_id: str) -> list[KeyResult]:
+    return with_progress(request, objective_get(organization(request), objective_id)).krs
+
+
+@router.post("/objectives/{objective_id}/key-results", response={201: KeyResultDetailOut, **ERRORS})
+def key_result_create(request: HttpRequest, objective_id: str, payload: KeyResultIn) -> Status:
+    objective = objective_get(organization(request), objective_id)
+    data = payload.model_dump()
+    owner = body_object(request, "owner_id", person_get, data.pop("owner_id"))
+    with fields_renamed(KEY_RESULT_FIELDS):
+        kr = services.key_result_create(
+            actor=actor(request),
+            objective=objective,
+            owner=owner,
+            title=data["title"],
+            kind=data["kind"],
+            start=data["start"],
+            target=data["target"],
+            unit=data["unit"],
+            direction=data["direction"] or "",
+            weight=data["weight"],
+            commitment=data["commitment"] or "",
+        )
+    return Status(201, key_result_with_progress(request, kr))

@@ -1,0 +1,620 @@
+"""What the demo organization contains: people, units, objectives and key results.
+
+Northwind Labs is a small software company whose customers cancel too soon. Its story follows
+the worked examples of the OKR guide in the project's seeds (a company objective on customer
+retention moved by Product, Marketing and Customer Success; a Finance team simplifying payment
+requests; a Sales team speeding up deals) retold in Cadence's own words. The loader turns these
+plain records into rows through the services, and generates the weekly check-in history from
+each key result's ``trend`` and ``shape`` with a fixed seed, relative to the day it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ORGANIZATION_NAME = "Northwind Labs"
+ADMIN_EMAIL = "admin@example.com"
+DEMO_PASSWORD = "cadence-demo"
+SEED = "northwind-labs-demo"
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    key: str
+    name: str
+    email: str
+    role: str = "member"  # organization role: admin, member, viewer
+    login: bool = False  # gets the demo password (the others are colleagues to look at)
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    key: str
+    name: str
+    kind: str  # department or team
+    parent: str | None  # unit key; None: the company
+    leads: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyResultSpec:
+    key: str
+    title: str
+    owner: str
+    kind: str = "metric"
+    start: float | None = None
+    target: float | None = None
+    unit: str = ""
+    direction: str = ""
+    decimals: int = 0
+    # History: progress ≈ trend × expected progress at each weekly check-in (metrics).
+    trend: float = 1.0
+    # steady | late (slow start, then faster) | dip (last value drops) |
+    # stalled (last three weekly values equal) | stale (no check-in for the last two weeks)
+    shape: str = "steady"
+    # Threshold: the value drifts from path[0] to path[1] over the cycle.
+    path: tuple[float, float] | None = None
+    # A threshold breach at this check-in, counted from the end (e.g. 3: third to last).
+    breach_from_end: int | None = None
+    # Milestone: done once this share of the cycle has passed.
+    done_at: float | None = None
+    # Reports "on track" whatever the numbers say (the product flags the mismatch).
+    optimistic: bool = False
+    notes: tuple[str, ...] = ()
+    # Said at the last check-in, explaining a dip, a stall or a breach.
+    last_note: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    key: str
+    title: str
+    unit: str  # unit key; "company" for the company unit
+    cycle: str  # year | current | previous
+    owner: str
+    author: str  # who wrote it (must be allowed to edit the unit)
+    parent: str | None = None
+    commitment: str = "committed"
+    why: str = ""
+    state: str = "approved"
+    key_results: tuple[KeyResultSpec, ...] = field(default_factory=tuple)
+
+
+PEOPLE: tuple[PersonSpec, ...] = (
+    PersonSpec("avery", "Avery Collins", ADMIN_EMAIL, role="admin", login=True),
+    PersonSpec("priya", "Priya Raman", "priya.raman@example.com"),
+    PersonSpec("jonas", "Jonas Berg", "jonas.berg@example.com"),
+    PersonSpec("lena", "Lena Okafor", "lena.okafor@example.com", login=True),
+    PersonSpec("tomas", "Tomás Ruiz", "tomas.ruiz@example.com"),
+    PersonSpec("mei", "Mei Tanaka", "mei.tanaka@example.com"),
+    PersonSpec("sam", "Sam Patel", "sam.patel@example.com"),
+    PersonSpec("olu", "Olu Adeyemi", "olu.adeyemi@example.com"),
+    PersonSpec("hannah", "Hannah Weiss", "hannah.weiss@example.com"),
+    PersonSpec("daniel", "Daniel Reyes", "daniel.reyes@example.com"),
+    PersonSpec("chloe", "Chloé Martin", "chloe.martin@example.com"),
+    PersonSpec("ravi", "Ravi Menon", "ravi.menon@example.com"),
+    PersonSpec("ines", "Inês Duarte", "ines.duarte@example.com"),
+    PersonSpec("marcus", "Marcus Lindqvist", "marcus.lindqvist@example.com"),
+    PersonSpec("nora", "Nora Fischer", "nora.fischer@example.com"),
+    PersonSpec("kwame", "Kwame Mensah", "kwame.mensah@example.com"),
+    PersonSpec("julia", "Julia Novak", "julia.novak@example.com"),
+    PersonSpec("sofia", "Sofia Almeida", "sofia.almeida@example.com"),
+    PersonSpec("ben", "Ben Carter", "ben.carter@example.com"),
+    PersonSpec("aisha", "Aisha Khan", "aisha.khan@example.com"),
+    PersonSpec("grace", "Grace Liu", "grace.liu@example.com"),
+    PersonSpec("peter", "Peter Holm", "peter.holm@example.com"),
+    PersonSpec("maya", "Maya Cohen", "maya.cohen@example.com"),
+    PersonSpec("helen", "Helen Park", "helen.park@example.com", role="viewer", login=True),
+)
+
+# The company unit is created with the organization; its leadership team are members of it.
+COMPANY_LEADS = ("avery",)
+COMPANY_MEMBERS = ("priya", "daniel", "grace")
+
+UNITS: tuple[UnitSpec, ...] = (
+    UnitSpec("prodeng", "Product & Engineering", "department", None, leads=("priya",)),
+    UnitSpec("gtm", "Go-to-market", "department", None, leads=("daniel",)),
+    UnitSpec("ops", "Operations", "department", None, leads=("grace",)),
+    UnitSpec("product", "Product", "team", "prodeng", ("jonas",), ("lena", "tomas")),
+    UnitSpec("engineering", "Engineering", "team", "prodeng", ("mei",), ("sam", "olu", "hannah")),
+    UnitSpec("marketing", "Marketing", "team", "gtm", ("chloe",), ("ravi", "ines")),
+    UnitSpec("sales", "Sales", "team", "gtm", ("marcus",), ("nora", "kwame", "julia")),
+    UnitSpec("success", "Customer Success", "team", "gtm", ("sofia",), ("ben", "aisha")),
+    UnitSpec("finance", "Finance", "team", "ops", ("peter",), ("maya",)),
+)
+
+OBJECTIVES: tuple[ObjectiveSpec, ...] = (
+    # The year ------------------------------------------------------------------------------
+    ObjectiveSpec(
+        "annual",
+        "Grow recurring revenue on customers who stay with us",
+        unit="company",
+        cycle="year",
+        owner="avery",
+        author="avery",
+        why=(
+            "Most of our revenue next year will come from customers we already have. Keeping "
+            "them, and winning the kind of customer who stays, is worth more than sign-ups."
+        ),
+    ),
+    # The previous quarter: learning why customers leave (closed) ---------------------------
+    ObjectiveSpec(
+        "learn_churn",
+        "Understand why customers cancel",
+        unit="company",
+        cycle="previous",
+        owner="avery",
+        author="avery",
+        parent="annual",
+        state="closed",
+        why="We knew churn was too high but could only guess at the reasons.",
+        key_results=(
+            KeyResultSpec(
+                "churn_reasons",
+                "Raise cancellations with a recorded reason from 20% to 90%",
+                owner="sofia",
+                start=20,
+                target=90,
+                unit="%",
+                trend=1.08,
+                notes=(
+                    "Cancellation form now asks for a reason before it confirms.",
+                    "Calling every cancelling account that skips the form.",
+                    "Reasons so far: confusing setup, slow answers, missing integrations.",
+                    "Weekly churn digest goes to all team leads from now on.",
+                    "Past the target; keeping the calls going anyway.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "faster_answers",
+        "Answer customers faster",
+        unit="success",
+        cycle="previous",
+        owner="sofia",
+        author="sofia",
+        parent="learn_churn",
+        state="closed",
+        key_results=(
+            KeyResultSpec(
+                "first_response_q_prev",
+                "Cut average first response time from 8h to 5h",
+                owner="aisha",
+                start=8,
+                target=5,
+                unit="h",
+                decimals=1,
+                trend=0.92,
+                notes=(
+                    "Shared inbox split by topic so the right person sees each question.",
+                    "Saved replies for the ten most common questions.",
+                    "Evening cover from the Lisbon office helps with US customers.",
+                    "Holiday week slowed us down a little.",
+                ),
+            ),
+        ),
+    ),
+    # The current quarter: keep more customers -----------------------------------------------
+    ObjectiveSpec(
+        "retention",
+        "Keep more of the customers we win",
+        unit="company",
+        cycle="current",
+        owner="avery",
+        author="avery",
+        parent="annual",
+        why=(
+            "Too many customers cancel in their first three months, and each one we lose has "
+            "to be won again. Last quarter showed why they leave: setup is confusing, answers "
+            "are slow, and some were never a good fit. Team OKRs below move this objective."
+        ),
+    ),
+    ObjectiveSpec(
+        "efficient_growth",
+        "Grow without burning more cash",
+        unit="company",
+        cycle="current",
+        owner="grace",
+        author="avery",
+        parent="annual",
+        why="Growth only helps if a new customer pays back what it cost to win them.",
+        key_results=(
+            KeyResultSpec(
+                "payback",
+                "Bring the months needed to earn back acquisition cost from 14 to 10",
+                owner="grace",
+                start=14,
+                target=10,
+                unit="months",
+                decimals=1,
+                trend=0.85,
+                notes=(
+                    "September cohort is in: payback improved on the smaller plans.",
+                    "Paused two paid channels that never paid back.",
+                    "Annual prepay offer is lifting cash up front.",
+                    "Enterprise deals take longer to pay back; watching the mix.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "onboarding",
+        "Make onboarding something new customers finish",
+        unit="product",
+        cycle="current",
+        owner="jonas",
+        author="jonas",
+        parent="retention",
+        why=(
+            "Only about one new workspace in eight completes setup, and a large share of "
+            "support questions are about basics the product should explain by itself."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "onboarding_rate",
+                "Raise the share of new workspaces that complete onboarding from 13% to 45%",
+                owner="lena",
+                start=13,
+                target=45,
+                unit="%",
+                trend=1.0,
+                shape="dip",
+                notes=(
+                    "Shorter first step is live for half of new sign-ups.",
+                    "Cut the setup from fifteen steps to seven.",
+                    "Sample data in new workspaces helps people see the point sooner.",
+                    "Completion keeps climbing for teams invited by a colleague.",
+                    "Progress emails on day 2 and day 5 are out.",
+                ),
+                last_note=(
+                    "Dropped this week: the last release moved the checklist behind the menu. "
+                    "Fix ships on Monday."
+                ),
+            ),
+            KeyResultSpec(
+                "tickets",
+                "Cut product-related support tickets from 220 to 120 a month",
+                owner="tomas",
+                start=220,
+                target=120,
+                unit="tickets/month",
+                trend=1.05,
+                notes=(
+                    "Tagged a month of tickets: a third are about importing data.",
+                    "Import screen explains the file format inline now.",
+                    "Help links next to the three most confusing settings.",
+                    "Fewer permission questions since roles have descriptions.",
+                ),
+            ),
+            KeyResultSpec(
+                "day30_activity",
+                "Lift 30-day activity of new users from 40% to 70%",
+                owner="jonas",
+                start=40,
+                target=70,
+                unit="%",
+                trend=0.7,
+                notes=(
+                    "Slow start: the new checklist only reaches people after day three.",
+                    "Weekly summary email in test with a quarter of new accounts.",
+                    "Small accounts are fine; larger ones go quiet after the admin sets up.",
+                ),
+            ),
+            KeyResultSpec(
+                "checklist",
+                "Guided setup checklist on for every new workspace",
+                owner="tomas",
+                kind="milestone",
+                done_at=0.45,
+                notes=(
+                    "Checklist built, behind a flag for internal workspaces.",
+                    "On for every new workspace.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "reliable_releases",
+        "Ship releases customers can rely on",
+        unit="engineering",
+        cycle="current",
+        owner="mei",
+        author="mei",
+        parent="retention",
+        why="Regressions after a release show up in support tickets and in cancellation reasons.",
+        key_results=(
+            KeyResultSpec(
+                "bugs",
+                "Reduce customer-reported bugs per release from 18 to 6",
+                owner="sam",
+                start=18,
+                target=6,
+                unit="bugs/release",
+                trend=1.0,
+                shape="stalled",
+                notes=(
+                    "Release checklist now includes a pass over the top customer flows.",
+                    "End-to-end tests cover signup, import and billing.",
+                    "Staged rollout to 10% of workspaces first.",
+                ),
+                last_note=(
+                    "Still flat: the test suite rewrite is waiting for review, and the last two "
+                    "releases were small."
+                ),
+            ),
+            KeyResultSpec(
+                "uptime",
+                "Keep monthly uptime at or above 99.9%",
+                owner="olu",
+                kind="threshold",
+                target=99.9,
+                direction="at_least",
+                unit="%",
+                decimals=2,
+                path=(99.93, 99.97),
+                breach_from_end=3,
+                notes=(
+                    "Quiet week on call.",
+                    "Database failover drill went fine.",
+                    "Alerting moved to the new status page.",
+                ),
+                last_note="Back above the bar since the storage fix.",
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "good_fit_leads",
+        "Bring in customers who are a good fit and stay",
+        unit="marketing",
+        cycle="current",
+        owner="chloe",
+        author="chloe",
+        parent="retention",
+        why=(
+            "Sign-ups from broad campaigns cancel twice as often as customers who find us "
+            "through reviews and recommendations."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "icp_share",
+                "Raise the share of new sign-ups that match our ideal customer from 35% to 60%",
+                owner="ravi",
+                start=35,
+                target=60,
+                unit="%",
+                trend=0.95,
+                notes=(
+                    "Stopped the broad awareness campaign.",
+                    "Landing pages now speak to operations teams of 20 to 200 people.",
+                    "Qualifying question added to the sign-up form.",
+                    "Partner webinar brought in exactly the accounts we want.",
+                ),
+            ),
+            KeyResultSpec(
+                "review_leads",
+                "Grow qualified leads from software review sites from 500 to 2,000 a month",
+                owner="ines",
+                start=500,
+                target=2000,
+                unit="leads/month",
+                trend=0.5,
+                optimistic=True,
+                notes=(
+                    "Asked our happiest customers for reviews.",
+                    "Profile refreshed on the two biggest review sites.",
+                    "Review count is up; the leads take a few weeks to follow.",
+                    "Sponsored placement starts next month.",
+                ),
+            ),
+            KeyResultSpec(
+                "guide_downloads",
+                "Reach 3,000 downloads of the refreshed customer guide",
+                owner="ravi",
+                start=0,
+                target=3000,
+                unit="downloads",
+                trend=1.0,
+                shape="late",
+                notes=(
+                    "New edition written with three customer stories.",
+                    "Guide is live; first newsletter mention went out.",
+                    "Picked up by an industry newsletter, downloads jumped.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "settle_in",
+        "Help new customers settle in and stay",
+        unit="success",
+        cycle="current",
+        owner="sofia",
+        author="sofia",
+        parent="retention",
+        why=(
+            "Customers who have a follow-up call in their first month renew far more often, "
+            "but we reach too few of them and answer them too slowly."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "followups",
+                "Book more follow-up meetings with new customers: from 7 to 21 a week",
+                owner="ben",
+                start=7,
+                target=21,
+                unit="meetings/week",
+                trend=1.0,
+                notes=(
+                    "Booking link added to the welcome email.",
+                    "Offering short 15-minute slots works better than full hours.",
+                    "Account owners now get a reminder when a new customer has no call yet.",
+                ),
+            ),
+            KeyResultSpec(
+                "first_response",
+                "Cut average first response time from 5h to 1h",
+                owner="aisha",
+                start=5,
+                target=1,
+                unit="h",
+                decimals=1,
+                trend=1.1,
+                notes=(
+                    "Answer library rebuilt from last quarter's top questions.",
+                    "Chat is staffed from 8 to 20 now.",
+                    "Routing by topic took another half hour off.",
+                ),
+            ),
+            KeyResultSpec(
+                "nps",
+                "Keep the Net Promoter Score at or above 50",
+                owner="sofia",
+                kind="threshold",
+                target=50,
+                direction="at_least",
+                unit="NPS",
+                path=(46, 55),
+                notes=(
+                    "Still below 50: detractors mention slow replies.",
+                    "Back above 50 after the faster-answers push.",
+                    "Promoters mention the onboarding calls by name.",
+                ),
+            ),
+            KeyResultSpec(
+                "message_open_rate",
+                "Raise the open rate of in-product messages from 4% to 15%",
+                owner="ben",
+                start=4,
+                target=15,
+                unit="%",
+                decimals=1,
+                trend=0.6,
+                notes=(
+                    "Rewrote the first three messages in plain language.",
+                    "Messages now wait until the person has finished a task.",
+                    "Still too many messages in week one; trimming.",
+                ),
+            ),
+        ),
+    ),
+    # The current quarter: grow efficiently --------------------------------------------------
+    ObjectiveSpec(
+        "simple_finance",
+        "Make paying and reporting simple for every team",
+        unit="finance",
+        cycle="current",
+        owner="peter",
+        author="peter",
+        parent="efficient_growth",
+        why=(
+            "Late paperwork causes late-payment fees and late monthly reports. Most of it "
+            "traces back to a payment request form that is hard to fill in correctly."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "categorized_invoices",
+                "Raise invoices that arrive with an expense category from 0% to 80%",
+                owner="maya",
+                start=0,
+                target=80,
+                unit="%",
+                trend=1.1,
+                notes=(
+                    "Expense categories added to the payment request form.",
+                    "Walked every team lead through the new form.",
+                    "Sales and Marketing fill it in almost every time now.",
+                ),
+            ),
+            KeyResultSpec(
+                "late_documents",
+                "Cut supporting documents that arrive late from 45 to 36 a month",
+                owner="peter",
+                start=45,
+                target=36,
+                unit="documents/month",
+                trend=0.8,
+                shape="stale",
+                notes=(
+                    "Reminder goes out three days before each payment deadline.",
+                    "Short guide on receipts and invoices shared with team leads.",
+                ),
+            ),
+            KeyResultSpec(
+                "payment_time",
+                "Shorten payment processing, from request to paid, from 16h to 8h",
+                owner="maya",
+                start=16,
+                target=8,
+                unit="h",
+                decimals=1,
+                trend=0.9,
+                notes=(
+                    "Approvals cut to at most three people.",
+                    "Weekly budget request replaces ad-hoc approvals.",
+                    "Bank batch runs twice a day now.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "faster_deals",
+        "Win deals faster and open the German market",
+        unit="sales",
+        cycle="current",
+        owner="marcus",
+        author="marcus",
+        parent="efficient_growth",
+        commitment="aspirational",
+        why=(
+            "Prospects lose interest during a two-month sales process, and Germany is our "
+            "largest untapped market. This is a stretch: reaching 70% would be a good quarter."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "lead_to_close",
+                "Cut average time from lead to signed deal from 60 to 31 days",
+                owner="nora",
+                start=60,
+                target=31,
+                unit="days",
+                trend=0.7,
+                notes=(
+                    "Trial starts on the first call instead of after the demo.",
+                    "Standard contract for deals under 20 seats, no legal review.",
+                    "Security questionnaire answers ready to send.",
+                ),
+            ),
+            KeyResultSpec(
+                "sql_to_trial",
+                "Raise conversion from sales-qualified lead to trial from 30% to 60%",
+                owner="kwame",
+                start=30,
+                target=60,
+                unit="%",
+                trend=0.45,
+                notes=(
+                    "Follow-ups now tailored to the prospect's industry.",
+                    "Too many leads from the webinar were not ready; qualifying earlier.",
+                    "Offering a guided trial with our team helps larger prospects.",
+                ),
+            ),
+            KeyResultSpec(
+                "germany",
+                "Sign the first 5 enterprise customers in Germany",
+                owner="julia",
+                start=0,
+                target=5,
+                unit="customers",
+                trend=0.75,
+                shape="late",
+                notes=(
+                    "German pricing page and contract are ready.",
+                    "Three pilots running, two in procurement.",
+                    "First German enterprise customer signed.",
+                ),
+            ),
+        ),
+    ),
+)

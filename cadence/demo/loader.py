@@ -1,0 +1,334 @@
+"""Load the demo organization (Northwind Labs) through the same services the product uses.
+
+``load_demo`` is idempotent: when the demo organization exists it is returned untouched. All
+dates are relative to ``today`` (the current quarter, the previous one and the year around it)
+and the check-in history is generated from a fixed seed, so one day always gives the same demo.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadence.demo import content
+from cadence.demo.content import KeyResultSpec, ObjectiveSpec
+from cadence.okrs import services as okr_services
+from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
+from cadence.orgs import services as org_services
+from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.selectors import company_unit
+
+DEMO_TIME_ZONE = "UTC"
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded (for example, its admin email already belongs elsewhere)."""
+
+
+def find_demo() -> Organization | None:
+    """The demo organization if it has been loaded: the one whose admin is admin@example.com."""
+    person = (
+        Person.objects.select_related("organization")
+        .filter(email__iexact=content.ADMIN_EMAIL, organization__name=content.ORGANIZATION_NAME)
+        .first()
+    )
+    return person.organization if person else None
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    next_start = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    )
+    return start, next_start - timedelta(days=1)
+
+
+def quarter_name(start: date) -> str:
+    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+
+
+def load_demo(*, today: date | None = None) -> Organization:
+    """Create Northwind Labs unless it exists; return it either way."""
+    existing = find_demo()
+    if existing is not None:
+        return existing
+    if Person.objects.filter(email__iexact=content.ADMIN_EMAIL).exists():
+        raise DemoError(
+            f"{content.ADMIN_EMAIL} already belongs to another organization, so the demo "
+            "cannot be loaded into this database. Use a fresh database for the demo."
+        )
+    taken = sorted(
+        Person.objects.filter(email__in=[p.email for p in content.PEOPLE]).values_list(
+            "email", flat=True
+        )
+    )
+    if taken:
+        raise DemoError(
+            "These demo email addresses are already in use in this database: "
+            + ", ".join(taken)
+            + ". Use a fresh database for the demo."
+        )
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        return _Builder(today).build()
+
+
+@dataclass
+class _Cycles:
+    year: Cycle
+    current: Cycle
+    previous: Cycle
+
+    def get(self, key: str) -> Cycle:
+        return getattr(self, key)
+
+
+class _Builder:
+    def __init__(self, today: date):
+        self.today = today
+        self.tz = ZoneInfo(DEMO_TIME_ZONE)
+        self.people: dict[str, Person] = {}
+        self.units: dict[str, Unit] = {}
+        self.members: dict[str, list[Person]] = {}  # unit key → leads first, then members
+        self.objectives: dict[str, Objective] = {}
+
+    # Structure --------------------------------------------------------------------------
+
+    def build(self) -> Organization:
+        admin_spec = content.PEOPLE[0]
+        organization = org_services.organization_create(
+            name=content.ORGANIZATION_NAME,
+            admin_email=admin_spec.email,
+            admin_name=admin_spec.name,
+            admin_password=content.DEMO_PASSWORD,
+            time_zone=DEMO_TIME_ZONE,
+        )
+        self.organization = organization
+        self.people[admin_spec.key] = organization.people.get()
+        for spec in content.PEOPLE[1:]:
+            self.people[spec.key] = org_services.person_create(
+                organization=organization,
+                email=spec.email,
+                name=spec.name,
+                role=spec.role,
+                password=content.DEMO_PASSWORD if spec.login else None,
+            )
+        company = company_unit(organization)
+        self.units["company"] = company
+        self._join("company", content.COMPANY_LEADS, content.COMPANY_MEMBERS)
+        for spec in content.UNITS:
+            self.units[spec.key] = org_services.unit_create(
+                organization=organization,
+                parent=self.units[spec.parent] if spec.parent else company,
+                name=spec.name,
+                kind=spec.kind,
+            )
+            self._join(spec.key, spec.leads, spec.members)
+        cycles = self._cycles()
+        for spec in content.OBJECTIVES:
+            self._objective(spec, cycles)
+        return organization
+
+    def _join(self, unit_key: str, leads, members) -> None:
+        unit = self.units[unit_key]
+        people = []
+        for key in leads:
+            org_services.membership_set(
+                unit=unit, person=self.people[key], role=Membership.Role.LEAD
+            )
+            people.append(self.people[key])
+        for key in members:
+            org_services.membership_set(
+                unit=unit, person=self.people[key], role=Membership.Role.MEMBER
+            )
+            people.append(self.people[key])
+        self.members[unit_key] = people
+
+    def _cycles(self) -> _Cycles:
+        admin = self.people["avery"]
+        start, end = quarter_of(self.today)
+        previous_start, previous_end = quarter_of(start - timedelta(days=1))
+        return _Cycles(
+            year=okr_services.cycle_create(
+                actor=admin,
+                name=str(self.today.year),
+                kind=Cycle.Kind.YEAR,
+                start=date(self.today.year, 1, 1),
+                end=date(self.today.year, 12, 31),
+            ),
+            previous=okr_services.cycle_create(
+                actor=admin,
+                name=quarter_name(previous_start),
+                kind=Cycle.Kind.QUARTER,
+                start=previous_start,
+                end=previous_end,
+            ),
+            current=okr_services.cycle_create(
+                actor=admin, name=quarter_name(start), kind=Cycle.Kind.QUARTER, start=start, end=end
+            ),
+        )
+
+    def _objective(self, spec: ObjectiveSpec, cycles: _Cycles) -> None:
+        cycle = cycles.get(spec.cycle)
+        parent = self.objectives[spec.parent] if spec.parent else None
+        if parent is not None and not parent.cycle.contains(cycle):
+            # In January the previous quarter lies in last year: it cannot align to this year.
+            parent = None
+        author = self.people[spec.author]
+        objective = okr_services.objective_create(
+            actor=author,
+            cycle=cycle,
+            unit=self.units[spec.unit],
+            title=spec.title,
+            why=spec.why,
+            commitment=spec.commitment,
+            parent=parent,
+            owner=self.people[spec.owner],
+            state=Objective.State.APPROVED,
+        )
+        self.objectives[spec.key] = objective
+        planned_at = self._planned_at(cycle)
+        krs = []
+        for kr_spec in spec.key_results:
+            kr = okr_services.key_result_create(
+                actor=author,
+                objective=objective,
+                title=kr_spec.title,
+                kind=kr_spec.kind,
+                start=kr_spec.start,
+                target=kr_spec.target,
+                unit=kr_spec.unit,
+                direction=kr_spec.direction,
+                owner=self.people[kr_spec.owner],
+            )
+            krs.append(kr.pk)
+            self._history(kr, kr_spec, spec)
+        # The demo's OKRs were set while planning the cycle, not today: no service moves
+        # creation times, and "stale" counts from when a key result was created.
+        Objective.objects.filter(pk=objective.pk).update(created_at=planned_at)
+        KeyResult.objects.filter(pk__in=krs).update(created_at=planned_at)
+        if spec.state != Objective.State.APPROVED:
+            okr_services.objective_set_state(actor=author, objective=objective, state=spec.state)
+
+    def _planned_at(self, cycle: Cycle) -> datetime:
+        return datetime.combine(cycle.start - timedelta(days=10), time(10, 0), tzinfo=self.tz)
+
+    # History ----------------------------------------------------------------------------
+
+    def _check_in_times(self, cycle: Cycle, rng: random.Random) -> list[datetime]:
+        """One check-in a week, usually on Friday (sometimes Thursday or Monday), between the
+        cycle's start and yesterday."""
+        times = []
+        monday = cycle.start - timedelta(days=cycle.start.weekday())
+        last_day = min(cycle.end, self.today - timedelta(days=1))
+        while monday <= last_day:
+            day = monday + timedelta(days=rng.choices((4, 3, 0), weights=(7, 2, 1))[0])
+            if cycle.start <= day <= last_day:
+                moment = time(rng.randint(9, 17), rng.choice((0, 10, 15, 25, 30, 40, 45, 55)))
+                times.append(datetime.combine(day, moment, tzinfo=self.tz))
+            monday += timedelta(days=7)
+        return times
+
+    def _history(self, kr: KeyResult, spec: KeyResultSpec, objective: ObjectiveSpec) -> None:
+        rng = random.Random(f"{content.SEED}:{spec.key}")
+        cycle = kr.objective.cycle
+        times = self._check_in_times(cycle, rng)
+        if spec.shape == "stale" and len(times) >= 4:
+            times = times[:-2]
+        if not times:
+            return
+        expected = [expected_progress(t.date(), cycle.start, cycle.end) for t in times]
+        values = _values(spec, expected, rng)
+        aspirational = objective.commitment == Objective.Commitment.ASPIRATIONAL
+        unit_key = objective.unit
+        team = self.members[unit_key]
+        owner = self.people[spec.owner]
+        others = [p for p in team if p.pk != owner.pk] or [owner]
+        notes = list(spec.notes)
+        for i, (moment, value) in enumerate(zip(times, values, strict=True)):
+            progress = _progress_of(kr, value)
+            confidence = _confidence(progress, expected[i], aspirational, spec, rng)
+            last = i == len(times) - 1
+            if last and spec.last_note:
+                note = spec.last_note
+            elif notes and rng.random() < 0.7:
+                note = notes.pop(0)
+            else:
+                note = ""
+            author = owner if rng.random() < 0.75 else rng.choice(others)
+            okr_services.check_in_create(
+                actor=author,
+                key_result=kr,
+                value=value,
+                confidence=confidence,
+                note=note,
+                at=moment,
+            )
+
+
+def _progress_of(kr: KeyResult, value: float) -> float | None:
+    return kr_progress(
+        kr.kind,
+        start=kr.start,
+        target=kr.target,
+        current=value,
+        direction=kr.direction or None,
+    )
+
+
+def _values(spec: KeyResultSpec, expected: list[float], rng: random.Random) -> list[float]:
+    """The value reported at each check-in, following the key result's trend and shape."""
+    n = len(expected)
+    if spec.kind == "milestone":
+        done_at = spec.done_at if spec.done_at is not None else 2.0
+        return [1.0 if e >= done_at else 0.0 for e in expected]
+    if spec.kind == "threshold":
+        low, high = spec.path or (spec.target, spec.target)
+        wobble = abs(high - low) / 16
+        values = [low + (high - low) * e + rng.uniform(-wobble, wobble) for e in expected]
+        if spec.breach_from_end and n >= spec.breach_from_end + 1:
+            i = n - spec.breach_from_end
+            gap = abs(high - low) or 1.0
+            if spec.direction == "at_most":
+                values[i] = spec.target + gap
+            else:
+                values[i] = spec.target - gap * 2.5
+        return [round(v, spec.decimals) for v in values]
+    progresses = []
+    for e in expected:
+        base = e**1.8 if spec.shape == "late" else e
+        progresses.append(clamp(spec.trend * base + rng.uniform(-0.03, 0.04)))
+    if spec.shape == "stalled" and n >= 4:
+        progresses[-2] = progresses[-1] = progresses[-3]
+    if spec.shape == "dip" and n >= 3:
+        progresses[-1] = clamp(progresses[-2] - 0.12)
+    values = [spec.start + (spec.target - spec.start) * p for p in progresses]
+    return [round(v, spec.decimals) if spec.decimals else float(round(v)) for v in values]
+
+
+def _confidence(
+    progress: float | None,
+    expected: float,
+    aspirational: bool,
+    spec: KeyResultSpec,
+    rng: random.Random,
+) -> str:
+    """What the owner reports: mostly what the numbers say, a little optimistic early on."""
+    if spec.optimistic or expected < 0.15 or progress == 1:
+        return KeyResult.Confidence.ON_TRACK
+    if spec.kind == "milestone":
+        planned = spec.done_at if spec.done_at is not None else 1.0
+        return KeyResult.Confidence.ON_TRACK if expected < planned else KeyResult.Confidence.AT_RISK
+    if spec.kind == "threshold":
+        return KeyResult.Confidence.OFF_TRACK
+    computed = pace(progress, expected, aspirational=aspirational)
+    if computed == KeyResult.Confidence.OFF_TRACK and rng.random() < 0.3:
+        return KeyResult.Confidence.AT_RISK
+    return computed or KeyResult.Confidence.ON_TRACK

@@ -1,0 +1,246 @@
+"""Forms for the OKR pages. They parse and check the shape of input (numbers are finite, text
+fits); services decide everything else and their ValidationErrors land on the same fields."""
+
+import math
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cadence.core.validators import validate_finite
+from cadence.okrs.models import Cycle, KeyResult, Objective
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: messages for fields the form shows go to
+    those fields, the rest to the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e.messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class NumberField(forms.FloatField):
+    """A float that must be finite and within ±10^15, with messages people understand."""
+
+    default_error_messages = {"invalid": "Enter a number, such as 42 or 3.5."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u2212", "-")
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value is not None and not math.isfinite(value):
+            raise ValidationError("Enter a finite number (not NaN or infinity).", code="not_finite")
+        super().validate(value)
+        validate_finite(value)
+
+    def prepare_value(self, value):
+        """45.0 is shown as 45."""
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # A text input with inputmode: the server explains what is wrong rather than the
+        # browser silently refusing to submit.
+        for key in ("step", "min", "max"):
+            attrs.pop(key, None)
+        return attrs
+
+
+class CheckInForm(forms.Form):
+    LAYOUTS = ("row", "card", "page")
+
+    value = NumberField(label="New value")
+    confidence = forms.ChoiceField(
+        label="Confidence",
+        choices=KeyResult.Confidence.choices,
+        widget=forms.RadioSelect,
+        initial=KeyResult.Confidence.ON_TRACK,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        help_text="Optional: what moved it, or what is in the way.",
+    )
+    layout = forms.ChoiceField(
+        choices=[(v, v) for v in LAYOUTS], required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, key_result: KeyResult, **kwargs):
+        kwargs.setdefault("auto_id", f"checkin-{key_result.id}-%s")
+        super().__init__(*args, **kwargs)
+        self.key_result = key_result
+        if key_result.kind == KeyResult.Kind.MILESTONE:
+            self.fields["value"] = forms.TypedChoiceField(
+                label="Status",
+                choices=[("1", "Done"), ("0", "Not done yet")],
+                coerce=float,
+                widget=forms.RadioSelect,
+            )
+        elif key_result.unit:
+            self.fields["value"].label = f"New value ({key_result.unit})"
+        if key_result.confidence and not self.is_bound:
+            self.initial.setdefault("confidence", key_result.confidence)
+        value_widget = self.fields["value"].widget
+        value_widget.attrs.update({"autofocus": True, "autocomplete": "off"})
+
+    def clean_layout(self):
+        return self.cleaned_data.get("layout") or "row"
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, min_length=3)
+    why = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What problem it solves, and why now.",
+    )
+    commitment = forms.ChoiceField(
+        label="Commitment",
+        choices=Objective.Commitment.choices,
+        initial=Objective.Commitment.COMMITTED,
+        widget=forms.RadioSelect,
+        help_text="Committed: we will get to 100%. Aspirational: 70% is a success.",
+    )
+    unit = forms.ModelChoiceField(label="Unit", queryset=None, empty_label=None)
+    parent = forms.ModelChoiceField(
+        label="Aligns to",
+        queryset=None,
+        required=False,
+        empty_label="— Not aligned to a higher objective —",
+    )
+    owner = forms.ModelChoiceField(
+        label="Accountable person", queryset=None, required=False, empty_label="— Nobody yet —"
+    )
+
+    def __init__(self, *args, units, parents, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.get_kind_display()})"
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda o: (
+            f"{o.title} — {o.unit.name}, {o.cycle.name}"
+        )
+        self.fields["owner"].queryset = people
+
+
+class ObjectiveCreateForm(ObjectiveForm):
+    NEW_STATES = [
+        (Objective.State.DRAFT, "Draft"),
+        (Objective.State.PROPOSED, "Proposed"),
+        (Objective.State.APPROVED, "Approved"),
+    ]
+
+    cycle = forms.ModelChoiceField(label="Cycle", queryset=None, empty_label=None)
+    state = forms.ChoiceField(label="Start as", choices=NEW_STATES, initial=Objective.State.DRAFT)
+
+    field_order = ["title", "why", "cycle", "unit", "parent", "commitment", "owner", "state"]
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = cycles
+
+
+class KeyResultForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, min_length=3)
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[
+            (KeyResult.Kind.METRIC, "Metric — from a start value to a target"),
+            (KeyResult.Kind.THRESHOLD, "Threshold — keep a value above or below a bound"),
+            (KeyResult.Kind.MILESTONE, "Milestone — done or not done"),
+        ],
+        initial=KeyResult.Kind.METRIC,
+        widget=forms.RadioSelect,
+    )
+    start = NumberField(
+        label="Start value", required=False, help_text="Where it stands at the start of the cycle."
+    )
+    target = NumberField(
+        label="Target", required=False, help_text="For a threshold: the bound to hold."
+    )
+    unit = forms.CharField(
+        label="Unit", required=False, max_length=30, help_text="%, $, tickets, minutes…"
+    )
+    direction = forms.ChoiceField(
+        label="The value must stay",
+        choices=[
+            (KeyResult.Direction.AT_LEAST, "At or above the bound"),
+            (KeyResult.Direction.AT_MOST, "At or below the bound"),
+        ],
+        required=False,
+        initial=KeyResult.Direction.AT_LEAST,
+    )
+    weight = NumberField(
+        label="Weight",
+        required=False,
+        initial=1,
+        help_text="How much it counts in the objective's progress (default 1).",
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=None, required=False, empty_label="— Nobody yet —"
+    )
+    commitment = forms.ChoiceField(
+        label="Commitment",
+        choices=[("", "Same as the objective"), *Objective.Commitment.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+    def clean_weight(self):
+        weight = self.cleaned_data.get("weight")
+        if weight is None:
+            return 1.0
+        if weight <= 0:
+            raise ValidationError("The weight must be greater than 0.", code="min_value")
+        if weight > 100:
+            raise ValidationError("Keep the weight at 100 or less.", code="max_value")
+        return weight
+
+    def clean(self):
+        data = super().clean()
+        # Start equal to target, a missing target and the like are the service's rules; its
+        # ValidationError lands on these fields.
+        if data.get("kind") != KeyResult.Kind.THRESHOLD:
+            data["direction"] = ""
+        return data
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100, help_text="For example “Q1 2027”.")
+    kind = forms.ChoiceField(label="Kind", choices=Cycle.Kind.choices, initial=Cycle.Kind.QUARTER)
+    start = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The cycle must end after it starts.")
+        return data
+
+
+class ObjectiveStateForm(forms.Form):
+    state = forms.ChoiceField(label="New state", choices=Objective.State.choices)
+    reason = forms.CharField(
+        label="Why is it abandoned?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,140 @@
+"""Display helpers for OKR pages: percents, statuses, numbers with units, progress bars, and the
+cycle switcher in the header. Presentation only: every value is computed by selectors and the
+pure modules before it reaches a template."""
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils import timezone
+
+from cadence.okrs import progress as arithmetic
+from cadence.okrs import selectors
+
+register = template.Library()
+
+STATUS_LABELS = {
+    arithmetic.ON_TRACK: "On track",
+    arithmetic.AT_RISK: "At risk",
+    arithmetic.OFF_TRACK: "Off track",
+}
+PREFIX_UNITS = {"$", "€", "£", "¥"}
+
+
+@register.filter
+def percent(value) -> str:
+    """0.456 → "46%"; None → "—" (nothing measured is not 0%)."""
+    return arithmetic.percent(value)
+
+
+@register.filter
+def pct(value) -> int:
+    """0.456 → 46, for widths and aria-valuenow; None → 0."""
+    if value is None:
+        return 0
+    return int(Decimal(repr(arithmetic.clamp(value) * 100)).quantize(0, rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def status_label(value) -> str:
+    return STATUS_LABELS.get(value, "No data")
+
+
+@register.filter
+def num(value) -> str:
+    """A measured value for people: 29.0 → "29", 1234.5 → "1,234.5", 0.125 → "0.125"."""
+    if value is None:
+        return "—"
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+@register.filter
+def with_unit(value, unit: str = "") -> str:
+    """A value with its unit: 29 and "%" → "29%", 40 and "$" → "$40", 120 and "tickets" →
+    "120 tickets"."""
+    text = num(value)
+    if value is None or not unit:
+        return text
+    if unit == "%":
+        return f"{text}%"
+    if unit in PREFIX_UNITS:
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text} {unit}"
+
+
+@register.filter
+def change(value) -> str:
+    """Week-over-week change in percentage points: "+12 pts", "−3 pts", "no change"."""
+    if value is None:
+        return "—"
+    points = int(Decimal(repr(value * 100)).quantize(0, rounding=ROUND_HALF_UP))
+    if points == 0:
+        return "no change"
+    return f"+{points} pts" if points > 0 else f"−{abs(points)} pts"
+
+
+@register.filter
+def change_direction(value) -> str:
+    if value is None:
+        return "none"
+    points = int(Decimal(repr(value * 100)).quantize(0, rounding=ROUND_HALF_UP))
+    return "up" if points > 0 else "down" if points < 0 else "flat"
+
+
+@register.inclusion_tag("components/status.html")
+def status(value, prefix: str = ""):
+    """A status badge (on track / at risk / off track / no data) with its text label."""
+    return {"value": value or "none", "label": STATUS_LABELS.get(value), "prefix": prefix}
+
+
+@register.inclusion_tag("components/progress_bar.html")
+def progress_bar(value, expected=None, pace=None, label: str = "Progress", size: str = ""):
+    """A progress bar with the expected position marked, coloured by pace, labelled."""
+    return {
+        "value": value,
+        "pct": pct(value),
+        "expected": expected,
+        "expected_pct": pct(expected) if expected is not None else None,
+        "pace": pace or "none",
+        "label": label,
+        "size": size,
+    }
+
+
+@register.inclusion_tag("components/cycle_switcher.html", takes_context=True)
+def cycle_switcher(context):
+    """The cycle <select> in the header: a plain GET form that works without JavaScript.
+
+    Pages say where it submits (``cycle_switch_action``, default: this page) and which cycle is
+    selected (``cycle``)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    today = timezone.localdate()
+    cycles = [
+        {"cycle": c, "phase": c.Phase(c.phase_on(today)).label}
+        for c in selectors.cycles_of(user.organization)
+    ]
+    selected = context.get("cycle")
+    return {
+        "show": bool(cycles),
+        "cycles": cycles,
+        "selected_id": getattr(selected, "id", None),
+        "action": context.get("cycle_switch_action") or request.path,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def with_cycle(context, url: str) -> str:
+    """A URL carrying the selected cycle (?cycle=…), so navigation remembers it."""
+    selected = context.get("cycle")
+    if selected is None:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}cycle={selected.id}"

@@ -1,0 +1,116 @@
+"""GET|POST /api/v1/cycles and GET /api/v1/cycles/{id}."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from cadence.okrs.models import Cycle
+from tests import factories as f
+from tests.api.conftest import errors_of
+
+GOOD = {"name": "Q1 2027", "kind": "quarter", "start": "2027-01-01", "end": "2027-03-31"}
+
+
+def test_list_cycles_with_phase(admin, admin_api, outsider):
+    today = timezone.localdate()
+    running = f.make_cycle(
+        admin, name="Now", start=today - timedelta(days=10), end=today + timedelta(days=80)
+    )
+    f.make_cycle(
+        admin, name="Later", start=today + timedelta(days=100), end=today + timedelta(days=190)
+    )
+    f.make_cycle(outsider, name="Not ours")
+    response = admin_api.get("/cycles")
+    assert response.status_code == 200
+    cycles = {c["name"]: c for c in response.json()}
+    assert set(cycles) == {"Now", "Later"}
+    assert cycles["Now"]["id"] == str(running.pk)
+    assert cycles["Now"]["phase"] == "active"
+    assert cycles["Later"]["phase"] == "planning"
+    assert cycles["Now"]["start"] == (today - timedelta(days=10)).isoformat()
+    assert 0 < cycles["Now"]["expected"] < 1
+    assert cycles["Later"]["expected"] == 0
+
+
+def test_viewer_reads_cycles(cycle, viewer_api):
+    assert [c["name"] for c in viewer_api.get("/cycles").json()] == ["Q4 2026"]
+
+
+def test_admin_creates_a_cycle(org, admin_api):
+    response = admin_api.post("/cycles", GOOD)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["name"] == "Q1 2027" and body["kind"] == "quarter"
+    assert body["start"] == "2027-01-01" and body["end"] == "2027-03-31"
+    assert body["phase"] in {"planning", "active", "review"}
+    cycle = Cycle.objects.get(pk=body["id"])
+    assert cycle.organization == org and cycle.end == date(2027, 3, 31)
+
+
+@pytest.mark.parametrize("api", ["member_api", "viewer_api"])
+def test_only_admins_create_cycles(request, api):
+    response = request.getfixturevalue(api).post("/cycles", GOOD)
+    assert response.status_code == 403
+    assert errors_of(response) == {}
+    assert not Cycle.objects.filter(name="Q1 2027").exists()
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"end": "2026-12-31"}, "end"),  # before the start
+        ({"end": "2027-01-01"}, "end"),  # same day
+        ({"start": "2027-02-30"}, "start"),
+        ({"start": "next monday"}, "start"),
+        ({"start": None}, "start"),
+        ({"kind": "fortnight"}, "kind"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"name": 42}, "name"),
+        ({"name": "nul\u0000byte"}, "name"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_cycles_are_422(admin_api, change, field):
+    response = admin_api.post("/cycles", {**GOOD, **change})
+    assert response.status_code == 422, response.content
+    assert field in errors_of(response)
+    assert not Cycle.objects.exists()
+
+
+def test_missing_fields_are_named(admin_api):
+    response = admin_api.post("/cycles", {})
+    assert response.status_code == 422
+    errors = errors_of(response)
+    assert {"name", "start", "end"} <= set(errors)
+    assert errors["name"] == ["This field is required."]
+
+
+def test_duplicate_cycle_name_is_422(cycle, admin_api):
+    response = admin_api.post("/cycles", {**GOOD, "name": "q4 2026"})
+    assert response.status_code == 422
+    assert "name" in errors_of(response)
+
+
+def test_malformed_json_is_400(admin_api):
+    response = admin_api.post("/cycles", raw="{not json")
+    assert response.status_code == 400
+    errors_of(response)
+
+
+def test_body_must_be_an_object(admin_api):
+    response = admin_api.post("/cycles", ["Q1 2027"])
+    assert response.status_code == 422
+    errors_of(response)
+
+
+def test_cycle_detail(cycle, viewer_api):
+    response = viewer_api.get(f"/cycles/{cycle.pk}")
+    assert response.status_code == 200
+    assert response.json()["name"] == "Q4 2026"
+
+
+def test_cycle_detail_of_another_organization_is_404(cycle, outsider_api):
+    assert outsider_api.get(f"/cycles/{cycle.pk}").status_code == 404
+    assert outsider_api.get("/cycles/definitely-not-a-uuid").status_code == 404

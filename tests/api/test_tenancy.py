@@ -1,0 +1,65 @@
+"""Every API route with an id, asked by an admin of another organization (with their own token)
+about this organization's objects, answers 404 with every method and body — and changes nothing.
+
+The routes come from the OpenAPI document, so a new endpoint is walked without being listed.
+"""
+
+import re
+
+import pytest
+
+from cadence.api.urls import api
+from cadence.okrs import services as okr_services
+from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from cadence.orgs.models import Unit
+
+PARAMS = {
+    "objective_id": "objective",
+    "key_result_id": "kr",
+    "cycle_id": "cycle",
+    "unit_id": "team",
+}
+BODIES = [
+    None,
+    {},
+    {"title": "Taken over", "value": 1, "confidence": "on_track", "state": "abandoned"},
+    {"title": 5, "value": "NaN", "weight": -1},
+]
+
+
+def _routes():
+    schema = api.get_openapi_schema(path_prefix="")
+    for path, operations in schema["paths"].items():
+        if "{" in path:
+            for method in operations:
+                yield method, path
+
+
+def test_the_walk_finds_the_routes_with_ids():
+    routes = set(_routes())
+    assert ("patch", "/objectives/{objective_id}") in routes
+    assert ("post", "/key-results/{key_result_id}/check-ins") in routes
+    assert all(re.findall(r"{(\w+)}", p)[0] in PARAMS for _, p in routes)
+
+
+@pytest.mark.parametrize("method,route", sorted(_routes()))
+def test_another_organizations_objects_are_404(
+    admin, outsider_api, objective, kr, cycle, team, method, route
+):
+    okr_services.check_in_create(actor=admin, key_result=kr, value=30, confidence="on_track")
+    objects = {"objective": objective, "kr": kr, "cycle": cycle, "team": team}
+    path = re.sub(r"{(\w+)}", lambda m: str(objects[PARAMS[m.group(1)]].pk), route)
+    for body in BODIES:
+        response = outsider_api.call(method, path, body)
+        assert response.status_code == 404, (method, path, body, response.content)
+        assert response.json() == {"message": "Not found.", "errors": {}}
+    response = outsider_api.call(method, path, raw="{not json")
+    assert response.status_code == 404, (method, path, "malformed JSON")
+
+    objective.refresh_from_db()
+    kr.refresh_from_db()
+    assert (objective.title, objective.state) == ("Customers love the product", "draft")
+    assert (kr.title, kr.current, kr.target) == ("NPS from 20 to 40", 30, 40)
+    assert CheckIn.objects.count() == 1
+    assert Objective.objects.count() == KeyResult.objects.count() == Cycle.objects.count() == 1
+    assert Unit.objects.filter(organization=team.organization).count() == 2
