@@ -39,6 +39,7 @@ MESSAGES = {
     "float_parsing": "Enter a number.",
     "finite_number": "Enter a finite number.",
     "string_type": "Enter text.",
+    "string_unicode": "Text must be valid Unicode.",
     "uuid_parsing": "Enter a valid id.",
     "uuid_type": "Enter a valid id.",
     "date_parsing": "Enter a date as YYYY-MM-DD.",

@@ -44,9 +44,9 @@ class Gridline:
 
 @dataclass(frozen=True)
 class Chart:
-    width: int
+    width: int  # the SVG viewBox
     height: int
-    left: float
+    left: float  # the plot's edges in viewBox coordinates
     right: float
     top: float
     bottom: float

@@ -93,6 +93,14 @@ def test_duplicate_cycle_name_is_422(cycle, admin_api):
     assert "name" in errors_of(response)
 
 
+def test_text_that_cannot_be_stored_is_422(admin_api):
+    # A lone surrogate is valid JSON but not storable text: 422, not a database error.
+    raw = '{"name": "bad \\ud800", "start": "2027-01-01", "end": "2027-02-01"}'
+    response = admin_api.post("/cycles", raw=raw)
+    assert response.status_code == 422
+    assert errors_of(response)["name"] == ["Text must be valid Unicode."]
+
+
 def test_malformed_json_is_400(admin_api):
     response = admin_api.post("/cycles", raw="{not json")
     assert response.status_code == 400

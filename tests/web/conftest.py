@@ -28,7 +28,12 @@ def objective(member, cycle, team, company_objective):
 @pytest.fixture
 def kr(member, objective):
     return f.make_kr(
-        member, objective, title="Onboarding completion", start=13, target=45, unit="%",
+        member,
+        objective,
+        title="Onboarding completion",
+        start=13,
+        target=45,
+        unit="%",
         owner=member,
     )
 

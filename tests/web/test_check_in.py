@@ -91,8 +91,9 @@ def test_validation_errors_come_back_in_the_form_with_422(member_client, kr):
         assert response["HX-Reswap"] == "innerHTML"
         html = response.content.decode()
         assert html.lstrip().startswith("<form")
-        errors = re.search(rf'<ul class="errorlist" id="checkin-{kr.id}-value_error">(.*?)</ul>',
-                           html, re.S)
+        errors = re.search(
+            rf'<ul class="errorlist" id="checkin-{kr.id}-value_error">(.*?)</ul>', html, re.S
+        )
         assert errors and message in errors.group(1), value
         assert 'aria-invalid="true"' in html
     response = member_client.post(url, {"value": "20", "confidence": "sure"}, **HTMX)
@@ -161,12 +162,14 @@ def test_a_key_result_owner_outside_the_unit_may_check_in(client, org, member, o
 
 
 def test_no_check_ins_on_an_abandoned_objective(member_client, member, kr, objective):
-    services.objective_set_state(actor=member, objective=objective, state="abandoned",
-                                 reason="Priorities changed")
+    services.objective_set_state(
+        actor=member, objective=objective, state="abandoned", reason="Priorities changed"
+    )
     html = member_client.get(reverse("objective_detail", args=[objective.id])).content.decode()
     assert "data-checkin-open" not in html
     response = member_client.post(
-        reverse("key_result_check_in", args=[kr.id]), {"value": "20", "confidence": "on_track"},
+        reverse("key_result_check_in", args=[kr.id]),
+        {"value": "20", "confidence": "on_track"},
         **HTMX,
     )
     assert response.status_code == 403

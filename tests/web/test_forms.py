@@ -98,8 +98,9 @@ def test_service_errors_land_at_the_field(member_client, admin, cycle, team):
 
     from tests import factories as f
 
-    year = f.make_cycle(admin, name="2026", kind="year", start=date(2026, 1, 1),
-                        end=date(2026, 12, 31))
+    year = f.make_cycle(
+        admin, name="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
+    )
     url = reverse("objective_create") + f"?unit={team.id}&cycle={year.id}"
     response = member_client.post(url, objective_data(year, team))
     assert response.status_code == 422
@@ -181,8 +182,15 @@ def test_add_key_results_one_after_another(member_client, objective):
     response = member_client.post(url, {**kr_data(), "then": "another"})
     assert response["Location"] == url
     response = member_client.post(
-        url, kr_data(title="NPS stays high", kind="threshold", start="", target="50",
-                     direction="at_least", unit="")
+        url,
+        kr_data(
+            title="NPS stays high",
+            kind="threshold",
+            start="",
+            target="50",
+            direction="at_least",
+            unit="",
+        ),
     )
     assert response.status_code == 302
     kinds = list(objective.key_results.values_list("kind", "direction"))

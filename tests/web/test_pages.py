@@ -93,8 +93,12 @@ def test_nothing_measured_is_a_dash_not_zero(member_client, objective):
 
 
 def test_cycle_switcher_is_a_get_form_in_the_header(member_client, admin, cycle):
-    other = f.make_cycle(admin, name="Q1 2027", start=cycle.end.replace(year=2027, month=1, day=1),
-                         end=cycle.end.replace(year=2027, month=3, day=31))
+    other = f.make_cycle(
+        admin,
+        name="Q1 2027",
+        start=cycle.end.replace(year=2027, month=1, day=1),
+        end=cycle.end.replace(year=2027, month=3, day=31),
+    )
     html = member_client.get(reverse("dashboard") + f"?cycle={other.id}").content.decode()
     form = re.search(r'<form class="cycle-switch" method="get".*?</form>', html, re.S).group(0)
     assert '<label for="cycle-switch">' in form
@@ -104,15 +108,20 @@ def test_cycle_switcher_is_a_get_form_in_the_header(member_client, admin, cycle)
 
 
 def test_switching_cycle_on_the_tree_goes_to_that_tree(member_client, admin, cycle):
-    other = f.make_cycle(admin, name="Q1 2027", start=cycle.end.replace(year=2027, month=1, day=1),
-                         end=cycle.end.replace(year=2027, month=3, day=31))
+    other = f.make_cycle(
+        admin,
+        name="Q1 2027",
+        start=cycle.end.replace(year=2027, month=1, day=1),
+        end=cycle.end.replace(year=2027, month=3, day=31),
+    )
     response = member_client.get(reverse("cycle_tree", args=[cycle.id]) + f"?cycle={other.id}")
     assert response.status_code == 302
     assert response["Location"] == reverse("cycle_tree", args=[other.id])
 
 
-def test_tree_nests_aligned_objectives_in_details(member_client, cycle, company_objective,
-                                                  objective, checked_in):
+def test_tree_nests_aligned_objectives_in_details(
+    member_client, cycle, company_objective, objective, checked_in
+):
     html = member_client.get(reverse("cycle_tree", args=[cycle.id])).content.decode()
     company_at = html.index("Customers stay with us")
     team_at = html.index("Onboarding people finish")
@@ -125,8 +134,9 @@ def test_tree_nests_aligned_objectives_in_details(member_client, cycle, company_
     assert 'aria-valuenow="50"' in block
 
 
-def test_unit_page_lists_members_subunits_and_objectives(member_client, org, team, member,
-                                                         objective):
+def test_unit_page_lists_members_subunits_and_objectives(
+    member_client, org, team, member, objective
+):
     f.make_unit(org, "Onboarding squad", parent=f.make_unit(org, "Product dept", kind="department"))
     html = member_client.get(reverse("unit_detail", args=[team.id])).content.decode()
     assert member.name in html
@@ -148,8 +158,7 @@ def test_objective_page_shows_key_results_chart_and_history(member_client, objec
     assert "Aligns to" in html and "Customers stay with us" in html
 
 
-def test_mismatch_between_confidence_and_pace_is_spelled_out(member_client, member, admin,
-                                                              team):
+def test_mismatch_between_confidence_and_pace_is_spelled_out(member_client, member, admin, team):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -158,8 +167,13 @@ def test_mismatch_between_confidence_and_pace_is_spelled_out(member_client, memb
 
     # Two thirds through a cycle with no progress: the numbers say off track.
     today = timezone.localdate()
-    cycle = f.make_cycle(admin, name="Running", kind="custom", start=today - timedelta(days=60),
-                         end=today + timedelta(days=30))
+    cycle = f.make_cycle(
+        admin,
+        name="Running",
+        kind="custom",
+        start=today - timedelta(days=60),
+        end=today + timedelta(days=30),
+    )
     running = f.make_objective(member, cycle, team, title="Late objective")
     late = f.make_kr(member, running, title="Late key result", start=0, target=100)
     services.check_in_create(actor=member, key_result=late, value=0, confidence="on_track")
@@ -176,8 +190,9 @@ def test_user_text_is_escaped_everywhere(member_client, member, cycle, team, obj
     evil = '<script>alert("x")</script><b>bold</b>'
     bad = f.make_objective(member, cycle, team, title=evil, why=evil)
     bad_kr = f.make_kr(member, bad, title=evil, unit="<i>u</i>")
-    services.check_in_create(actor=member, key_result=bad_kr, value=5, confidence="on_track",
-                             note=evil)
+    services.check_in_create(
+        actor=member, key_result=bad_kr, value=5, confidence="on_track", note=evil
+    )
     for url in (
         reverse("dashboard"),
         reverse("cycle_tree", args=[cycle.id]),

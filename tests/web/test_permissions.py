@@ -27,19 +27,30 @@ def test_viewers_see_no_edit_or_check_in_controls(viewer_client, cycle, objectiv
 
 def test_viewers_get_403_on_every_write(viewer_client, cycle, team, objective, kr):
     writes = [
-        (reverse("objective_create") + f"?unit={team.id}&cycle={cycle.id}",
-         {"title": "Sneaky", "cycle": str(cycle.id), "unit": str(team.id),
-          "commitment": "committed", "state": "draft"}),
+        (
+            reverse("objective_create") + f"?unit={team.id}&cycle={cycle.id}",
+            {
+                "title": "Sneaky",
+                "cycle": str(cycle.id),
+                "unit": str(team.id),
+                "commitment": "committed",
+                "state": "draft",
+            },
+        ),
         (reverse("objective_edit", args=[objective.id]), {"title": "Sneaky"}),
         (reverse("objective_state", args=[objective.id]), {"state": "approved"}),
         (reverse("objective_delete", args=[objective.id]), {}),
-        (reverse("key_result_create", args=[objective.id]),
-         {"title": "Sneaky", "kind": "metric", "start": "0", "target": "1"}),
+        (
+            reverse("key_result_create", args=[objective.id]),
+            {"title": "Sneaky", "kind": "metric", "start": "0", "target": "1"},
+        ),
         (reverse("key_result_edit", args=[kr.id]), {"title": "Sneaky"}),
         (reverse("key_result_delete", args=[kr.id]), {}),
         (reverse("key_result_check_in", args=[kr.id]), {"value": "20", "confidence": "on_track"}),
-        (reverse("cycles"), {"name": "Sneaky", "kind": "quarter", "start": "2027-01-01",
-                             "end": "2027-03-31"}),
+        (
+            reverse("cycles"),
+            {"name": "Sneaky", "kind": "quarter", "start": "2027-01-01", "end": "2027-03-31"},
+        ),
     ]
     for url, data in writes:
         response = viewer_client.post(url, data)
@@ -49,8 +60,9 @@ def test_viewers_get_403_on_every_write(viewer_client, cycle, team, objective, k
     # The forms themselves are not offered either.
     for url, _ in writes[:2] + writes[4:6]:
         assert viewer_client.get(url).status_code == 403, url
-    assert viewer_client.get(reverse("key_result_check_in", args=[kr.id]), **HTMX).status_code \
-        == 403
+    assert (
+        viewer_client.get(reverse("key_result_check_in", args=[kr.id]), **HTMX).status_code == 403
+    )
     objective.refresh_from_db()
     assert objective.title == "Onboarding people finish" and objective.state == "draft"
     assert not CheckIn.objects.exists()
@@ -66,8 +78,9 @@ def test_members_cannot_change_another_units_okrs(client, org, cycle, objective,
     f.join(f.make_unit(org, "Finance"), stranger)
     client.force_login(stranger)
     assert client.get(reverse("objective_edit", args=[objective.id])).status_code == 403
-    response = client.post(reverse("key_result_check_in", args=[kr.id]),
-                           {"value": "20", "confidence": "on_track"})
+    response = client.post(
+        reverse("key_result_check_in", args=[kr.id]), {"value": "20", "confidence": "on_track"}
+    )
     assert response.status_code == 403
     html = client.get(reverse("objective_detail", args=[objective.id])).content.decode()
     assert "data-checkin-open" not in html
@@ -75,8 +88,8 @@ def test_members_cannot_change_another_units_okrs(client, org, cycle, objective,
 
 def test_members_cannot_create_cycles(member_client):
     response = member_client.post(
-        reverse("cycles"), {"name": "Q9", "kind": "quarter", "start": "2027-01-01",
-                            "end": "2027-03-31"}
+        reverse("cycles"),
+        {"name": "Q9", "kind": "quarter", "start": "2027-01-01", "end": "2027-03-31"},
     )
     assert response.status_code == 403
 
@@ -88,7 +101,7 @@ def test_abandoning_needs_a_reason(member_client, objective):
     html = response.content.decode()
     assert '<ul class="errorlist" id="id_reason_error">' in html
     assert "Say why the objective is abandoned." in html
-    assert "<details class=\"abandon\" open>" in html  # the form stays open at the error
+    assert '<details class="abandon" open>' in html  # the form stays open at the error
     objective.refresh_from_db()
     assert objective.state == "draft"
     response = member_client.post(url, {"state": "abandoned", "reason": "Merged into Q1 work"})
