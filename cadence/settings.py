@@ -4,6 +4,7 @@ SQLite is the embedded default; set DATABASE_URL (postgres://user@host:port/name
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -97,14 +98,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "cadence" / "static"]
+# Hashed, compressed file names once `collectstatic` has written its manifest (production);
+# plain names straight from the app's folders before that (demo, development, tests).
+_MANIFEST = (STATIC_ROOT / "staticfiles.json").is_file()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or env_bool("CADENCE_PLAIN_STATIC", False)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _MANIFEST and not DEBUG and not env_bool("CADENCE_PLAIN_STATIC", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Before collectstatic, STATIC_ROOT does not exist yet; WhiteNoise's warning about it is noise.
+warnings.filterwarnings("ignore", message="No directory at: ")
 # Serve straight from the app's static folders when collectstatic has not run (demo, tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from cadence.core.htmx import is_htmx
 from cadence.okrs import charts, selectors, services
+from cadence.okrs import progress as arithmetic
 from cadence.okrs.forms import (
     CheckInForm,
     CycleForm,
@@ -100,6 +101,10 @@ def _ancestors_on_board(board: selectors.Board, objective: Objective) -> list[Ob
         seen.add(node.id)
         node = board.objectives.get(node.parent_id)
     return out
+
+
+def _unit_order(unit: Unit) -> tuple:
+    return (KIND_ORDER.get(unit.kind, 3), unit.name)
 
 
 def _tree_order(objective: Objective) -> tuple:
@@ -267,33 +272,53 @@ def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
     if switch_to and switch_to != str(cycle.id):
         other = selectors.cycle_get(organization, switch_to)
         return redirect("cycle_tree", cycle_id=other.id)
-    access = Access(person, UnitTree.load(organization))
+    view = "alignment" if request.GET.get("view") == "alignment" else "units"
+    tree = UnitTree.load(organization)
+    access = Access(person, tree)
     board = selectors.board_for_cycle(organization, cycle)
     decorate_board(board, person, access)
     for objective in board.objectives.values():
         objective.tree_children = sorted(board.children(objective), key=_tree_order)
     roots = sorted(board.roots(), key=_tree_order)
-    in_cycle = board.in_cycle()
-    below_company = [o for o in in_cycle if o.unit.kind != Unit.Kind.COMPANY]
-    aligned = [o for o in below_company if o.parent_id]
-    company_roots = [o for o in roots if o.unit.kind == Unit.Kind.COMPANY]
+    below_company = [o for o in board.in_cycle() if o.unit.kind != Unit.Kind.COMPANY]
     context = {
         "cycle": cycle,
         "board": board,
+        "view": view,
         "today": board.today,
         "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
         "expected": board.expected,
-        "company_roots": company_roots,
+        "company_roots": [o for o in roots if o.unit.kind == Unit.Kind.COMPANY],
         "other_roots": [o for o in roots if o.unit.kind != Unit.Kind.COMPANY],
-        "aligned_count": len(aligned),
+        "aligned_count": len([o for o in below_company if o.parent_id]),
         "below_company_count": len(below_company),
-        "company_progress": board.unit_progress(company_roots[0].unit_id)
-        if company_roots
-        else None,
+        "unit_root": _unit_node(tree, tree.root, board.by_unit()) if tree.root else None,
         "nav": "tree",
         "cycle_switch_action": reverse("cycle_tree", args=[cycle.id]),
     }
     return render(request, "okrs/cycle_tree.html", context)
+
+
+def _unit_node(tree: UnitTree, unit: Unit, by_unit: dict, depth: int = 0) -> dict:
+    """A unit of the tree with its objectives and its sub-units. Its rolled-up progress is the
+    plain mean of every live objective in it and below it (each objective counts once)."""
+    children = [
+        _unit_node(tree, child, by_unit, depth + 1)
+        for child in sorted(tree.children.get(unit.id, []), key=_unit_order)
+    ]
+    objectives = by_unit.get(unit.id, [])
+    live = [o for o in objectives if not o.is_abandoned]
+    below = [p for child in children for p in child["live_progress"]]
+    live_progress = [o.progress for o in live] + below
+    return {
+        "unit": unit,
+        "depth": depth,
+        "objectives": objectives,
+        "children": children,
+        "live_progress": live_progress,
+        "count": len(live_progress),
+        "progress": arithmetic.weighted_mean((p, 1.0) for p in live_progress),
+    }
 
 
 # Objectives -------------------------------------------------------------------------------
@@ -374,7 +399,14 @@ def objective_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You cannot create objectives: you are not in any team yet.")
     if unit is not None and unit.id not in editable:
         raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
-    cycle = preset_cycle or (parent.cycle if parent else selectors.cycle_current(organization))
+    current = selectors.cycle_current(organization)
+    if preset_cycle is not None:
+        cycle = preset_cycle
+    elif parent is not None:
+        # Under an annual objective, the current quarter rather than the year itself.
+        cycle = current if current and parent.cycle.contains(current) else parent.cycle
+    else:
+        cycle = current
     if cycle is None:
         messages.info(request, "Create a cycle first: objectives belong to a cycle.")
         return redirect("cycles")
@@ -676,8 +708,9 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
             _attach_charts(annotated, today=board.today)
         context = {
             "kr": fresh,
-            "objective": annotated,
+            "o": annotated,
             "layout": layout,
+            "here": next_url,
             "updated": [annotated, *_ancestors_on_board(board, annotated)],
         }
         return render(request, "okrs/_okr.html#checkin_saved", context)

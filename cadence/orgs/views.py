@@ -94,6 +94,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "tokens": list(selectors.api_tokens_of(person)),
         "secret": secret,
         "created": created,
+        "cycle": okr_selectors.cycle_current(person.organization),
         "cycle_switch_action": reverse("dashboard"),
         "nav": "tokens",
     }

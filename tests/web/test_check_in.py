@@ -75,6 +75,9 @@ def test_from_the_objective_page_the_card_comes_back_with_its_chart(member_clien
     assert html.lstrip().startswith(f'<li class="kr kr--card" id="kr-{kr.id}">')
     assert '<svg class="chart__svg"' in html and "<polyline" in html
     assert "All check-ins (1)" in html
+    # The card is the objective page's, whole: its edit links and its cycle's dates.
+    assert reverse("key_result_edit", args=[kr.id]) in html
+    assert "1 Oct" in html and "31 Dec 2026" in html
 
 
 def test_validation_errors_come_back_in_the_form_with_422(member_client, kr):

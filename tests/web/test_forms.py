@@ -230,3 +230,32 @@ def test_kr_form_fields_are_labelled(member_client, objective):
     for name in ("title", "start", "target", "unit", "direction", "weight", "owner", "commitment"):
         assert f'<label for="id_{name}">' in html, name
     assert "<legend>Kind" in html  # radio group in a fieldset
+
+
+def test_aligning_under_an_annual_objective_defaults_to_the_running_quarter(
+    member_client, admin, company
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories as f
+
+    today = timezone.localdate()
+    year = f.make_cycle(
+        admin,
+        name="This year",
+        kind="year",
+        start=today - timedelta(days=100),
+        end=today + timedelta(days=200),
+    )
+    quarter = f.make_cycle(
+        admin,
+        name="This quarter",
+        start=today - timedelta(days=10),
+        end=today + timedelta(days=60),
+    )
+    annual = f.make_objective(admin, year, company, title="Annual company goal")
+    html = member_client.get(reverse("objective_create") + f"?parent={annual.id}").content.decode()
+    assert f'<option value="{quarter.id}" selected>' in html
+    assert f'<option value="{annual.id}" selected>' in html

@@ -122,7 +122,8 @@ def test_switching_cycle_on_the_tree_goes_to_that_tree(member_client, admin, cyc
 def test_tree_nests_aligned_objectives_in_details(
     member_client, cycle, company_objective, objective, checked_in
 ):
-    html = member_client.get(reverse("cycle_tree", args=[cycle.id])).content.decode()
+    url = reverse("cycle_tree", args=[cycle.id]) + "?view=alignment"
+    html = member_client.get(url).content.decode()
     company_at = html.index("Customers stay with us")
     team_at = html.index("Onboarding people finish")
     assert company_at < team_at
@@ -132,6 +133,32 @@ def test_tree_nests_aligned_objectives_in_details(
         rf'id="objective-{company_objective.id}-progress".*?</div>\s*</div>', html, re.S
     ).group(0)
     assert 'aria-valuenow="50"' in block
+
+
+def test_tree_by_unit_rolls_progress_up_company_departments_teams(
+    member_client, org, admin, member, cycle, company_objective, checked_in
+):
+    department = f.make_unit(org, "Go-to-market", kind="department")
+    sales = f.make_unit(org, "Sales", parent=department)
+    f.join(sales, member)
+    win = f.make_objective(member, cycle, sales, title="Win deals faster")
+    deals = f.make_kr(member, win, title="Deals closed", start=0, target=10)
+    from cadence.okrs import services
+
+    services.check_in_create(actor=member, key_result=deals, value=10, confidence="on_track")
+    html = member_client.get(reverse("cycle_tree", args=[cycle.id])).content.decode()
+    # company, then the department, then its team, each a <details> with its progress
+    positions = [
+        html.index(f'<span class="tree__title">{name}</span>')
+        for name in (org.units.get(kind="company").name, "Go-to-market", "Sales")
+    ]
+    assert positions == sorted(positions)
+    department_node = html[positions[1] : positions[2]]
+    assert 'aria-valuenow="100"' in department_node  # Sales' only objective is done
+    company_node = html[positions[0] : positions[1]]
+    # Company: the mean of every objective below it: 25% (company), 25% (Product), 100%.
+    assert 'aria-valuenow="50"' in company_node
+    assert "Company · 3 objectives" in html and "Department · 1 objective<" in html
 
 
 def test_unit_page_lists_members_subunits_and_objectives(
@@ -301,3 +328,30 @@ def test_delete_key_result_after_confirming(member_client, objective, kr, kr2):
     response = member_client.post(reverse("key_result_delete", args=[kr.id]))
     assert response.status_code == 302
     assert list(objective.key_results.all()) == [kr2]
+
+
+def test_alignment_view_queries_do_not_grow_with_objectives(
+    member_client, member, cycle, team, company_objective
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cadence.okrs import services
+
+    url = reverse("cycle_tree", args=[cycle.id]) + "?view=alignment"
+
+    def grow(n):
+        for i in range(n):
+            o = f.make_objective(member, cycle, team, title=f"Grown {i}", parent=company_objective)
+            k = f.make_kr(member, o, title=f"Grown KR {i}", owner=member)
+            services.check_in_create(actor=member, key_result=k, value=5, confidence="at_risk")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert member_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(3)
+    small = count()
+    grow(30)
+    assert count() == small

@@ -9,7 +9,7 @@ from tests.web.conftest import HTMX
 def test_viewers_see_no_edit_or_check_in_controls(viewer_client, cycle, objective, checked_in):
     for url in (
         reverse("dashboard"),
-        reverse("cycle_tree", args=[cycle.id]),
+        reverse("cycle_tree", args=[cycle.id]) + "?view=alignment",
         reverse("unit_detail", args=[objective.unit_id]),
         reverse("objective_detail", args=[objective.id]),
     ):

@@ -68,6 +68,17 @@ def with_unit(value, unit: str = "") -> str:
 
 
 @register.filter
+def with_short_unit(value, unit: str = "") -> str:
+    """Like ``with_unit`` for symbols (%, $); a word unit is left out, to be said once."""
+    return with_unit(value, unit if unit == "%" or unit in PREFIX_UNITS else "")
+
+
+@register.filter
+def milestone(value) -> str:
+    return "Done" if value is not None and value >= 1 else "Not done"
+
+
+@register.filter
 def change(value) -> str:
     """Week-over-week change in percentage points: "+12 pts", "−3 pts", "no change"."""
     if value is None:
