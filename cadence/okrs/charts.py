@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from cadence.okrs import progress as arithmetic
 
@@ -89,6 +89,7 @@ def kr_chart(
     cycle_end: date,
     today: date,
     aspirational: bool = False,
+    start_at_cycle_start: bool = True,
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> Chart:
@@ -98,8 +99,9 @@ def kr_chart(
     marker for today.
 
     The actual line starts at the cycle start with the start value's progress (when there is
-    a start value) and, while the cycle runs, is held flat from the last check-in to today:
-    the last value stays in force until the next check-in.
+    a start value known from the outset; not when it was taken from the first check-in,
+    ``start_at_cycle_start=False``) and, while the cycle runs, is held flat from the last
+    check-in to today: the last value stays in force until the next check-in.
     """
     left, right, top, bottom = LEFT, width - RIGHT, TOP, height - BOTTOM
 
@@ -130,16 +132,17 @@ def kr_chart(
     )
 
     vertices: list[tuple[float, float]] = []
-    if baseline is not None:
+    if baseline is not None and start_at_cycle_start:
         vertices.append((x_of(0.0), y_of(baseline)))
     vertices.extend((pt.x, pt.y) for pt in points)
     latest = points[-1].progress if points else baseline
     running = cycle_start <= today <= cycle_end
-    today_x = x_of(_fraction(today, cycle_start, cycle_end)) if running else None
-    if vertices and latest is not None:
-        hold_until = today if today <= cycle_end else cycle_end
-        hold_x = x_of(_fraction(hold_until, cycle_start, cycle_end))
-        if hold_until >= cycle_start and hold_x > vertices[-1][0]:
+    # "Today" is drawn at the end of the day, so that today's check-ins sit on its left.
+    end_of_today = _fraction(today + timedelta(days=1), cycle_start, cycle_end)
+    today_x = x_of(end_of_today) if running else None
+    if vertices and latest is not None and today >= cycle_start:
+        hold_x = x_of(end_of_today)
+        if hold_x > vertices[-1][0]:
             vertices.append((hold_x, y_of(latest)))
     line = " ".join(f"{x},{y}" for x, y in vertices) if len(vertices) > 1 else ""
 

@@ -202,6 +202,10 @@ class KeyResultForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
+        # Needed for metrics and thresholds (the service says so), not for milestones, which
+        # hide them: not labelled "optional".
+        self.fields["target"].show_optional = False
+        self.fields["direction"].show_optional = False
 
     def clean_weight(self):
         weight = self.cleaned_data.get("weight")

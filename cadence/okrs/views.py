@@ -130,6 +130,7 @@ def _attach_charts(objective: Objective, *, today: date) -> None:
             today=today,
             aspirational=(kr.commitment or objective.commitment)
             == Objective.Commitment.ASPIRATIONAL,
+            start_at_cycle_start=not kr.start_from_first_check_in,
         )
 
 

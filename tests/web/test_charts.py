@@ -146,3 +146,18 @@ def test_percent_and_status_labels():
     assert okrs_ui.pct(None) == 0
     assert okrs_ui.status_label("at_risk") == "At risk"
     assert okrs_ui.status_label(None) == "No data"
+
+
+def test_todays_check_in_is_not_right_of_the_today_marker():
+    today = date(2026, 11, 15)
+    c = chart([Point(at(today, 23), 29.0)], today=today)
+    assert c.points[0].x <= c.today_x
+    assert c.line.split()[-1].startswith(f"{c.today_x},")
+
+
+def test_a_start_taken_from_the_first_check_in_is_not_drawn_at_the_cycle_start():
+    history = [Point(at(date(2026, 10, 20)), 30.0), Point(at(date(2026, 11, 1)), 40.0)]
+    c = chart(history, start=30.0, target=50.0, start_at_cycle_start=False)
+    first = c.line.split()[0]
+    assert first == f"{c.points[0].x},{c.points[0].y}"
+    assert c.points[0].x > c.left
