@@ -41,8 +41,13 @@ def make_unit(org: Organization, name: str, kind: str = Unit.Kind.TEAM, parent=N
     )
 
 
-def make_cycle(admin: Person, name: str = "", start=date(2026, 10, 1), end=date(2026, 12, 31),
-               kind: str = Cycle.Kind.QUARTER) -> Cycle:
+def make_cycle(
+    admin: Person,
+    name: str = "",
+    start=date(2026, 10, 1),
+    end=date(2026, 12, 31),
+    kind: str = Cycle.Kind.QUARTER,
+) -> Cycle:
     return okr_services.cycle_create(
         actor=admin, name=name or f"Cycle {next(_seq)}", kind=kind, start=start, end=end
     )
