@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cadence.core",
     "cadence.orgs",
     "cadence.okrs",
+    "cadence.weekly",
     "cadence.demo",
 ]
 

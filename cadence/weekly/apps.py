@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WeeklyConfig(AppConfig):
+    name = "cadence.weekly"
+    label = "weekly"
