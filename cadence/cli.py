@@ -1,4 +1,5 @@
-"""The ``cadence`` command line: migrate, serve, demo, createadmin, token create, manage.
+"""The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
+token create, manage.
 
 Expected failures (bad input, an unknown email, a database that does not answer, a port in
 use) end with a one-line message on stderr and exit code 1, never a traceback.
@@ -8,10 +9,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
+import signal
 import socket
+import subprocess
 import sys
+import threading
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
@@ -178,8 +184,131 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(flush=True)
     if args.no_serve:
         return 0
-    print("Serving the demo (Ctrl+C stops it)", flush=True)
-    serve(host=args.host, port=port, workers=workers)
+    print("Serving the demo with its worker; emails print here (Ctrl+C stops both)", flush=True)
+    worker = _start_worker_process()
+    try:
+        serve(host=args.host, port=port, workers=workers)
+    finally:
+        _stop_worker_process(worker)
+    return 0
+
+
+def _start_worker_process() -> subprocess.Popen:
+    """``cadence worker`` in a child process next to the server, sharing its terminal (so
+    its emails print there) and its environment (so mail goes where the server's would)."""
+    env = {**os.environ, "CADENCE_WORKER_PARENT": str(os.getpid())}
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    return subprocess.Popen([sys.executable, "-m", "cadence.cli", "worker"], env=env)
+
+
+def _stop_worker_process(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def _interval(value: str | int) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0
+    if not 1 <= seconds <= 86400:
+        raise CLIError(f"--interval must be a number of seconds from 1 to 86400, not {value!r}.")
+    return seconds
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Every --interval seconds: carry over weeks whose deadline passed, then send the
+    reminders and digests that are due. SIGTERM or Ctrl+C stops it between two turns."""
+    interval = _interval(args.interval)
+    _setup_django()
+    from django.db import DatabaseError, close_old_connections, connections
+
+    from cadence.scheduling import services
+
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    parent = os.environ.get("CADENCE_WORKER_PARENT")
+    print(f"Cadence worker: a turn every {interval:g} s (Ctrl+C stops it)", flush=True)
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            result = services.tick()
+        except DatabaseError as exc:
+            # The database may come back: report and try again next turn.
+            print(f"cadence worker: {_expected_failure(exc)}", file=sys.stderr, flush=True)
+        except Exception:
+            # A bug in one turn must not stop every later email: log it whole, go on.
+            logging.getLogger("cadence.worker").exception("A worker turn failed.")
+        else:
+            if result.carried or result.sends.total_sent or result.sends.failed:
+                stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+                print(
+                    f"[{stamp}] Carried over {result.carried} item"
+                    f"{'s' if result.carried != 1 else ''}. {result.sends}",
+                    flush=True,
+                )
+        if parent and str(os.getppid()) != parent:
+            break  # started by `cadence demo`, which is gone
+        stop.wait(interval)
+    connections.close_all()
+    print("Cadence worker stopped.", flush=True)
+    return 0
+
+
+def _moment(text: str | None) -> datetime:
+    """--now: an ISO date-time; without an offset it is read in the TIME_ZONE setting."""
+    from django.utils import timezone
+
+    if not text:
+        return timezone.now()
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise CLIError(
+            f"--now must be an ISO date and time such as 2026-11-27T15:30+01:00, not {text!r}."
+        ) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Send the reminders and digests due at --now (default: now), once. Safe to repeat: a
+    send already made, by this command or the worker, is not made again."""
+    _setup_django()
+    from cadence.scheduling import services
+
+    moment = _moment(args.now)
+    summary = services.run_once(moment)
+    print(f"{moment.isoformat(timespec='minutes')}: {summary}")
+    return 0
+
+
+def cmd_rollover(args: argparse.Namespace) -> int:
+    """Carry the open plans and problems of --week into the next week (exactly once)."""
+    _setup_django()
+    from cadence.weekly import services as weekly_services
+    from cadence.weekly.weeks import WeekError, format_week, next_week, parse_week
+
+    try:
+        monday = parse_week(args.week)
+    except WeekError as exc:
+        raise CLIError(str(exc)) from exc
+    carried = weekly_services.rollover_week(week=monday)
+    print(
+        f"Carried {carried} item{'s' if carried != 1 else ''} over from {format_week(monday)} "
+        f"into {format_week(next_week(monday))}."
+    )
     return 0
 
 
@@ -321,6 +450,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-serve", action="store_true", help="load the demo and print its login, then stop"
     )
     p.set_defaults(handler=cmd_demo)
+
+    p = commands.add_parser(
+        "worker", help="carry over weeks and send reminders and digests, in a loop"
+    )
+    p.add_argument("--interval", default=60, help="seconds between two turns (default 60)")
+    p.set_defaults(handler=cmd_worker)
+
+    p = commands.add_parser(
+        "remind", help="send the reminders and digests due now (or at --now), once"
+    )
+    p.add_argument(
+        "--now",
+        metavar="ISO-DATETIME",
+        help="the moment to send for, e.g. 2026-11-27T15:30+01:00 (default: now)",
+    )
+    p.set_defaults(handler=cmd_remind)
+
+    p = commands.add_parser(
+        "rollover", help="carry a week's open plans and problems into the next week"
+    )
+    p.add_argument("--week", required=True, metavar="YYYY-Www", help="the week, e.g. 2026-W47")
+    p.set_defaults(handler=cmd_rollover)
 
     p = commands.add_parser(
         "createadmin",

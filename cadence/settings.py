@@ -24,6 +24,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "cadence-insecure-development-key-chan
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.environ.get("SITE_NAME", "Cadence")
+# The address people open Cadence at: links in emails start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -37,6 +39,9 @@ INSTALLED_APPS = [
     "cadence.orgs",
     "cadence.okrs",
     "cadence.weekly",
+    "cadence.meetings",
+    "cadence.scheduling",
+    "cadence.feed",
     "cadence.demo",
 ]
 

@@ -12,8 +12,10 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cadence.feed import services as feed_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
+from cadence.weekly import services as weekly_services
 from tests import factories as f
 
 # Which object fills a path parameter: decided by the path segment in front of it.
@@ -24,7 +26,14 @@ SEGMENT_TO_OBJECT = {
     "key-results": "key_result",
     "people": "person",
     "teams": "unit",
+    "weekly": "person",
+    "weekly-items": "weekly_item",
+    "weekly-categories": "weekly_category",
+    "comments": "comment",
+    "notifications": "notification",
 }
+# Parameters filled with a value rather than an object: by their name.
+PARAM_VALUES = {"week": "2026-W47"}
 
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -47,7 +56,9 @@ def _fill(route: str, objects: dict) -> str:
     parts = route.split("/")
     for i, part in enumerate(parts):
         m = PARAM.fullmatch(part)
-        if m:
+        if m and m.group("name") in PARAM_VALUES:
+            out.append(PARAM_VALUES[m.group("name")])
+        elif m:
             segment = parts[i - 1] if i else ""
             kind = SEGMENT_TO_OBJECT.get(segment)
             assert kind, f"the tenancy walk does not know what fills {route!r}; teach it"
@@ -71,6 +82,13 @@ def victim(db):
     objective = f.make_objective(admin, cycle, team, title="Secret objective")
     kr = f.make_kr(admin, objective, title="Secret key result")
     okr_services.check_in_create(actor=admin, key_result=kr, value=10, confidence="on_track")
+    weekly_item = weekly_services.item_create(
+        actor=person, person=person, week=date(2026, 11, 16), category="plans", text="Secret plan"
+    )
+    weekly_category = weekly_services.category_create(actor=admin, name="Secret column", unit=team)
+    comment = feed_services.comment_create(
+        actor=person, target=objective, text=f"Secret comment @{admin.email}"
+    )
     return {
         "org": org,
         "cycle": cycle,
@@ -78,6 +96,10 @@ def victim(db):
         "objective": objective,
         "key_result": kr,
         "person": person,
+        "weekly_item": weekly_item,
+        "weekly_category": weekly_category,
+        "comment": comment,
+        "notification": comment.notifications.get(),
     }
 
 
@@ -95,7 +117,15 @@ def intruder_token(outsider):
 def _assert_404_no_leak(response, victim, label):
     assert response.status_code == 404, f"{label} answered {response.status_code}"
     body = response.content.decode()
-    for secret in ("Secret objective", "Secret key result", "Secret team", "Secret cycle"):
+    for secret in (
+        "Secret objective",
+        "Secret key result",
+        "Secret team",
+        "Secret cycle",
+        "Secret plan",
+        "Secret column",
+        "Secret comment",
+    ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
 
@@ -141,6 +171,16 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     victim["objective"].refresh_from_db()
     victim["key_result"].refresh_from_db()
     assert victim["key_result"].check_ins.count() == 1
+    victim["weekly_item"].refresh_from_db()
+    assert (victim["weekly_item"].text, victim["weekly_item"].deleted_at) == ("Secret plan", None)
+    assert victim["weekly_item"].category.slug == "plans"
+    victim["comment"].refresh_from_db()
+    assert victim["comment"].deleted_at is None
+    victim["weekly_category"].refresh_from_db()
+    assert (victim["weekly_category"].name, victim["weekly_category"].archived_at) == (
+        "Secret column",
+        None,
+    )
 
 
 def test_api_lists_never_show_another_organization(client, victim, intruder_token):

@@ -16,8 +16,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
 from cadence.core.errors import validation_payload
+from cadence.feed.selectors import comment_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
-from cadence.orgs.selectors import unit_get
+from cadence.orgs.selectors import person_get, unit_get
+from cadence.weekly.selectors import category_get, item_get
 
 NOT_FOUND = "Not found."
 AUTH_REQUIRED = (
@@ -30,6 +32,10 @@ PATH_OBJECTS = {
     "key_result_id": key_result_get,
     "cycle_id": cycle_get,
     "unit_id": unit_get,
+    "person_id": person_get,
+    "item_id": item_get,
+    "category_id": category_get,
+    "comment_id": comment_get,
 }
 
 # Friendlier words for pydantic's error types.

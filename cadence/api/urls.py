@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from cadence.api import errors
 from cadence.api.auth import BearerToken, SessionCookie
-from cadence.api.routers import cycles, key_results, me, objectives, units
+from cadence.api.routers import cycles, feed, key_results, me, objectives, units, weekly
 
 DESCRIPTION = """\
 Cadence's REST API: organizations' units, cycles, objectives, key results and check-ins.
@@ -40,3 +40,5 @@ api.add_router("", units.router)
 api.add_router("", cycles.router)
 api.add_router("", objectives.router)
 api.add_router("", key_results.router)
+api.add_router("", weekly.router)
+api.add_router("", feed.router)

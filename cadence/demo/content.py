@@ -618,3 +618,143 @@ OBJECTIVES: tuple[ObjectiveSpec, ...] = (
         ),
     ),
 )
+
+
+# Weekly check-ins (method.md §4) ------------------------------------------------------------
+# Each team member plans a few of these a week (their own key results' plans first); most end
+# up in Progress, some get stuck in Problems, and what is still open at Friday's deadline is
+# carried into the next week by the product's own rollover.
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    text: str
+    key_result: str | None = None  # a key result's key; None: work that serves no OKR directly
+
+
+WEEKS_OF_UPDATES = 8  # finished weeks before the current one
+LESSONS_CATEGORY = "Lessons learned"
+
+PLANS: dict[str, tuple[PlanSpec, ...]] = {
+    "product": (
+        PlanSpec(
+            "Watch five recordings of new workspaces getting stuck in setup", "onboarding_rate"
+        ),
+        PlanSpec("Rewrite the empty states of the first three screens", "onboarding_rate"),
+        PlanSpec("Test the new setup checklist with two customers", "checklist"),
+        PlanSpec("Ship the checklist behind a flag for new sign-ups", "checklist"),
+        PlanSpec("Tag last month's support tickets by the screen they came from", "tickets"),
+        PlanSpec("Add in-app help to the import screen", "tickets"),
+        PlanSpec("Draft the sample project new workspaces start with", "onboarding_rate"),
+        PlanSpec("Prepare the roadmap review for the leadership team"),
+    ),
+    "engineering": (
+        PlanSpec("Add the release checklist to every pull request template", "bugs"),
+        PlanSpec("Write regression tests for the three most reopened bugs", "bugs"),
+        PlanSpec("Move the nightly jobs off the primary database", "uptime"),
+        PlanSpec("Set up an alert when error rates double", "uptime"),
+        PlanSpec("Run a rollback drill on the staging environment", "uptime"),
+        PlanSpec("Pair with Product on the checklist flag", "checklist"),
+        PlanSpec("Upgrade the web framework to the supported version"),
+        PlanSpec("Review the on-call rotation with the team"),
+    ),
+    "marketing": (
+        PlanSpec("Brief two customers for review-site write-ups", "review_leads"),
+        PlanSpec("Pause the broad display campaign and compare sign-up quality", "icp_share"),
+        PlanSpec("Rewrite the pricing page for teams of 10 to 50", "icp_share"),
+        PlanSpec("Finish the remote-team onboarding guide", "guide_downloads"),
+        PlanSpec("Promote the guide in two partner newsletters", "guide_downloads"),
+        PlanSpec("Ask happy customers from the NPS survey for reviews", "review_leads"),
+        PlanSpec("Plan the webinar with Customer Success"),
+    ),
+    "sales": (
+        PlanSpec("Replace the two-call demo with one tailored demo", "lead_to_close"),
+        PlanSpec("Send proposals within a day of the demo", "lead_to_close"),
+        PlanSpec("Offer a guided trial to every qualified lead", "sql_to_trial"),
+        PlanSpec("Follow up on last week's trials before they expire", "sql_to_trial"),
+        PlanSpec("Translate the pitch deck into German", "germany"),
+        PlanSpec("Book meetings with three German resellers", "germany"),
+        PlanSpec("Clean up stale deals in the pipeline"),
+    ),
+    "success": (
+        PlanSpec("Call every customer who signed up three weeks ago", "followups"),
+        PlanSpec("Rewrite the welcome email sequence", "message_open_rate"),
+        PlanSpec("Cover the shared inbox during the US morning", "first_response"),
+        PlanSpec("Add saved replies for the new export questions", "first_response"),
+        PlanSpec("Read this week's NPS comments and reply to detractors", "nps"),
+        PlanSpec("Hand over churn reasons to Product", "followups"),
+        PlanSpec("Update the help centre article on imports"),
+    ),
+    "finance": (
+        PlanSpec("Pre-fill cost categories on the payment request form", "categorized_invoices"),
+        PlanSpec("Chase missing receipts from October", "late_documents"),
+        PlanSpec("Send the monthly reminder about the document deadline", "late_documents"),
+        PlanSpec("Approve payment requests twice a day instead of once", "payment_time"),
+        PlanSpec("Show team leads where their requests wait", "payment_time"),
+        PlanSpec("Close the books for last month"),
+    ),
+}
+
+# Said in "Lessons learned" by a team's lead now and then.
+LESSONS: dict[str, tuple[str, ...]] = {
+    "product": (
+        "Customers skip anything that looks like a tutorial; hints inside the real screens work.",
+        "Two customer tests caught more than a week of internal review.",
+    ),
+    "engineering": (
+        "Small releases are easier to roll back than to debug.",
+        "Alerts nobody owns get ignored; every alert now names a person.",
+    ),
+    "marketing": ("Reviews from customers like the ones we want bring better leads than ads.",),
+    "sales": ("A demo built around the prospect's own data shortens the next call.",),
+    "success": (
+        "A call in the first month matters more than how long the call is.",
+        "Saved replies only help when someone keeps them up to date.",
+    ),
+    "finance": ("People fill forms correctly when the form suggests the answer.",),
+}
+
+# Comments on the last finished week: (author key, the team whose member's done plan it is
+# about, text). The first done plan of that week by someone other than the author is used.
+ITEM_COMMENTS: tuple[tuple[str, str, str], ...] = (
+    ("jonas", "product", "Nice. Did the customers find the checklist without a hint?"),
+    ("mei", "engineering", "This is the kind of fix that keeps the bug count down. Thanks!"),
+    ("sofia", "success", "Great follow-through. Let us share what you heard at Monday's meeting."),
+    ("marcus", "sales", "Good one. Let us make this the default for every new lead."),
+)
+
+# Comments on objectives and key results (author key, objective or key-result key, text).
+# The one @mention of the demo names Lena by her email name, which notifies her.
+OKR_COMMENTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "priya",
+        "onboarding_rate",
+        "The drop last week worries me. @lena.okafor could you share where new workspaces stop, "
+        "step by step, before Thursday's check-in?",
+    ),
+    ("lena", "onboarding_rate", "Will do. Most stop at the import step; numbers by Thursday."),
+    (
+        "avery",
+        "retention",
+        "Every team is moving this. Keep linking your weekly plans to it so we see what helps.",
+    ),
+    ("mei", "bugs", "Two weeks without change. Let us look at what blocks the release checklist."),
+)
+
+# Who likes what: (person key, objective or key-result key).
+OKR_LIKES: tuple[tuple[str, str], ...] = (
+    ("avery", "onboarding"),
+    ("priya", "onboarding"),
+    ("daniel", "good_fit_leads"),
+    ("jonas", "reliable_releases"),
+    ("sofia", "retention"),
+    ("chloe", "retention"),
+)
+
+# Work nobody planned that still deserves a line in Progress.
+UNPLANNED: tuple[str, ...] = (
+    "Helped a customer recover a deleted project",
+    "Covered for a colleague at the partner meeting",
+    "Fixed a typo on the pricing page that customers reported",
+    "Answered the security questionnaire for a large prospect",
+)

@@ -3,6 +3,8 @@
 ``load_demo`` is idempotent: when the demo organization exists it is returned untouched. All
 dates are relative to ``today`` (the current quarter, the previous one and the year around it)
 and the check-in history is generated from a fixed seed, so one day always gives the same demo.
+So are eight weeks of weekly updates (plans, progress, problems, lessons learned) for every team
+member, carried over week by week by the product's own rollover, and a few comments and likes.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.demo import content
-from cadence.demo.content import KeyResultSpec, ObjectiveSpec
+from cadence.demo.content import KeyResultSpec, ObjectiveSpec, PlanSpec
+from cadence.feed import services as feed_services
+from cadence.feed.models import Comment, Notification
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import company_unit
+from cadence.weekly import services as weekly_services
+from cadence.weekly.models import PROBLEMS, PROGRESS, Item, ItemMove, WeeklyUpdate
+from cadence.weekly.weeks import monday_of
 
 DEMO_TIME_ZONE = "UTC"
 
@@ -98,6 +105,10 @@ class _Builder:
         self.units: dict[str, Unit] = {}
         self.members: dict[str, list[Person]] = {}  # unit key → leads first, then members
         self.objectives: dict[str, Objective] = {}
+        self.key_results: dict[str, KeyResult] = {}
+        # Times the services cannot set (they stamp "now"): applied at the end of the build.
+        self.item_times: dict = {}  # item id → created_at
+        self.move_times: dict = {}  # item id → when it moved (an item moves once a week)
 
     # Structure --------------------------------------------------------------------------
 
@@ -134,6 +145,8 @@ class _Builder:
         cycles = self._cycles()
         for spec in content.OBJECTIVES:
             self._objective(spec, cycles)
+        self._weekly()
+        self._discussion()
         return organization
 
     def _join(self, unit_key: str, leads, members) -> None:
@@ -209,6 +222,7 @@ class _Builder:
                 owner=self.people[kr_spec.owner],
             )
             krs.append(kr.pk)
+            self.key_results[kr_spec.key] = kr
             self._history(kr, kr_spec, spec)
         # The demo's OKRs were set while planning the cycle, not today: no service moves
         # creation times, and "stale" counts from when a key result was created.
@@ -271,6 +285,193 @@ class _Builder:
                 note=note,
                 at=moment,
             )
+
+    # Weekly updates ----------------------------------------------------------------------
+
+    def _at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=self.tz)
+
+    def _weekly(self) -> None:
+        """Eight finished weeks of Plans, Progress and Problems for every team member, carried
+        over at each Friday's deadline by the product's rollover, and this week's plans."""
+        admin = self.people["avery"]
+        self.lessons = weekly_services.category_create(
+            actor=admin, name=content.LESSONS_CATEGORY
+        ).slug
+        current = monday_of(self.today)
+        weeks = [current - timedelta(weeks=n) for n in range(content.WEEKS_OF_UPDATES, 0, -1)]
+        self.weeks = weeks
+        self.done: dict[tuple[date, str], list[Item]] = {}
+        teams = [spec.key for spec in content.UNITS if spec.kind == Unit.Kind.TEAM]
+        for week in weeks:
+            for team in teams:
+                for index, person in enumerate(self.members[team]):
+                    self._week_of(person, team, week, lead=index == 0, finished=True)
+            # Friday's deadline has passed: what is still open carries into the next week.
+            weekly_services.rollover_week(organization=self.organization, week=week)
+        for team in teams:
+            for index, person in enumerate(self.members[team]):
+                self._week_of(person, team, current, lead=index == 0, finished=False)
+        self._apply_times()
+
+    def _linkable(self, plan: PlanSpec, week: date) -> KeyResult | None:
+        """The plan's key result, once its cycle is being planned (OKRs are set ten days
+        before a cycle starts) and until it ends."""
+        kr = self.key_results.get(plan.key_result) if plan.key_result else None
+        if kr is None:
+            return None
+        cycle = kr.objective.cycle
+        if not (cycle.start - timedelta(days=10) <= week + timedelta(days=4) <= cycle.end):
+            return None
+        return kr
+
+    def _move(self, person: Person, item: Item, category: str, when: datetime) -> None:
+        weekly_services.item_move(actor=person, item=item, category=category)
+        self.move_times[item.pk] = when
+
+    def _week_of(self, person: Person, team: str, week: date, *, lead: bool, finished: bool):
+        rng = random.Random(f"{content.SEED}:weekly:{person.email}:{week.isoformat()}")
+        # Now and then someone misses a week; their open items wait in the carried list.
+        if finished and week != self.weeks[0] and rng.random() < 0.07:
+            return
+        last_day = 4 if finished else max(0, min(4, (self.today - week).days - 1))
+
+        def during_week() -> datetime:
+            day = week + timedelta(days=rng.randint(1, 4) if last_day else 0)
+            day = min(day, week + timedelta(days=last_day))
+            return self._at(day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
+
+        carried = list(
+            Item.objects.filter(
+                update__person=person,
+                update__week=week,
+                carried_over_from__isnull=False,
+                deleted_at__isnull=True,
+            )
+            .select_related("category")
+            .order_by("category__position", "position")
+        )
+        done_here: list[Item] = []
+        if finished:
+            for item in carried:
+                roll = rng.random()
+                if item.category.slug == PROBLEMS:
+                    target = PROGRESS if roll < 0.6 else ("plans" if roll < 0.85 else None)
+                else:
+                    target = PROGRESS if roll < 0.7 else (PROBLEMS if roll < 0.82 else None)
+                if target:
+                    self._move(person, item, target, during_week())
+                    if target == PROGRESS:
+                        done_here.append(item)
+        if not finished and rng.random() < 0.4:
+            return  # has not planned this week yet
+        open_texts = {item.text for item in carried}
+        pool = [p for p in content.PLANS[team] if p.text not in open_texts]
+        own = [p for p in pool if self._owns(person, p)]
+        others = [p for p in pool if not self._owns(person, p)]
+        count = rng.randint(2, 3) if finished else rng.randint(1, 3)
+        chosen = (rng.sample(own, min(len(own), 2)) + rng.sample(others, len(others)))[:count]
+        monday = self._at(week, 9, rng.choice((0, 10, 20, 40)))
+        for n, plan in enumerate(chosen):
+            item = weekly_services.item_create(
+                actor=person,
+                person=person,
+                week=week,
+                category="plans",
+                text=plan.text,
+                key_result=self._linkable(plan, week),
+            )
+            self.item_times[item.pk] = monday + timedelta(minutes=3 * n)
+            if not finished:
+                continue
+            roll = rng.random()
+            if roll < 0.68:
+                self._move(person, item, PROGRESS, during_week())
+                done_here.append(item)
+            elif roll < 0.8:
+                self._move(person, item, PROBLEMS, during_week())
+        if finished and rng.random() < 0.25:
+            item = weekly_services.item_create(
+                actor=person,
+                person=person,
+                week=week,
+                category=PROGRESS,
+                text=rng.choice(content.UNPLANNED),
+            )
+            self.item_times[item.pk] = during_week()
+        lessons = content.LESSONS.get(team, ())
+        if finished and lead and lessons and rng.random() < 0.3:
+            item = weekly_services.item_create(
+                actor=person,
+                person=person,
+                week=week,
+                category=self.lessons,
+                text=rng.choice(lessons),
+            )
+            self.item_times[item.pk] = self._at(week + timedelta(days=4), 16)
+        if not lead:
+            self.done.setdefault((week, team), []).extend(done_here)
+
+    def _owns(self, person: Person, plan: PlanSpec) -> bool:
+        kr = self.key_results.get(plan.key_result) if plan.key_result else None
+        return kr is not None and kr.owner_id == person.pk
+
+    def _apply_times(self) -> None:
+        """Put the weekly history at the moments it happened: plans on Monday morning, moves
+        during the week, carried items at the previous Friday's deadline (17:00)."""
+        items = list(
+            Item.objects.filter(organization=self.organization).select_related(
+                "update", "carried_over_from__update"
+            )
+        )
+        for item in items:
+            if item.carried_over_from_id:
+                friday = item.carried_over_from.update.week + timedelta(days=4)
+                item.created_at = self._at(friday, 17)
+            elif item.pk in self.item_times:
+                item.created_at = self.item_times[item.pk]
+        Item.objects.bulk_update(items, ["created_at"], batch_size=500)
+        moves = list(ItemMove.objects.filter(item__organization=self.organization))
+        for move in moves:
+            move.created_at = self.move_times[move.item_id]
+        ItemMove.objects.bulk_update(moves, ["created_at"], batch_size=500)
+        updates = list(WeeklyUpdate.objects.filter(organization=self.organization))
+        for update in updates:
+            update.created_at = self._at(update.week - timedelta(days=3), 17)
+            if update.submitted_at is not None:
+                update.submitted_at = self._at(update.week, 9, 30)
+        WeeklyUpdate.objects.bulk_update(updates, ["created_at", "submitted_at"], batch_size=500)
+
+    # Comments and likes ------------------------------------------------------------------
+
+    def _comment(self, author: str, target, text: str, when: datetime) -> Comment:
+        comment = feed_services.comment_create(
+            actor=self.people[author], target=target, text=text, notify_by_email=False
+        )
+        Comment.objects.filter(pk=comment.pk).update(created_at=when)
+        Notification.objects.filter(comment=comment).update(created_at=when)
+        return comment
+
+    def _discussion(self) -> None:
+        """A few comments and likes on last week's work and on the OKRs, and one @mention."""
+        last = self.weeks[-1]
+        for n, (author, team, text) in enumerate(content.ITEM_COMMENTS):
+            done = [i for i in self.done.get((last, team), []) if i.deleted_at is None]
+            if not done:
+                continue
+            item = done[0]
+            self._comment(author, item, text, self._at(last + timedelta(days=4), 10 + n))
+            feed_services.like_toggle(actor=self.people[author], target=item)
+            for colleague in self.members[team][1:]:
+                if colleague.pk != item.update.person_id:
+                    feed_services.like_toggle(actor=colleague, target=item)
+                    break
+        targets = {**self.objectives, **self.key_results}
+        for n, (author, key, text) in enumerate(content.OKR_COMMENTS):
+            when = self._at(last + timedelta(days=1 + n % 4), 11, 5 * n)
+            self._comment(author, targets[key], text, when)
+        for person, key in content.OKR_LIKES:
+            feed_services.like_toggle(actor=self.people[person], target=targets[key])
 
 
 def _progress_of(kr: KeyResult, value: float) -> float | None:

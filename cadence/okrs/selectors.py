@@ -227,16 +227,36 @@ def key_result_histories(
 ) -> dict[UUID, KeyResultHistory]:
     """Every check-in of an objective's key results in one query, with the markers derived
     from them: week-over-week change, stalled, stale."""
+    return key_result_histories_many([objective], now=now)
+
+
+def key_result_histories_many(
+    objectives: list[Objective], *, now: datetime | None = None
+) -> dict[UUID, KeyResultHistory]:
+    """``key_result_histories`` for several annotated objectives (``.krs`` loaded) of one
+    organization, in one query whatever their number."""
     now = now or timezone.now()
     by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
+    if not objectives:
+        return {}
     for ci in (
         CheckIn.objects.filter(
-            organization_id=objective.organization_id, key_result__objective=objective
+            organization_id=objectives[0].organization_id,
+            key_result__objective__in=[o.pk for o in objectives],
         )
         .select_related("author")
         .order_by("at", "created_at")
     ):
         by_kr[ci.key_result_id].append(ci)
+    out = {}
+    for objective in objectives:
+        out.update(_histories_of(objective, by_kr, now))
+    return out
+
+
+def _histories_of(
+    objective: Objective, by_kr: dict[UUID, list[CheckIn]], now: datetime
+) -> dict[UUID, KeyResultHistory]:
     cycle_start = timezone.make_aware(datetime.combine(objective.cycle.start, datetime.min.time()))
     out = {}
     for kr in objective.krs:
@@ -280,3 +300,17 @@ def objectives_for_parent_choice(
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs
+
+
+def objectives_for_links(organization: Organization, *, unit_ids, today: date | None = None):
+    """Open objectives of these units in the cycles running today, with their key results
+    (``key_results.all()`` prefetched): what a weekly item may be linked to. Two queries."""
+    today = today or timezone.localdate()
+    return (
+        objectives_of(organization)
+        .filter(unit_id__in=list(unit_ids), cycle__start__lte=today, cycle__end__gte=today)
+        .exclude(state=Objective.State.ABANDONED)
+        .select_related("unit", "cycle")
+        .prefetch_related("key_results")
+        .order_by("unit__name", "position", "created_at")
+    )

@@ -51,6 +51,9 @@ class Person(AbstractBaseUser, BaseModel):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
+    # Notification preferences: the weekly reminder before the deadline, the team digest after.
+    weekly_reminders = models.BooleanField(default=True)
+    weekly_digests = models.BooleanField(default=True)
 
     objects = PersonManager()
 

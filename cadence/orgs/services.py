@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
+from cadence.weekly.services import categories_create_defaults
 
 TOKEN_PREFIX = "cad_"
 
@@ -34,6 +35,7 @@ def organization_create(
     )
     company.full_clean()
     company.save()
+    categories_create_defaults(organization=organization)
     person_create(
         organization=organization,
         email=admin_email,

@@ -5,20 +5,30 @@ The routes come from the OpenAPI document, so a new endpoint is walked without b
 """
 
 import re
+from datetime import date
 
 import pytest
 
 from cadence.api.urls import api
+from cadence.feed import services as feed_services
+from cadence.feed.models import Comment
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Unit
+from cadence.weekly import services as weekly_services
 
 PARAMS = {
     "objective_id": "objective",
     "key_result_id": "kr",
     "cycle_id": "cycle",
     "unit_id": "team",
+    "person_id": "member",
+    "item_id": "weekly_item",
+    "category_id": "weekly_category",
+    "comment_id": "comment",
 }
+# Path parameters that are values, not objects.
+VALUES = {"week": "2026-W47"}
 BODIES = [
     None,
     {},
@@ -44,11 +54,28 @@ def test_the_walk_finds_the_routes_with_ids():
 
 @pytest.mark.parametrize("method,route", sorted(_routes()))
 def test_another_organizations_objects_are_404(
-    admin, outsider_api, objective, kr, cycle, team, method, route
+    admin, member, outsider_api, objective, kr, cycle, team, method, route
 ):
     okr_services.check_in_create(actor=admin, key_result=kr, value=30, confidence="on_track")
-    objects = {"objective": objective, "kr": kr, "cycle": cycle, "team": team}
-    path = re.sub(r"{(\w+)}", lambda m: str(objects[PARAMS[m.group(1)]].pk), route)
+    weekly_item = weekly_services.item_create(
+        actor=member, person=member, week=date(2026, 11, 16), category="plans", text="Plan"
+    )
+    weekly_category = weekly_services.category_create(actor=admin, name="Column", unit=team)
+    objects = {
+        "objective": objective,
+        "kr": kr,
+        "cycle": cycle,
+        "team": team,
+        "member": member,
+        "weekly_item": weekly_item,
+        "weekly_category": weekly_category,
+        "comment": feed_services.comment_create(actor=member, target=objective, text="Mine"),
+    }
+    path = re.sub(
+        r"{(\w+)}",
+        lambda m: VALUES.get(m.group(1)) or str(objects[PARAMS[m.group(1)]].pk),
+        route,
+    )
     for body in BODIES:
         response = outsider_api.call(method, path, body)
         assert response.status_code == 404, (method, path, body, response.content)
@@ -63,3 +90,16 @@ def test_another_organizations_objects_are_404(
     assert CheckIn.objects.count() == 1
     assert Objective.objects.count() == KeyResult.objects.count() == Cycle.objects.count() == 1
     assert Unit.objects.filter(organization=team.organization).count() == 2
+    weekly_item.refresh_from_db()
+    assert (weekly_item.text, weekly_item.category.slug, weekly_item.deleted_at) == (
+        "Plan",
+        "plans",
+        None,
+    )
+    weekly_category.refresh_from_db()
+    assert (weekly_category.name, weekly_category.position, weekly_category.archived_at) == (
+        "Column",
+        0,
+        None,
+    )
+    assert Comment.objects.get(pk=objects["comment"].pk).deleted_at is None

@@ -80,3 +80,143 @@
     showError(event, "The server could not be reached. Nothing was saved; try again.");
   });
 })();
+
+// Weekly update board: focus after a change, announcements, Escape to cancel an edit, and
+// drag-and-drop between columns (the Done / Stuck / Move buttons remain the accessible path).
+(function () {
+  "use strict";
+
+  function board() {
+    return document.getElementById("weekly-board");
+  }
+
+  function focusFromBoard() {
+    var b = board();
+    if (!b) return;
+    var focus = b.getAttribute("data-focus") || "";
+    var el = null;
+    if (focus.indexOf("add-") === 0) {
+      el = document.getElementById(focus + "-text");
+    } else if (focus.indexOf("item-") === 0) {
+      var item = document.getElementById(focus);
+      el = item && (item.querySelector("button, a[href]") || item);
+    } else if (focus === "deleted") {
+      el = b.querySelector("[data-undo]");
+    }
+    if (el) el.focus({ preventScroll: false });
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.id === "weekly-board") focusFromBoard();
+    var editing = elt && elt.matches && elt.matches(".weekly-item--editing");
+    if (editing) {
+      var input = elt.querySelector("input[type=text]");
+      if (input) input.focus();
+    }
+  });
+
+  // A page rendered with errors (no JavaScript round trip) also puts focus at the form.
+  document.addEventListener("DOMContentLoaded", function () {
+    var b = board();
+    if (b && b.querySelector(".field--error, .form-errors")) focusFromBoard();
+  });
+
+  document.addEventListener("weekly:changed", function (event) {
+    var live = document.getElementById("live");
+    if (live && event.detail && event.detail.message) live.textContent = event.detail.message;
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest("[data-weekly-edit]");
+    if (!form) return;
+    var cancel = form.querySelector("[data-weekly-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
+  // Drag and drop ----------------------------------------------------------------------------
+  var dragged = null;
+
+  function csrfHeaders() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function dropPosition(column, y) {
+    var items = Array.prototype.filter.call(
+      column.querySelectorAll(".weekly-item"),
+      function (el) { return el !== dragged; }
+    );
+    for (var i = 0; i < items.length; i++) {
+      var box = items[i].getBoundingClientRect();
+      if (y < box.top + box.height / 2) return i;
+    }
+    return items.length;
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest(".weekly-item[data-move-url]");
+    if (!item) return;
+    dragged = item;
+    item.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.getAttribute("data-item-text") || "");
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    dragged = null;
+    document.querySelectorAll(".is-drop-target").forEach(function (el) {
+      el.classList.remove("is-drop-target");
+    });
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var column = event.target.closest && event.target.closest("[data-drop-target]");
+    if (!column) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".is-drop-target").forEach(function (el) {
+      if (el !== column) el.classList.remove("is-drop-target");
+    });
+    column.classList.add("is-drop-target");
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (!dragged || !window.htmx) return;
+    var column = event.target.closest && event.target.closest("[data-drop-target]");
+    if (!column) return;
+    event.preventDefault();
+    var item = dragged;
+    var position = dropPosition(column, event.clientY);
+    htmx.ajax("POST", item.getAttribute("data-move-url"), {
+      source: item,
+      target: "#weekly-board",
+      swap: "outerHTML",
+      headers: csrfHeaders(),
+      values: { category: column.getAttribute("data-category"), position: String(position) },
+    });
+  });
+})();
+
+// Typing or selecting text in a field inside a draggable item must not start a drag.
+(function () {
+  "use strict";
+  function toggle(event, on) {
+    var field = event.target.closest && event.target.closest("input, textarea, select, button, a");
+    var item = field && field.closest(".weekly-item[data-move-url]");
+    if (item) item.setAttribute("draggable", on ? "true" : "false");
+  }
+  document.addEventListener("pointerdown", function (event) { toggle(event, false); });
+  document.addEventListener("focusin", function (event) { toggle(event, false); });
+  document.addEventListener("pointerup", function (event) { toggle(event, true); });
+  document.addEventListener("focusout", function (event) { toggle(event, true); });
+})();

@@ -1,0 +1,342 @@
+"""Organization-scoped reads of the discussion (comments and likes per target), notifications,
+and the organization's feed.
+
+The feed merges four sources, newest first: key-result check-ins, completed plans (weekly items
+moved into Progress), comments, and new objectives. Each source is one query limited to a page,
+and the pages are merged in Python, so a page of the feed costs the same few queries however
+much has happened. Pages are cut by a cursor (time, kind, id) so events that share a moment are
+neither repeated nor skipped between pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from cadence.feed.models import Comment, Like, Notification
+from cadence.feed.targets import Target, comments_url, like_url, target_field, target_segment
+from cadence.okrs.models import CheckIn, Objective
+from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.selectors import UnitTree
+from cadence.weekly.models import PROGRESS, ItemMove
+
+FEED_PAGE = 30
+MAX_FEED_PAGE = 100
+
+
+def _uuid_or_404(value) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise Http404("Not found") from exc
+
+
+# Comments and likes -----------------------------------------------------------------------
+
+
+def _live_comments() -> QuerySet[Comment]:
+    return Comment.objects.filter(deleted_at__isnull=True).select_related("author")
+
+
+def comment_get(organization: Organization, comment_id) -> Comment:
+    comment = (
+        _live_comments()
+        .filter(organization=organization, pk=_uuid_or_404(comment_id))
+        .select_related("item", "item__update", "objective", "key_result")
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment
+
+
+def comments_of(target: Target) -> QuerySet[Comment]:
+    """The target's comments, oldest first (authors loaded)."""
+    return _live_comments().filter(
+        organization_id=target.organization_id, **{target_field(target): target}
+    )
+
+
+def like_count(target: Target) -> int:
+    return Like.objects.filter(**{target_field(target): target}).count()
+
+
+@dataclass
+class Discussion:
+    """What the discussion partial shows for one target, as seen by one person."""
+
+    target: Target
+    segment: str  # "objectives", "key-results" or "weekly-items": the target's URL segment
+    comments: list[Comment] = field(default_factory=list)
+    like_count: int = 0
+    liked: bool = False
+    can_write: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"discussion-{self.target.pk}"
+
+    @property
+    def comments_url(self) -> str:
+        return comments_url(self.target)
+
+    @property
+    def like_url(self) -> str:
+        return like_url(self.target)
+
+
+def _can_write(viewer: Person) -> bool:
+    return viewer.is_active and not viewer.is_viewer
+
+
+def discussions_for(viewer: Person, targets: list[Target]) -> dict[UUID, Discussion]:
+    """Target id → its Discussion, for a list of targets of the viewer's organization: two
+    queries per kind of target, however many targets."""
+    out: dict[UUID, Discussion] = {}
+    by_field: dict[str, list[Target]] = {}
+    for target in targets:
+        if target.organization_id != viewer.organization_id:
+            raise Http404("Not found.")
+        out[target.pk] = Discussion(
+            target=target, segment=target_segment(target), can_write=_can_write(viewer)
+        )
+        by_field.setdefault(target_field(target), []).append(target)
+    for name, group in by_field.items():
+        ids = [t.pk for t in group]
+        comments = _live_comments().filter(
+            organization_id=viewer.organization_id, **{f"{name}_id__in": ids}
+        )
+        for comment in comments:
+            comment.can_delete = viewer.is_active and (
+                comment.author_id == viewer.pk or viewer.is_admin
+            )
+            out[getattr(comment, f"{name}_id")].comments.append(comment)
+        counts = (
+            Like.objects.filter(**{f"{name}_id__in": ids})
+            .values(name)
+            .annotate(n=Count("id"), mine=Count("id", filter=Q(person=viewer)))
+        )
+        for row in counts:
+            discussion = out[row[name]]
+            discussion.like_count = row["n"]
+            discussion.liked = row["mine"] > 0
+    return out
+
+
+def discussion_for(viewer: Person, target: Target) -> Discussion:
+    return discussions_for(viewer, [target])[target.pk]
+
+
+# Notifications ----------------------------------------------------------------------------
+
+
+def notifications_of(person: Person) -> QuerySet[Notification]:
+    """A person's notifications, newest first, about comments that still exist."""
+    return (
+        Notification.objects.filter(
+            person=person,
+            organization_id=person.organization_id,
+            comment__deleted_at__isnull=True,
+        )
+        .select_related(
+            "actor",
+            "comment",
+            "comment__item",
+            "comment__item__update",
+            "comment__item__update__person",
+            "comment__objective",
+            "comment__key_result",
+        )
+        .order_by("-created_at")
+    )
+
+
+def notification_get(person: Person, notification_id) -> Notification:
+    notification = notifications_of(person).filter(pk=_uuid_or_404(notification_id)).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    return notification
+
+
+def unread_count(person: Person) -> int:
+    return notifications_of(person).filter(read_at__isnull=True).count()
+
+
+# The feed ---------------------------------------------------------------------------------
+
+CHECK_IN, COMMENT, OBJECTIVE, PLAN_DONE = "check_in", "comment", "objective", "plan_done"
+KINDS = (CHECK_IN, COMMENT, OBJECTIVE, PLAN_DONE)
+
+
+@dataclass
+class Event:
+    """One thing that happened. ``subject`` is the CheckIn, ItemMove, Comment or Objective."""
+
+    kind: str
+    at: datetime
+    id: UUID
+    actor: Person | None
+    subject: object
+
+    @property
+    def key(self) -> tuple:
+        return (self.at, self.kind, self.id)
+
+    @property
+    def cursor(self) -> str:
+        return format_cursor(self.at, self.kind, self.id)
+
+
+@dataclass
+class FeedPage:
+    events: list[Event]
+    next_before: str | None  # the cursor of the next (older) page; None on the last page
+
+
+def format_cursor(at: datetime, kind: str, id: UUID) -> str:
+    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}~{kind}~{id}"
+
+
+def parse_cursor(text: str | None) -> tuple[datetime, str | None, UUID | None] | None:
+    """``before`` as the API and the page take it: a cursor from a previous page, or a date-time
+    in ISO 8601 (without a zone: UTC). Events strictly older are listed."""
+    if not text:
+        return None
+    parts = text.strip().split("~")
+    error = ValidationError({"before": "Give a date-time such as 2026-11-20T17:00:00Z."})
+    try:
+        at = datetime.fromisoformat(parts[0].replace(" ", "+"))
+    except ValueError as exc:
+        raise error from exc
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if len(parts) == 1:
+        return at, None, None
+    if len(parts) != 3 or parts[1] not in KINDS:
+        raise error
+    try:
+        return at, parts[1], UUID(parts[2])
+    except ValueError as exc:
+        raise error from exc
+
+
+def _older(kind: str, time_field: str, before) -> Q:
+    """Events of ``kind`` that come after the cursor, newest first by (time, kind, id)."""
+    if before is None:
+        return Q()
+    at, cursor_kind, cursor_id = before
+    if cursor_kind is None or kind > cursor_kind:
+        return Q(**{f"{time_field}__lt": at})
+    if kind < cursor_kind:
+        return Q(**{f"{time_field}__lte": at})
+    return Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": cursor_id})
+
+
+def _unit_scope(organization: Organization, unit: Unit) -> tuple[list[UUID], QuerySet]:
+    """The unit and every unit below it, and the people who belong to any of them."""
+    tree = UnitTree.load(organization)
+    unit_ids = [unit.pk, *(u.pk for u in tree.descendants(unit.pk))]
+    people = Membership.objects.filter(unit_id__in=unit_ids).values("person_id")
+    return unit_ids, people
+
+
+def feed(
+    organization: Organization,
+    *,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    before: str | None = None,
+    limit: int = FEED_PAGE,
+) -> FeedPage:
+    """A page of the organization's feed, newest first: of one unit (and the units below it)
+    and/or one person, older than ``before`` (see ``parse_cursor``)."""
+    limit = max(1, min(limit, MAX_FEED_PAGE))
+    cursor = parse_cursor(before)
+    unit_ids = members = None
+    if unit is not None:
+        if unit.organization_id != organization.pk:
+            raise Http404("Not found.")
+        unit_ids, members = _unit_scope(organization, unit)
+    if person is not None and person.organization_id != organization.pk:
+        raise Http404("Not found.")
+
+    check_ins = CheckIn.objects.filter(_older(CHECK_IN, "at", cursor), organization=organization)
+    if unit_ids is not None:
+        check_ins = check_ins.filter(key_result__objective__unit_id__in=unit_ids)
+    if person is not None:
+        check_ins = check_ins.filter(author=person)
+    check_ins = check_ins.select_related(
+        "author", "key_result", "key_result__objective", "key_result__objective__unit"
+    ).order_by("-at", "-pk")[:limit]
+
+    moves = ItemMove.objects.filter(
+        _older(PLAN_DONE, "created_at", cursor),
+        item__organization=organization,
+        item__deleted_at__isnull=True,
+        to_category__slug=PROGRESS,
+        to_category__unit__isnull=True,
+    )
+    if members is not None:
+        moves = moves.filter(item__update__person_id__in=members)
+    if person is not None:
+        moves = moves.filter(item__update__person=person)
+    moves = moves.select_related(
+        "actor",
+        "from_category",
+        "to_category",
+        "item",
+        "item__update",
+        "item__update__person",
+        "item__objective",
+        "item__key_result",
+    ).order_by("-created_at", "-pk")[:limit]
+
+    comments = Comment.objects.filter(
+        _older(COMMENT, "created_at", cursor), organization=organization, deleted_at__isnull=True
+    )
+    if unit_ids is not None:
+        comments = comments.filter(
+            Q(objective__unit_id__in=unit_ids)
+            | Q(key_result__objective__unit_id__in=unit_ids)
+            | Q(item__update__person_id__in=members)
+        )
+    if person is not None:
+        comments = comments.filter(author=person)
+    comments = comments.select_related(
+        "author",
+        "item",
+        "item__update",
+        "item__update__person",
+        "objective",
+        "key_result",
+    ).order_by("-created_at", "-pk")[:limit]
+
+    objectives = Objective.objects.filter(
+        _older(OBJECTIVE, "created_at", cursor), organization=organization
+    )
+    if unit_ids is not None:
+        objectives = objectives.filter(unit_id__in=unit_ids)
+    if person is not None:
+        objectives = objectives.filter(created_by=person)
+    objectives = objectives.select_related("created_by", "unit", "cycle").order_by(
+        "-created_at", "-pk"
+    )[:limit]
+
+    sources = [
+        [Event(CHECK_IN, c.at, c.pk, c.author, c) for c in check_ins],
+        [Event(PLAN_DONE, m.created_at, m.pk, m.actor, m) for m in moves],
+        [Event(COMMENT, c.created_at, c.pk, c.author, c) for c in comments],
+        [Event(OBJECTIVE, o.created_at, o.pk, o.created_by, o) for o in objectives],
+    ]
+    events = sorted((e for source in sources for e in source), key=lambda e: e.key, reverse=True)
+    # More to come when the merge left something out, or a source filled its whole page.
+    more = len(events) > limit or any(len(source) == limit for source in sources)
+    page = events[:limit]
+    return FeedPage(events=page, next_before=page[-1].cursor if more and page else None)

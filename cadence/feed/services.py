@@ -1,0 +1,178 @@
+"""Every write of the discussion: comments (with their mentions and notifications), likes, and
+marking notifications read.
+
+Everyone in an organization reads every discussion in it; its members and admins write
+(viewers read only, as everywhere in Cadence). A target of another organization is a 404; a
+deleted weekly item cannot be discussed (ValidationError). Each service runs in one transaction:
+bad input saves nothing. The email copy of a mention is sent after the transaction commits, so a
+comment that rolls back never mails anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from cadence.core import emails
+from cadence.feed import mentions
+from cadence.feed.models import MAX_COMMENT_TEXT, Comment, Like, Mention, Notification
+from cadence.feed.targets import Target, target_fields, target_title, target_url
+from cadence.okrs.models import KeyResult, Objective
+from cadence.orgs.models import Person
+from cadence.weekly.models import Item
+
+logger = logging.getLogger(__name__)
+
+
+def _require_writer(actor: Person, target: Target) -> None:
+    if not isinstance(target, Item | Objective | KeyResult):
+        raise ValidationError({"target": "Comment on a weekly item, an objective or a key result."})
+    if target.organization_id != actor.organization_id:
+        raise Http404("Not found.")
+    if not actor.is_active:
+        raise PermissionDenied("You are not part of this organization.")
+    if actor.is_viewer:
+        raise PermissionDenied("Viewers read the discussion; they do not write in it.")
+    if isinstance(target, Item) and target.deleted_at is not None:
+        raise ValidationError({"__all__": "This item was deleted; restore it first."})
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise ValidationError({"text": "Write a comment first."})
+    if len(text) > MAX_COMMENT_TEXT:
+        raise ValidationError({"text": f"Keep it to {MAX_COMMENT_TEXT} characters or fewer."})
+    if "\x00" in text:
+        raise ValidationError({"text": "Text cannot contain NUL characters."})
+    return text
+
+
+def _mentioned(actor: Person, text: str) -> list[Person]:
+    """Active people of the actor's organization named in the text (not the actor)."""
+    tokens = mentions.mention_tokens(text)
+    if not tokens:
+        return []
+    query = Q()
+    for token in tokens:
+        query |= Q(email__iexact=token) if "@" in token else Q(email__istartswith=f"{token}@")
+    people = list(
+        Person.objects.filter(query, organization_id=actor.organization_id, is_active=True)
+    )
+    return [p for p in mentions.resolve(tokens, people) if p.pk != actor.pk]
+
+
+@transaction.atomic
+def comment_create(
+    *, actor: Person, target: Target, text: str, notify_by_email: bool = True
+) -> Comment:
+    """Comment on a weekly item, an objective or a key result. Everyone the text @mentions gets
+    an in-app notification and (unless ``notify_by_email`` is False, as for the demo's history)
+    an email."""
+    _require_writer(actor, target)
+    text = _clean_text(text)
+    comment = Comment.objects.create(
+        organization_id=actor.organization_id, author=actor, text=text, **target_fields(target)
+    )
+    notified = []
+    for person in _mentioned(actor, text):
+        Mention.objects.create(comment=comment, person=person)
+        notified.append(
+            Notification.objects.create(
+                organization_id=actor.organization_id,
+                person=person,
+                kind=Notification.Kind.MENTION,
+                actor=actor,
+                comment=comment,
+            )
+        )
+    if notified and notify_by_email:
+        ids = [n.pk for n in notified]
+        transaction.on_commit(lambda: mention_emails_send(notification_ids=ids))
+    return comment
+
+
+def mention_emails_send(*, notification_ids: list) -> int:
+    """Email each of these mention notifications that has not been emailed yet; returns how many
+    went out. A refusal by the mail server is logged and leaves ``emailed_at`` empty: the in-app
+    notification stands either way."""
+    sent = 0
+    pending = (
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .filter(comment__deleted_at__isnull=True, person__is_active=True)
+        .select_related(
+            "person",
+            "actor",
+            "comment",
+            "comment__item",
+            "comment__item__update__person",
+            "comment__objective",
+            "comment__key_result",
+        )
+    )
+    for notification in pending:
+        comment = notification.comment
+        target = comment.target
+        context = {
+            "person": notification.person,
+            "actor": notification.actor,
+            "comment": comment,
+            "target_title": target_title(target),
+            "target_url": emails.absolute_url(target_url(target)),
+            "notifications_url": emails.absolute_url(reverse("notifications")),
+        }
+        try:
+            emails.send("mention", to=notification.person.email, context=context)
+        except Exception:
+            logger.exception("Could not email mention notification %s", notification.pk)
+            continue
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def comment_delete(*, actor: Person, comment: Comment) -> Comment:
+    """Remove a comment (its author or an admin). It disappears from the page, the feed and
+    the notifications it sent."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.organization_id != actor.organization_id:
+        raise Http404("Not found.")
+    if not actor.is_active or (comment.author_id != actor.pk and not actor.is_admin):
+        raise PermissionDenied("Only the comment's author or an admin may delete it.")
+    if comment.deleted_at is None:
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["deleted_at", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def like_toggle(*, actor: Person, target: Target) -> tuple[bool, int]:
+    """Like the target, or take the like back if the actor already likes it. Returns
+    (liked now, how many people like it)."""
+    _require_writer(actor, target)
+    fields = target_fields(target)
+    deleted, _ = Like.objects.filter(person=actor, **fields).delete()
+    liked = not deleted
+    if liked:
+        try:
+            with transaction.atomic():
+                Like.objects.create(organization_id=actor.organization_id, person=actor, **fields)
+        except IntegrityError:
+            pass  # a double click raced us: the like exists, which is what was asked
+    return liked, Like.objects.filter(**fields).count()
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: Person, notification_ids=None) -> int:
+    """Mark the actor's own notifications read (these ids, or all); returns how many changed."""
+    unread = Notification.objects.filter(person=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,23 @@
+"""The "Weekly" card of a unit page: links to its report and meeting, and its latest notes."""
+
+from django import template
+
+from cadence.meetings import selectors
+from cadence.weekly.weeks import format_week
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_unit_weekly.html", takes_context=True)
+def unit_weekly(context, unit):
+    request = context["request"]
+    return {
+        "unit": unit,
+        "notes": selectors.latest_notes(request.user.organization, unit, 1),
+    }
+
+
+@register.filter
+def iso_week(monday) -> str:
+    """A week's Monday → "2026-W47"."""
+    return format_week(monday)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cadence.weekly import views
+
+urlpatterns = [
+    path("weekly/", views.weekly_mine, name="weekly_mine"),
+    path("weekly/<uuid:person_id>/<str:week>/", views.weekly_update, name="weekly_update"),
+    path("weekly-items/<uuid:item_id>/edit/", views.item_edit, name="weekly_item_edit"),
+    path("weekly-items/<uuid:item_id>/move/", views.item_move, name="weekly_item_move"),
+    path("weekly-items/<uuid:item_id>/delete/", views.item_delete, name="weekly_item_delete"),
+    path("weekly-items/<uuid:item_id>/restore/", views.item_restore, name="weekly_item_restore"),
+    path("teams/<uuid:unit_id>/weekly/", views.team_report, name="team_report"),
+]

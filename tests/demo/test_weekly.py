@@ -1,0 +1,116 @@
+"""The demo's weekly history: weeks of updates for every team member, linked to the teams' key
+results, carried over by the product's own rollover, with problems, lessons, comments, likes
+and one @mention."""
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from cadence.demo import content
+from cadence.demo.loader import load_demo
+from cadence.feed import selectors as feed_selectors
+from cadence.feed.models import Comment, Like, Mention, Notification
+from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.weekly import selectors as weekly_selectors
+from cadence.weekly.models import Item, ItemMove, WeeklyUpdate
+from cadence.weekly.weeks import monday_of
+from tests.demo.conftest import TODAY
+
+
+def test_weeks_of_updates_with_carry_overs_problems_and_discussion(demo):
+    current = monday_of(TODAY)
+    first = current - timedelta(weeks=content.WEEKS_OF_UPDATES)
+    team_people = Person.objects.filter(
+        memberships__unit__organization=demo, memberships__unit__kind=Unit.Kind.TEAM
+    ).distinct()
+    teams = [u for u in content.UNITS if u.kind == "team"]
+    assert team_people.count() == sum(len(u.leads) + len(u.members) for u in teams)
+    weeks = set(WeeklyUpdate.objects.filter(organization=demo).values_list("week", flat=True))
+    assert min(weeks) == first and max(weeks) == current
+    assert 8 <= len(weeks - {current}) <= 12
+    for person in team_people:
+        written = WeeklyUpdate.objects.filter(person=person, submitted_at__isnull=False)
+        assert written.count() >= content.WEEKS_OF_UPDATES - 3, person.name
+
+    items = Item.objects.filter(organization=demo, deleted_at__isnull=True)
+    finished = items.filter(update__week__lt=current)
+    plans_made = finished.filter(carried_over_from__isnull=True).exclude(category__slug="progress")
+    to_progress = ItemMove.objects.filter(item__organization=demo, to_category__slug="progress")
+    to_problems = ItemMove.objects.filter(item__organization=demo, to_category__slug="problems")
+    assert to_progress.count() > to_problems.count() >= 10
+    assert to_progress.count() >= plans_made.count() // 2
+    assert finished.filter(category__slug="problems").exists()
+    # Carried over by the rollover: each copy continues an item of the week before.
+    carried = items.filter(carried_over_from__isnull=False).select_related(
+        "update", "carried_over_from__update"
+    )
+    assert carried.count() >= 20
+    for item in carried:
+        assert item.carried_over_from.update.week == item.update.week - timedelta(weeks=1)
+        assert item.text == item.carried_over_from.text
+    assert carried.filter(update__week=current).exists()
+    # Carried plans are often finished the week after.
+    assert to_progress.filter(item__carried_over_from__isnull=False).exists()
+    # Plans serve the teams' key results of their cycle.
+    linked = finished.filter(key_result__isnull=False).select_related("key_result__objective")
+    assert linked.count() >= finished.count() // 3
+    for item in linked:
+        assert item.objective_id == item.key_result.objective_id
+    assert items.filter(category__slug="lessons-learned").count() >= 3
+    # Timestamps follow the weeks, never the load.
+    for item in finished.select_related("update")[:200]:
+        assert item.created_at.date() < item.update.week + timedelta(days=7)
+    for move in to_progress.select_related("item__update")[:200]:
+        week = move.item.update.week
+        assert week <= move.created_at.date() <= week + timedelta(days=4)
+
+    # The team report of last week has something to say.
+    product = Unit.objects.get(organization=demo, name="Product")
+    report = weekly_selectors.team_report(demo, product, current - timedelta(weeks=1))
+    assert report.completion_rate is not None and 0 < report.completion_rate < 1
+    assert report.linked_share is not None and report.linked_share > 0
+
+    # Comments, likes and the one @mention (Lena, who can log in, has it unread).
+    comments = Comment.objects.filter(organization=demo)
+    assert comments.filter(item__isnull=False).count() >= 3
+    assert comments.filter(objective__isnull=False).exists()
+    assert comments.filter(key_result__isnull=False).exists()
+    assert Like.objects.filter(organization=demo).count() >= 8
+    lena = Person.objects.get(email="lena.okafor@example.com")
+    assert Mention.objects.filter(comment__organization=demo).count() == 1
+    assert Mention.objects.get(comment__organization=demo).person == lena
+    assert feed_selectors.unread_count(lena) == 1
+    assert Notification.objects.get(person=lena).emailed_at is None  # the demo mails nobody
+    # The feed mixes every kind of event.
+    page = feed_selectors.feed(demo, limit=100)
+    assert {e.kind for e in page.events} == {"check_in", "plan_done", "comment"}
+    assert page.next_before is not None
+    assert all(e.at.date() < TODAY for e in page.events)
+
+
+def test_the_weekly_history_is_the_same_every_time_and_loads_once(db):
+    def snapshot():
+        return sorted(
+            (
+                i.update.person.email,
+                i.update.week,
+                i.category.slug,
+                i.text,
+                i.key_result.title if i.key_result else "",
+                i.carried_over_from_id is not None,
+                i.created_at,
+            )
+            for i in Item.objects.select_related("update__person", "category", "key_result")
+        ) + sorted((c.author.email, c.text, c.created_at) for c in Comment.objects.all())
+
+    with transaction.atomic():
+        load_demo(today=TODAY)
+        first = snapshot()
+        transaction.set_rollback(True)
+    assert not Organization.objects.exists()
+    org = load_demo(today=TODAY)
+    assert snapshot() == first
+    counts = (Item.objects.count(), Comment.objects.count(), Like.objects.count())
+    assert load_demo(today=TODAY + timedelta(days=7)) == org
+    assert (Item.objects.count(), Comment.objects.count(), Like.objects.count()) == counts
+    assert Membership.objects.filter(unit__organization=org).exists()
