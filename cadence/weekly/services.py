@@ -172,8 +172,8 @@ def category_create(
 
 
 def _lock_category(category: Category) -> Category:
-    return Category.objects.select_for_update(of=("self",)).select_related("unit").get(
-        pk=category.pk
+    return (
+        Category.objects.select_for_update(of=("self",)).select_related("unit").get(pk=category.pk)
     )
 
 
