@@ -160,5 +160,19 @@ class Access:
             self.memberships.get(a.id) == Membership.Role.LEAD for a in self.tree.ancestors(unit.id)
         )
 
+    def can_lead_unit(self, unit: Unit) -> bool:
+        """Admins, and leads of the unit or of a unit above it (not its ordinary members)."""
+        if unit.organization_id != self.person.organization_id or not self.person.is_active:
+            return False
+        if self.person.is_admin:
+            return True
+        if self.person.is_viewer:
+            return False
+        if self.memberships.get(unit.id) == Membership.Role.LEAD:
+            return True
+        return any(
+            self.memberships.get(a.id) == Membership.Role.LEAD for a in self.tree.ancestors(unit.id)
+        )
+
     def editable_unit_ids(self) -> set[UUID]:
         return {u.id for u in self.tree.units.values() if self.can_edit_unit(u)}

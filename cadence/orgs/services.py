@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from datetime import time
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
+from cadence.orgs.selectors import Access
 from cadence.weekly.services import categories_create_defaults
 
 TOKEN_PREFIX = "cad_"
@@ -100,6 +102,33 @@ def unit_create(
     )
     unit.full_clean()
     unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_rhythm_update(
+    *,
+    actor: Person,
+    unit: Unit,
+    checkin_weekday: int,
+    checkin_time: time | str,
+    time_zone: str,
+) -> Unit:
+    """A unit's weekly rhythm: the weekday and time its weekly updates are due, in its time zone
+    (method.md §1). Teams have one; the company's applies to people in no team. Admins and
+    leads of the unit or of a unit above it may change it; its ordinary members may not."""
+    if not Access(actor).can_lead_unit(unit):
+        if unit.organization_id != actor.organization_id:
+            raise PermissionDenied("You are not part of this organization.")
+        raise PermissionDenied(f"Only leads of {unit.name} or above and admins may do this.")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        raise ValidationError({"__all__": "Departments have no weekly rhythm; their teams do."})
+    unit.checkin_weekday = checkin_weekday
+    unit.checkin_time = checkin_time
+    unit.time_zone = (time_zone or "").strip()
+    unit.full_clean(exclude=["organization", "parent", "name", "kind"])
+    unit.save(update_fields=["checkin_weekday", "checkin_time", "time_zone", "updated_at"])
     return unit
 
 

@@ -16,6 +16,7 @@ from cadence.okrs.views import KIND_ORDER, decorate_board
 from cadence.orgs import selectors, services
 from cadence.orgs.forms import ApiTokenForm, ApiTokenRevokeForm
 from cadence.orgs.selectors import Access, UnitTree
+from cadence.weekly.views import may_open_weekly_settings
 
 UNPROCESSABLE = 422
 
@@ -38,6 +39,7 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         "members": [m for m in members if m.role != m.Role.LEAD],
         "subunits": [{"unit": u} for u in subunits],
         "can_edit": not person.is_viewer and access.can_edit_unit(unit),
+        "can_weekly_settings": may_open_weekly_settings(access, unit),
         "objectives": [],
     }
     if cycle is not None:

@@ -53,7 +53,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "subscriptions": list(selectors.subscriptions_of(person)),
         "cycle": okr_selectors.cycle_current(person.organization),
         "cycle_switch_action": reverse("dashboard"),
-        "nav": "notifications",
+        "nav": "email_settings",
     }
     return render(request, "scheduling/notification_settings.html", context, status=status)
 

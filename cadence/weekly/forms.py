@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import forms
 
+from cadence.orgs.models import TIME_ZONES, Unit
+
 MAX_TEXT = 1000
 
 
@@ -71,3 +73,57 @@ class ItemForm(forms.Form):
 class MoveForm(forms.Form):
     category = forms.SlugField(max_length=40)
     position = forms.IntegerField(required=False, min_value=0)
+
+
+class RhythmForm(forms.Form):
+    """A unit's weekly deadline: weekday, time and time zone (the service validates again)."""
+
+    checkin_weekday = forms.TypedChoiceField(
+        label="Weekly updates are due on",
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a day of the week."},
+    )
+    checkin_time = forms.TimeField(
+        label="At",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "Give the time, such as 17:00.",
+            "invalid": "Give the time, such as 17:00.",
+        },
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        error_messages={"invalid_choice": "Choose a time zone from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checkin_weekday"].choices = Unit.Weekday.choices
+        self.fields["time_zone"].choices = [(name, name) for name in TIME_ZONES]
+        self.auto_id = "rhythm-%s"
+
+
+class CategoryNameForm(forms.Form):
+    """Rename a weekly category (and the name of a new one)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        error_messages={
+            "required": "Give the category a name.",
+            "max_length": "Keep the name to 60 characters.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if prefix_id:
+            self.auto_id = f"{prefix_id}-%s"
+
+
+class CategoryAddForm(CategoryNameForm):
+    carries_over = forms.BooleanField(
+        label="Open items carry over to the next week (like Plans and Problems)",
+        required=False,
+    )

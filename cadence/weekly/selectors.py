@@ -148,6 +148,17 @@ def categories_for(organization: Organization, unit: Unit | None = None) -> list
     return sorted(categories, key=_category_order)
 
 
+def categories_in_scope(
+    organization: Organization, unit: Unit | None
+) -> tuple[list[Category], list[Category]]:
+    """(active, archived) categories of one scope — organization-wide (``unit=None``) or one
+    team's own — active ones in their order, archived ones by name."""
+    rows = list(categories_of(organization).filter(unit=unit).order_by("position", "name"))
+    active = [c for c in rows if c.archived_at is None]
+    archived = sorted((c for c in rows if c.archived_at is not None), key=lambda c: c.name.lower())
+    return active, archived
+
+
 def category_get(organization: Organization, category_id) -> Category:
     category = categories_of(organization).filter(pk=_uuid_or_404(category_id)).first()
     if category is None:

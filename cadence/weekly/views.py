@@ -16,7 +16,13 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +31,19 @@ from cadence.core.htmx import is_htmx
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.forms import add_service_error
 from cadence.orgs import selectors as org_selectors
+from cadence.orgs import services as org_services
 from cadence.orgs.models import Person, Unit
 from cadence.weekly import selectors, services
-from cadence.weekly.forms import ItemForm, MoveForm, link_choices, link_value, parse_link
+from cadence.weekly.forms import (
+    CategoryAddForm,
+    CategoryNameForm,
+    ItemForm,
+    MoveForm,
+    RhythmForm,
+    link_choices,
+    link_value,
+    parse_link,
+)
 from cadence.weekly.models import PLANS, PROBLEMS, PROGRESS, Category, Item
 from cadence.weekly.weeks import WeekError, format_week, parse_week, week_of
 
@@ -425,6 +441,238 @@ def team_report(request: HttpRequest, unit_id) -> HttpResponse:
         "next_label": format_week(report.next_week),
         "this_week_label": format_week(week_of(timezone.now(), unit.time_zone)),
         "deadline": selectors.team_deadline(unit, report.week, organization.pk),
+        "can_settings": may_open_weekly_settings(org_selectors.Access(request.user), unit),
         "nav": "weekly",
     }
     return render(request, "weekly/team_report.html", context)
+
+
+# Weekly settings: a unit's rhythm and the categories ----------------------------------------
+
+
+def weekly_settings_rights(access: org_selectors.Access, unit: Unit) -> tuple[bool, bool]:
+    """(may change the rhythm, may change the team's own categories), mirroring the services:
+    the rhythm is for leads of the unit or above and admins; a team's categories also for its
+    members. Departments have neither (their teams do)."""
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        return False, False
+    is_team = unit.kind == Unit.Kind.TEAM
+    return access.can_lead_unit(unit), is_team and access.can_edit_unit(unit)
+
+
+def may_open_weekly_settings(access: org_selectors.Access, unit: Unit) -> bool:
+    return any(weekly_settings_rights(access, unit))
+
+
+def _category_rows(categories: list[Category], row_forms: dict) -> list[dict]:
+    rows = []
+    for index, category in enumerate(categories):
+        form = row_forms.get(category.id) or CategoryNameForm(
+            initial={"name": category.name}, prefix_id=f"category-{category.id}"
+        )
+        rows.append(
+            {
+                "category": category,
+                "form": form,
+                "first": index == 0,
+                "last": index == len(categories) - 1,
+            }
+        )
+    return rows
+
+
+def _categories_context(organization, unit: Unit | None, row_forms: dict, add_form) -> dict:
+    active, archived = selectors.categories_in_scope(organization, unit)
+    return {
+        "rows": _category_rows(active, row_forms),
+        "archived": archived,
+        "add_form": add_form or CategoryAddForm(prefix_id="add"),
+    }
+
+
+def _render_team_settings(
+    request: HttpRequest,
+    unit: Unit,
+    *,
+    status: int = 200,
+    rhythm_form: RhythmForm | None = None,
+    add_form: CategoryAddForm | None = None,
+    row_forms: dict | None = None,
+) -> HttpResponse:
+    person = request.user
+    organization = person.organization
+    can_rhythm, can_categories = weekly_settings_rights(org_selectors.Access(person), unit)
+    week = week_of(timezone.now(), unit.time_zone)
+    context = {
+        "unit": unit,
+        "can_rhythm": can_rhythm,
+        "can_categories": can_categories,
+        "rhythm_form": rhythm_form
+        or RhythmForm(
+            initial={
+                "checkin_weekday": unit.checkin_weekday,
+                "checkin_time": unit.checkin_time,
+                "time_zone": unit.time_zone,
+            }
+        ),
+        "next_deadline": _next_deadline(unit, week),
+        "org_categories": selectors.categories_in_scope(organization, None)[0],
+        "nav": "weekly",
+    }
+    if unit.kind == Unit.Kind.TEAM:
+        context.update(_categories_context(organization, unit, row_forms or {}, add_form))
+    return render(request, "weekly/team_settings.html", context, status=status)
+
+
+def _next_deadline(unit: Unit, week: date):
+    due = selectors.team_deadline(unit, week)
+    if due <= timezone.now():
+        due = selectors.team_deadline(unit, week + timedelta(days=7))
+    return due
+
+
+def _render_org_categories(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    add_form: CategoryAddForm | None = None,
+    row_forms: dict | None = None,
+) -> HttpResponse:
+    context = _categories_context(request.user.organization, None, row_forms or {}, add_form)
+    context["nav"] = "weekly"
+    return render(request, "weekly/weekly_categories.html", context, status=status)
+
+
+def _team_settings_url(unit_id, anchor: str = "") -> str:
+    url = reverse("team_settings", args=[unit_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+def team_settings(request: HttpRequest, unit_id) -> HttpResponse:
+    """A team's weekly settings: its deadline (weekday, time, time zone) and its own
+    categories; the organization-wide categories are listed read-only. The company unit's page
+    has the rhythm only (it applies to people in no team)."""
+    person = request.user
+    unit = org_selectors.unit_get(person.organization, unit_id)
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        raise Http404("Departments have no weekly settings; their teams do.")
+    can_rhythm, can_categories = weekly_settings_rights(org_selectors.Access(person), unit)
+    if not (can_rhythm or can_categories):
+        raise PermissionDenied(f"Only people of {unit.name}, its leads and admins may do this.")
+    if request.method != "POST":
+        return _render_team_settings(request, unit)
+    action = request.POST.get("action")
+    if action == "rhythm":
+        if not can_rhythm:
+            raise PermissionDenied(f"Only leads of {unit.name} or above and admins may do this.")
+        form = RhythmForm(request.POST)
+        if form.is_valid():
+            try:
+                org_services.unit_rhythm_update(actor=person, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "The weekly deadline is saved.")
+                return redirect(_team_settings_url(unit.pk, "rhythm-heading"))
+        return _render_team_settings(request, unit, rhythm_form=form, status=UNPROCESSABLE)
+    if action == "add" and unit.kind == Unit.Kind.TEAM:
+        if not can_categories:
+            raise PermissionDenied(f"Only people of {unit.name}, its leads and admins may do this.")
+        form = CategoryAddForm(request.POST, prefix_id="add")
+        if form.is_valid():
+            try:
+                category = services.category_create(actor=person, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Category {category.name} added.")
+                return redirect(_team_settings_url(unit.pk, f"category-{category.pk}"))
+        return _render_team_settings(request, unit, add_form=form, status=UNPROCESSABLE)
+    return HttpResponseBadRequest("Unknown action.")
+
+
+@login_required
+def weekly_categories(request: HttpRequest) -> HttpResponse:
+    """The organization-wide weekly categories (admins): Plans, Progress, Problems and custom
+    ones every update shows."""
+    person = request.user
+    if not person.is_admin:
+        raise PermissionDenied("Only organization admins change organization-wide categories.")
+    if request.method != "POST":
+        return _render_org_categories(request)
+    if request.POST.get("action") != "add":
+        return HttpResponseBadRequest("Unknown action.")
+    form = CategoryAddForm(request.POST, prefix_id="add")
+    if form.is_valid():
+        try:
+            category = services.category_create(actor=person, unit=None, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Category {category.name} added.")
+            return redirect(f"{reverse('weekly_categories')}#category-{category.pk}")
+    return _render_org_categories(request, add_form=form, status=UNPROCESSABLE)
+
+
+CATEGORY_DONE = {
+    "rename": "Category renamed to {name}.",
+    "up": "{name} moved up.",
+    "down": "{name} moved down.",
+    "archive": "{name} archived: its items stay in their weeks.",
+    "restore": "{name} restored.",
+}
+
+
+def _change_category(actor: Person, category: Category, action: str, form) -> Category:
+    if action == "rename":
+        return services.category_update(
+            actor=actor, category=category, name=form.cleaned_data["name"]
+        )
+    if action in ("up", "down"):
+        active, _ = selectors.categories_in_scope(actor.organization, category.unit)
+        index = next((i for i, c in enumerate(active) if c.pk == category.pk), 0)
+        position = max(0, index - 1) if action == "up" else index + 1
+        return services.category_update(actor=actor, category=category, position=position)
+    if action == "archive":
+        return services.category_archive(actor=actor, category=category)
+    return services.category_restore(actor=actor, category=category)
+
+
+@login_required
+def category_change(request: HttpRequest, category_id) -> HttpResponse:
+    """Rename, move up or down, archive or restore one category; back to the page it is on."""
+    person = request.user
+    category = selectors.category_get(person.organization, category_id)
+    if not_allowed := _post_only(request):
+        return not_allowed
+    unit = category.unit
+    allowed = (
+        person.is_admin
+        if unit is None
+        else weekly_settings_rights(org_selectors.Access(person), unit)[1]
+    )
+    if not allowed:
+        raise PermissionDenied("You may not change this category.")
+    action = request.POST.get("action")
+    if action not in CATEGORY_DONE:
+        return HttpResponseBadRequest("Unknown action.")
+    prefix = f"category-{category.pk}"
+    # A button's form carries the current name, so its errors (archive a built-in, restore a
+    # name now taken) show on the category's row.
+    data = request.POST if action == "rename" else {"name": category.name}
+    form = CategoryNameForm(data, prefix_id=prefix)
+    if form.is_valid():
+        try:
+            changed = _change_category(person, category, action, form)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, CATEGORY_DONE[action].format(name=changed.name))
+            if unit is None:
+                return redirect(f"{reverse('weekly_categories')}#{prefix}")
+            return redirect(_team_settings_url(unit.pk, prefix))
+    forms_ = {category.pk: form}
+    if unit is None:
+        return _render_org_categories(request, row_forms=forms_, status=UNPROCESSABLE)
+    return _render_team_settings(request, unit, row_forms=forms_, status=UNPROCESSABLE)

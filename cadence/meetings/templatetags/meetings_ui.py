@@ -14,6 +14,8 @@ def unit_weekly(context, unit):
     return {
         "unit": unit,
         "notes": selectors.latest_notes(request.user.organization, unit, 1),
+        # Set by the unit page: whoever may change the unit's weekly deadline or categories.
+        "can_settings": context.get("can_weekly_settings", False),
     }
 
 
