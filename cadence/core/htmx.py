@@ -1,6 +1,7 @@
-"""Small htmx helpers: one view answers with the whole page or only a partial."""
+"""Small request helpers: htmx partial-or-page detection, safe redirects back."""
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -8,3 +9,13 @@ def is_htmx(request: HttpRequest) -> bool:
     return (
         request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
     )
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` URL a form carried, if it points back into this site; else ``fallback``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback

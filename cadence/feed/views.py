@@ -12,10 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from cadence.core.errors import validation_payload
-from cadence.core.htmx import is_htmx
+from cadence.core.htmx import is_htmx, safe_next
 from cadence.feed import selectors, services
 from cadence.feed.targets import Target, target_url
 from cadence.okrs import selectors as okr_selectors
@@ -24,15 +23,6 @@ from cadence.orgs.selectors import UnitTree
 from cadence.weekly import selectors as weekly_selectors
 
 UNPROCESSABLE = 422
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 # The feed ---------------------------------------------------------------------------------
@@ -114,7 +104,7 @@ def _discussion_response(
 def _comment(request: HttpRequest, target: Target) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    back = _safe_next(request, target_url(target))
+    back = safe_next(request, target_url(target))
     text = request.POST.get("text", "")
     try:
         services.comment_create(actor=request.user, target=target, text=text)
@@ -138,7 +128,7 @@ def _like(request: HttpRequest, target: Target) -> HttpResponse:
     services.like_toggle(actor=request.user, target=target)
     if is_htmx(request):
         return _discussion_response(request, target)
-    return redirect(_safe_next(request, target_url(target)))
+    return redirect(safe_next(request, target_url(target)))
 
 
 @login_required
@@ -182,4 +172,4 @@ def comment_delete(request: HttpRequest, comment_id) -> HttpResponse:
     if is_htmx(request):
         return _discussion_response(request, target)
     messages.success(request, "The comment was deleted.")
-    return redirect(_safe_next(request, target_url(target)))
+    return redirect(safe_next(request, target_url(target)))

@@ -17,9 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from cadence.core.htmx import is_htmx
+from cadence.core.htmx import is_htmx, safe_next
 from cadence.okrs import charts, selectors, services
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.forms import (
@@ -49,15 +48,6 @@ def _post_only(request: HttpRequest) -> HttpResponse | None:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return None
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _objective_url(objective: Objective, anchor: str = "") -> str:
@@ -673,7 +663,7 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
     htmx = is_htmx(request)
     source = request.POST if request.method == "POST" else request.GET
     layout = source.get("layout") if source.get("layout") in CheckInForm.LAYOUTS else "row"
-    next_url = _safe_next(request, _objective_url(objective, f"kr-{kr.id}"))
+    next_url = safe_next(request, _objective_url(objective, f"kr-{kr.id}"))
 
     if request.method == "POST":
         form = CheckInForm(request.POST, key_result=kr)

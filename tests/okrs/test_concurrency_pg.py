@@ -5,8 +5,6 @@ Real threads, each with its own database connection, committing real transaction
 ``transaction=True``). Skipped unless DATABASE_URL points at PostgreSQL (see tests/conftest.py).
 """
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -15,33 +13,11 @@ from cadence.okrs import selectors, services
 from cadence.okrs.models import CheckIn, KeyResult
 from cadence.orgs.selectors import company_unit
 from tests import factories as f
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
-
-
-def run_together(jobs):
-    """Run each job in its own thread, released at the same moment; re-raise any failure."""
-    barrier = threading.Barrier(len(jobs))
-    failures = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as exc:  # reported to the main thread below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a check-in never finished"
-    assert not failures, failures
 
 
 def latest(kr: KeyResult) -> CheckIn:

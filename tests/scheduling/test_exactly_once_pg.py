@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -23,6 +22,7 @@ from django.db.models import F
 from cadence.scheduling import services
 from cadence.scheduling.models import Delivery
 from tests import factories as f
+from tests.concurrency import run_together
 from tests.scheduling.backends import recorded
 from tests.scheduling.conftest import berlin, join, since_long_ago, write_update
 
@@ -52,28 +52,6 @@ def crowd(org, berlin_team):
         "reminded": sorted(p.email for p in members[2:]),
         "digested": sorted(p.email for p in members + followers),
     }
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    failures = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as exc:  # reported to the main thread below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a scheduler never finished"
-    assert not failures, failures
 
 
 def per_person(kind):

@@ -4,7 +4,6 @@ Real threads, each with its own database connection, committing real transaction
 ``transaction=True``). Skipped unless DATABASE_URL points at PostgreSQL (see tests/conftest.py).
 """
 
-import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from django.db.models import Count
 from cadence.weekly import services
 from cadence.weekly.models import Item, WeeklyUpdate
 from tests import factories as f
+from tests.concurrency import run_together
 
 from .conftest import WEEK
 
@@ -21,30 +21,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 6
 PEOPLE = 5
-
-
-def run_together(jobs):
-    """Run each job in its own thread, released at the same moment; return their results."""
-    barrier = threading.Barrier(len(jobs))
-    failures, results = [], []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            results.append(job())
-        except BaseException as exc:  # reported to the main thread below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a rollover never finished"
-    assert not failures, failures
-    return results
 
 
 def _setup(org):
