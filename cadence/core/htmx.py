@@ -19,3 +19,10 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return candidate
     return fallback
+
+
+def query_object(request: HttpRequest, name: str, getter, organization):
+    """The object a query-string id names (``?unit=<id>``), via an organization-scoped
+    ``*_get`` selector — a foreign or unknown id is a 404 like anywhere else; None if absent."""
+    value = request.GET.get(name)
+    return getter(organization, value) if value else None

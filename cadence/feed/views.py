@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from cadence.core.errors import validation_payload
-from cadence.core.htmx import is_htmx, safe_next
+from cadence.core.htmx import is_htmx, query_object, safe_next
 from cadence.feed import selectors, services
 from cadence.feed.targets import Target, target_url
 from cadence.okrs import selectors as okr_selectors
@@ -32,16 +32,8 @@ UNPROCESSABLE = 422
 def feed_page(request: HttpRequest) -> HttpResponse:
     person = request.user
     organization = person.organization
-    unit = (
-        org_selectors.unit_get(organization, request.GET["unit"])
-        if request.GET.get("unit")
-        else None
-    )
-    who = (
-        org_selectors.person_get(organization, request.GET["person"])
-        if request.GET.get("person")
-        else None
-    )
+    unit = query_object(request, "unit", org_selectors.unit_get, organization)
+    who = query_object(request, "person", org_selectors.person_get, organization)
     status = 200
     error = ""
     try:

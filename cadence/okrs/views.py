@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cadence.core.htmx import is_htmx, safe_next
+from cadence.core.htmx import is_htmx, query_object, safe_next
 from cadence.okrs import charts, selectors, services
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.forms import (
@@ -369,21 +369,9 @@ def objective_create(request: HttpRequest) -> HttpResponse:
     person = request.user
     organization = person.organization
     # Query-string presets: a foreign or missing id is a 404 like anywhere else.
-    unit = (
-        org_selectors.unit_get(organization, request.GET["unit"])
-        if request.GET.get("unit")
-        else None
-    )
-    preset_cycle = (
-        selectors.cycle_get(organization, request.GET["cycle"])
-        if request.GET.get("cycle")
-        else None
-    )
-    parent = (
-        selectors.objective_get(organization, request.GET["parent"])
-        if request.GET.get("parent")
-        else None
-    )
+    unit = query_object(request, "unit", org_selectors.unit_get, organization)
+    preset_cycle = query_object(request, "cycle", selectors.cycle_get, organization)
+    parent = query_object(request, "parent", selectors.objective_get, organization)
     access = Access(person, UnitTree.load(organization))
     editable = [] if person.is_viewer else sorted(access.editable_unit_ids(), key=str)
     if not editable:
