@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "cadence.core",
     "cadence.orgs",
     "cadence.okrs",
+    "cadence.coach",
+    "cadence.alignment",
     "cadence.weekly",
     "cadence.meetings",
     "cadence.scheduling",

@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("cadence.orgs.urls")),
     path("", include("cadence.okrs.urls")),
+    path("", include("cadence.coach.urls")),
+    path("", include("cadence.alignment.urls")),
     path("", include("cadence.weekly.urls")),
     path("", include("cadence.meetings.urls")),
     path("", include("cadence.feed.urls")),

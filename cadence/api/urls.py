@@ -4,7 +4,17 @@ from ninja import NinjaAPI
 
 from cadence.api import errors
 from cadence.api.auth import BearerToken, SessionCookie
-from cadence.api.routers import cycles, feed, key_results, me, objectives, units, weekly
+from cadence.api.routers import (
+    alignment,
+    coach,
+    cycles,
+    feed,
+    key_results,
+    me,
+    objectives,
+    units,
+    weekly,
+)
 
 DESCRIPTION = """\
 Cadence's REST API: organizations' units, cycles, objectives, key results and check-ins.
@@ -42,3 +52,5 @@ api.add_router("", objectives.router)
 api.add_router("", key_results.router)
 api.add_router("", weekly.router)
 api.add_router("", feed.router)
+api.add_router("", coach.router)
+api.add_router("", alignment.router)

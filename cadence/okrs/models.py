@@ -104,6 +104,8 @@ class Objective(BaseModel):
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     abandon_reason = models.TextField(max_length=2000, blank=True)
+    # Why a team objective aligns to nothing above it (method.md §7: alignment health).
+    standalone_reason = models.TextField(max_length=1000, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Alignment: propose → approve, dependencies, alignment health."""

@@ -1,0 +1,1 @@
+"""Organization-scoped reads of the coach: settings, findings of stored OKRs, quality."""
