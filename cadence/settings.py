@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cadence.okrs",
     "cadence.coach",
     "cadence.alignment",
+    "cadence.reviews",
     "cadence.weekly",
     "cadence.meetings",
     "cadence.scheduling",

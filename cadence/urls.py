@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cadence.okrs.urls")),
     path("", include("cadence.coach.urls")),
     path("", include("cadence.alignment.urls")),
+    path("", include("cadence.reviews.urls")),
     path("", include("cadence.weekly.urls")),
     path("", include("cadence.meetings.urls")),
     path("", include("cadence.feed.urls")),

@@ -42,7 +42,19 @@ def world(org, admin, cycle, client):
 
 @pytest.mark.parametrize(
     "page",
-    ["dashboard", "cycle_tree", "objective_detail", "unit_detail"],
+    [
+        "dashboard",
+        "cycle_tree",
+        "objective_detail",
+        "unit_detail",
+        "cycle_quality",
+        "cycle_results",
+        "cycle_review",
+        "review_monthly",
+        "company_review",
+        "department_review",
+        "team_retrospective",
+    ],
 )
 def test_queries_do_not_grow_with_objectives(world, page):
     admin, cycle, units, top, client = (
@@ -53,6 +65,13 @@ def test_queries_do_not_grow_with_objectives(world, page):
         "cycle_tree": reverse("cycle_tree", args=[cycle.pk]),
         "objective_detail": reverse("objective_detail", args=[top.pk]),
         "unit_detail": reverse("unit_detail", args=[units[0].pk]) + f"?cycle={cycle.pk}",
+        "cycle_quality": reverse("cycle_quality", args=[cycle.pk]),
+        "cycle_results": reverse("cycle_results", args=[cycle.pk]),
+        "cycle_review": reverse("cycle_review", args=[cycle.pk]),
+        "review_monthly": reverse("review_monthly", args=[cycle.pk, "2026-11"]),
+        "company_review": reverse("company_review", args=[cycle.pk]),
+        "department_review": reverse("department_review", args=[cycle.pk, units[0].parent_id]),
+        "team_retrospective": reverse("team_retrospective", args=[cycle.pk, units[0].pk]),
     }
     url = urls[page]
     _grow(admin, cycle, units, top, 10)

@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cadence.alignment import services as alignment_services
+from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
@@ -31,9 +33,11 @@ SEGMENT_TO_OBJECT = {
     "weekly-categories": "weekly_category",
     "comments": "comment",
     "notifications": "notification",
+    "dismissals": "dismissal",
+    "dependencies": "dependency",
 }
 # Parameters filled with a value rather than an object: by their name.
-PARAM_VALUES = {"week": "2026-W47"}
+PARAM_VALUES = {"week": "2026-W47", "month": "2026-11", "function_slug": "sales", "index": "0"}
 
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -89,7 +93,17 @@ def victim(db):
     comment = feed_services.comment_create(
         actor=person, target=objective, text=f"Secret comment @{admin.email}"
     )
+    # The objective has one key result: the coach's obj-kr-count fires and can be dismissed.
+    dismissal = coach_services.finding_dismiss(
+        actor=person, check_id="obj-kr-count", reason="Secret reason", objective=objective
+    )
+    other_team = f.make_unit(org, "Secret helpers")
+    dependency = alignment_services.dependency_create(
+        actor=admin, objective=objective, provider=other_team, description="Secret need"
+    )
     return {
+        "dependency": dependency,
+        "dismissal": dismissal,
         "org": org,
         "cycle": cycle,
         "unit": team,
@@ -125,6 +139,8 @@ def _assert_404_no_leak(response, victim, label):
         "Secret plan",
         "Secret column",
         "Secret comment",
+        "Secret reason",
+        "Secret need",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -176,6 +192,14 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     assert victim["weekly_item"].category.slug == "plans"
     victim["comment"].refresh_from_db()
     assert victim["comment"].deleted_at is None
+    victim["dismissal"].refresh_from_db()  # still there: not withdrawn by the intruder
+    victim["dependency"].refresh_from_db()  # still there, still only requested
+    assert victim["dependency"].state == "requested"
+    victim["objective"].refresh_from_db()
+    assert victim["objective"].state == "draft"  # not proposed or approved by the intruder
+    victim["cycle"].refresh_from_db()
+    assert victim["cycle"].closed_at is None  # not closed by the intruder
+    assert victim["objective"].score is None  # nor scored
     victim["weekly_category"].refresh_from_db()
     assert (victim["weekly_category"].name, victim["weekly_category"].archived_at) == (
         "Secret column",
@@ -185,7 +209,13 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
 
 def test_api_lists_never_show_another_organization(client, victim, intruder_token):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {intruder_token}"}
-    for path in ("/api/v1/units", "/api/v1/cycles", "/api/v1/objectives"):
+    for path in (
+        "/api/v1/units",
+        "/api/v1/cycles",
+        "/api/v1/objectives",
+        "/api/v1/dependencies",
+        "/api/v1/approvals",
+    ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path
         assert "Secret" not in response.content.decode(), path

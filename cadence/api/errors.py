@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
+from cadence.alignment.selectors import dependency_get
 from cadence.core.errors import validation_payload
 from cadence.feed.selectors import comment_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
@@ -36,6 +37,7 @@ PATH_OBJECTS = {
     "item_id": item_get,
     "category_id": category_get,
     "comment_id": comment_get,
+    "dependency_id": dependency_get,
 }
 
 # Friendlier words for pydantic's error types.

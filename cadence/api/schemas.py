@@ -27,6 +27,7 @@ def _clean_text(value: str) -> str:
 Title = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
 LongText = Annotated[str, Field(max_length=2000), AfterValidator(_clean_text)]
 CycleName = Annotated[str, Field(max_length=100), AfterValidator(_clean_text)]
+StandaloneReason = Annotated[str, Field(max_length=1000), AfterValidator(_clean_text)]
 MeasureUnit = Annotated[str, Field(max_length=30), AfterValidator(_clean_text)]
 # A JSON number, finite: no strings, no booleans, no NaN or ±Infinity.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
@@ -42,6 +43,18 @@ KeyResultKind = Literal[tuple(KeyResult.Kind.values)]
 Direction = Literal[tuple(KeyResult.Direction.values)]
 Confidence = Literal[tuple(KeyResult.Confidence.values)]
 Pace = Literal["on_track", "at_risk", "off_track"]
+# Keys of the grading bands: bands and percent schemes, then the traffic light's.
+ScoreBand = Literal["none", "partial", "successful", "outstanding", "red", "amber", "green"]
+
+
+def score_band_key(score: float | None, context) -> str | None:
+    """The band of a score under the caller's organization's grading scheme."""
+    from cadence.reviews.scoring import band  # reviews builds on okrs; imported when used
+
+    person = getattr((context or {}).get("request"), "auth", None)
+    scheme = person.organization.grading_scheme if person is not None else "bands"
+    b = band(score, scheme)
+    return b.key if b else None
 
 
 class Input(Schema):
@@ -172,6 +185,16 @@ class KeyResultOut(Schema):
     pace: Pace | None
     confidence: Confidence | None
     last_check_in_at: datetime | None
+    score: float | None = Field(
+        None, description="End-of-cycle score 0.0–1.0 (one decimal); null until scored."
+    )
+    band: ScoreBand | None = Field(
+        None, description="The score's band under the organization's grading scheme."
+    )
+
+    @staticmethod
+    def resolve_band(obj: KeyResult, context) -> str | None:
+        return score_band_key(obj.score, context)
 
     @staticmethod
     def resolve_direction(obj: KeyResult) -> str | None:
@@ -234,6 +257,9 @@ class ObjectiveIn(Input):
     why: LongText = ""
     owner_id: UUID | None = None
     state: NewObjectiveState = "draft"
+    standalone_reason: StandaloneReason = Field(
+        "", description="Why a team objective aligns to nothing (alignment health)."
+    )
 
 
 class ObjectivePatch(Input):
@@ -243,6 +269,7 @@ class ObjectivePatch(Input):
     parent_id: UUID | None = Field(None, description="null: no longer aligned.")
     owner_id: UUID | None = None
     unit_id: UUID | None = None
+    standalone_reason: StandaloneReason | None = None
     state: ObjectiveState | None = None
     reason: LongText | None = Field(None, description="Required with state 'abandoned'.")
 
@@ -262,6 +289,7 @@ class ObjectiveOut(Schema):
     commitment: Commitment
     state: ObjectiveState
     why: str
+    standalone_reason: str = Field(description="Why it aligns to nothing ('' if not said).")
     reason: str = Field(description="Why it was abandoned ('' unless abandoned).")
     progress: float | None = Field(
         description="Rolled up from its key results and aligned objectives: 0..1, or null."
@@ -270,6 +298,16 @@ class ObjectiveOut(Schema):
     pace: Pace | None
     key_results: list[KeyResultOut]
     children: list[UUID] = Field(description="Ids of the objectives aligned to this one.")
+    score: float | None = Field(
+        None, description="End-of-cycle score 0.0–1.0 (one decimal); null until scored."
+    )
+    band: ScoreBand | None = Field(
+        None, description="The score's band under the organization's grading scheme."
+    )
+
+    @staticmethod
+    def resolve_band(obj: Objective, context) -> str | None:
+        return score_band_key(obj.score, context)
 
     @staticmethod
     def resolve_reason(obj: Objective) -> str:

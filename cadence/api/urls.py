@@ -12,6 +12,8 @@ from cadence.api.routers import (
     key_results,
     me,
     objectives,
+    reviews,
+    scores,
     units,
     weekly,
 )
@@ -54,3 +56,5 @@ api.add_router("", weekly.router)
 api.add_router("", feed.router)
 api.add_router("", coach.router)
 api.add_router("", alignment.router)
+api.add_router("", scores.router)
+api.add_router("", reviews.router)

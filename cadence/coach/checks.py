@@ -321,8 +321,8 @@ def check_key_result(kr: KeyResultDraft) -> list[Finding]:
                 Finding(
                     "kr-counts-activities",
                     WARN,
-                    f"This counts {counted} produced, not what they change. "
-                    "What should they achieve? Measure that.",
+                    f"“{counted}” counts output, not what it changes. "
+                    "What should that work achieve? Measure that instead.",
                 )
             )
     if kr.kind == "metric" and kr.start is None and kr.target is not None:

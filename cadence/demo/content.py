@@ -77,8 +77,11 @@ class ObjectiveSpec:
     parent: str | None = None
     commitment: str = "committed"
     why: str = ""
+    # approved | closed | proposed (waiting for approval) | returned (with ``review``) | draft
     state: str = "approved"
     key_results: tuple[KeyResultSpec, ...] = field(default_factory=tuple)
+    standalone_reason: str = ""  # why a team objective aligns to nothing
+    review: str = ""  # the approver's comment when returned
 
 
 PEOPLE: tuple[PersonSpec, ...] = (
@@ -193,6 +196,172 @@ OBJECTIVES: tuple[ObjectiveSpec, ...] = (
                     "Evening cover from the Lisbon office helps with US customers.",
                     "Holiday week slowed us down a little.",
                 ),
+            ),
+        ),
+    ),
+    # The previous quarter's team objectives, closed and scored (retrospectives below) --------
+    ObjectiveSpec(
+        "prev_stuck",
+        "See for ourselves where new customers get stuck",
+        unit="product",
+        cycle="previous",
+        owner="jonas",
+        author="jonas",
+        parent="learn_churn",
+        state="closed",
+        why="Support heard about setup trouble weeks after it happened; we wanted to see it live.",
+        key_results=(
+            KeyResultSpec(
+                "prev_known_cause",
+                "Setup problems with a known cause from 10% to 75%",
+                owner="lena",
+                start=10,
+                target=75,
+                unit="%",
+                trend=1.1,
+                notes=(
+                    "Sat in on eight setup calls this week.",
+                    "Tagged every setup ticket with the step it happened on.",
+                    "Three steps explain most of the trouble: import, roles, first report.",
+                ),
+            ),
+            KeyResultSpec(
+                "prev_week_one",
+                "New customers who finish setup in their first week from 30% to 45%",
+                owner="tomas",
+                start=30,
+                target=45,
+                unit="%",
+                trend=0.8,
+                notes=(
+                    "Import help text rewritten.",
+                    "Role templates shipped; the report step is still slow.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "prev_calm_releases",
+        "Make releases uneventful",
+        unit="engineering",
+        cycle="previous",
+        owner="mei",
+        author="mei",
+        parent="learn_churn",
+        state="closed",
+        why="Two bad releases last spring appear in the cancellation reasons.",
+        key_results=(
+            KeyResultSpec(
+                "prev_rollbacks",
+                "Releases rolled back from 6 a month to 1",
+                owner="olu",
+                start=6,
+                target=1,
+                unit="rollbacks/month",
+                trend=0.8,
+                notes=(
+                    "Staging now mirrors production data volumes.",
+                    "One rollback this month, caused by a missed migration.",
+                ),
+            ),
+            KeyResultSpec(
+                "prev_checklist",
+                "Release checklist runs automatically on every deploy",
+                owner="sam",
+                kind="milestone",
+                done_at=0.6,
+                notes=("Checklist automated; manual sign-off still needed for schema changes.",),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "prev_stories",
+        "Let customers who stay tell our story",
+        unit="marketing",
+        cycle="previous",
+        owner="chloe",
+        author="chloe",
+        parent="learn_churn",
+        commitment="aspirational",
+        state="closed",
+        key_results=(
+            KeyResultSpec(
+                "prev_story_readers",
+                "Sign-ups who read a customer story first from 5% to 20%",
+                owner="ines",
+                start=5,
+                target=20,
+                unit="%",
+                decimals=1,
+                trend=0.72,
+                notes=(
+                    "Four long-time customers agreed to be interviewed.",
+                    "Stories linked from the pricing page.",
+                    "The story with numbers in it does best by far.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "prev_qualify",
+        "Spend our demo time on prospects who fit",
+        unit="sales",
+        cycle="previous",
+        owner="marcus",
+        author="marcus",
+        parent="learn_churn",
+        state="closed",
+        why="Customers who were never a good fit cancel first; we sold to them anyway.",
+        key_results=(
+            KeyResultSpec(
+                "prev_qualified_demos",
+                "Demos booked after a qualification call from 30% to 80%",
+                owner="nora",
+                start=30,
+                target=80,
+                unit="%",
+                trend=0.55,
+                notes=(
+                    "Qualification script agreed with Customer Success.",
+                    "Inbound demos still skip the call when the prospect is in a hurry.",
+                    "Holiday season: fewer calls, more direct bookings.",
+                ),
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "prev_suppliers",
+        "Pay our suppliers on time",
+        unit="finance",
+        cycle="previous",
+        owner="peter",
+        author="peter",
+        state="closed",
+        standalone_reason="Suppliers are partners too; no customer objective covers this.",
+        why="Late payments cost us early-payment discounts and the goodwill of two key vendors.",
+        key_results=(
+            KeyResultSpec(
+                "prev_late_invoices",
+                "Supplier invoices paid late from 30 to 5 a month",
+                owner="maya",
+                start=30,
+                target=5,
+                unit="invoices/month",
+                trend=0.6,
+                notes=(
+                    "Weekly payment run instead of twice a month.",
+                    "Most late ones wait for an approver who is away.",
+                ),
+            ),
+            KeyResultSpec(
+                "prev_approval_days",
+                "Invoices approved within three days from 40% to 90%",
+                owner="peter",
+                start=40,
+                target=90,
+                unit="%",
+                trend=1.1,
+                notes=("Approval reminders go out on day two.",),
             ),
         ),
     ),
@@ -620,6 +789,156 @@ OBJECTIVES: tuple[ObjectiveSpec, ...] = (
 )
 
 
+# Next quarter, being planned (method.md §7: propose → approve) ------------------------------
+# Teams draft and propose; the parent objective's owner (or a lead above a standalone team
+# objective) approves or returns them. No check-ins: the quarter has not started.
+
+NEXT_OBJECTIVES: tuple[ObjectiveSpec, ...] = (
+    ObjectiveSpec(
+        "next_first_month",
+        "Make a customer's first month with us count",
+        unit="company",
+        cycle="next",
+        owner="avery",
+        author="avery",
+        why="Customers who get real value in their first month stay for years; most who cancel "
+        "decide in those weeks.",
+    ),
+    ObjectiveSpec(
+        "next_guided_setup",
+        "New customers set up their first project without our help",
+        unit="product",
+        cycle="next",
+        owner="lena",
+        author="jonas",
+        parent="next_first_month",
+        state="proposed",
+        why="Half of all setup calls are about the same three steps.",
+        key_results=(
+            KeyResultSpec(
+                "next_self_setup",
+                "Projects set up without a support call from 55% to 80%",
+                owner="lena",
+                start=55,
+                target=80,
+                unit="%",
+            ),
+            KeyResultSpec(
+                "next_setup_time",
+                "Median time to a first live project from 9 days to 3",
+                owner="tomas",
+                start=9,
+                target=3,
+                unit="days",
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "next_platform_upkeep",
+        "Run the platform on supported versions only",
+        unit="engineering",
+        cycle="next",
+        owner="mei",
+        author="mei",
+        state="proposed",
+        standalone_reason="Upgrades serve no company objective directly, but every later "
+        "release depends on them.",
+        key_results=(
+            KeyResultSpec(
+                "next_unsupported",
+                "Services on unsupported runtimes from 7 to 0",
+                owner="sam",
+                start=7,
+                target=0,
+                unit="services",
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "next_onboarding_stories",
+        "Show prospects what their first month will look like",
+        unit="marketing",
+        cycle="next",
+        owner="ines",
+        author="chloe",
+        parent="next_first_month",
+        state="returned",
+        review="The key result counts videos we publish, not what they change. What should "
+        "prospects do differently after watching? Measure that, then propose again.",
+        key_results=(
+            KeyResultSpec(
+                "next_videos",
+                "Publish 6 onboarding videos",
+                owner="ines",
+                start=0,
+                target=6,
+                unit="videos",
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "next_close_faster",
+        "Close the books in three days",
+        unit="finance",
+        cycle="next",
+        owner="peter",
+        author="peter",
+        standalone_reason="An internal commitment to the board; no customer objective covers it.",
+        key_results=(
+            KeyResultSpec(
+                "next_close_days",
+                "Working days to close a month from 8 to 3",
+                owner="maya",
+                start=8,
+                target=3,
+                unit="days",
+            ),
+        ),
+    ),
+    ObjectiveSpec(
+        "next_partner_channel",
+        "Open a partner channel in the Nordics",
+        unit="sales",
+        cycle="next",
+        owner="marcus",
+        author="marcus",
+        state="draft",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DependencySpec:
+    objective: str  # the objective key that needs something
+    provider: str  # the unit key asked for it
+    description: str
+    state: str = "requested"  # requested | acknowledged | at_risk | done
+    note: str = ""
+
+
+DEPENDENCIES: tuple[DependencySpec, ...] = (
+    DependencySpec(
+        "good_fit_leads",
+        "product",
+        "A sign-up question about company size, so we can tell good-fit leads apart.",
+    ),
+    DependencySpec(
+        "settle_in",
+        "engineering",
+        "A weekly export of product usage per account for the health score.",
+        state="acknowledged",
+        note="Planned for the second half of the quarter.",
+    ),
+    DependencySpec(
+        "faster_deals",
+        "marketing",
+        "Two customer stories in German before the trade fair.",
+        state="at_risk",
+        note="The translator is booked until next month.",
+    ),
+)
+
+
 # Weekly check-ins (method.md §4) ------------------------------------------------------------
 # Each team member plans a few of these a week (their own key results' plans first); most end
 # up in Progress, some get stuck in Problems, and what is still open at Friday's deadline is
@@ -757,4 +1076,314 @@ UNPLANNED: tuple[str, ...] = (
     "Covered for a colleague at the partner meeting",
     "Fixed a typo on the pricing page that customers reported",
     "Answered the security questionnaire for a large prospect",
+)
+
+
+# The cycle's rituals (method.md §1, §3, §5) ------------------------------------------------
+# The previous quarter is closed: scored, a few scores adjusted by hand, every team's
+# retrospective completed, a department summary and the company-wide review written. One of
+# its unfinished objectives was carried forward into the current quarter, where the monthly
+# and mid-cycle reviews have been held.
+
+
+@dataclass(frozen=True)
+class RetrospectiveSpec:
+    team: str  # unit key
+    author: str
+    satisfaction: str  # yes | partly | no
+    overview: str
+    worked: str
+    failed: str
+    learnings: tuple[str, ...]
+    answers: dict[str, str] = field(default_factory=dict)  # question id → answer
+    # objective key → why a committed objective ended below 1.0
+    explanations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoreAdjustmentSpec:
+    objective: str
+    actor: str
+    change: float  # added to the computed score (kept within 0.0–1.0)
+    reason: str
+
+
+SCORE_ADJUSTMENTS: tuple[ScoreAdjustmentSpec, ...] = (
+    ScoreAdjustmentSpec(
+        "prev_qualify",
+        "marcus",
+        0.1,
+        "Two prospects qualified in the last days of the quarter booked their demos on the first "
+        "of the next month; counted where the work was done, the share is a tenth higher.",
+    ),
+    ScoreAdjustmentSpec(
+        "prev_calm_releases",
+        "mei",
+        -0.1,
+        "The checklist runs on every deploy, but schema changes still need a manual sign-off, so "
+        "we do not count the milestone as fully done.",
+    ),
+)
+
+RETROSPECTIVES: tuple[RetrospectiveSpec, ...] = (
+    RetrospectiveSpec(
+        "product",
+        "jonas",
+        "yes",
+        "We now know why setups stall: import, roles and the first report. We found the causes "
+        "faster than planned; turning them into fixes took longer.",
+        "Sitting in on live setup calls; tagging every setup ticket with its step.",
+        "The first-report step: we started it too late to ship it this quarter.",
+        (
+            "Watching five customers set up teaches more than fifty survey answers.",
+            "Tag support tickets by setup step from day one; it makes patterns obvious.",
+            "Split discovery and delivery key results: they move at different speeds.",
+        ),
+        answers={
+            "retro-process-fit": "Yes: the company needed facts about churn, and setup was the "
+            "biggest unknown.",
+            "retro-success-wins": "Three causes explain most setup trouble, backed by data.",
+            "retro-challenges-missed": "Week-one completion rose less than hoped: the report "
+            "step is still slow.",
+            "retro-future-start": "Ship the guided setup and measure it weekly.",
+            "retro-future-stop": "Stop guessing at causes in planning meetings.",
+            "retro-future-continue": "Keep joining a setup call every week.",
+        },
+        explanations={
+            "prev_stuck": "The discovery half is done; the delivery half needed the report "
+            "redesign, which moved to this quarter.",
+        },
+    ),
+    RetrospectiveSpec(
+        "engineering",
+        "mei",
+        "partly",
+        "Releases are calmer: rollbacks fell from six a month to about two. The automated "
+        "checklist helps, but schema changes still depend on people remembering.",
+        "Production-sized staging data; the automated release checklist.",
+        "Migrations: the one rollback in September was a missed migration step.",
+        (
+            "Most rollbacks came from data, not code: test with realistic data.",
+            "A checklist nobody has to remember beats a better checklist.",
+            "Measure rollbacks per release, not per month, so busy months compare fairly.",
+        ),
+        answers={
+            "retro-process-fit": "Yes; release trouble showed up in the cancellation reasons.",
+            "retro-success-wins": "Two whole weeks without a single rollback in August.",
+            "retro-challenges-missed": "Rollbacks ended at two a month, not one.",
+            "retro-future-start": "Check migrations automatically before every deploy.",
+            "retro-future-stop": "Stop merging schema changes on Fridays.",
+            "retro-future-continue": "Keep staging in step with production data.",
+        },
+        explanations={
+            "prev_calm_releases": "Rollbacks halved but did not reach one a month; schema "
+            "changes still go out with a manual step.",
+        },
+    ),
+    RetrospectiveSpec(
+        "marketing",
+        "chloe",
+        "yes",
+        "Customer stories work: more sign-ups read one first, and those sign-ups fit better. "
+        "We reached about two thirds of an ambitious target, as an aspirational goal should.",
+        "Interviews with long-time customers; linking stories from the pricing page.",
+        "Video versions of the stories: too slow to produce for what they added.",
+        (
+            "Stories with numbers in them convert far better than stories about feelings.",
+            "Place proof where people decide (pricing), not only on the blog.",
+            "Customers say yes to interviews when we ask them right after a success.",
+        ),
+        answers={
+            "retro-process-fit": "Yes, and it fed this quarter's good-fit objective.",
+            "retro-success-wins": "The pricing-page links doubled story readers in a month.",
+            "retro-challenges-missed": "Video took three times longer than written stories.",
+            "retro-future-start": "Add a number to every story's headline.",
+            "retro-future-stop": "Stop producing videos for every story.",
+            "retro-future-continue": "Keep asking customers right after a win.",
+        },
+    ),
+    RetrospectiveSpec(
+        "sales",
+        "marcus",
+        "no",
+        "We did not change the habit: half of all demos still happen without a qualification "
+        "call. The script is good; the booking flow lets people skip it.",
+        "The shared qualification script with Customer Success.",
+        "Inbound bookings bypass the call; we never changed the booking page.",
+        (
+            "A rule people can skip will be skipped: change the flow, not the script.",
+            "Agree on what a good fit means with Customer Success before measuring it.",
+            "Quarter-end bookings slip into the next month; judge trends, not the last week.",
+        ),
+        answers={
+            "retro-process-fit": "The right objective; the key result was measurable and fair.",
+            "retro-success-wins": "Qualified demos close twice as often as the others.",
+            "retro-challenges-missed": "Inbound demos skip the call; we never owned that page.",
+            "retro-challenges-help": "A decision on the booking page in July would have changed "
+            "the quarter.",
+            "retro-future-start": "Put the qualification questions into the booking form.",
+            "retro-future-stop": "Stop booking demos straight from the pricing page.",
+            "retro-future-continue": "Keep the joint script with Customer Success.",
+        },
+        explanations={
+            "prev_qualify": "We changed the script but not the booking page, so inbound demos "
+            "kept skipping the qualification call.",
+        },
+    ),
+    RetrospectiveSpec(
+        "success",
+        "sofia",
+        "partly",
+        "Answers got much faster, close to the five-hour target, and the churn reasons we "
+        "collected shaped this quarter's plans.",
+        "Topic-based inbox; saved replies for the ten most common questions.",
+        "Holiday cover: response times slipped every time someone was away.",
+        (
+            "Routing by topic saves more time than answering faster.",
+            "Saved replies need an owner, or they go stale within weeks.",
+            "Plan holiday cover before the holidays, not during them.",
+            "Asking for a cancellation reason on a call gets twice the answers of a form.",
+        ),
+        answers={
+            "retro-process-fit": "Yes: slow answers were a top reason customers gave for leaving.",
+            "retro-success-wins": "First response fell from eight hours to just over five.",
+            "retro-challenges-missed": "The last half hour: August holidays cost us two weeks.",
+            "retro-future-start": "A holiday rota agreed a month ahead.",
+            "retro-future-stop": "Stop answering every channel with everyone.",
+            "retro-future-continue": "Keep calling every customer who cancels.",
+        },
+        explanations={
+            "faster_answers": "Holiday weeks in August slowed us; without them we would have "
+            "reached five hours.",
+        },
+    ),
+    RetrospectiveSpec(
+        "finance",
+        "peter",
+        "partly",
+        "Approvals are fast now, but invoices are still paid late when an approver is away. "
+        "We carry the objective forward with what is left of it.",
+        "Approval reminders on day two; the weekly payment run.",
+        "Deputies for absent approvers: never set up.",
+        (
+            "Speed up the slowest step first: here it was waiting for absent approvers.",
+            "A weekly rhythm beats two big payment runs a month.",
+            "Suppliers notice within a month when we pay on time, and say so.",
+        ),
+        answers={
+            "retro-process-fit": "Yes, though it is close to a KPI: we should watch it after "
+            "next quarter.",
+            "retro-success-wins": "Nine in ten invoices approved within three days.",
+            "retro-challenges-missed": "Late payments only halved; absences block approvals.",
+            "retro-future-start": "Name a deputy for every approver.",
+            "retro-future-stop": "Stop approving invoices by email.",
+            "retro-future-continue": "Keep the weekly payment run.",
+        },
+        explanations={
+            "prev_suppliers": "Approvals reached their target; payments did not, because "
+            "nobody approves when the approver is away. Carried forward to finish it.",
+        },
+    ),
+)
+
+DEPARTMENT_SUMMARY = {
+    "unit": "gtm",
+    "author": "daniel",
+    "answers": {
+        "dept-patterns": "Every team found that the fix lay in a flow, not in more effort: the "
+        "booking page, the inbox routing, the pricing page.",
+        "dept-support": "Sales needed a decision on the booking page from Marketing that came "
+        "too late.",
+    },
+    "notes": "Reviewed with the three team leads on the second day of the new quarter.",
+    "takeaways": (
+        "Change the flow people use, not only the instructions they read.",
+        "Shared definitions (a good fit, a qualified lead) come before shared targets.",
+        "Proof in customers' own numbers sells and keeps customers alike.",
+        "Holiday cover is a plan, not a favour.",
+    ),
+}
+
+COMPANY_REVIEW = {
+    "answers": {
+        "company-outcome": "We set out to understand why customers cancel, and we do: confusing "
+        "setup, slow answers and customers who were never a good fit.",
+        "company-themes": "Teams that changed a flow moved their numbers; teams that changed "
+        "habits alone moved them less.",
+        "company-direction": "Turn each cancellation reason into a team objective, and measure "
+        "retention rather than activity.",
+    },
+    "notes": "All six teams presented their overviews. Sales and Marketing agreed to redesign "
+    "the demo booking page together. Finance carries its supplier objective forward once more, "
+    "then tracks it as a KPI.",
+    "summary": "A quarter of learning that paid off: we know why customers leave and each team "
+    "has turned a reason into this quarter's work. Success rate was modest, but the misses "
+    "were explained and none was a surprise at the end.",
+    "ideas": (
+        "A company objective on the first month of every new customer.",
+        "A shared definition of a good-fit customer for Sales, Marketing and Success.",
+        "Track supplier payments as a KPI after this quarter.",
+    ),
+}
+
+# Carried from the previous quarter into the current one (a new objective, linked): source key,
+# target cycle, and the trend and notes of the carried key results' check-ins there.
+CARRIED: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
+    (
+        "prev_suppliers",
+        "current",
+        0.85,
+        (
+            "Deputies named for every approver.",
+            "What is still late comes mostly from one supplier who sends paper invoices.",
+        ),
+    ),
+)
+
+MONTHLY_REVIEWS = (
+    {
+        "unit": "company",
+        "author": "avery",
+        "answers": {
+            "monthly-accelerate": "Onboarding work is ahead of plan; more help from Engineering "
+            "on the setup wizard would speed it further.",
+            "monthly-behind": "Qualified leads from review sites lag: the reviews come first, "
+            "the leads follow weeks later.",
+            "monthly-blockers": "Sales needs the new booking page before its demo goals can move.",
+            "monthly-help": "Marketing asks Product for a sign-up question on company size.",
+        },
+        "notes": "Short review with the department leads; no objective at risk yet.",
+    },
+)
+
+MID_CYCLE_REVIEWS = (
+    {
+        "unit": "success",
+        "author": "sofia",
+        "answers": {
+            "mid-right-okrs": "Yes: settling in is still what keeps customers.",
+            "mid-targets": "The open-rate target of 15% came from a vendor slide; 11% is "
+            "ambitious for in-product messages.",
+            "mid-abandon": "Nothing: every key result still matters.",
+            "mid-learned": "Fewer, better-timed messages beat more messages.",
+        },
+        "notes": "Open-rate target lowered with the reason below; everything else stays.",
+        "target_change": {
+            "key_result": "message_open_rate",
+            "target": 11,
+            "reason": "Comparable products see 8–12% open rates for in-product messages; the "
+            "15% target assumed every message reaches every user, which we no longer want.",
+        },
+    },
+    {
+        "unit": "company",
+        "author": "avery",
+        "answers": {
+            "mid-right-okrs": "Yes. Retention and efficient growth remain the two priorities.",
+            "mid-targets": "Customer Success lowers one message target; the rest stand.",
+            "mid-abandon": "Nothing to abandon at company level.",
+            "mid-learned": "Team objectives built on last quarter's churn reasons move fastest.",
+        },
+        "notes": "Mid-quarter check with all leads. Follow up on the booking page in two weeks.",
+    },
 )

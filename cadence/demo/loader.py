@@ -10,13 +10,16 @@ member, carried over week by week by the product's own rollover, and a few comme
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from cadence.alignment import services as alignment_services
+from cadence.alignment.models import ApprovalEvent, Dependency
+from cadence.alignment.selectors import can_approve
 from cadence.demo import content
 from cadence.demo.content import KeyResultSpec, ObjectiveSpec, PlanSpec
 from cadence.feed import services as feed_services
@@ -26,7 +29,9 @@ from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
-from cadence.orgs.selectors import company_unit
+from cadence.orgs.selectors import Access, company_unit
+from cadence.reviews import services as reviews_services
+from cadence.reviews.models import Learning, Review, ScoreChange, TargetChange
 from cadence.weekly import services as weekly_services
 from cadence.weekly.models import PROBLEMS, PROGRESS, Item, ItemMove, WeeklyUpdate
 from cadence.weekly.weeks import monday_of
@@ -92,6 +97,7 @@ class _Cycles:
     year: Cycle
     current: Cycle
     previous: Cycle
+    next: Cycle
 
     def get(self, key: str) -> Cycle:
         return getattr(self, key)
@@ -143,10 +149,12 @@ class _Builder:
             )
             self._join(spec.key, spec.leads, spec.members)
         cycles = self._cycles()
-        for spec in content.OBJECTIVES:
+        for spec in (*content.OBJECTIVES, *content.NEXT_OBJECTIVES):
             self._objective(spec, cycles)
+        self._dependencies()
         self._weekly()
         self._discussion()
+        self._rituals(cycles)
         return organization
 
     def _join(self, unit_key: str, leads, members) -> None:
@@ -168,7 +176,15 @@ class _Builder:
         admin = self.people["avery"]
         start, end = quarter_of(self.today)
         previous_start, previous_end = quarter_of(start - timedelta(days=1))
+        next_start, next_end = quarter_of(end + timedelta(days=1))
         return _Cycles(
+            next=okr_services.cycle_create(
+                actor=admin,
+                name=quarter_name(next_start),
+                kind=Cycle.Kind.QUARTER,
+                start=next_start,
+                end=next_end,
+            ),
             year=okr_services.cycle_create(
                 actor=admin,
                 name=str(self.today.year),
@@ -204,7 +220,7 @@ class _Builder:
             commitment=spec.commitment,
             parent=parent,
             owner=self.people[spec.owner],
-            state=Objective.State.APPROVED,
+            standalone_reason=spec.standalone_reason,
         )
         self.objectives[spec.key] = objective
         planned_at = self._planned_at(cycle)
@@ -228,11 +244,67 @@ class _Builder:
         # creation times, and "stale" counts from when a key result was created.
         Objective.objects.filter(pk=objective.pk).update(created_at=planned_at)
         KeyResult.objects.filter(pk__in=krs).update(created_at=planned_at)
-        if spec.state != Objective.State.APPROVED:
+        self._review(spec, objective, planned_at)
+
+    def _review(self, spec: ObjectiveSpec, objective: Objective, when: datetime) -> None:
+        """Propose → approve (or return) through the alignment services, as the team and its
+        approver would; the trail is dated when the OKRs were planned."""
+        author = self.people[spec.author]
+        if spec.state == Objective.State.DRAFT:
+            return
+        approver = self._approver(objective)
+        proposable = (
+            objective.parent_id or objective.standalone_reason or objective.unit.kind != "team"
+        )
+        if proposable:
+            alignment_services.objective_propose(actor=author, objective=objective)
+        if spec.state == "returned":
+            alignment_services.objective_return(
+                actor=approver, objective=objective, comment=spec.review, notify=False
+            )
+        elif spec.state in (Objective.State.APPROVED, Objective.State.CLOSED):
+            alignment_services.objective_approve(actor=approver, objective=objective, notify=False)
+        if spec.state == Objective.State.CLOSED:
             okr_services.objective_set_state(actor=author, objective=objective, state=spec.state)
+        for n, event in enumerate(ApprovalEvent.objects.filter(objective=objective)):
+            ApprovalEvent.objects.filter(pk=event.pk).update(
+                created_at=when + timedelta(hours=2 + 20 * n)
+            )
+
+    def _approver(self, objective: Objective) -> Person:
+        """The parent objective's owner, else the first lead above the team, else the admin."""
+        objective = Objective.objects.select_related("parent__owner", "unit").get(pk=objective.pk)
+        candidates = [objective.parent.owner] if objective.parent_id else []
+        candidates += [p for p in self.people.values() if not p.is_admin]
+        for person in candidates:
+            if person is not None and can_approve(Access(person), objective):
+                return person
+        return self.people["avery"]
+
+    def _dependencies(self) -> None:
+        for spec in content.DEPENDENCIES:
+            objective = self.objectives[spec.objective]
+            author = next(o.author for o in content.OBJECTIVES if o.key == spec.objective)
+            dependency = alignment_services.dependency_create(
+                actor=self.people[author],
+                objective=objective,
+                provider=self.units[spec.provider],
+                description=spec.description,
+            )
+            if spec.state == Dependency.State.REQUESTED:
+                continue
+            provider_lead = self.members[spec.provider][0]
+            alignment_services.dependency_acknowledge(actor=provider_lead, dependency=dependency)
+            alignment_services.dependency_set_state(
+                actor=provider_lead, dependency=dependency, state=spec.state, note=spec.note
+            )
 
     def _planned_at(self, cycle: Cycle) -> datetime:
-        return datetime.combine(cycle.start - timedelta(days=10), time(10, 0), tzinfo=self.tz)
+        """Ten days before the cycle starts (never in the future: next quarter is being planned
+        now)."""
+        planned = datetime.combine(cycle.start - timedelta(days=10), time(10, 0), tzinfo=self.tz)
+        latest = datetime.combine(self.today - timedelta(days=3), time(10, 0), tzinfo=self.tz)
+        return min(planned, latest)
 
     # History ----------------------------------------------------------------------------
 
@@ -442,6 +514,153 @@ class _Builder:
                 update.submitted_at = self._at(update.week, 9, 30)
         WeeklyUpdate.objects.bulk_update(updates, ["created_at", "submitted_at"], batch_size=500)
 
+    # The cycle's rituals -----------------------------------------------------------------
+
+    def _rituals(self, cycles: _Cycles) -> None:
+        """Close the previous quarter (scores, two adjustments with reasons, every team's
+        retrospective, a department summary, the company-wide review), carry one unfinished
+        objective forward, and hold the current quarter's monthly and mid-cycle reviews."""
+        previous, current = cycles.previous, cycles.current
+        admin = self.people["avery"]
+        close_day = min(previous.end + timedelta(days=3), self.today - timedelta(days=1))
+        review_day = min(previous.end + timedelta(days=5), self.today - timedelta(days=1))
+        reviews_services.cycle_close(actor=admin, cycle=previous, now=self._at(close_day, 9))
+        for spec in content.SCORE_ADJUSTMENTS:
+            objective = Objective.objects.get(pk=self.objectives[spec.objective].pk)
+            if objective.computed_score is None:
+                continue
+            score = round(min(1.0, max(0.0, objective.computed_score + spec.change)), 1)
+            if score != objective.score:
+                change = reviews_services.objective_score_adjust(
+                    actor=self.people[spec.actor],
+                    objective=objective,
+                    score=score,
+                    reason=spec.reason,
+                )
+                ScoreChange.objects.filter(pk=change.pk).update(created_at=self._at(review_day, 10))
+        for n, spec in enumerate(content.RETROSPECTIVES):
+            unit = self.units[spec.team]
+            author = self.people[spec.author]
+            explanations = {
+                str(self.objectives[key].pk): text for key, text in spec.explanations.items()
+            }
+            reviews_services.retrospective_save(
+                actor=author,
+                cycle=previous,
+                unit=unit,
+                answers=dict(spec.answers),
+                overview=spec.overview,
+                satisfaction=spec.satisfaction,
+                worked=spec.worked,
+                failed=spec.failed,
+                learnings=list(spec.learnings),
+                explanations=explanations,
+            )
+            review = reviews_services.retrospective_complete(
+                actor=author, cycle=previous, unit=unit
+            )
+            when = self._at(review_day, 11, 10 * n)
+            Review.objects.filter(pk=review.pk).update(
+                created_at=when - timedelta(hours=1), updated_at=when, completed_at=when
+            )
+        department = content.DEPARTMENT_SUMMARY
+        review = reviews_services.department_review_save(
+            actor=self.people[department["author"]],
+            cycle=previous,
+            unit=self.units[department["unit"]],
+            answers=dict(department["answers"]),
+            notes=department["notes"],
+            takeaways=list(department["takeaways"]),
+        )
+        Review.objects.filter(pk=review.pk).update(
+            created_at=self._at(review_day, 13), updated_at=self._at(review_day, 14)
+        )
+        company = content.COMPANY_REVIEW
+        review = reviews_services.company_review_save(
+            actor=admin,
+            cycle=previous,
+            answers=dict(company["answers"]),
+            notes=company["notes"],
+            summary=company["summary"],
+            ideas=list(company["ideas"]),
+        )
+        Review.objects.filter(pk=review.pk).update(
+            created_at=self._at(review_day, 15), updated_at=self._at(review_day, 16)
+        )
+        Learning.objects.filter(organization=self.organization).update(
+            created_at=self._at(review_day, 16)
+        )
+        for key, cycle_key, trend, notes in content.CARRIED:
+            self._carry(key, cycles.get(cycle_key), trend, notes)
+        self._periodic_reviews(current)
+
+    def _carry(self, key: str, cycle: Cycle, trend: float, notes: tuple[str, ...]) -> None:
+        """Carry an objective forward at planning time, have it approved, and give its key
+        results a history in their new cycle."""
+        spec = next(o for o in content.OBJECTIVES if o.key == key)
+        carried = reviews_services.objective_carry_forward(
+            actor=self.people[spec.author], objective=self.objectives[key], cycle=cycle
+        )
+        self.objectives[f"{key}_carried"] = carried
+        planned_at = self._planned_at(cycle)
+        krs = list(KeyResult.objects.filter(objective=carried).select_related("objective__cycle"))
+        Objective.objects.filter(pk=carried.pk).update(created_at=planned_at)
+        KeyResult.objects.filter(pk__in=[kr.pk for kr in krs]).update(created_at=planned_at)
+        self._review(replace(spec, state=Objective.State.APPROVED), carried, planned_at)
+        specs = {kr_spec.title: kr_spec for kr_spec in spec.key_results}
+        for kr in krs:
+            kr_spec = replace(
+                specs[kr.title],
+                key=f"{specs[kr.title].key}_carried",
+                start=kr.start,
+                trend=trend,
+                notes=notes,
+            )
+            self._history(kr, kr_spec, spec)
+
+    def _periodic_reviews(self, cycle: Cycle) -> None:
+        """The monthly reviews of the months already over, and the mid-cycle review (with a
+        target changed for a reason) once the cycle is halfway."""
+        months = [
+            m for m in reviews_services.cycle_months(cycle) if quarter_month_end(m) < self.today
+        ]
+        for month, spec in zip(months, content.MONTHLY_REVIEWS, strict=False):
+            review = reviews_services.review_save(
+                actor=self.people[spec["author"]],
+                cycle=cycle,
+                unit=self.units[spec["unit"]],
+                kind=Review.Kind.MONTHLY,
+                period=month,
+                answers=dict(spec["answers"]),
+                notes=spec["notes"],
+            )
+            when = self._at(quarter_month_end(month) + timedelta(days=3), 10)
+            Review.objects.filter(pk=review.pk).update(created_at=when, updated_at=when)
+        middle = cycle.start + (cycle.end - cycle.start) / 2
+        if self.today <= middle + timedelta(days=1):
+            return
+        when = self._at(middle + timedelta(days=1), 14)
+        for spec in content.MID_CYCLE_REVIEWS:
+            review = reviews_services.review_save(
+                actor=self.people[spec["author"]],
+                cycle=cycle,
+                unit=self.units[spec["unit"]],
+                kind=Review.Kind.MID_CYCLE,
+                answers=dict(spec["answers"]),
+                notes=spec["notes"],
+            )
+            Review.objects.filter(pk=review.pk).update(created_at=when, updated_at=when)
+            change = spec.get("target_change")
+            if change:
+                target_change = reviews_services.key_result_change_target(
+                    actor=self.people[spec["author"]],
+                    key_result=self.key_results[change["key_result"]],
+                    target=change["target"],
+                    reason=change["reason"],
+                    review=review,
+                )
+                TargetChange.objects.filter(pk=target_change.pk).update(created_at=when)
+
     # Comments and likes ------------------------------------------------------------------
 
     def _comment(self, author: str, target, text: str, when: datetime) -> Comment:
@@ -472,6 +691,11 @@ class _Builder:
             self._comment(author, targets[key], text, when)
         for person, key in content.OKR_LIKES:
             feed_services.like_toggle(actor=self.people[person], target=targets[key])
+
+
+def quarter_month_end(month: date) -> date:
+    """The last day of the month that starts on ``month``."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _progress_of(kr: KeyResult, value: float) -> float | None:

@@ -122,6 +122,13 @@ class ObjectiveForm(forms.Form):
         required=False,
         empty_label="— Not aligned to a higher objective —",
     )
+    standalone_reason = forms.CharField(
+        label="Why it stands alone (if it aligns to nothing)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A team objective aligns to a higher one, or says here why it does not.",
+    )
     owner = forms.ModelChoiceField(
         label="Accountable person", queryset=None, required=False, empty_label="— Nobody yet —"
     )
@@ -147,7 +154,17 @@ class ObjectiveCreateForm(ObjectiveForm):
     cycle = forms.ModelChoiceField(label="Cycle", queryset=None, empty_label=None)
     state = forms.ChoiceField(label="Start as", choices=NEW_STATES, initial=Objective.State.DRAFT)
 
-    field_order = ["title", "why", "cycle", "unit", "parent", "commitment", "owner", "state"]
+    field_order = [
+        "title",
+        "why",
+        "cycle",
+        "unit",
+        "parent",
+        "standalone_reason",
+        "commitment",
+        "owner",
+        "state",
+    ]
 
     def __init__(self, *args, cycles, **kwargs):
         super().__init__(*args, **kwargs)

@@ -107,6 +107,16 @@ class Objective(BaseModel):
     # Why a team objective aligns to nothing above it (method.md §7: alignment health).
     standalone_reason = models.TextField(max_length=1000, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # End-of-cycle score (method.md §3): computed from progress when the cycle closes; ``score``
+    # differs from ``computed_score`` only after a manual adjustment (with its reason kept in
+    # reviews.ScoreChange). Both null until scored.
+    computed_score = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # Carried forward from an objective of an earlier cycle (a new objective, linked, not a copy).
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
 
     class Meta:
         ordering = ["position", "created_at"]
@@ -169,6 +179,9 @@ class KeyResult(BaseModel):
     last_check_in_at = models.DateTimeField(null=True, blank=True)
     # True when no start value was given and the first check-in's value became the start.
     start_from_first_check_in = models.BooleanField(default=False)
+    # End-of-cycle score, as on Objective.
+    computed_score = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "created_at"]

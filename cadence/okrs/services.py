@@ -25,7 +25,7 @@ KR_FIELDS = (
     "owner",
     "commitment",
 )
-OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit")
+OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit", "standalone_reason")
 MAX_TEXT = 2000  # why, abandon reason, check-in note
 
 # Which states an objective may move to from each state (method.md §2).
@@ -50,6 +50,21 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Approval (method.md §7): who approves is decided in alignment.selectors.can_approve alone.
+_IN_REVIEW = (Objective.State.DRAFT, Objective.State.PROPOSED)
+_REVIEW_OUTCOMES = (Objective.State.APPROVED, Objective.State.DRAFT)
+APPROVAL_REFUSED = (
+    "Only the owner of the objective it aligns to (or, without one, a lead above the team) and "
+    "organization admins approve objectives. Propose it instead."
+)
+
+
+def _can_approve(access: Access, objective: Objective) -> bool:
+    from cadence.alignment.selectors import can_approve  # alignment builds on okrs
+
+    return can_approve(access, objective)
+
+
 def _require_member(actor: Person, organization_id) -> None:
     if actor.organization_id != organization_id or not actor.is_active:
         raise PermissionDenied("You are not part of this organization.")
@@ -64,6 +79,14 @@ def _require_unit_editor(actor: Person, unit: Unit, access: Access | None = None
 def _require_open_cycle(cycle: Cycle) -> None:
     if cycle.closed_at:
         raise ValidationError(f"{cycle.name} is closed: its OKRs can no longer change.")
+
+
+def _coach_gate(instance: Objective | KeyResult) -> None:
+    """Error-level coach findings block saving (method.md §8), under the organization's
+    settings: for the UI, the API and imports alike."""
+    from cadence.coach.services import require_no_errors_for  # coach imports okrs: no cycle
+
+    require_no_errors_for(instance)
 
 
 # Cycles -----------------------------------------------------------------------------------
@@ -155,6 +178,7 @@ def objective_create(
     parent: Objective | None = None,
     owner: Person | None = None,
     state: str = Objective.State.DRAFT,
+    standalone_reason: str = "",
 ) -> Objective:
     _require_unit_editor(actor, unit)
     _require_open_cycle(cycle)
@@ -169,10 +193,15 @@ def objective_create(
         owner=owner,
         created_by=actor,
         state=state,
+        standalone_reason=(standalone_reason or "").strip(),
     )
     if state not in (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED):
         raise ValidationError({"state": "A new objective starts as draft, proposed or approved."})
     _validate_objective(objective)
+    if state == Objective.State.APPROVED and not _can_approve(Access(actor), objective):
+        # A choice this person may not make: said at the field, like any other bad input.
+        raise ValidationError({"state": APPROVAL_REFUSED})
+    _coach_gate(objective)
     objective.position = Objective.objects.filter(cycle=cycle, unit=unit).count()
     objective.save()
     return objective
@@ -194,6 +223,7 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
             value = value.strip()
         setattr(objective, name, value)
     _validate_objective(objective)
+    _coach_gate(objective)
     objective.save()
     return objective
 
@@ -203,7 +233,13 @@ def objective_set_state(
     *, actor: Person, objective: Objective, state: str, reason: str = ""
 ) -> Objective:
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
-    _require_unit_editor(actor, objective.unit)
+    access = Access(actor)
+    # Approving needs an approver (alignment.selectors.can_approve), who may also return a
+    # proposed objective to draft without being one of the unit's editors.
+    reviewing = objective.state in _IN_REVIEW and state in _REVIEW_OUTCOMES
+    approver = reviewing and _can_approve(access, objective)
+    if not approver:
+        _require_unit_editor(actor, objective.unit, access)
     _require_open_cycle(objective.cycle)
     if state not in Objective.State.values:
         raise ValidationError({"state": f"Unknown state {state!r}."})
@@ -218,6 +254,8 @@ def objective_set_state(
                 f"{Objective.State(state).label.lower()}."
             }
         )
+    if state == Objective.State.APPROVED and objective.state in _IN_REVIEW and not approver:
+        raise PermissionDenied(APPROVAL_REFUSED)
     reason = (reason or "").strip()
     if state == Objective.State.ABANDONED:
         if not reason:
@@ -302,6 +340,7 @@ def key_result_create(
         commitment=commitment or "",
     )
     _validate_key_result(kr)
+    _coach_gate(kr)
     kr.position = KeyResult.objects.filter(objective=objective).count()
     kr.save()
     return kr
@@ -319,6 +358,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, **changes) -> Key
     )
     _require_unit_editor(actor, kr.objective.unit)
     _require_open_cycle(kr.objective.cycle)
+    old_start, old_target = kr.start, kr.target
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
@@ -326,7 +366,26 @@ def key_result_update(*, actor: Person, key_result: KeyResult, **changes) -> Key
             value = 1.0
         setattr(kr, name, value)
     _validate_key_result(kr)
+    _coach_gate(kr)
     kr.save()
+    if (kr.start, kr.target) != (old_start, old_target) and kr.objective.state in (
+        Objective.State.APPROVED,
+        Objective.State.CLOSED,
+    ):
+        # Once an objective is approved its targets are a commitment: every change is kept in
+        # the target history, with or without a reason (reviews ask for one).
+        from cadence.reviews.models import TargetChange  # reviews builds on okrs
+
+        TargetChange.objects.create(
+            organization_id=kr.organization_id,
+            key_result=kr,
+            old_start=old_start,
+            old_target=old_target,
+            new_start=kr.start,
+            new_target=kr.target,
+            reason="",
+            actor=actor,
+        )
     return kr
 
 

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cadence.alignment.selectors import alignment_health, objective_alignment_panel
+from cadence.coach import selectors as coach_selectors
 from cadence.core.htmx import is_htmx, query_object, safe_next
 from cadence.okrs import charts, selectors, services
 from cadence.okrs import progress as arithmetic
@@ -34,8 +36,22 @@ from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
+from cadence.reviews import selectors as review_selectors
+from cadence.reviews import selectors as reviews_selectors
 
 UNPROCESSABLE = 422
+
+
+def _review_steps(objective: Objective) -> set[str]:
+    """The moves the alignment panel makes (propose, approve, return, back to draft)."""
+    steps = {Objective.State.PROPOSED}
+    if objective.state in (Objective.State.DRAFT, Objective.State.PROPOSED):
+        steps.add(Objective.State.APPROVED)
+    if objective.state in (Objective.State.PROPOSED, Objective.State.APPROVED):
+        steps.add(Objective.State.DRAFT)
+    return steps
+
+
 KIND_ORDER = {Unit.Kind.COMPANY: 0, Unit.Kind.DEPARTMENT: 1, Unit.Kind.TEAM: 2}
 OPEN_STATES = (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED)
 
@@ -158,6 +174,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "today": board.today,
             "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
+            "due": review_selectors.due_now(organization, cycle),
             "expected": board.expected,
             "company": company,
             "company_objectives": by_unit.get(company.id, []) if company else [],
@@ -281,6 +298,7 @@ def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
         "expected": board.expected,
         "company_roots": [o for o in roots if o.unit.kind == Unit.Kind.COMPANY],
         "other_roots": [o for o in roots if o.unit.kind != Unit.Kind.COMPANY],
+        "health": alignment_health(organization, cycle) if view == "alignment" else None,
         "aligned_count": len([o for o in below_company if o.parent_id]),
         "below_company_count": len(below_company),
         "unit_root": _unit_node(tree, tree.root, board.by_unit()) if tree.root else None,
@@ -328,8 +346,12 @@ def _objective_page(
     access = Access(person, UnitTree.load(organization))
     decorate_board(board, person, access)
     _attach_charts(annotated, today=board.today)
+    review_selectors.attach_target_history([annotated])
     transitions = sorted(
-        services.TRANSITIONS[annotated.state] - {Objective.State.ABANDONED},
+        # Propose, approve, return and back-to-draft live in the alignment panel.
+        services.TRANSITIONS[annotated.state]
+        - {Objective.State.ABANDONED}
+        - _review_steps(annotated),
         key=lambda s: list(Objective.State.values).index(s),
     )
     context = {
@@ -344,7 +366,10 @@ def _objective_page(
         "can_abandon": Objective.State.ABANDONED in services.TRANSITIONS[annotated.state],
         "state_form": state_form or ObjectiveStateForm(),
         "abandon_open": state_form is not None and bool(state_form.errors),
+        "coach_findings": coach_selectors.findings_for_objective(organization, annotated, board),
         "cycle_switch_action": reverse("dashboard"),
+        "alignment": objective_alignment_panel(objective, person, access),
+        "carried": reviews_selectors.carry_links(organization, objective),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
@@ -451,6 +476,7 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
             "commitment": objective.commitment,
             "unit": objective.unit_id,
             "parent": objective.parent_id,
+            "standalone_reason": objective.standalone_reason,
             "owner": objective.owner_id,
         },
     )
@@ -643,6 +669,8 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
     objective = kr.objective
     access = Access(person)
     if not _can_check_in(person, access, objective, kr):
+        if objective.cycle.closed_at:
+            raise PermissionDenied(f"{objective.cycle.name} is closed: it takes no check-ins.")
         if not _is_open(objective):
             raise PermissionDenied(
                 f"This objective is {objective.get_state_display().lower()}: it takes no check-ins."

@@ -28,6 +28,16 @@ class Organization(BaseModel):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
+    class GradingScheme(models.TextChoices):
+        BANDS = "bands", "0.0–1.0 with bands"
+        PERCENT = "percent", "Percent"
+        TRAFFIC_LIGHT = "traffic_light", "Traffic light"
+
+    # How end-of-cycle scores are shown (method.md §3); the score itself is always 0.0–1.0.
+    grading_scheme = models.CharField(
+        max_length=16, choices=GradingScheme.choices, default=GradingScheme.BANDS
+    )
+
     def __str__(self) -> str:
         return self.name
 

@@ -14,5 +14,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("units/<uuid:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("settings/", views.settings_index, name="settings"),
     path("settings/tokens/", views.api_tokens, name="api_tokens"),
 ]

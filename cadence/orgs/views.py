@@ -104,3 +104,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if secret:
         response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """One place that leads to every setting: personal ones, then the organization's."""
+    return render(request, "orgs/settings.html", {"nav": "settings"})

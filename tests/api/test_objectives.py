@@ -282,10 +282,19 @@ def test_patch_changes_the_fields_sent(admin, member, member_api, org, cycle, ob
     assert response.json()["title"] == "Customers adore the product"  # untouched when not sent
 
 
-def test_patch_state_through_its_lifecycle(admin_api, objective):
+def test_patch_state_through_its_lifecycle(admin_api, objective, kr):
     path = f"/objectives/{objective.pk}"
+    refused = admin_api.patch(path, {"state": "proposed"})
+    assert refused.status_code == 422  # a team objective proposes with a parent or a reason
+    assert "stand" in str(refused.json()["errors"]).lower()
+    admin_api.patch(path, {"standalone_reason": "Internal tooling, no company objective fits."})
     assert admin_api.patch(path, {"state": "proposed"}).json()["state"] == "proposed"
+    back = admin_api.patch(path, {"state": "draft"})
+    assert back.status_code == 422 and "/return" in back.json()["errors"]["state"][0]
     assert admin_api.patch(path, {"state": "approved"}).json()["state"] == "approved"
+    # The same approval trail as the web and the dedicated routes.
+    trail = [e.action for e in objective.approval_events.order_by("created_at")]
+    assert trail == ["proposed", "approved"]
     response = admin_api.patch(path, {"state": "abandoned", "reason": "Market moved."})
     assert response.status_code == 200
     assert response.json()["state"] == "abandoned"

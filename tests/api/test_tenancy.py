@@ -9,12 +9,17 @@ from datetime import date
 
 import pytest
 
+from cadence.alignment import services as alignment_services
+from cadence.alignment.models import Dependency
 from cadence.api.urls import api
+from cadence.coach import services as coach_services
+from cadence.coach.models import Dismissal
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Unit
+from cadence.orgs.selectors import company_unit
 from cadence.weekly import services as weekly_services
 
 PARAMS = {
@@ -26,9 +31,11 @@ PARAMS = {
     "item_id": "weekly_item",
     "category_id": "weekly_category",
     "comment_id": "comment",
+    "dismissal_id": "dismissal",
+    "dependency_id": "dependency",
 }
 # Path parameters that are values, not objects.
-VALUES = {"week": "2026-W47"}
+VALUES = {"week": "2026-W47", "month": "2026-11"}
 BODIES = [
     None,
     {},
@@ -70,6 +77,16 @@ def test_another_organizations_objects_are_404(
         "weekly_item": weekly_item,
         "weekly_category": weekly_category,
         "comment": feed_services.comment_create(actor=member, target=objective, text="Mine"),
+        # One key result: the coach's obj-kr-count fires and was dismissed.
+        "dismissal": coach_services.finding_dismiss(
+            actor=admin, check_id="obj-kr-count", reason="Mine", objective=objective
+        ),
+        "dependency": alignment_services.dependency_create(
+            actor=admin,
+            objective=objective,
+            provider=company_unit(team.organization),
+            description="Mine",
+        ),
     }
     path = re.sub(
         r"{(\w+)}",
@@ -89,6 +106,7 @@ def test_another_organizations_objects_are_404(
     assert (kr.title, kr.current, kr.target) == ("NPS from 20 to 40", 30, 40)
     assert CheckIn.objects.count() == 1
     assert Objective.objects.count() == KeyResult.objects.count() == Cycle.objects.count() == 1
+    assert (Cycle.objects.get().closed_at, objective.score, kr.score) == (None, None, None)
     assert Unit.objects.filter(organization=team.organization).count() == 2
     weekly_item.refresh_from_db()
     assert (weekly_item.text, weekly_item.category.slug, weekly_item.deleted_at) == (
@@ -103,3 +121,5 @@ def test_another_organizations_objects_are_404(
         None,
     )
     assert Comment.objects.get(pk=objects["comment"].pk).deleted_at is None
+    assert Dismissal.objects.filter(pk=objects["dismissal"].pk).exists()
+    assert Dependency.objects.get(pk=objects["dependency"].pk).state == "requested"

@@ -76,7 +76,9 @@ def test_demo_logins_work_with_the_demo_password(demo):
 
 def test_cycles_follow_today(demo):
     cycles = {c.name: c for c in Cycle.objects.filter(organization=demo)}
-    assert set(cycles) == {"2026", "Q3 2026", "Q4 2026"}
+    # Q1 2027: the next quarter, being planned (proposed, returned and approved objectives).
+    assert set(cycles) == {"2026", "Q3 2026", "Q4 2026", "Q1 2027"}
+    assert (cycles["Q1 2027"].start, cycles["Q1 2027"].end) == (date(2027, 1, 1), date(2027, 3, 31))
     assert (cycles["Q4 2026"].start, cycles["Q4 2026"].end) == (
         date(2026, 10, 1),
         date(2026, 12, 31),
@@ -110,7 +112,9 @@ def test_alignment_follows_the_guide(demo):
 
     by_team = {
         o.unit.name: o
-        for o in Objective.objects.filter(organization=demo, cycle=retention.cycle)
+        for o in Objective.objects.filter(
+            organization=demo, cycle=retention.cycle, carried_from__isnull=True
+        )
         .exclude(unit__kind=Unit.Kind.COMPANY)
         .select_related("unit")
     }
@@ -133,7 +137,17 @@ def test_alignment_follows_the_guide(demo):
     assert (nps.kind, nps.target, nps.direction) == ("threshold", 50, "at_least")
 
     previous = Objective.objects.filter(organization=demo, cycle__name="Q3 2026")
-    assert previous.count() == 2
+    # The company objective and one per team: each team has a retrospective to write.
+    assert previous.count() == 7
+    assert set(previous.values_list("unit__name", flat=True)) == {
+        "Northwind Labs",
+        "Product",
+        "Engineering",
+        "Marketing",
+        "Sales",
+        "Customer Success",
+        "Finance",
+    }
     assert all(o.state == Objective.State.CLOSED for o in previous)
 
 
@@ -181,7 +195,8 @@ def test_history_shows_a_stall_a_drop_a_stale_result_and_a_mismatch(demo):
 def test_every_objective_has_progress_and_it_rolls_up(demo):
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
     board = selectors.board_for_cycle(demo, current, today=TODAY)
-    assert len(board.in_cycle()) == 8
+    # Eight planned for the quarter, and one carried forward from the previous quarter.
+    assert len(board.in_cycle()) == 9
     for objective in board.in_cycle():
         assert objective.progress is not None, objective.title
         assert 0 <= objective.progress <= 1

@@ -83,7 +83,8 @@ def test_weeks_of_updates_with_carry_overs_problems_and_discussion(demo):
     assert Notification.objects.get(person=lena).emailed_at is None  # the demo mails nobody
     # The feed mixes every kind of event.
     page = feed_selectors.feed(demo, limit=100)
-    assert {e.kind for e in page.events} == {"check_in", "plan_done", "comment"}
+    # ("objective": next quarter's objectives, drafted a few days ago.)
+    assert {e.kind for e in page.events} == {"check_in", "plan_done", "comment", "objective"}
     assert page.next_before is not None
     assert all(e.at.date() < TODAY for e in page.events)
 

@@ -533,9 +533,20 @@ def test_abandoning_requires_a_reason(member, objective):
     assert (revived.state, revived.abandon_reason) == ("draft", "")
 
 
-def test_the_usual_life_of_an_objective(member, objective):
+def test_the_usual_life_of_an_objective(member, admin, objective):
+    # Approving from draft or proposed takes an approver (alignment.selectors.can_approve):
+    # here an admin; the team does the rest.
     for state in ("proposed", "draft", "proposed", "approved", "closed", "approved"):
+        actor = admin if state == "approved" and state_of(objective) == "proposed" else member
+        services.objective_set_state(actor=actor, objective=objective, state=state)
+        assert state_of(objective) == state
+
+
+def test_a_team_member_cannot_approve_its_own_objective(member, objective):
+    for state in ("draft", "proposed"):
         services.objective_set_state(actor=member, objective=objective, state=state)
+        with pytest.raises(PermissionDenied):
+            services.objective_set_state(actor=member, objective=objective, state="approved")
         assert state_of(objective) == state
 
 
@@ -551,10 +562,15 @@ def test_the_usual_life_of_an_objective(member, objective):
         ([], "finished", "Unknown state 'finished'."),
     ],
 )
-def test_illegal_transitions_are_refused_with_a_message(member, objective, path, illegal, message):
+def test_illegal_transitions_are_refused_with_a_message(
+    member, admin, objective, path, illegal, message
+):
     for state in path:
         services.objective_set_state(
-            actor=member, objective=objective, state=state, reason="Reason enough"
+            actor=admin if state == "approved" else member,  # approving takes an approver
+            objective=objective,
+            state=state,
+            reason="Reason enough",
         )
     before = state_of(objective)
     with pytest.raises(ValidationError) as exc:
@@ -717,11 +733,11 @@ def test_baseline_equal_to_the_target_is_refused_and_saves_nothing(member, objec
 
 
 @pytest.mark.parametrize("state", ["abandoned", "closed"])
-def test_no_check_ins_on_abandoned_or_closed_objectives(member, objective, state):
+def test_no_check_ins_on_abandoned_or_closed_objectives(member, admin, objective, state):
     kr = f.make_kr(member, objective, start=0, target=10)
     check_in(member, kr, 3)
     if state == "closed":
-        services.objective_set_state(actor=member, objective=objective, state="approved")
+        services.objective_set_state(actor=admin, objective=objective, state="approved")
     services.objective_set_state(actor=member, objective=objective, state=state, reason="Done")
     with pytest.raises(ValidationError, match=f"This objective is {state}"):
         check_in(member, kr, 8)

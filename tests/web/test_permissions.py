@@ -112,8 +112,13 @@ def test_abandoning_needs_a_reason(member_client, objective):
     assert "Merged into Q1 work" in html and "Revive as draft" in html
 
 
-def test_state_moves_and_refusals(member_client, objective):
+def test_state_moves_and_refusals(member_client, admin, objective):
     url = reverse("objective_state", args=[objective.id])
+    # Approving takes an approver (here the company objective's owner), not the team itself.
+    assert member_client.post(url, {"state": "approved"}).status_code == 403
+    objective.refresh_from_db()
+    assert objective.state == "draft"
+    member_client.force_login(admin)
     assert member_client.post(url, {"state": "approved"}).status_code == 302
     objective.refresh_from_db()
     assert objective.state == "approved"

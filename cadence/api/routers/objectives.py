@@ -3,6 +3,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from cadence.alignment import services as alignment_services
 from cadence.api.auth import actor
 from cadence.api.common import (
     body_object,
@@ -68,6 +69,7 @@ def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
             why=data["why"],
             commitment=data["commitment"],
             state=data["state"],
+            standalone_reason=data["standalone_reason"],
         )
     return Status(201, with_progress(request, objective))
 
@@ -103,10 +105,32 @@ def objective_update(request: HttpRequest, objective_id: str, payload: Objective
                 actor=actor(request), objective=objective, **changes
             )
         if state is not None:
-            objective = services.objective_set_state(
-                actor=actor(request), objective=objective, state=state, reason=reason or ""
-            )
+            objective = _move(actor(request), objective, state, reason or "")
     return with_progress(request, objective)
+
+
+def _move(person, objective: Objective, state: str, reason: str) -> Objective:
+    """State changes that belong to the propose → approve conversation go through the alignment
+    services, so the approval trail is the same whichever way the change came in."""
+    current = objective.state
+    S = Objective.State
+    if state == S.PROPOSED and current != S.PROPOSED:
+        return alignment_services.objective_propose(actor=person, objective=objective)
+    if state == S.APPROVED and current in (S.DRAFT, S.PROPOSED):
+        return alignment_services.objective_approve(actor=person, objective=objective)
+    if state == S.DRAFT and current == S.PROPOSED:
+        raise ValidationError(
+            {
+                "state": "To send a proposed objective back, use POST "
+                f"/api/v1/objectives/{objective.id}/return with a comment, or /reopen to "
+                "withdraw your own proposal."
+            }
+        )
+    if state == S.DRAFT and current == S.APPROVED:
+        return alignment_services.objective_reopen(actor=person, objective=objective)
+    return services.objective_set_state(
+        actor=person, objective=objective, state=state, reason=reason
+    )
 
 
 @router.delete("/objectives/{objective_id}", response={204: None, **ERRORS})

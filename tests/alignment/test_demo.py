@@ -1,0 +1,60 @@
+"""The demo shows propose → approve at work: next quarter being planned, and dependencies."""
+
+from cadence.alignment import selectors
+from cadence.alignment.models import ApprovalEvent, Dependency
+from cadence.demo.loader import load_demo
+from cadence.okrs.models import Cycle, Objective
+from cadence.orgs.models import Person
+from tests.demo.conftest import TODAY
+
+
+def test_the_demo_plans_next_quarter_through_approval(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo = load_demo(today=TODAY)
+    next_quarter = Cycle.objects.get(organization=demo, name="Q1 2027")
+    objectives = {
+        o.unit.name: o
+        for o in Objective.objects.filter(organization=demo, cycle=next_quarter).select_related(
+            "unit"
+        )
+    }
+    assert objectives["Product"].state == "proposed"
+    assert objectives["Engineering"].state == "proposed"
+    assert objectives["Engineering"].standalone_reason
+    assert objectives["Marketing"].state == "draft"
+    returned = ApprovalEvent.objects.filter(objective=objectives["Marketing"]).last()
+    assert returned.action == "returned" and "videos" in returned.comment
+    assert objectives["Finance"].state == "approved" and objectives["Finance"].standalone_reason
+    assert objectives["Sales"].state == "draft"
+    # Avery (admin) has both proposals waiting; Priya leads above Engineering.
+    avery = Person.objects.get(organization=demo, email="admin@example.com")
+    priya = Person.objects.get(organization=demo, email="priya.raman@example.com")
+    assert {o.unit.name for o in selectors.approvals_waiting(avery)} == {"Product", "Engineering"}
+    assert [o.unit.name for o in selectors.approvals_waiting(priya)] == ["Engineering"]
+    health = selectors.alignment_health(demo, next_quarter)
+    assert (health.aligned, health.total) == (4, 5)
+    assert [o.unit.name for o in health.unaligned] == ["Sales"]
+    # The current quarter's team OKRs were approved by their parents' owners.
+    current = Cycle.objects.get(organization=demo, name="Q4 2026")
+    events = ApprovalEvent.objects.filter(objective__cycle=current, action="approved")
+    assert events.count() == Objective.objects.filter(cycle=current).count()
+    states = set(Dependency.objects.filter(organization=demo).values_list("state", flat=True))
+    assert states == {"requested", "acknowledged", "at_risk"}
+
+
+def test_the_demo_pages_render(db, settings, client):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo = load_demo(today=TODAY)
+    avery = Person.objects.get(organization=demo, email="admin@example.com")
+    client.force_login(avery)
+    current = Cycle.objects.get(organization=demo, name="Q4 2026")
+    next_quarter = Cycle.objects.get(organization=demo, name="Q1 2027")
+    html = client.get("/approvals/").content.decode()
+    assert "Run the platform on supported versions only" in html
+    html = client.get(f"/cycles/{current.pk}/dependencies/").content.decode()
+    assert "Asked of Marketing" in html and "At risk" in html
+    html = client.get(f"/cycles/{next_quarter.pk}/tree/?view=alignment").content.decode()
+    assert "Open a partner channel in the Nordics" in html and "80%" in html
+    marketing = Objective.objects.get(cycle=next_quarter, unit__name="Marketing")
+    html = client.get(f"/objectives/{marketing.pk}/").content.decode()
+    assert "Returned by Avery Collins" in html

@@ -1,0 +1,819 @@
+"""The coach's checks engine (method.md §8): every check fires and stays quiet, settings, blocking.
+
+Pure: no database. Properties checked with hypothesis.
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cadence.coach import checks as c
+from cadence.coach import text
+from cadence.coach.checks import (
+    CHECKS,
+    ERROR,
+    INFO,
+    KEY_RESULT,
+    LEVELS,
+    OBJECTIVE,
+    UNIT,
+    WARN,
+    WEEKLY_UPDATE,
+    Finding,
+    KeyResultDraft,
+    ObjectiveDraft,
+    Settings,
+    UnitFacts,
+    WeeklyUpdateFacts,
+    apply_settings,
+    blocking,
+    check_key_result,
+    check_objective,
+    check_unit,
+    check_weekly_update,
+)
+
+GOOD_KR = "Increase organic signups from 200 to 300 a month"
+GOOD_OBJECTIVE = "Become the obvious choice for small clinics"
+
+
+def kr_ids(**kwargs):
+    kwargs.setdefault("title", GOOD_KR)
+    return [f.check for f in check_key_result(KeyResultDraft(**kwargs))]
+
+
+def objective_ids(**kwargs):
+    kwargs.setdefault("title", GOOD_OBJECTIVE)
+    return [f.check for f in check_objective(ObjectiveDraft(**kwargs))]
+
+
+def only(findings, check_id):
+    matching = [f for f in findings if f.check == check_id]
+    assert len(matching) == 1, findings
+    return matching[0]
+
+
+# The catalogue ---------------------------------------------------------------------------------
+
+
+def test_catalogue_has_every_check_of_the_method():
+    assert set(CHECKS) == {
+        "kr-no-number",
+        "kr-output-verb",
+        "kr-counts-activities",
+        "kr-no-baseline",
+        "kr-binary",
+        "kr-start-equals-target",
+        "kr-restates-kpi",
+        "obj-has-metric",
+        "obj-kr-count",
+        "unit-too-many-objectives",
+        "obj-not-aligned",
+        "obj-repeats",
+        "okr-stale",
+        "confidence-mismatch",
+        "achieved-early",
+        "all-achieved",
+        "committed-missed",
+        "plan-count",
+    }
+
+
+@pytest.mark.parametrize("check", CHECKS.values(), ids=list(CHECKS))
+def test_every_check_is_described(check):
+    assert check.id in CHECKS and CHECKS[check.id] is check
+    assert check.level in LEVELS
+    assert check.subject in (KEY_RESULT, OBJECTIVE, UNIT, WEEKLY_UPDATE)
+    for value in (check.title, check.explanation, check.weak, check.strong):
+        assert value.strip() and len(value) < 300
+    assert check.weak != check.strong
+
+
+def test_levels_follow_the_method():
+    expected = {
+        "kr-no-number": WARN,
+        "kr-output-verb": WARN,
+        "kr-counts-activities": WARN,
+        "kr-no-baseline": INFO,
+        "kr-binary": WARN,
+        "kr-start-equals-target": ERROR,
+        "kr-restates-kpi": INFO,
+        "obj-has-metric": WARN,
+        "obj-kr-count": WARN,
+        "unit-too-many-objectives": WARN,
+        "obj-not-aligned": INFO,
+        "obj-repeats": INFO,
+        "okr-stale": WARN,
+        "confidence-mismatch": WARN,
+        "achieved-early": INFO,
+        "all-achieved": INFO,
+        "committed-missed": WARN,
+        "plan-count": INFO,
+    }
+    assert {k: v.level for k, v in CHECKS.items()} == expected
+
+
+def test_only_text_checks_run_live():
+    live = {k for k, v in CHECKS.items() if v.live}
+    assert live == {
+        "kr-no-number",
+        "kr-output-verb",
+        "kr-counts-activities",
+        "kr-no-baseline",
+        "kr-binary",
+        "kr-start-equals-target",
+        "obj-has-metric",
+    }
+
+
+@pytest.mark.parametrize("check_id", ["kr-no-number", "kr-output-verb", "kr-counts-activities"])
+def test_key_result_examples_are_weak_and_strong(check_id):
+    check = CHECKS[check_id]
+    assert check_id in kr_ids(title=check.weak)
+    assert kr_ids(title=check.strong, start=1, target=2) == []
+
+
+def test_objective_examples_are_weak_and_strong():
+    check = CHECKS["obj-has-metric"]
+    assert "obj-has-metric" in objective_ids(title=check.weak)
+    assert objective_ids(title=check.strong) == []
+
+
+def test_every_finding_uses_the_checks_default_level():
+    findings = [
+        *check_key_result(
+            KeyResultDraft(
+                title="Launch 3 campaigns",
+                kind="metric",
+                start=5,
+                target=5,
+                kpi_bands=((5, None),),
+                cycle_active=True,
+                days_since_check_in=30,
+                confidence="on_track",
+                pace="off_track",
+            )
+        ),
+        *check_key_result(KeyResultDraft(title="Ship it", kind="milestone")),
+        *check_key_result(KeyResultDraft(title="Ship it", target=3)),
+        *check_objective(
+            ObjectiveDraft(
+                title="Grow revenue by 20%",
+                key_result_count=1,
+                has_parent=False,
+                previous_titles=("Grow revenue by 20%",),
+                reached_full_on_fraction=0.2,
+                score=0.5,
+            )
+        ),
+        *check_unit(UnitFacts(objective_count=9, scores=(1.0,))),
+        *check_weekly_update(WeeklyUpdateFacts(plan_count=9)),
+    ]
+    assert {f.check for f in findings} == set(CHECKS)
+    for finding in findings:
+        assert finding.level == CHECKS[finding.check].level
+        assert finding.message.strip()
+
+
+# The done-when sentences -----------------------------------------------------------------------
+
+
+def test_launch_the_new_website_asks_for_the_result():
+    finding = only(
+        check_key_result(KeyResultDraft(title="Launch the new website")), "kr-output-verb"
+    )
+    assert finding.level == WARN
+    assert "what result will that bring?" in finding.message
+    assert "Launch" in finding.message
+
+
+@pytest.mark.parametrize(("start", "target"), [(None, None), (200, 300)])
+def test_a_good_metric_key_result_has_no_findings(start, target):
+    assert check_key_result(KeyResultDraft(title=GOOD_KR, start=start, target=target)) == []
+
+
+# kr-no-number ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Improve onboarding",
+        "Customer satisfaction score",
+        "Launch the mobile app by Q3",
+        "Upgrade all services to Python 3.13",
+        "Complete the migration by March 31",
+        "Get ISO 27001 certified",
+        "Achieve SOC 2 Type II",
+        "Create a new curriculum for year 7",
+        "Publish the 2027 annual report",
+        "Set up a second warehouse",
+        "KR1: Improve onboarding",
+        "1. Improve onboarding",
+        "Be the number one choice",
+        "Hold quarterly reviews with key accounts",
+    ],
+)
+def test_no_number_fires_without_a_quantity(title):
+    finding = only(check_key_result(KeyResultDraft(title=title)), "kr-no-number")
+    assert finding.level == WARN
+    assert "how will you know" in finding.message
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise CSAT from 82% to 90%",
+        "Reach $1.2M in new business",
+        "NPS of 45 or higher",
+        "3x qualified pipeline",
+        "Double weekly active teams",
+        "Halve build time",
+        "Cut response time in half",
+        "Cut absences by a third",
+        "Ten new enterprise logos",
+        "Keep injuries at zero",
+        "Twice as many trial users convert",
+        "Release cadence from monthly to weekly",
+        "Get 2000 signups",
+        "Reduce churn to 2% by Q4 2027",
+    ],
+)
+def test_no_number_stays_quiet_with_a_quantity(title):
+    assert "kr-no-number" not in kr_ids(title=title)
+
+
+@pytest.mark.parametrize("kind", ["metric", "threshold"])
+def test_a_target_in_the_fields_counts_as_a_number(kind):
+    assert "kr-no-number" not in kr_ids(title="Customer satisfaction score", kind=kind, target=45)
+    assert "kr-no-number" in kr_ids(title="Customer satisfaction score", kind=kind)
+
+
+def test_a_milestone_target_does_not_count_as_a_number():
+    assert "kr-no-number" in kr_ids(title="New pricing page", kind="milestone", target=1)
+
+
+def test_empty_or_blank_title_has_no_text_findings():
+    for title in ("", "   ", "\n"):
+        assert kr_ids(title=title) == []
+        assert objective_ids(title=title) == []
+
+
+# kr-output-verb -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "verb"),
+    [
+        ("Launch the new website", "launch"),
+        ("Hire 3 engineers", "hire"),
+        ("Set up a data warehouse", "set up"),
+        ("Roll out MFA to all employees", "roll out"),
+        ("We will publish 5 posts", "publish"),
+        ("Mobile app released to the App Store", "released"),
+        ("Make 300 cold calls a week", "make"),
+        ("Migrate the billing service to Kubernetes", "migrate"),
+    ],
+)
+def test_output_verb_fires_on_work(title, verb):
+    finding = only(check_key_result(KeyResultDraft(title=title)), "kr-output-verb")
+    assert finding.level == WARN
+    assert f"“{verb.capitalize()}”" in finding.message
+    assert text.output_verb(title) == verb
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        GOOD_KR,
+        "Reduce the time to launch a campaign from 10 to 4 days",
+        "Launch rate of new features from 2 to 4 a month",
+        "Release cadence from monthly to weekly",
+        "Build time under 5 minutes",
+        "Deliver 98% of orders within 48 hours",
+        "Run 3 webinars that bring 200 qualified leads",
+        "Launch in 3 new countries and reach $500k in revenue there",
+        "Make checkout 30% faster",
+        "Make the product easier to use",
+        "Make the test suite run in under 10 minutes",
+        "Increase orders shipped the same day from 60% to 85%",
+        "Sign 15 new customers",
+    ],
+)
+def test_output_verb_stays_quiet_on_results(title):
+    assert "kr-output-verb" not in kr_ids(title=title)
+
+
+# kr-counts-activities -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        ("Publish 5 blog posts", "5 blog posts"),
+        ("Hold 10 supplier review meetings", "10 supplier review meetings"),
+        ("Hire 3 engineers", "3 engineers"),
+        ("10 case studies published on the website", "10 case studies"),
+        ("Post on LinkedIn twice a day", "twice"),
+        ("Launch rate of new features from 2 to 4 a month", "features"),
+    ],
+)
+def test_counts_activities_fires_on_counted_output(title, counted):
+    finding = only(check_key_result(KeyResultDraft(title=title)), "kr-counts-activities")
+    assert finding.level == WARN
+    assert f"“{counted}”" in finding.message
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        GOOD_KR,
+        "Grow organic visits to the blog from 8,000 to 12,000 a month",
+        "Run 3 webinars that bring 200 qualified leads",
+        "Deliver 98% of orders within 48 hours",
+        "Increase design system adoption to 80% of product screens",
+        "Serve 40,000 meals to families in need",
+        "Win 4 new foundation grants worth $300k",
+        "Send invoices within 2 days of delivery",
+        "Launch the new website",
+        "Reduce the time to launch a campaign from 10 to 4 days",
+    ],
+)
+def test_counts_activities_stays_quiet_on_effects(title):
+    assert "kr-counts-activities" not in kr_ids(title=title)
+
+
+# kr-no-baseline, kr-binary, kr-start-equals-target, kr-restates-kpi ---------------------------
+
+
+def test_no_baseline_fires_for_a_metric_with_a_target_and_no_start():
+    finding = only(check_key_result(KeyResultDraft(title=GOOD_KR, target=300)), "kr-no-baseline")
+    assert finding.level == INFO
+    assert kr_ids(start=200, target=300) == []
+    assert "kr-no-baseline" not in kr_ids(kind="threshold", target=300)
+    assert "kr-no-baseline" not in kr_ids(kind="metric")
+
+
+def test_binary_fires_on_milestones_only():
+    finding = only(check_key_result(KeyResultDraft(title=GOOD_KR, kind="milestone")), "kr-binary")
+    assert finding.level == WARN
+    assert "kr-binary" not in kr_ids(kind="metric", start=1, target=2)
+    assert "kr-binary" not in kr_ids(kind="threshold", target=2)
+
+
+def test_start_equals_target_is_an_error_that_blocks():
+    findings = check_key_result(KeyResultDraft(title=GOOD_KR, start=3, target=3))
+    finding = only(findings, "kr-start-equals-target")
+    assert finding.level == ERROR
+    assert blocking(findings) == [finding]
+    assert "kr-start-equals-target" not in kr_ids(start=3, target=2)
+    assert "kr-start-equals-target" not in kr_ids(start=3)
+    assert "kr-start-equals-target" not in kr_ids(kind="threshold", start=3, target=3)
+
+
+@pytest.mark.parametrize(
+    ("target", "bands", "fires"),
+    [
+        (99.9, ((99.9, None),), True),
+        (5, ((None, 5),), True),
+        (40, ((40, 60),), True),
+        (60, ((40, 60),), True),
+        (50, ((40, 60),), False),
+        (50, (), False),
+        (None, ((None, 5),), False),
+    ],
+)
+def test_restates_kpi(target, bands, fires):
+    ids = kr_ids(start=1, target=target, kpi_bands=bands)
+    assert ("kr-restates-kpi" in ids) is fires
+    assert ids.count("kr-restates-kpi") <= 1
+
+
+def test_restates_kpi_fires_once_even_with_several_matching_bands():
+    ids = kr_ids(start=1, target=5, kpi_bands=((5, None), (None, 5)))
+    assert ids.count("kr-restates-kpi") == 1
+
+
+# okr-stale and confidence-mismatch ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("active", "since_check_in", "since_created", "fires"),
+    [
+        (True, 14, None, True),
+        (True, 13, None, False),
+        (True, None, 20, True),
+        (True, None, 3, False),
+        (True, None, None, False),
+        (False, 40, 40, False),
+        (True, 2, 100, False),
+    ],
+)
+def test_stale(active, since_check_in, since_created, fires):
+    ids = kr_ids(
+        start=1,
+        target=2,
+        cycle_active=active,
+        days_since_check_in=since_check_in,
+        days_since_created=since_created,
+    )
+    assert ("okr-stale" in ids) is fires
+
+
+def test_stale_message_says_how_long():
+    findings = check_key_result(
+        KeyResultDraft(title=GOOD_KR, start=1, target=2, cycle_active=True, days_since_check_in=21)
+    )
+    assert "21 days" in only(findings, "okr-stale").message
+
+
+@pytest.mark.parametrize(
+    ("confidence", "pace", "active", "fires"),
+    [
+        ("on_track", "off_track", True, True),
+        ("on_track", "at_risk", True, False),
+        ("at_risk", "off_track", True, False),
+        ("", "off_track", True, False),
+        ("on_track", None, True, False),
+        ("on_track", "off_track", False, False),
+    ],
+)
+def test_confidence_mismatch(confidence, pace, active, fires):
+    ids = kr_ids(start=1, target=2, cycle_active=active, confidence=confidence, pace=pace)
+    assert ("confidence-mismatch" in ids) is fires
+
+
+# Objectives -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "fires"),
+    [
+        ("Increase revenue by 20% to $1.2M", True),
+        ("Delight our first 100 customers", True),
+        ("Double our enterprise business", True),
+        ("10x our developer community", True),
+        ("Open three new regional hubs", True),
+        ("Cut support costs by a third", True),
+        ("Become a top 3 vendor in the Nordics", True),
+        ("Have zero lost-time injuries", True),
+        ("Make 2027 our best year for retention", False),
+        ("Make 2027 the year we pass $5M in revenue", True),
+        ("Win Q3 with a flawless launch", False),
+        ("Ship Web 3.0 features people use", False),
+        ("Be ready for our ISO 27001 audit", False),
+        ("Become the #1 platform for bookshops", False),
+        ("Be the number one employer in our city", False),
+        ("Bring one design language to every product", False),
+        ("Serve one million meals", True),
+        ("Take our first steps into the US", False),
+        ("Make our best quarter ever", False),
+        ("Reduce churn", False),
+    ],
+)
+def test_objective_has_metric(title, fires):
+    findings = check_objective(ObjectiveDraft(title=title))
+    assert ("obj-has-metric" in [f.check for f in findings]) is fires
+    if fires:
+        assert only(findings, "obj-has-metric").level == WARN
+
+
+@pytest.mark.parametrize(
+    ("count", "unit_kind", "fires"),
+    [
+        (0, "team", True),
+        (1, "team", True),
+        (2, "team", False),
+        (5, "team", False),
+        (6, "team", True),
+        (1, "department", True),
+        (0, "company", False),
+        (9, "company", False),
+        (None, "team", False),
+    ],
+)
+def test_objective_key_result_count(count, unit_kind, fires):
+    ids = objective_ids(key_result_count=count, unit_kind=unit_kind)
+    assert ("obj-kr-count" in ids) is fires
+
+
+def test_objective_key_result_count_message():
+    findings = check_objective(ObjectiveDraft(title=GOOD_OBJECTIVE, key_result_count=1))
+    assert only(findings, "obj-kr-count").message.startswith("1 key result:")
+    findings = check_objective(ObjectiveDraft(title=GOOD_OBJECTIVE, key_result_count=7))
+    assert only(findings, "obj-kr-count").message.startswith("7 key results:")
+
+
+@pytest.mark.parametrize(
+    ("has_parent", "unit_kind", "reason", "fires"),
+    [
+        (False, "team", "", True),
+        (False, "team", "   ", True),
+        (False, "team", "Our own platform work", False),
+        (True, "team", "", False),
+        (None, "team", "", False),
+        (False, "department", "", False),
+        (False, "company", "", False),
+    ],
+)
+def test_objective_not_aligned(has_parent, unit_kind, reason, fires):
+    ids = objective_ids(has_parent=has_parent, unit_kind=unit_kind, standalone_reason=reason)
+    assert ("obj-not-aligned" in ids) is fires
+
+
+@pytest.mark.parametrize(
+    ("previous", "fires"),
+    [
+        (("Become the obvious choice for small clinics",), True),
+        (("become the OBVIOUS choice, for small clinics!",), True),
+        (("Something else", "Become the obvious choice for small clinics"), True),
+        (("Become the obvious choice for big clinics",), False),
+        ((), False),
+    ],
+)
+def test_objective_repeats(previous, fires):
+    assert ("obj-repeats" in objective_ids(previous_titles=previous)) is fires
+
+
+@pytest.mark.parametrize(
+    ("fraction", "fires"), [(0.2, True), (0.49, True), (0.5, False), (0.9, False), (None, False)]
+)
+def test_achieved_early(fraction, fires):
+    assert ("achieved-early" in objective_ids(reached_full_on_fraction=fraction)) is fires
+
+
+@pytest.mark.parametrize(
+    ("commitment", "score", "explained", "fires"),
+    [
+        ("committed", 0.6, False, True),
+        ("committed", 0.99, False, True),
+        ("committed", 0.6, True, False),
+        ("committed", 1.0, False, False),
+        ("committed", None, False, False),
+        ("aspirational", 0.6, False, False),
+    ],
+)
+def test_committed_missed(commitment, score, explained, fires):
+    ids = objective_ids(commitment=commitment, score=score, has_review_explanation=explained)
+    assert ("committed-missed" in ids) is fires
+
+
+def test_a_good_objective_has_no_findings():
+    assert objective_ids(key_result_count=3, has_parent=True) == []
+
+
+# Units and weekly updates ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "fires"), [(0, False), (3, False), (5, False), (6, True)])
+def test_unit_too_many_objectives(count, fires):
+    ids = [f.check for f in check_unit(UnitFacts(objective_count=count))]
+    assert ("unit-too-many-objectives" in ids) is fires
+
+
+@pytest.mark.parametrize(
+    ("scores", "fires"),
+    [((1.0, 1.0), True), ((1.0,), True), ((1.0, 0.7), False), ((), False)],
+)
+def test_all_achieved(scores, fires):
+    ids = [f.check for f in check_unit(UnitFacts(objective_count=len(scores), scores=scores))]
+    assert ("all-achieved" in ids) is fires
+
+
+@pytest.mark.parametrize(("plans", "fires"), [(0, False), (7, False), (8, True), (20, True)])
+def test_plan_count(plans, fires):
+    findings = check_weekly_update(WeeklyUpdateFacts(plan_count=plans))
+    assert bool(findings) is fires
+    if fires:
+        assert findings[0].check == "plan-count" and findings[0].level == INFO
+        assert str(plans) in findings[0].message
+
+
+# Settings and blocking ------------------------------------------------------------------------
+
+SAMPLE = [
+    Finding("kr-no-baseline", INFO, "i"),
+    Finding("kr-output-verb", WARN, "w"),
+    Finding("kr-start-equals-target", ERROR, "e"),
+    Finding("kr-no-number", WARN, "w2"),
+]
+
+
+def test_apply_settings_without_overrides_orders_errors_first_and_keeps_order_within_a_level():
+    out = apply_settings(SAMPLE, Settings())
+    assert [f.check for f in out] == [
+        "kr-start-equals-target",
+        "kr-output-verb",
+        "kr-no-number",
+        "kr-no-baseline",
+    ]
+    assert all(f in SAMPLE for f in out)
+
+
+def test_apply_settings_switches_a_check_off():
+    out = apply_settings(SAMPLE, Settings({"kr-output-verb": None}))
+    assert "kr-output-verb" not in [f.check for f in out]
+    assert len(out) == 3
+
+
+def test_apply_settings_changes_a_level_and_reorders():
+    out = apply_settings(
+        SAMPLE, Settings({"kr-no-baseline": ERROR, "kr-start-equals-target": INFO})
+    )
+    assert [(f.check, f.level) for f in out] == [
+        ("kr-no-baseline", ERROR),
+        ("kr-output-verb", WARN),
+        ("kr-no-number", WARN),
+        ("kr-start-equals-target", INFO),
+    ]
+    assert [f.check for f in blocking(out)] == ["kr-no-baseline"]
+    assert out[0].message == "i"
+
+
+def test_settings_level_of():
+    s = Settings({"kr-binary": None, "plan-count": WARN})
+    assert s.level_of("kr-binary") is None
+    assert s.level_of("plan-count") == WARN
+    assert s.level_of("kr-no-number") == WARN
+
+
+def test_blocking_keeps_only_errors():
+    assert blocking([]) == []
+    assert blocking([f for f in SAMPLE if f.level != ERROR]) == []
+    assert [f.check for f in blocking(SAMPLE)] == ["kr-start-equals-target"]
+    # Switching the error off unblocks saving.
+    assert blocking(apply_settings(SAMPLE, Settings({"kr-start-equals-target": None}))) == []
+
+
+def test_apply_settings_accepts_any_iterable():
+    assert len(apply_settings(iter(SAMPLE), Settings())) == 4
+
+
+# The language rules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Reach 95% on-time deliveries", True),
+        ("Grow revenue to $2M", True),
+        ("Cut costs by a quarter", True),
+        ("Two thirds of users active weekly", True),
+        ("Raise deployment frequency from weekly to daily", True),
+        ("Launch by March 31", False),
+        ("Launch by 31 March 2027", False),
+        ("Ship before 2027-06-30", False),
+        ("Launch in Q3 2027", False),
+        ("Pass the ISO 9001 audit", False),
+        ("Upgrade to Windows 11", False),
+        ("Launch v2 of the API", False),
+        ("Fix the p95 dashboard", False),
+        ("Be no. 1 in Europe", False),
+        ("Improve quality on line 3", False),
+        ("Offer 24/7 support", False),
+    ],
+)
+def test_has_number(sentence, expected):
+    assert text.has_number(sentence) is expected
+
+
+def test_normalize_strips_markers_and_subject():
+    assert text.normalize("KR 2: Launch it") == "Launch it"
+    assert text.normalize("- we will launch it") == "launch it"
+    assert text.normalize("• 3) Launch it") == "Launch it"
+    assert text.normalize("Launch it — now") == "Launch it - now"
+    assert text.normalize(None) == ""
+    assert len(text.normalize("x" * 10_000)) == text.MAX_CHARS
+
+
+def test_same_objective_ignores_case_and_punctuation():
+    assert text.same_objective("Delight customers!", "delight   CUSTOMERS")
+    assert not text.same_objective("Delight customers", "Delight partners")
+
+
+# Properties -----------------------------------------------------------------------------------
+
+floats = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
+texts = st.text(max_size=400)
+OK_WORDS = (
+    "launch hire 3 the from to 20% $1M rate of posts by Q3 2027 make faster that bring and "
+    "reach one half double a third weekly daily KR1: - webinars #1 number ISO 27001"
+)
+ok_words = st.lists(st.sampled_from(OK_WORDS.split(" ")), max_size=25).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.one_of(texts, ok_words),
+    kind=st.sampled_from(["metric", "threshold", "milestone", "", "bogus"]),
+    start=floats,
+    target=floats,
+    days=st.one_of(st.none(), st.integers(-5, 400)),
+    active=st.booleans(),
+    confidence=st.sampled_from(["", "on_track", "at_risk", "off_track"]),
+    pace=st.sampled_from([None, "on_track", "at_risk", "off_track"]),
+    bands=st.lists(st.tuples(floats, floats), max_size=3).map(tuple),
+)
+def test_key_result_checks_never_raise_and_are_deterministic(
+    title, kind, start, target, days, active, confidence, pace, bands
+):
+    draft = KeyResultDraft(
+        title=title,
+        kind=kind,
+        start=start,
+        target=target,
+        days_since_check_in=days,
+        days_since_created=days,
+        cycle_active=active,
+        confidence=confidence,
+        pace=pace,
+        kpi_bands=bands,
+    )
+    findings = check_key_result(draft)
+    assert findings == check_key_result(draft)
+    ids = [f.check for f in findings]
+    assert len(ids) == len(set(ids))
+    for finding in findings:
+        assert finding.check in CHECKS
+        assert CHECKS[finding.check].subject == KEY_RESULT
+        assert finding.level == CHECKS[finding.check].level
+        assert finding.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.one_of(texts, ok_words),
+    unit_kind=st.sampled_from(["company", "department", "team"]),
+    count=st.one_of(st.none(), st.integers(0, 20)),
+    has_parent=st.one_of(st.none(), st.booleans()),
+    previous=st.lists(st.one_of(texts, ok_words), max_size=3).map(tuple),
+    fraction=st.one_of(st.none(), st.floats(0, 1)),
+    score=st.one_of(st.none(), st.floats(0, 1)),
+)
+def test_objective_checks_never_raise_and_are_deterministic(
+    title, unit_kind, count, has_parent, previous, fraction, score
+):
+    draft = ObjectiveDraft(
+        title=title,
+        unit_kind=unit_kind,
+        key_result_count=count,
+        has_parent=has_parent,
+        previous_titles=previous,
+        reached_full_on_fraction=fraction,
+        score=score,
+    )
+    findings = check_objective(draft)
+    assert findings == check_objective(draft)
+    for finding in findings:
+        assert finding.check in CHECKS
+        assert CHECKS[finding.check].subject == OBJECTIVE
+        assert finding.level == CHECKS[finding.check].level
+
+
+@given(sentence=st.one_of(texts, ok_words))
+def test_language_rules_never_raise(sentence):
+    assert isinstance(text.has_number(sentence), bool)
+    assert isinstance(text.has_metric(sentence), bool)
+    verb = text.output_verb(sentence)
+    assert verb is None or isinstance(verb, str)
+    counted = text.counted_deliverable(sentence)
+    assert counted is None or isinstance(counted, str)
+    assert (verb, counted) == (text.output_verb(sentence), text.counted_deliverable(sentence))
+
+
+@given(
+    findings=st.lists(
+        st.builds(
+            Finding,
+            check=st.sampled_from(sorted(CHECKS)),
+            level=st.sampled_from(LEVELS),
+            message=st.text(max_size=5),
+        ),
+        max_size=12,
+    ),
+    overrides=st.dictionaries(
+        st.sampled_from(sorted(CHECKS)), st.one_of(st.none(), st.sampled_from(LEVELS))
+    ),
+)
+def test_apply_settings_properties(findings, overrides):
+    s = Settings(overrides)
+    out = apply_settings(findings, s)
+    # Switched-off checks are gone, the others kept with their configured level.
+    assert [f.check for f in out if s.level_of(f.check) is None] == []
+    assert len(out) == sum(1 for f in findings if s.level_of(f.check) is not None)
+    assert all(f.level == s.level_of(f.check) for f in out)
+    # Ordered by level, stable within a level.
+    assert [c.LEVEL_ORDER[f.level] for f in out] == sorted(c.LEVEL_ORDER[f.level] for f in out)
+    # Idempotent; blocking is exactly the errors.
+    assert apply_settings(out, s) == out
+    assert blocking(out) == [f for f in out if f.level == ERROR]
+
+
+@given(counts=st.integers(-3, 50), scores=st.lists(st.floats(0, 1.5), max_size=8).map(tuple))
+def test_unit_and_weekly_checks_never_raise(counts, scores):
+    for finding in [
+        *check_unit(UnitFacts(objective_count=counts, scores=scores)),
+        *check_weekly_update(WeeklyUpdateFacts(plan_count=counts)),
+    ]:
+        assert finding.check in CHECKS
+        assert finding.level == CHECKS[finding.check].level

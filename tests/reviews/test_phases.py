@@ -1,0 +1,195 @@
+"""Phases and what is due now (issue 5 item 1), with explicit dates."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cadence.alignment import services as alignment_services
+from cadence.okrs import services as okr_services
+from cadence.orgs.selectors import company_unit
+from cadence.reviews import selectors
+from cadence.reviews import services as review_services
+from tests import factories as f
+from tests.reviews.retro_world import approved, retro_kwargs
+
+PLANNING_DAY = date(2026, 9, 20)
+ACTIVE_DAY = date(2026, 11, 18)  # a Wednesday: its ISO week starts on Monday 16 November
+REVIEW_DAY = date(2026, 12, 25)
+
+
+def _utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def design(org):
+    return f.make_unit(org, "Design")
+
+
+def test_phase_steps_have_dates_and_mark_the_current_one(cycle):
+    steps = selectors.cycle_phases(cycle, ACTIVE_DAY)
+    assert [s.key for s in steps] == ["planning", "active", "review", "closed"]
+    assert [s.key for s in steps if s.current] == ["active"]
+    planning, active, review, closed = steps
+    assert (planning.start, planning.end) == (date(2026, 9, 3), date(2026, 9, 30))
+    assert (active.start, active.end) == (date(2026, 10, 1), date(2026, 12, 17))
+    assert review.start == date(2026, 12, 18)
+    assert closed.start is None
+    assert [s.key for s in selectors.cycle_phases(cycle, PLANNING_DAY) if s.current] == ["planning"]
+    assert [s.key for s in selectors.cycle_phases(cycle, REVIEW_DAY) if s.current] == ["review"]
+
+
+def test_planning_lists_teams_without_an_approved_objective(org, admin, cycle, team, design):
+    approved_one = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    alignment_services.objective_approve(actor=admin, objective=approved_one, notify=False)
+    f.make_objective(admin, cycle, design, title="Redesign the pricing page")  # draft only
+    due = selectors.due_now(org, cycle, PLANNING_DAY)
+    assert due.phase == "planning"
+    assert [u.name for u in due.teams_without_approved] == ["Design"]
+    assert due.count == 1
+    assert due.missing_check_ins == [] and due.teams_without_retrospective == []
+
+
+def test_planning_ignores_the_company_and_approved_objectives_of_other_cycles(
+    org, admin, cycle, team
+):
+    other = f.make_cycle(admin, name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31))
+    elsewhere = f.make_objective(admin, other, team, title="Approved next quarter")
+    alignment_services.objective_approve(actor=admin, objective=elsewhere, notify=False)
+    due = selectors.due_now(org, cycle, PLANNING_DAY)
+    assert [u.name for u in due.teams_without_approved] == ["Product"]
+
+
+def test_active_lists_key_results_without_a_check_in_this_week(
+    org, admin, member, cycle, team, design
+):
+    objective = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    fresh = f.make_kr(admin, objective, title="Activation from 20 to 40", owner=member)
+    last_week = f.make_kr(admin, objective, title="Tickets from 200 to 100", owner=admin)
+    never = f.make_kr(admin, objective, title="Signups from 10 to 50")
+    okr_services.check_in_create(
+        actor=admin, key_result=fresh, value=25, confidence="on_track", at=_utc(2026, 11, 16, 9)
+    )
+    okr_services.check_in_create(
+        actor=admin, key_result=last_week, value=190, confidence="at_risk", at=_utc(2026, 11, 13)
+    )
+    dropped = f.make_objective(admin, cycle, design, title="Try a new logo")
+    f.make_kr(admin, dropped, title="Logo tested with 20 people")
+    okr_services.objective_set_state(
+        actor=admin, objective=dropped, state="abandoned", reason="Not now"
+    )
+    due = selectors.due_now(org, cycle, ACTIVE_DAY)
+    assert due.phase == "active"
+    assert due.week == date(2026, 11, 16)
+    assert [(g.unit.name, [k.title for k in g.key_results]) for g in due.missing_check_ins] == [
+        ("Product", ["Tickets from 200 to 100", "Signups from 10 to 50"])
+    ]
+    owners = [k.owner.name if k.owner else None for k in due.missing_check_ins[0].key_results]
+    assert owners == [admin.name, None]
+    assert due.count == 2
+    assert never.id in {k.id for k in due.missing_check_ins[0].key_results}
+
+
+def test_active_week_is_the_organizations_local_week(org, admin, cycle, team):
+    org.time_zone = "Pacific/Auckland"  # UTC+13 in November
+    org.save(update_fields=["time_zone"])
+    objective = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    kr = f.make_kr(admin, objective, title="Activation from 20 to 40")
+    # Sunday 15 Nov 20:00 UTC is Monday 16 Nov 09:00 in Auckland: this week there.
+    okr_services.check_in_create(
+        actor=admin, key_result=kr, value=25, confidence="on_track", at=_utc(2026, 11, 15, 20)
+    )
+    assert selectors.due_now(org, cycle, ACTIVE_DAY).missing_check_ins == []
+    org.time_zone = "UTC"
+    org.save(update_fields=["time_zone"])
+    assert selectors.due_now(org, cycle, ACTIVE_DAY).count == 1
+
+
+def test_review_lists_teams_without_a_completed_retrospective(org, admin, cycle, team, design):
+    f.make_unit(org, "Ops")  # no objectives this cycle: no retrospective expected
+    approved(
+        admin, cycle, team, "Delight every new customer", commitment="aspirational", progress=80
+    )
+    approved(admin, cycle, design, "Make pricing clear", commitment="aspirational", progress=80)
+    approved(admin, cycle, company_unit(org), "Customers stay with us", progress=100)
+    review_services.retrospective_save(actor=admin, cycle=cycle, unit=team, **retro_kwargs())
+    review_services.retrospective_save(actor=admin, cycle=cycle, unit=design, **retro_kwargs())
+    due = selectors.due_now(org, cycle, REVIEW_DAY)
+    assert due.phase == "review"
+    assert [u.name for u in due.teams_without_retrospective] == ["Design", "Product"]
+    review_services.retrospective_complete(actor=admin, cycle=cycle, unit=team)
+    due = selectors.due_now(org, cycle, REVIEW_DAY)
+    assert [u.name for u in due.teams_without_retrospective] == ["Design"]
+
+
+def test_nothing_is_due_in_a_closed_cycle(org, admin, cycle, team):
+    f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    review_services.cycle_close(actor=admin, cycle=cycle)
+    cycle.refresh_from_db()
+    due = selectors.due_now(org, cycle, ACTIVE_DAY)
+    assert due.phase == "closed"
+    assert due.count == 0
+    assert selectors.cycle_phases(cycle, ACTIVE_DAY)[-1].current
+
+
+@pytest.mark.parametrize("day", [PLANNING_DAY, ACTIVE_DAY, REVIEW_DAY])
+def test_due_now_queries_do_not_grow(org, admin, cycle, day):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.due_now(org, cycle, day)
+        return len(ctx.captured_queries)
+
+    def grow(n, start):
+        for i in range(start, start + n):
+            unit = f.make_unit(org, f"Team {i}")
+            objective = f.make_objective(admin, cycle, unit, title=f"Objective {i}")
+            f.make_kr(admin, objective, title=f"Key result {i}", owner=admin)
+
+    grow(2, 0)
+    small = count()
+    grow(8, 2)
+    assert count() == small <= 2
+
+
+def test_review_hub_shows_phase_due_and_links(client, org, admin, member, cycle, team):
+    objective = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    f.make_kr(admin, objective, title="Activation from 20 to 40", owner=member)
+    client.force_login(member)
+    response = client.get(reverse("cycle_review", args=[cycle.id]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Due now" in body
+    assert 'aria-current="step"' in body
+    assert reverse("review_monthly", args=[cycle.id, "2026-10"]) in body
+    assert reverse("review_monthly", args=[cycle.id, "2026-12"]) in body
+    assert reverse("review_mid_cycle", args=[cycle.id]) in body
+    assert reverse("cycle_results", args=[cycle.id]) in body
+    assert reverse("team_retrospective", args=[cycle.id, team.id]) in body
+
+
+def test_review_hub_names_missing_check_ins_today(client, org, admin, member, cycle, team):
+    # The hub uses the real date: make the cycle run today.
+    today = selectors.organization_today(org)
+    running = f.make_cycle(
+        admin, name="Running", start=today - timedelta(days=30), end=today + timedelta(days=60)
+    )
+    objective = f.make_objective(admin, running, team, title="Ship the new onboarding")
+    f.make_kr(admin, objective, title="Activation from 20 to 40", owner=member)
+    client.force_login(admin)
+    body = client.get(reverse("cycle_review", args=[running.id])).content.decode()
+    assert "Activation from 20 to 40" in body
+    assert "Mia Member" in body
+    dashboard = client.get(reverse("dashboard") + f"?cycle={running.id}").content.decode()
+    assert "Due now" in dashboard
+    assert reverse("cycle_review", args=[running.id]) in dashboard
+
+
+def test_review_hub_requires_login_and_hides_other_organizations(client, outsider, cycle):
+    url = reverse("cycle_review", args=[cycle.id])
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
