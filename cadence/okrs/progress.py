@@ -245,23 +245,15 @@ def is_stale(last_check_in: datetime | None, *, since: datetime, now: datetime) 
 def score(progress: float | None) -> float | None:
     """End-of-cycle score: progress rounded to one decimal, half up (0.65 → 0.7, 0.95 → 1.0).
 
-    Binary floating point stores 0.65 as 0.6499999…; rounding through the shortest decimal
-    representation (``repr``) keeps the half-up rule true to what people typed and see.
+    Progress is computed in binary floating point, so a value that is exactly 0.75 on paper
+    ((0.3 − 0) / (0.4 − 0)) arrives as 0.7499999999999999. The progress is first rounded to nine
+    decimals (far below anything a person measures), then half up to one decimal. Bands, grading
+    schemes and success live in ``cadence.reviews.scoring``.
     """
     if progress is None:
         return None
-    return float(Decimal(repr(clamp(progress))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def score_band(value: float | None) -> str | None:
-    """Google-style grading bands: red 0.0–0.3, yellow 0.4–0.6, green 0.7–1.0."""
-    if value is None:
-        return None
-    if value < 0.35:
-        return "red"
-    if value < 0.65:
-        return "yellow"
-    return "green"
+    exact = Decimal(repr(clamp(float(progress)))).quantize(Decimal("1e-9"))
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def percent(progress: float | None) -> str:

@@ -109,4 +109,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_index(request: HttpRequest) -> HttpResponse:
     """One place that leads to every setting: personal ones, then the organization's."""
-    return render(request, "orgs/settings.html", {"nav": "settings"})
+    from cadence.okrs.selectors import cycle_for_request  # okrs builds on orgs
+
+    cycle = cycle_for_request(request.user.organization, request.GET.get("cycle"))
+    return render(request, "orgs/settings.html", {"nav": "settings", "cycle": cycle})

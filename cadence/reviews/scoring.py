@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from cadence.okrs.progress import clamp
+from cadence.okrs.progress import score as score_from_progress
 
 __all__ = [
     "BANDS",
@@ -43,19 +43,6 @@ def _tenths(score: float) -> int:
     """Scores are one-decimal values; compare them as whole tenths, never as floats. (A value
     with more decimals is rounded half up first, as a score would be.)"""
     return round(score_from_progress(score) * 10)
-
-
-def score_from_progress(progress: float | None) -> float | None:
-    """End-of-cycle score: progress rounded to one decimal, half up (0.65 → 0.7, 0.95 → 1.0).
-
-    Progress is computed in binary floating point, so a value that is exactly 0.75 on paper
-    ((0.3 − 0) / (0.4 − 0)) arrives as 0.7499999999999999. The progress is first rounded to nine
-    decimals (far below anything a person measures), then half up to one decimal.
-    """
-    if progress is None:
-        return None
-    exact = Decimal(repr(clamp(float(progress)))).quantize(Decimal("1e-9"))
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def normalise_score(value: float | str) -> float:

@@ -294,7 +294,8 @@ def test_links_show_only_to_those_who_may_edit(client, org, team, member, viewer
         report = client.get(reverse("team_report", args=[team.pk])).content.decode()
         assert (link in unit_page, link in report) == (visible, visible)
     nav = client.get(reverse("dashboard")).content.decode()
-    assert reverse("notification_settings") in nav
+    assert reverse("settings") in nav  # the settings page leads to the email settings
+    assert reverse("notification_settings") in client.get(reverse("settings")).content.decode()
 
 
 def test_category_changes_are_post_only_and_foreign_ids_404(client, team, lead, outsider):
