@@ -304,6 +304,9 @@ class ObjectiveOut(Schema):
     band: ScoreBand | None = Field(
         None, description="The score's band under the organization's grading scheme."
     )
+    carried_from_id: UUID | None = Field(
+        None, description="The objective of an earlier cycle this one was carried forward from."
+    )
 
     @staticmethod
     def resolve_band(obj: Objective, context) -> str | None:

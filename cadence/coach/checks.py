@@ -81,6 +81,8 @@ class ObjectiveDraft:
     commitment: str = "committed"
     score: float | None = None
     has_review_explanation: bool = False
+    # Carried forward from an earlier cycle's objective (reviews: objective_carry_forward).
+    carried_forward: bool = False
 
 
 @dataclass(frozen=True)
@@ -408,7 +410,9 @@ def check_objective(objective: ObjectiveDraft) -> list[Finding]:
                 "stands alone.",
             )
         )
-    if title and any(language.same_objective(title, t) for t in objective.previous_titles):
+    if objective.carried_forward or (
+        title and any(language.same_objective(title, t) for t in objective.previous_titles)
+    ):
         findings.append(
             Finding(
                 "obj-repeats",

@@ -261,6 +261,7 @@ def _judge_objective(
             has_parent=objective.parent_id is not None,
             standalone_reason=objective.standalone_reason,
             previous_titles=previous_titles,
+            carried_forward=objective.carried_from_id is not None,
             progress=objective.progress,
             reached_full_on_fraction=_reached_full_fraction(objective, histories),
             commitment=objective.commitment,

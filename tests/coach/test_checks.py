@@ -535,6 +535,11 @@ def test_objective_repeats(previous, fires):
     assert ("obj-repeats" in objective_ids(previous_titles=previous)) is fires
 
 
+def test_a_carried_forward_objective_repeats_even_when_renamed():
+    assert "obj-repeats" in objective_ids(carried_forward=True, previous_titles=())
+    assert "obj-repeats" not in objective_ids(carried_forward=False, previous_titles=())
+
+
 @pytest.mark.parametrize(
     ("fraction", "fires"), [(0.2, True), (0.49, True), (0.5, False), (0.9, False), (None, False)]
 )

@@ -322,3 +322,43 @@ def test_the_next_cycle_page_queries_do_not_grow(client, admin, org, previous, c
     small = count()
     grow(6, 30)
     assert count() == small
+
+
+# The API ----------------------------------------------------------------------------------
+
+
+def test_api_carries_an_objective_forward(member, viewer, outsider, source, next_cycle, team):
+    from tests.api.conftest import Api, errors_of
+
+    path = f"/objectives/{source.id}/carry-forward"
+    assert Api().post(path, {"cycle_id": str(next_cycle.id)}).status_code == 401
+    assert Api(viewer).post(path, {"cycle_id": str(next_cycle.id)}).status_code == 403
+    assert Api(outsider).post(path, {"cycle_id": str(next_cycle.id)}).status_code == 404
+    bad = Api(member).post(path, {"cycle_id": str(source.cycle_id)})
+    assert bad.status_code == 422 and errors_of(bad)
+    foreign_cycle = f.make_cycle(outsider, name="Theirs")
+    foreign = Api(member).post(path, {"cycle_id": str(foreign_cycle.id)})
+    assert foreign.status_code == 422 and "cycle_id" in errors_of(foreign)
+
+    response = Api(member).post(path, {"cycle_id": str(next_cycle.id)})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["carried_from_id"] == str(source.id)
+    assert body["cycle_id"] == str(next_cycle.id) and body["state"] == "draft"
+    assert body["unit_id"] == str(team.id) and body["score"] is None
+    again = Api(member).post(path, {"cycle_id": str(next_cycle.id)})
+    assert again.status_code == 422
+    assert Objective.objects.filter(carried_from=source).count() == 1
+
+
+def test_the_coach_flags_a_carried_objective_even_after_a_rename(member, source, next_cycle):
+    from cadence.coach import selectors as coach_selectors
+    from cadence.okrs import selectors as okr_selectors
+
+    carried = objective_carry_forward(actor=member, objective=source, cycle=next_cycle)
+    okr_services.objective_update(
+        actor=member, objective=carried, title="Every new customer is set up in a week"
+    )
+    annotated, board = okr_selectors.objective_with_progress(member.organization, carried)
+    found = coach_selectors.findings_for_objective(member.organization, annotated, board)
+    assert "obj-repeats" in [x.check_id for x in found.findings if x.subject == "objective"]

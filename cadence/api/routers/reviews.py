@@ -12,9 +12,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, Field
 
 from cadence.api.auth import actor
-from cadence.api.common import organization
-from cadence.api.schemas import ERRORS, Input, Number, _clean_text
-from cadence.okrs.selectors import cycle_get, key_result_get
+from cadence.api.common import body_object, organization, with_progress
+from cadence.api.errors import fields_renamed
+from cadence.api.schemas import ERRORS, Input, Number, ObjectiveOut, _clean_text
+from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
 from cadence.orgs.selectors import company_unit, unit_get
 from cadence.reviews import questions as review_questions
 from cadence.reviews import selectors as review_selectors
@@ -538,3 +539,28 @@ def learning_list(
         kind=kind or "",
     )
     return list(results[offset : offset + limit])
+
+
+# --- Next cycle: carry forward ---------------------------------------------------------------
+
+
+class CarryForwardIn(Input):
+    cycle_id: UUID
+    unit_id: UUID | None = None
+
+
+@router.post("/objectives/{objective_id}/carry-forward", response={201: ObjectiveOut, **ERRORS})
+def objective_carry_forward(
+    request: HttpRequest, objective_id: str, payload: CarryForwardIn
+) -> Status:
+    """Carry an objective into a later cycle as a new draft linked to it (``carried_from_id``):
+    its unfinished key results come along, starting where they ended."""
+    source = objective_get(organization(request), objective_id)
+    with fields_renamed({"cycle": "cycle_id", "unit": "unit_id"}):
+        carried = review_services.objective_carry_forward(
+            actor=actor(request),
+            objective=source,
+            cycle=body_object(request, "cycle_id", cycle_get, payload.cycle_id),
+            unit=body_object(request, "unit_id", unit_get, payload.unit_id),
+        )
+    return Status(201, with_progress(request, carried))
