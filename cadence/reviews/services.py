@@ -119,6 +119,25 @@ def _check_adjustment(actor: Person, objective: Objective, score, reason: str) -
     return score, reason
 
 
+def _record_adjustment(target, field: str, computed, score: float, reason: str, actor):
+    """Store a locked objective's or key result's new score beside the old and computed ones."""
+    old = target.score if target.score is not None else computed
+    if old is not None and scoring.score_from_progress(old) == score:
+        raise ValidationError({"score": f"The score is already {score:.1f}."})
+    change = ScoreChange.objects.create(
+        organization_id=target.organization_id,
+        computed_score=computed,
+        old_score=old,
+        new_score=score,
+        reason=reason,
+        actor=actor,
+        **{field: target},
+    )
+    target.score = score
+    target.save(update_fields=["score", "updated_at"])
+    return change
+
+
 @transaction.atomic
 def objective_score_adjust(
     *, actor: Person, objective: Objective, score: float, reason: str
@@ -141,20 +160,7 @@ def objective_score_adjust(
     else:
         annotated, _ = objective_with_progress(locked.organization, locked)
         computed = scoring.score_from_progress(annotated.progress)
-    old = locked.score if locked.score is not None else computed
-    if old is not None and scoring.score_from_progress(old) == score:
-        raise ValidationError({"score": f"The score is already {score:.1f}."})
-    change = ScoreChange.objects.create(
-        organization_id=locked.organization_id,
-        objective=locked,
-        computed_score=computed,
-        old_score=old,
-        new_score=score,
-        reason=reason,
-        actor=actor,
-    )
-    locked.score = score
-    locked.save(update_fields=["score", "updated_at"])
+    change = _record_adjustment(locked, "objective", computed, score, reason, actor)
     objective.score = score
     return change
 
@@ -177,20 +183,7 @@ def key_result_score_adjust(
         if kr.objective.cycle.closed_at
         else scoring.score_from_progress(kr.progress)
     )
-    old = kr.score if kr.score is not None else computed
-    if old is not None and scoring.score_from_progress(old) == score:
-        raise ValidationError({"score": f"The score is already {score:.1f}."})
-    change = ScoreChange.objects.create(
-        organization_id=kr.organization_id,
-        key_result=kr,
-        computed_score=computed,
-        old_score=old,
-        new_score=score,
-        reason=reason,
-        actor=actor,
-    )
-    kr.score = score
-    kr.save(update_fields=["score", "updated_at"])
+    change = _record_adjustment(kr, "key_result", computed, score, reason, actor)
     key_result.score = score
     return change
 
