@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Trim
 from django.http import Http404
 
 from cadence.alignment.models import ApprovalEvent, Dependency
@@ -292,29 +293,40 @@ class AlignmentHealth:
     share: float | None
     aligned: int
     total: int
-    unaligned: list[Objective]
+    unaligned: list[Objective]  # all of them, or the first ``listed`` by unit and title
+    unaligned_count: int = 0
+    # Department and team objectives, and how many of them align to a higher objective.
+    below_company: int = 0
+    aligned_to_parent: int = 0
+
+    @property
+    def unlisted(self) -> int:
+        return self.unaligned_count - len(self.unaligned)
 
 
-def health_of(objectives) -> AlignmentHealth:
-    """From objectives with ``unit`` loaded: team objectives that are not abandoned count; each
-    is healthy when aligned to a higher objective or standing alone with a stated reason."""
-    teams = [
-        o
-        for o in objectives
-        if o.unit.kind == Unit.Kind.TEAM and o.state != Objective.State.ABANDONED
-    ]
-    unaligned = [o for o in teams if not o.parent_id and not o.standalone_reason.strip()]
-    aligned = len(teams) - len(unaligned)
-    return AlignmentHealth(
-        share=alignment_share(aligned, len(teams)),
-        aligned=aligned,
-        total=len(teams),
-        unaligned=sorted(unaligned, key=lambda o: (o.unit.name, o.title)),
+def alignment_health(
+    organization: Organization, cycle: Cycle, *, listed: int | None = None
+) -> AlignmentHealth:
+    """The cycle's alignment health (method.md §7): team objectives that are not abandoned
+    count; each is healthy when aligned to a higher objective or standing alone with a stated
+    reason. Counted in the database (three queries), naming the unhealthy ones (all, or the
+    first ``listed``) in a fourth."""
+    objectives = Objective.objects.filter(organization=organization, cycle=cycle).order_by()
+    teams = objectives.filter(unit__kind=Unit.Kind.TEAM).exclude(state=Objective.State.ABANDONED)
+    unaligned = teams.filter(parent__isnull=True).annotate(reason=Trim("standalone_reason"))
+    unaligned = unaligned.filter(reason="")
+    counts = {"total": teams.count(), "unaligned": unaligned.count()}
+    below = objectives.exclude(unit__kind=Unit.Kind.COMPANY).aggregate(
+        total=Count("id"), aligned=Count("id", filter=Q(parent__isnull=False))
     )
-
-
-def alignment_health(organization: Organization, cycle: Cycle) -> AlignmentHealth:
-    """The cycle's alignment health, in one query."""
-    return health_of(
-        Objective.objects.filter(organization=organization, cycle=cycle).select_related("unit")
+    named = unaligned.select_related("unit").order_by("unit__name", "title")
+    aligned = counts["total"] - counts["unaligned"]
+    return AlignmentHealth(
+        share=alignment_share(aligned, counts["total"]),
+        aligned=aligned,
+        total=counts["total"],
+        unaligned=list(named if listed is None else named[:listed]),
+        unaligned_count=counts["unaligned"],
+        below_company=below["total"],
+        aligned_to_parent=below["aligned"],
     )

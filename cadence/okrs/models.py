@@ -117,6 +117,11 @@ class Objective(BaseModel):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
+    # Rolled-up progress (method.md §2): the weighted mean of its key results and of its live
+    # aligned children, 0–1, null while nothing is measured. Denormalized so that a page reads it
+    # instead of loading a whole tree; kept correct by okrs.services in the same transaction as
+    # every write that can change it (this objective's and every ancestor's).
+    progress = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from cadence.orgs.models import Organization
+from cadence.orgs.models import Organization, Unit
 from cadence.orgs.selectors import _uuid_or_404
 
 # Cycles -----------------------------------------------------------------------------------
@@ -141,14 +141,22 @@ class Board:
 
 
 def board_for_cycle(
-    organization: Organization, cycle: Cycle, *, today: date | None = None
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    today: date | None = None,
+    scope: Q | None = None,
+    key_results_of: set[UUID] | None = None,
 ) -> Board:
-    """Three queries whatever the number of objectives: objectives, key results, and the cycles
-    they belong to (through select_related)."""
+    """Two queries whatever the number of objectives: objectives (with their cycle, unit and
+    owner) and their key results; three with a ``scope``, which narrows the objectives loaded
+    (a page loads what it shows; progress is stored, so part of a tree needs nothing else).
+    ``key_results_of`` limits which of the loaded objectives get their key results."""
     today = today or timezone.localdate()
+    in_cycle = _in_cycle(cycle)
     objectives = list(
         objectives_of(organization)
-        .filter(Q(cycle=cycle) | Q(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end))
+        .filter(in_cycle, *([scope] if scope is not None else []))
         .select_related("cycle", "unit", "owner")
         .order_by("position", "created_at")
     )
@@ -157,36 +165,38 @@ def board_for_cycle(
     for o in objectives:
         o.krs = []
         o.child_ids = []
-    if objectives:
+    with_krs = [o.id for o in objectives if key_results_of is None or o.id in key_results_of]
+    if with_krs:
         krs = (
-            KeyResult.objects.filter(
-                organization=organization, objective__in=[o.id for o in objectives]
-            )
+            KeyResult.objects.filter(organization=organization, objective__in=with_krs)
             .select_related("owner")
             .order_by("position", "created_at")
         )
         for kr in krs:
             board.objectives[kr.objective_id].krs.append(kr)
-    for o in objectives:
-        if o.parent_id in board.objectives:
-            board.objectives[o.parent_id].child_ids.append(o.id)
+    if scope is None:
+        for o in objectives:
+            if o.parent_id in board.objectives:
+                board.objectives[o.parent_id].child_ids.append(o.id)
+    elif objectives:
+        # Part of a tree: the aligned children of what is loaded, loaded or not (one query).
+        children = (
+            objectives_of(organization)
+            .filter(in_cycle, parent_id__in=list(board.objectives))
+            .order_by("position", "created_at")
+            .values_list("id", "parent_id")
+        )
+        for child_id, parent_id in children:
+            board.objectives[parent_id].child_ids.append(child_id)
     annotate(board.objectives, today=today)
     return board
 
 
 def annotate(objectives: dict[UUID, Objective], *, today: date) -> None:
-    """Roll progress up through the loaded objectives and set pace on each."""
-    nodes = {
-        oid: arithmetic.Node(
-            krs=[(kr.progress, kr.weight) for kr in o.krs],
-            children=list(o.child_ids),
-            abandoned=o.is_abandoned,
-        )
-        for oid, o in objectives.items()
-    }
-    rolled = arithmetic.roll_up(nodes)
-    for oid, o in objectives.items():
-        o.progress = rolled[oid]
+    """Set expected progress and pace on each loaded objective and key result. Progress itself
+    is the stored roll-up (``Objective.progress``, kept by services), so any subset of a tree
+    can be annotated without loading the rest."""
+    for o in objectives.values():
         o.expected = o.cycle.expected_on(today)
         o.pace = (
             None
@@ -204,11 +214,170 @@ def annotate(objectives: dict[UUID, Objective], *, today: date) -> None:
             kr.mismatch = arithmetic.confidence_mismatch(kr.confidence or None, kr.pace)
 
 
+@dataclass(frozen=True)
+class UnitStat:
+    """A unit's objectives in a cycle: how many, how many are live (not abandoned), and the sum
+    and number of the live, measured ones' progress (so that units add up the tree)."""
+
+    count: int = 0
+    total: float = 0.0
+    measured: int = 0
+    live: int = 0
+
+    @property
+    def progress(self) -> float | None:
+        return arithmetic.clamp(self.total / self.measured) if self.measured else None
+
+    def __add__(self, other: UnitStat) -> UnitStat:
+        return UnitStat(
+            self.count + other.count,
+            self.total + other.total,
+            self.measured + other.measured,
+            self.live + other.live,
+        )
+
+
+def unit_stats(organization: Organization, cycle: Cycle) -> dict[UUID, UnitStat]:
+    """Per unit, its own objectives of the cycle counted and their stored progress summed. One
+    query, grouped in the database: a unit's progress is the plain mean of its live objectives
+    (as ``Board.unit_progress``)."""
+    live = ~Q(state=Objective.State.ABANDONED)
+    measured = live & Q(progress__isnull=False)
+    rows = (
+        Objective.objects.filter(organization=organization, cycle=cycle)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            count=Count("id"),
+            total=Sum("progress", filter=measured),
+            measured=Count("id", filter=measured),
+            live=Count("id", filter=live),
+        )
+    )
+    return {
+        r["unit_id"]: UnitStat(r["count"], r["total"] or 0.0, r["measured"], r["live"])
+        for r in rows
+    }
+
+
+# Alignment tree ----------------------------------------------------------------------------
+#
+# A tree shows whole levels at once while they fit in a budget of objectives; the first level
+# that does not fit is shown folded (a summary that loads its content when opened), and a level
+# too wide even for that is left behind a "show" control. A small organization sees its whole
+# tree; a large one gets a page whose size does not grow with it.
+
+TREE_EAGER = 150  # objectives shown in full on one page or fragment
+TREE_FOLDED = 200  # folded summaries shown at most
+
+
+def _in_cycle(cycle: Cycle) -> Q:
+    return Q(cycle=cycle) | Q(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end)
+
+
+def tree_roots(organization: Organization, cycle: Cycle) -> list[UUID]:
+    """Ids of the cycle's objectives not aligned to an objective of its board."""
+    board = objectives_of(organization).filter(_in_cycle(cycle))
+    return list(
+        objectives_of(organization)
+        .filter(cycle=cycle)
+        .filter(Q(parent__isnull=True) | ~Q(parent_id__in=board.values("id")))
+        .values_list("id", flat=True)
+    )
+
+
+def tree_levels(
+    organization: Organization, cycle: Cycle, start: list[UUID], *, budget: int | None = None
+) -> tuple[set[UUID], set[UUID]]:
+    """Which objectives below ``start`` (always shown in full) to show in full, and which folded.
+    One query per level shown."""
+    budget = TREE_EAGER if budget is None else budget
+    eager, folded = set(start), set()
+    level = list(start)
+    while level:
+        below = list(
+            objectives_of(organization)
+            .filter(_in_cycle(cycle), parent_id__in=level)
+            .values_list("id", flat=True)
+        )
+        if not below:
+            break
+        if len(eager) + len(below) > budget:
+            if len(below) <= TREE_FOLDED:
+                folded = set(below)
+            break
+        eager.update(below)
+        level = below
+    return eager, folded
+
+
+def unit_levels(
+    tree, stats: dict[UUID, UnitStat], start: Unit, *, budget: int | None = None
+) -> tuple[set[UUID], set[UUID]]:
+    """The same for the tree of units: which units to show with their objectives, which folded.
+    No query (the unit tree and the statistics are loaded)."""
+    budget = TREE_EAGER if budget is None else budget
+    empty = UnitStat()
+    eager, folded = {start.id}, set()
+    used = stats.get(start.id, empty).count
+    level = [start]
+    while level:
+        below = [child for unit in level for child in tree.children.get(unit.id, [])]
+        if not below:
+            break
+        cost = len(below) + sum(stats.get(u.id, empty).count for u in below)
+        if used + cost > budget:
+            if len(below) <= TREE_FOLDED:
+                folded = {u.id for u in below}
+            break
+        used += cost
+        eager.update(u.id for u in below)
+        level = below
+    return eager, folded
+
+
+def objectives_page(
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    unit: Unit | None = None,
+    offset: int = 0,
+    limit: int = 100,
+    today: date | None = None,
+) -> tuple[list[Objective], int]:
+    """One page of a cycle's own objectives (optionally one unit's), annotated as on the board,
+    in a stable order (unit, position, creation), and how many there are in all. Four queries
+    whatever the page's offset or the cycle's size."""
+    objectives = objectives_of(organization).filter(cycle=cycle)
+    if unit is not None:
+        objectives = objectives.filter(unit=unit)
+    ordered = objectives.order_by("unit__name", "unit_id", "position", "created_at", "id")
+    ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
+    total = objectives.count()
+    if not ids:
+        return [], total
+    board = board_for_cycle(organization, cycle, today=today, scope=Q(pk__in=ids))
+    return [board.objectives[i] for i in ids], total
+
+
+def ancestor_ids(objective: Objective) -> list[UUID]:
+    """Ids of the objectives above this one, nearest first (one query per level)."""
+    out: list[UUID] = []
+    node = objective.parent_id
+    while node is not None and node not in out and node != objective.id:
+        out.append(node)
+        node = Objective.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+    return out
+
+
 def objective_with_progress(
     organization: Organization, objective: Objective, *, today: date | None = None
 ) -> tuple[Objective, Board]:
-    """The objective annotated as on its cycle's board (its roll-up needs its descendants)."""
-    board = board_for_cycle(organization, objective.cycle, today=today)
+    """The objective annotated as on its cycle's board, with only what its page shows loaded:
+    itself, its ancestors and the objectives aligned to it (and their key results)."""
+    ancestors = ancestor_ids(objective)
+    scope = Q(pk=objective.pk) | Q(parent_id=objective.pk) | Q(pk__in=ancestors)
+    board = board_for_cycle(organization, objective.cycle, today=today, scope=scope)
     return board.objectives[objective.id], board
 
 

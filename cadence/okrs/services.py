@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access
@@ -105,6 +106,120 @@ def cycle_create(*, actor: Person, name: str, kind: str, start: date, end: date)
         raise ValidationError({"name": "A cycle with this name already exists."})
     cycle.save()
     return cycle
+
+
+# Stored progress ---------------------------------------------------------------------------
+#
+# Objective.progress is the roll-up of method.md §2 (weighted mean of its key results and of its
+# live aligned children), stored so that pages read one row instead of a whole tree. Every write
+# that can change it calls _progress_refresh in its own transaction, so that a committed write
+# never leaves a stale parent: the objective's row is recomputed first, then each ancestor, each
+# under a row lock and from what is committed plus this transaction's own writes. Two concurrent
+# check-ins under one parent both lock it in turn; whichever recomputes it last sees both.
+
+
+def _chain(objective_id) -> list:
+    """The objective's id and its ancestors' ids, lowest first (loops, never stored, are cut)."""
+    chain: list = []
+    node = objective_id
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = Objective.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+    return chain
+
+
+def _computed_progress(objective_id) -> float | None:
+    """One objective's roll-up from its key results and its children's stored progress."""
+    krs = [
+        (
+            arithmetic.kr_progress(
+                kind,
+                start=start,
+                target=target,
+                current=current if current is not None else start,
+                direction=direction or None,
+            ),
+            weight,
+        )
+        for kind, start, target, current, direction, weight in KeyResult.objects.filter(
+            objective_id=objective_id
+        ).values_list("kind", "start", "target", "current", "direction", "weight")
+    ]
+    children = (
+        Objective.objects.filter(parent_id=objective_id)
+        .exclude(state=Objective.State.ABANDONED)
+        .exclude(pk=objective_id)
+        .values_list("progress", flat=True)
+    )
+    return arithmetic.weighted_mean([*krs, *((p, 1.0) for p in children)])
+
+
+def _progress_refresh(*objective_ids) -> None:
+    """Recompute the stored progress of these objectives and of all their ancestors.
+
+    Lowest first: an objective deeper in the tree is recomputed before any objective above it
+    (rows are locked in that order, the same order in every transaction)."""
+    depth: dict = {}
+    for objective_id in objective_ids:
+        if objective_id is None:
+            continue
+        chain = _chain(objective_id)
+        for index, node in enumerate(chain):
+            depth[node] = max(depth.get(node, 0), len(chain) - index)
+    for node in sorted(depth, key=lambda n: (-depth[n], str(n))):
+        stored = (
+            Objective.objects.select_for_update()
+            .filter(pk=node)
+            .values_list("progress", flat=True)
+            .first()
+        )
+        if stored is None and not Objective.objects.filter(pk=node).exists():
+            continue  # deleted meanwhile
+        value = _computed_progress(node)
+        if value != stored:
+            Objective.objects.filter(pk=node).update(progress=value)
+
+
+@transaction.atomic
+def objective_progress_recompute(*, organization, cycle: Cycle | None = None) -> int:
+    """Recompute stored progress from scratch (all of an organization's objectives, or those of a
+    cycle and of the shorter cycles inside it, then their ancestors outside it). Returns how many
+    objectives changed. For repairs, imports and bulk loads; services keep it correct otherwise."""
+    objectives = Objective.objects.filter(organization=organization)
+    if cycle is not None:
+        objectives = objectives.filter(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end)
+    rows = list(objectives.values_list("id", "parent_id", "state", "progress"))
+    nodes = {
+        oid: arithmetic.Node(abandoned=state == Objective.State.ABANDONED)
+        for oid, _parent, state, _progress in rows
+    }
+    for oid, parent_id, _state, _progress in rows:
+        if parent_id in nodes:
+            nodes[parent_id].children.append(oid)
+    krs = KeyResult.objects.filter(
+        organization=organization, objective_id__in=objectives.values("id")
+    )
+    for objective_id, kind, start, target, current, direction, weight in krs.values_list(
+        "objective_id", "kind", "start", "target", "current", "direction", "weight"
+    ):
+        value_now = current if current is not None else start
+        nodes[objective_id].krs.append(
+            (
+                arithmetic.kr_progress(
+                    kind, start=start, target=target, current=value_now, direction=direction or None
+                ),
+                weight,
+            )
+        )
+    rolled = arithmetic.roll_up(nodes)
+    changed = [
+        Objective(id=oid, progress=rolled[oid]) for oid, _p, _s, old in rows if rolled[oid] != old
+    ]
+    Objective.objects.bulk_update(changed, ["progress"], batch_size=1000)
+    outside = {parent for _oid, parent, _s, _p in rows if parent and parent not in nodes}
+    if outside:
+        _progress_refresh(*outside)
+    return len(changed)
 
 
 # Objectives -------------------------------------------------------------------------------
@@ -204,6 +319,7 @@ def objective_create(
     _coach_gate(objective)
     objective.position = Objective.objects.filter(cycle=cycle, unit=unit).count()
     objective.save()
+    _progress_refresh(objective.pk)
     return objective
 
 
@@ -218,6 +334,7 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
     _require_open_cycle(objective.cycle)
     if "unit" in changes and changes["unit"] != objective.unit:
         _require_unit_editor(actor, changes["unit"])
+    old_parent_id = objective.parent_id
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
@@ -225,6 +342,8 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
     _validate_objective(objective)
     _coach_gate(objective)
     objective.save()
+    if objective.parent_id != old_parent_id:
+        _progress_refresh(old_parent_id, objective.pk)
     return objective
 
 
@@ -265,8 +384,12 @@ def objective_set_state(
         objective.abandon_reason = reason
     elif objective.state == Objective.State.ABANDONED:
         objective.abandon_reason = ""
+    was_abandoned = objective.state == Objective.State.ABANDONED
     objective.state = state
     objective.save(update_fields=["state", "abandon_reason", "updated_at"])
+    if was_abandoned or state == Objective.State.ABANDONED:
+        # An abandoned objective leaves its parent's mean (and comes back when revived).
+        _progress_refresh(objective.parent_id)
     return objective
 
 
@@ -274,10 +397,18 @@ def objective_set_state(
 def objective_delete(*, actor: Person, objective: Objective) -> None:
     """Delete an objective with its key results and check-ins. Objectives aligned to it stay,
     unaligned. (Abandoning keeps the history and is usually the better choice.)"""
+    # Key results first, then the objective: the order a check-in takes them in.
+    list(
+        KeyResult.objects.select_for_update()
+        .filter(objective_id=objective.pk)
+        .values_list("pk", flat=True)
+    )
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     _require_unit_editor(actor, objective.unit)
     _require_open_cycle(objective.cycle)
+    parent_id = objective.parent_id
     objective.delete()
+    _progress_refresh(parent_id)
 
 
 # Key results ------------------------------------------------------------------------------
@@ -343,6 +474,7 @@ def key_result_create(
     _coach_gate(kr)
     kr.position = KeyResult.objects.filter(objective=objective).count()
     kr.save()
+    _progress_refresh(objective.pk)
     return kr
 
 
@@ -352,7 +484,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, **changes) -> Key
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__unit", "objective__cycle")
         .get(pk=key_result.pk)
     )
@@ -368,6 +500,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, **changes) -> Key
     _validate_key_result(kr)
     _coach_gate(kr)
     kr.save()
+    _progress_refresh(kr.objective_id)
     if (kr.start, kr.target) != (old_start, old_target) and kr.objective.state in (
         Objective.State.APPROVED,
         Objective.State.CLOSED,
@@ -396,7 +529,9 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     )
     _require_unit_editor(actor, kr.objective.unit)
     _require_open_cycle(kr.objective.cycle)
+    objective_id = kr.objective_id
     kr.delete()
+    _progress_refresh(objective_id)
 
 
 # Check-ins --------------------------------------------------------------------------------
@@ -415,11 +550,11 @@ def check_in_create(
     """Append a check-in and make it the key result's current value.
 
     The key result's row is locked first, so concurrent check-ins queue up: every one is kept
-    and the current value is always the latest one's. Objective progress is computed from the
-    key results when read, so a parent's roll-up can never be stale.
+    and the current value is always the latest one's. The objective's stored progress and its
+    ancestors' are recomputed in the same transaction, so a parent's roll-up is never stale.
     """
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__unit", "objective__cycle")
         .get(pk=key_result.pk)
     )
@@ -472,4 +607,5 @@ def check_in_create(
         fields += ["start", "start_from_first_check_in"]
     if fields:
         kr.save(update_fields=[*fields, "updated_at"])
+        _progress_refresh(objective.pk)
     return check_in

@@ -6,6 +6,16 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<uuid:cycle_id>/tree/", views.cycle_tree, name="cycle_tree"),
+    path(
+        "cycles/<uuid:cycle_id>/tree/units/<uuid:unit_id>/",
+        views.cycle_tree_unit,
+        name="cycle_tree_unit",
+    ),
+    path(
+        "cycles/<uuid:cycle_id>/tree/objectives/<uuid:objective_id>/",
+        views.cycle_tree_objective,
+        name="cycle_tree_objective",
+    ),
     path("objectives/new/", views.objective_create, name="objective_create"),
     path("objectives/<uuid:objective_id>/", views.objective_detail, name="objective_detail"),
     path("objectives/<uuid:objective_id>/edit/", views.objective_edit, name="objective_edit"),

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,6 @@ from cadence.alignment.selectors import alignment_health, objective_alignment_pa
 from cadence.coach import selectors as coach_selectors
 from cadence.core.htmx import is_htmx, query_object, safe_next
 from cadence.okrs import charts, selectors, services
-from cadence.okrs import progress as arithmetic
 from cadence.okrs.forms import (
     CheckInForm,
     CycleForm,
@@ -147,6 +147,38 @@ def _people(person: Person):
 # Dashboard --------------------------------------------------------------------------------
 
 
+OVERVIEW_ROWS = 60  # the dashboard's overview shows as many levels of units as fit
+
+
+def _overview(tree: UnitTree, stats: dict) -> list[dict]:
+    """Units below the company, each with its objectives' count and progress, as many levels
+    deep as fit in OVERVIEW_ROWS. A unit whose sub-units are left out counts them in."""
+    rows = [(unit, depth) for unit, depth in tree.walk() if unit.kind != Unit.Kind.COMPANY]
+    deepest = max((depth for _unit, depth in rows), default=0)
+    while deepest > 1 and sum(1 for _u, d in rows if d <= deepest) > OVERVIEW_ROWS:
+        deepest -= 1
+    empty = selectors.UnitStat()
+    out = []
+    for unit, depth in rows:
+        if depth > deepest:
+            continue
+        stat = stats.get(unit.id, empty)
+        folded = depth == deepest and bool(tree.children.get(unit.id))
+        if folded:
+            for below in tree.descendants(unit.id):
+                stat = stat + stats.get(below.id, empty)
+        out.append(
+            {
+                "unit": unit,
+                "depth": depth,
+                "count": stat.count,
+                "progress": stat.progress,
+                "folded": folded,
+            }
+        )
+    return out
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = request.user
@@ -157,9 +189,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "okrs/dashboard.html", context)
     tree = UnitTree.load(organization)
     access = Access(person, tree)
-    board = selectors.board_for_cycle(organization, cycle)
-    decorate_board(board, person, access)
-    by_unit = board.by_unit()
     company = tree.root
     my_units = sorted(
         (
@@ -169,12 +198,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda u: (KIND_ORDER[u.kind], u.name),
     )
+    # What the page shows: the company's objectives, my units' and the ones they align to.
+    shown_units = [u.id for u in my_units] + ([company.id] if company else [])
+    parents = selectors.objectives_of(organization).filter(
+        cycle=cycle, unit_id__in=shown_units, parent__isnull=False
+    )
+    board = selectors.board_for_cycle(
+        organization,
+        cycle,
+        scope=Q(unit_id__in=shown_units) | Q(pk__in=parents.values("parent_id")),
+    )
+    decorate_board(board, person, access)
+    by_unit = board.by_unit()
     context.update(
         {
             "board": board,
             "today": board.today,
             "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
-            "due": review_selectors.due_now(organization, cycle),
+            "due": review_selectors.due_now(organization, cycle, compact=True),
             "expected": board.expected,
             "company": company,
             "company_objectives": by_unit.get(company.id, []) if company else [],
@@ -189,16 +230,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
                 for unit in my_units
             ],
-            "overview": [
-                {
-                    "unit": unit,
-                    "depth": depth,
-                    "count": len(by_unit.get(unit.id, [])),
-                    "progress": board.unit_progress(unit.id),
-                }
-                for unit, depth in tree.walk()
-                if unit.kind != Unit.Kind.COMPANY
-            ],
+            "overview": _overview(tree, selectors.unit_stats(organization, cycle)),
         }
     )
     return render(request, "okrs/dashboard.html", context)
@@ -271,62 +303,146 @@ def cycles(request: HttpRequest) -> HttpResponse:
 # Alignment tree ---------------------------------------------------------------------------
 
 
+HEALTH_LISTED = 20  # unaligned objectives named on the tree page (the API names them all)
+
+
+def _tree_cycle(request: HttpRequest, cycle_id) -> tuple[Person, Cycle, UnitTree, Access]:
+    person = request.user
+    cycle = selectors.cycle_get(person.organization, cycle_id)
+    tree = UnitTree.load(person.organization)
+    return person, cycle, tree, Access(person, tree)
+
+
+def _alignment_board(person: Person, access: Access, cycle: Cycle, start: list, *, extra=()):
+    """The objectives of an alignment tree below ``start``: whole levels in full while they fit,
+    the next one folded (see selectors.tree_levels)."""
+    organization = person.organization
+    eager, folded = selectors.tree_levels(organization, cycle, start)
+    board = selectors.board_for_cycle(
+        organization,
+        cycle,
+        scope=Q(pk__in=[*eager, *folded, *extra]),
+        key_results_of=eager,
+    )
+    decorate_board(board, person, access)
+    for objective in board.objectives.values():
+        objective.folded = objective.id in folded
+        objective.tree_children = sorted(board.children(objective), key=_tree_order)
+        objective.unshown = len(objective.child_ids) - len(objective.tree_children)
+    return board
+
+
+def _units_tree(
+    organization, cycle: Cycle, person: Person, access: Access, tree: UnitTree, start: Unit
+) -> tuple[dict, selectors.Board]:
+    stats = selectors.unit_stats(organization, cycle)
+    eager, folded = selectors.unit_levels(tree, stats, start)
+    board = selectors.board_for_cycle(organization, cycle, scope=Q(unit_id__in=eager))
+    decorate_board(board, person, access)
+    depth = len(tree.ancestors(start.id))
+    return _unit_node(tree, start, board.by_unit(), stats, eager, folded, depth), board
+
+
 @login_required
 def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
-    person = request.user
+    person, cycle, tree, access = _tree_cycle(request, cycle_id)
     organization = person.organization
-    cycle = selectors.cycle_get(organization, cycle_id)
     switch_to = request.GET.get("cycle")
     if switch_to and switch_to != str(cycle.id):
         other = selectors.cycle_get(organization, switch_to)
         return redirect("cycle_tree", cycle_id=other.id)
     view = "alignment" if request.GET.get("view") == "alignment" else "units"
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
-    board = selectors.board_for_cycle(organization, cycle)
-    decorate_board(board, person, access)
-    for objective in board.objectives.values():
-        objective.tree_children = sorted(board.children(objective), key=_tree_order)
-    roots = sorted(board.roots(), key=_tree_order)
-    below_company = [o for o in board.in_cycle() if o.unit.kind != Unit.Kind.COMPANY]
+    today = timezone.localdate()
     context = {
         "cycle": cycle,
-        "board": board,
         "view": view,
-        "today": board.today,
-        "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
-        "expected": board.expected,
-        "company_roots": [o for o in roots if o.unit.kind == Unit.Kind.COMPANY],
-        "other_roots": [o for o in roots if o.unit.kind != Unit.Kind.COMPANY],
-        "health": alignment_health(organization, cycle) if view == "alignment" else None,
-        "aligned_count": len([o for o in below_company if o.parent_id]),
-        "below_company_count": len(below_company),
-        "unit_root": _unit_node(tree, tree.root, board.by_unit()) if tree.root else None,
+        "today": today,
+        "phase": Cycle.Phase(cycle.phase_on(today)).label,
+        "expected": cycle.expected_on(today),
         "nav": "tree",
         "cycle_switch_action": reverse("cycle_tree", args=[cycle.id]),
     }
+    health = alignment_health(organization, cycle, listed=HEALTH_LISTED)
+    context["aligned_count"] = health.aligned_to_parent
+    context["below_company_count"] = health.below_company
+    if view == "units":
+        if tree.root:
+            context["unit_root"], _board = _units_tree(
+                organization, cycle, person, access, tree, tree.root
+            )
+    else:
+        roots = selectors.tree_roots(organization, cycle)
+        board = _alignment_board(person, access, cycle, roots)
+        ordered = sorted((board.objectives[i] for i in roots), key=_tree_order)
+        context["health"] = health
+        context["company_roots"] = [o for o in ordered if o.unit.kind == Unit.Kind.COMPANY]
+        context["other_roots"] = [o for o in ordered if o.unit.kind != Unit.Kind.COMPANY]
     return render(request, "okrs/cycle_tree.html", context)
 
 
-def _unit_node(tree: UnitTree, unit: Unit, by_unit: dict, depth: int = 0) -> dict:
-    """A unit of the tree with its objectives and its sub-units. Its rolled-up progress is the
-    plain mean of every live objective in it and below it (each objective counts once)."""
+@login_required
+def cycle_tree_unit(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
+    """A folded unit of the tree, opened: its objectives and sub-units (an htmx fragment)."""
+    person, cycle, tree, access = _tree_cycle(request, cycle_id)
+    unit = org_selectors.unit_get(person.organization, unit_id)
+    if not is_htmx(request):
+        return redirect(f"{reverse('unit_detail', args=[unit.id])}?cycle={cycle.id}")
+    node, board = _units_tree(person.organization, cycle, person, access, tree, unit)
+    today = board.today
+    context = {"node": node, "cycle": cycle, "today": today, "expected": board.expected}
+    return render(request, "okrs/_unit_node.html#unit_body", context)
+
+
+@login_required
+def cycle_tree_objective(request: HttpRequest, cycle_id, objective_id) -> HttpResponse:
+    """A folded objective of the tree, opened: its key results and what aligns to it."""
+    person, cycle, _tree, access = _tree_cycle(request, cycle_id)
+    objective = selectors.objective_get(person.organization, objective_id)
+    if not is_htmx(request):
+        return redirect("objective_detail", objective_id=objective.id)
+    board = _alignment_board(person, access, cycle, [objective.id], extra=[objective.id])
+    if objective.id not in board.objectives:
+        raise Http404("That objective is not in this cycle.")
+    context = {
+        "o": board.objectives[objective.id],
+        "cycle": cycle,
+        "depth": 1,
+        "today": board.today,
+        "expected": board.expected,
+    }
+    return render(request, "okrs/_tree_node.html#node_body", context)
+
+
+def _unit_node(
+    tree: UnitTree,
+    unit: Unit,
+    by_unit: dict,
+    stats: dict,
+    eager: set,
+    folded: set,
+    depth: int = 0,
+) -> dict:
+    """A unit of the tree: its own objectives (when shown in full), its sub-units, and the count
+    and progress of the live objectives in it and below it (each objective counts once)."""
+    empty = selectors.UnitStat()
+    below = stats.get(unit.id, empty)
+    for descendant in tree.descendants(unit.id):
+        below = below + stats.get(descendant.id, empty)
+    full = unit.id in eager
     children = [
-        _unit_node(tree, child, by_unit, depth + 1)
+        _unit_node(tree, child, by_unit, stats, eager, folded, depth + 1)
         for child in sorted(tree.children.get(unit.id, []), key=_unit_order)
+        if full and (child.id in eager or child.id in folded)
     ]
-    objectives = by_unit.get(unit.id, [])
-    live = [o for o in objectives if not o.is_abandoned]
-    below = [p for child in children for p in child["live_progress"]]
-    live_progress = [o.progress for o in live] + below
     return {
         "unit": unit,
         "depth": depth,
-        "objectives": objectives,
+        "folded": not full,
+        "objectives": by_unit.get(unit.id, []) if full else [],
         "children": children,
-        "live_progress": live_progress,
-        "count": len(live_progress),
-        "progress": arithmetic.weighted_mean((p, 1.0) for p in live_progress),
+        "unshown": len(tree.children.get(unit.id, [])) - len(children) if full else 0,
+        "count": below.live,
+        "progress": below.progress,
     }
 
 

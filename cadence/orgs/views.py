@@ -6,6 +6,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,17 +44,24 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         "objectives": [],
     }
     if cycle is not None:
-        board = okr_selectors.board_for_cycle(organization, cycle)
+        # The unit's objectives and the ones they align to; its sub-units only as figures.
+        own = okr_selectors.objectives_of(organization).filter(cycle=cycle, unit=unit)
+        board = okr_selectors.board_for_cycle(
+            organization,
+            cycle,
+            scope=Q(unit=unit) | Q(pk__in=own.filter(parent__isnull=False).values("parent_id")),
+        )
         decorate_board(board, person, access)
-        by_unit = board.by_unit()
         context["board"] = board
         context["today"] = board.today
         context["expected"] = board.expected
-        context["objectives"] = by_unit.get(unit.id, [])
+        context["objectives"] = board.by_unit().get(unit.id, [])
         context["progress"] = board.unit_progress(unit.id)
+        stats = okr_selectors.unit_stats(organization, cycle)
         for row in context["subunits"]:
-            row["progress"] = board.unit_progress(row["unit"].id)
-            row["count"] = len(by_unit.get(row["unit"].id, []))
+            stat = stats.get(row["unit"].id, okr_selectors.UnitStat())
+            row["progress"] = stat.progress
+            row["count"] = stat.count
     return render(request, "orgs/unit_detail.html", context)
 
 

@@ -3,9 +3,9 @@
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cadence.coach.text import same_objective
@@ -22,7 +22,7 @@ from cadence.reviews.scoring import (
     succeeded,
     success_rate,
 )
-from cadence.weekly.weeks import monday_of, week_of
+from cadence.weekly.weeks import monday_of
 
 # --- Scoring, closing, results and charts -----------------------------------------------------
 
@@ -257,7 +257,11 @@ def cycle_phases(cycle: Cycle, today: date) -> list[PhaseStep]:
 @dataclass
 class MissingCheckIns:
     unit: Unit
-    key_results: list[KeyResult]
+    key_results: list[KeyResult]  # empty in the compact form, which only counts them
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self.count = self.count or len(self.key_results)
 
 
 @dataclass
@@ -281,7 +285,7 @@ class DueNow:
     def count(self) -> int:
         return (
             len(self.teams_without_approved)
-            + sum(len(g.key_results) for g in self.missing_check_ins)
+            + sum(g.count for g in self.missing_check_ins)
             + len(self.teams_without_retrospective)
         )
 
@@ -290,8 +294,11 @@ def _unit_order(unit: Unit) -> tuple:
     return ({"company": 0, "department": 1, "team": 2}.get(unit.kind, 3), unit.name.lower())
 
 
-def due_now(organization: Organization, cycle: Cycle, today: date | None = None) -> DueNow:
-    """At most two queries, however many teams and key results."""
+def due_now(
+    organization: Organization, cycle: Cycle, today: date | None = None, *, compact: bool = False
+) -> DueNow:
+    """At most two queries, however many teams and key results. ``compact`` (the dashboard)
+    counts the key results without a check-in per unit instead of listing them."""
     today = today or organization_today(organization)
     phase = cycle.phase_on(today)
     due = DueNow(phase=phase, today=today, week=monday_of(today))
@@ -301,20 +308,34 @@ def due_now(organization: Organization, cycle: Cycle, today: date | None = None)
         approved = objectives.filter(state=Objective.State.APPROVED).values("unit_id")
         due.teams_without_approved = sorted(teams.exclude(id__in=approved), key=_unit_order)
     elif phase == Cycle.Phase.ACTIVE:
-        krs = (
-            KeyResult.objects.filter(
-                organization=organization,
-                objective__cycle=cycle,
-                objective__state__in=OPEN_OBJECTIVE_STATES,
-            )
-            .select_related("owner", "objective", "objective__unit")
-            .order_by("objective__position", "objective__created_at", "position", "created_at")
+        # No check-in since this week's Monday began, in the organization's time zone.
+        week_start = datetime.combine(
+            due.week, time.min, tzinfo=zoneinfo.ZoneInfo(organization.time_zone or "UTC")
         )
-        time_zone = organization.time_zone or "UTC"
+        krs = KeyResult.objects.filter(
+            Q(last_check_in_at__isnull=True) | Q(last_check_in_at__lt=week_start),
+            organization=organization,
+            objective__cycle=cycle,
+            objective__state__in=OPEN_OBJECTIVE_STATES,
+        )
+        if compact:
+            counts = dict(
+                krs.order_by()
+                .values("objective__unit_id")
+                .annotate(n=Count("id"))
+                .values_list("objective__unit_id", "n")
+            )
+            units = Unit.objects.filter(organization=organization, id__in=list(counts))
+            due.missing_check_ins = sorted(
+                (MissingCheckIns(unit, [], counts[unit.id]) for unit in units),
+                key=lambda g: _unit_order(g.unit),
+            )
+            return due
         by_unit: dict = defaultdict(list)
-        for kr in krs:
-            if kr.last_check_in_at is None or week_of(kr.last_check_in_at, time_zone) < due.week:
-                by_unit[kr.objective.unit_id].append(kr)
+        for kr in krs.select_related("owner", "objective", "objective__unit").order_by(
+            "objective__position", "objective__created_at", "position", "created_at"
+        ):
+            by_unit[kr.objective.unit_id].append(kr)
         due.missing_check_ins = sorted(
             (MissingCheckIns(krs[0].objective.unit, krs) for krs in by_unit.values()),
             key=lambda g: _unit_order(g.unit),

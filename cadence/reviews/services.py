@@ -342,6 +342,7 @@ def key_result_change_target(
     kr.start, kr.target = new_start, target
     okr_services._validate_key_result(kr)
     kr.save(update_fields=["start", "target", "updated_at"])
+    okr_services._progress_refresh(kr.objective_id)
     return TargetChange.objects.create(
         organization_id=kr.organization_id,
         key_result=kr,

@@ -14,6 +14,7 @@ from cadence.okrs.models import CheckIn, KeyResult
 from cadence.orgs.selectors import company_unit
 from tests import factories as f
 from tests.concurrency import run_together
+from tests.progress_check import stale_objectives
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +71,7 @@ def test_concurrent_check_ins_on_one_key_result(org, admin, member, cycle, team)
     )
     assert board.objectives[objective.id].progress == pytest.approx(want)
     assert board.objectives[top.id].progress == pytest.approx(want)
+    assert stale_objectives(org) == []
 
 
 def test_concurrent_check_ins_across_teams_roll_up_to_the_company(org, admin, cycle):
@@ -105,6 +107,7 @@ def test_concurrent_check_ins_across_teams_roll_up_to_the_company(org, admin, cy
     mean = sum(finals) / THREADS
     assert board.objectives[top.id].progress == pytest.approx(mean)
     assert mean == pytest.approx((THREADS - 1) / 2 / THREADS)
+    assert stale_objectives(org) == []
 
 
 def test_many_writers_on_a_few_key_results(org, admin, member, cycle, team):
@@ -134,3 +137,4 @@ def test_many_writers_on_a_few_key_results(org, admin, member, cycle, team):
         progresses.append(kr.current / 1000)
     board = selectors.board_for_cycle(org, cycle, today=cycle.start)
     assert board.objectives[objective.id].progress == pytest.approx(sum(progresses) / len(krs))
+    assert stale_objectives(org) == []

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
 
 from cadence.alignment import services as alignment_services
 from cadence.api.auth import actor
@@ -24,7 +24,7 @@ from cadence.api.schemas import (
 )
 from cadence.okrs import services
 from cadence.okrs.models import KeyResult, Objective
-from cadence.okrs.selectors import board_for_cycle, cycle_for_request, cycle_get, objective_get
+from cadence.okrs.selectors import cycle_for_request, cycle_get, objective_get, objectives_page
 from cadence.orgs.selectors import person_get, unit_get
 
 router = Router(tags=["objectives"])
@@ -40,19 +40,39 @@ OBJECTIVE_FIELDS = {
 KEY_RESULT_FIELDS = {"owner": "owner_id"}
 
 
+OBJECTIVES_PAGE = 100
+MAX_OBJECTIVES_PAGE = 500
+
+
 @router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS})
 def objective_list(
-    request: HttpRequest, cycle_id: str | None = None, unit_id: str | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    cycle_id: str | None = None,
+    unit_id: str | None = None,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(OBJECTIVES_PAGE, ge=1, le=MAX_OBJECTIVES_PAGE),
 ) -> list[Objective]:
     """The objectives of a cycle (default: the current one), optionally of one unit, each with
-    its rolled-up progress, pace and key results. A fixed number of queries, however many."""
+    its rolled-up progress, pace and key results, a page at a time (``offset``, ``limit``; in
+    unit-name order). ``X-Total-Count`` says how many there are; ``Link`` names the next page.
+    A fixed number of queries, however many."""
     org = organization(request)
     unit = unit_get(org, unit_id) if unit_id else None
     cycle = cycle_for_request(org, cycle_id)
     if cycle is None:
+        response["X-Total-Count"] = "0"
         return []
-    board = board_for_cycle(org, cycle)
-    return board.for_units([unit.id]) if unit else board.in_cycle()
+    objectives, total = objectives_page(org, cycle, unit=unit, offset=offset, limit=limit)
+    response["X-Total-Count"] = str(total)
+    if offset + limit < total:
+        query = request.GET.copy()
+        query["offset"] = str(offset + limit)
+        query["limit"] = str(limit)
+        response["Link"] = (
+            f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+        )
+    return objectives
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **ERRORS})

@@ -1,0 +1,144 @@
+"""Start the production set-up (`cadence serve`, `cadence worker`) as real processes against
+the test database, wait for them with deadlines, and stop them whatever happens."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    """The test database pytest-django created (committed data is visible to other processes
+    under ``django_db(transaction=True)``)."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    env.pop("CADENCE_WORKER_PARENT", None)
+    return env
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+
+def start(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Process:
+    log = log_dir / f"{name}.log"
+    with log.open("w") as out:
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "cadence.cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: gunicorn's workers go with it
+        )
+    return Process(name, popen, log)
+
+
+def stop(process: Process, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+    """Signal the process (and its group) and wait; SIGKILL the group if it does not stop."""
+    if process.alive():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.popen.pid, sig)
+        try:
+            process.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.popen.pid, signal.SIGKILL)
+            process.popen.wait(timeout=timeout)
+    return process.popen.returncode
+
+
+def kill_group(process: Process) -> None:
+    """The cleanup of last resort: nothing of the process group survives the test."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.popen.pid, signal.SIGKILL)
+    if process.popen.poll() is None:
+        process.popen.wait(timeout=30)
+
+
+def wait_until(condition, *, seconds: float, what: str, processes=(), every: float = 0.1):
+    """Poll ``condition`` until it returns something truthy; fail with ``what`` and the
+    processes' output after ``seconds``, or at once if one of them exits."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result:
+            return result
+        for p in processes:
+            if not p.alive():
+                raise AssertionError(
+                    f"{p.name} exited ({p.popen.returncode}) while waiting for {what}:\n"
+                    f"{p.output()[-4000:]}"
+                )
+        if time.monotonic() > deadline:
+            logs = "\n".join(f"--- {p.name}:\n{p.output()[-2000:]}" for p in processes)
+            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}\n{logs}")
+        time.sleep(every)
+
+
+# HTTP ------------------------------------------------------------------------------------
+
+
+def http(method: str, url: str, token: str | None = None, body=None, timeout: float = 30):
+    """(status, parsed JSON or None) of one request; never raises on an HTTP error status."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, raw.decode(errors="replace")[:500]
+
+
+def answers(url: str) -> bool:
+    try:
+        return http("GET", url, timeout=2)[0] > 0
+    except OSError:
+        return False
