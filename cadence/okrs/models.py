@@ -128,6 +128,8 @@ class Objective(BaseModel):
         indexes = [
             models.Index(fields=["organization", "cycle", "unit"]),
             models.Index(fields=["parent"]),
+            # The approvals badge in every page's navigation counts proposed objectives.
+            models.Index(fields=["organization", "state"]),
         ]
 
     def __str__(self) -> str:

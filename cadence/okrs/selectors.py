@@ -370,13 +370,28 @@ def ancestor_ids(objective: Objective) -> list[UUID]:
     return out
 
 
+def units_and_parents(organization: Organization, cycle: Cycle, unit_ids) -> Q:
+    """A board scope: the cycle's objectives of these units and the objectives they align to,
+    named by id (one query here; the board's own query then reads rows by primary key)."""
+    rows = objectives_of(organization).filter(cycle=cycle, unit_id__in=list(unit_ids))
+    ids: set[UUID] = set()
+    for objective_id, parent_id in rows.values_list("id", "parent_id"):
+        ids.add(objective_id)
+        if parent_id:
+            ids.add(parent_id)
+    return Q(pk__in=list(ids))
+
+
 def objective_with_progress(
     organization: Organization, objective: Objective, *, today: date | None = None
 ) -> tuple[Objective, Board]:
     """The objective annotated as on its cycle's board, with only what its page shows loaded:
     itself, its ancestors and the objectives aligned to it (and their key results)."""
     ancestors = ancestor_ids(objective)
-    scope = Q(pk=objective.pk) | Q(parent_id=objective.pk) | Q(pk__in=ancestors)
+    children = (
+        objectives_of(organization).filter(parent_id=objective.pk).values_list("id", flat=True)
+    )
+    scope = Q(pk__in=[objective.pk, *ancestors, *children])
     board = board_for_cycle(organization, objective.cycle, today=today, scope=scope)
     return board.objectives[objective.id], board
 

@@ -179,6 +179,14 @@ def _overview(tree: UnitTree, stats: dict) -> list[dict]:
     return out
 
 
+def _mine_and_below(tree: UnitTree, units: list[Unit]) -> set:
+    """The units a person belongs to and every unit below them: what "due now" asks of them."""
+    out = {u.id for u in units}
+    for unit in units:
+        out.update(u.id for u in tree.descendants(unit.id))
+    return out
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = request.user
@@ -200,13 +208,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     # What the page shows: the company's objectives, my units' and the ones they align to.
     shown_units = [u.id for u in my_units] + ([company.id] if company else [])
-    parents = selectors.objectives_of(organization).filter(
-        cycle=cycle, unit_id__in=shown_units, parent__isnull=False
-    )
     board = selectors.board_for_cycle(
-        organization,
-        cycle,
-        scope=Q(unit_id__in=shown_units) | Q(pk__in=parents.values("parent_id")),
+        organization, cycle, scope=selectors.units_and_parents(organization, cycle, shown_units)
     )
     decorate_board(board, person, access)
     by_unit = board.by_unit()
@@ -215,7 +218,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "today": board.today,
             "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
-            "due": review_selectors.due_now(organization, cycle, compact=True),
+            "due": review_selectors.due_now(
+                organization, cycle, compact=True, unit_ids=_mine_and_below(tree, my_units)
+            ),
             "expected": board.expected,
             "company": company,
             "company_objectives": by_unit.get(company.id, []) if company else [],

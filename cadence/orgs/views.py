@@ -6,7 +6,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,11 +44,10 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
     }
     if cycle is not None:
         # The unit's objectives and the ones they align to; its sub-units only as figures.
-        own = okr_selectors.objectives_of(organization).filter(cycle=cycle, unit=unit)
         board = okr_selectors.board_for_cycle(
             organization,
             cycle,
-            scope=Q(unit=unit) | Q(pk__in=own.filter(parent__isnull=False).values("parent_id")),
+            scope=okr_selectors.units_and_parents(organization, cycle, [unit.id]),
         )
         decorate_board(board, person, access)
         context["board"] = board

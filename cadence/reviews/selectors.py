@@ -295,15 +295,25 @@ def _unit_order(unit: Unit) -> tuple:
 
 
 def due_now(
-    organization: Organization, cycle: Cycle, today: date | None = None, *, compact: bool = False
+    organization: Organization,
+    cycle: Cycle,
+    today: date | None = None,
+    *,
+    compact: bool = False,
+    unit_ids=None,
 ) -> DueNow:
     """At most two queries, however many teams and key results. ``compact`` (the dashboard)
-    counts the key results without a check-in per unit instead of listing them."""
+    counts the key results without a check-in per unit instead of listing them; ``unit_ids``
+    narrows everything to those units (the dashboard: the reader's own)."""
     today = today or organization_today(organization)
     phase = cycle.phase_on(today)
     due = DueNow(phase=phase, today=today, week=monday_of(today))
     objectives = okr_selectors.objectives_of(organization).filter(cycle=cycle)
     teams = Unit.objects.filter(organization=organization, kind=Unit.Kind.TEAM)
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        objectives = objectives.filter(unit_id__in=unit_ids)
+        teams = teams.filter(id__in=unit_ids)
     if phase == Cycle.Phase.PLANNING:
         approved = objectives.filter(state=Objective.State.APPROVED).values("unit_id")
         due.teams_without_approved = sorted(teams.exclude(id__in=approved), key=_unit_order)
@@ -318,6 +328,8 @@ def due_now(
             objective__cycle=cycle,
             objective__state__in=OPEN_OBJECTIVE_STATES,
         )
+        if unit_ids is not None:
+            krs = krs.filter(objective__unit_id__in=unit_ids)
         if compact:
             counts = dict(
                 krs.order_by()

@@ -182,8 +182,11 @@ def test_review_hub_names_missing_check_ins_today(client, org, admin, member, cy
     body = client.get(reverse("cycle_review", args=[running.id])).content.decode()
     assert "Activation from 20 to 40" in body
     assert "Mia Member" in body
+    # The dashboard asks each person about their own teams (the hub has everyone's).
+    client.force_login(member)
     dashboard = client.get(reverse("dashboard") + f"?cycle={running.id}").content.decode()
-    assert "Due now" in dashboard
+    assert "Due now in your teams" in dashboard
+    assert team.name in dashboard.split("Due now in your teams")[1].split("</section>")[0]
     assert reverse("cycle_review", args=[running.id]) in dashboard
 
 
