@@ -267,32 +267,43 @@ def unit_stats(organization: Organization, cycle: Cycle) -> dict[UUID, UnitStat]
 # too wide even for that is left behind a "show" control. A small organization sees its whole
 # tree; a large one gets a page whose size does not grow with it.
 
-TREE_EAGER = 150  # objectives shown in full on one page or fragment
-TREE_FOLDED = 200  # folded summaries shown at most
+TREE_EAGER = 80  # objectives shown in full on one page or fragment
+TREE_FOLDED = 60  # folded summaries shown at most
 
 
 def _in_cycle(cycle: Cycle) -> Q:
     return Q(cycle=cycle) | Q(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end)
 
 
-def tree_roots(organization: Organization, cycle: Cycle) -> list[UUID]:
-    """Ids of the cycle's objectives not aligned to an objective of its board."""
-    board = objectives_of(organization).filter(_in_cycle(cycle))
-    return list(
+def tree_roots(organization: Organization, cycle: Cycle) -> tuple[list[UUID], list[UUID]]:
+    """Ids of the cycle's objectives not aligned to an objective of its board: the company's,
+    then the others (in unit order). One query."""
+    outside = Q(parent__cycle__start__lt=cycle.start) | Q(parent__cycle__end__gt=cycle.end)
+    rows = (
         objectives_of(organization)
         .filter(cycle=cycle)
-        .filter(Q(parent__isnull=True) | ~Q(parent_id__in=board.values("id")))
-        .values_list("id", flat=True)
+        .filter(Q(parent__isnull=True) | outside)
+        .order_by("unit__name", "position", "created_at")
+        .values_list("id", "unit__kind")
     )
+    company, others = [], []
+    for objective_id, kind in rows:
+        (company if kind == Unit.Kind.COMPANY else others).append(objective_id)
+    return company, others
 
 
 def tree_levels(
-    organization: Organization, cycle: Cycle, start: list[UUID], *, budget: int | None = None
+    organization: Organization,
+    cycle: Cycle,
+    start: list[UUID],
+    *,
+    budget: int | None = None,
+    folded: set[UUID] | None = None,
 ) -> tuple[set[UUID], set[UUID]]:
-    """Which objectives below ``start`` (always shown in full) to show in full, and which folded.
-    One query per level shown."""
+    """Which objectives below ``start`` (always shown in full) to show in full, and which folded
+    (``folded``: some already are). One query per level shown."""
     budget = TREE_EAGER if budget is None else budget
-    eager, folded = set(start), set()
+    eager, folded = set(start), set(folded or ())
     level = list(start)
     while level:
         below = list(
@@ -303,7 +314,7 @@ def tree_levels(
         if not below:
             break
         if len(eager) + len(below) > budget:
-            if len(below) <= TREE_FOLDED:
+            if len(folded) + len(below) <= TREE_FOLDED:
                 folded = set(below)
             break
         eager.update(below)

@@ -318,11 +318,13 @@ def _tree_cycle(request: HttpRequest, cycle_id) -> tuple[Person, Cycle, UnitTree
     return person, cycle, tree, Access(person, tree)
 
 
-def _alignment_board(person: Person, access: Access, cycle: Cycle, start: list, *, extra=()):
+def _alignment_board(
+    person: Person, access: Access, cycle: Cycle, start: list, *, fold=(), extra=()
+):
     """The objectives of an alignment tree below ``start``: whole levels in full while they fit,
-    the next one folded (see selectors.tree_levels)."""
+    the next one folded (see selectors.tree_levels); ``fold``: shown folded from the start."""
     organization = person.organization
-    eager, folded = selectors.tree_levels(organization, cycle, start)
+    eager, folded = selectors.tree_levels(organization, cycle, start, folded=set(fold))
     board = selectors.board_for_cycle(
         organization,
         cycle,
@@ -376,12 +378,19 @@ def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
                 organization, cycle, person, access, tree, tree.root
             )
     else:
-        roots = selectors.tree_roots(organization, cycle)
-        board = _alignment_board(person, access, cycle, roots)
-        ordered = sorted((board.objectives[i] for i in roots), key=_tree_order)
+        # Company objectives open the tree; objectives aligned to none of them are listed
+        # folded below it (the first TREE_FOLDED of them).
+        company_roots, other_roots = selectors.tree_roots(organization, cycle)
+        shown_others = other_roots[: selectors.TREE_FOLDED]
+        board = _alignment_board(person, access, cycle, company_roots, fold=shown_others)
         context["health"] = health
-        context["company_roots"] = [o for o in ordered if o.unit.kind == Unit.Kind.COMPANY]
-        context["other_roots"] = [o for o in ordered if o.unit.kind != Unit.Kind.COMPANY]
+        context["company_roots"] = sorted(
+            (board.objectives[i] for i in company_roots), key=_tree_order
+        )
+        context["other_roots"] = sorted(
+            (board.objectives[i] for i in shown_others), key=_tree_order
+        )
+        context["other_roots_unshown"] = len(other_roots) - len(shown_others)
     return render(request, "okrs/cycle_tree.html", context)
 
 
@@ -400,12 +409,21 @@ def cycle_tree_unit(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
 
 @login_required
 def cycle_tree_objective(request: HttpRequest, cycle_id, objective_id) -> HttpResponse:
-    """A folded objective of the tree, opened: its key results and what aligns to it."""
+    """A folded objective of the tree, opened: its key results and what aligns to it. With
+    ``?part=children``, only what aligns to it, every one folded (a level too wide to show)."""
     person, cycle, _tree, access = _tree_cycle(request, cycle_id)
     objective = selectors.objective_get(person.organization, objective_id)
     if not is_htmx(request):
         return redirect("objective_detail", objective_id=objective.id)
-    board = _alignment_board(person, access, cycle, [objective.id], extra=[objective.id])
+    part = "children" if request.GET.get("part") == "children" else "node_body"
+    if part == "children":
+        children = selectors.objectives_of(person.organization).filter(parent_id=objective.id)
+        board = _alignment_board(
+            person, access, cycle, [], fold=children.values_list("id", flat=True),
+            extra=[objective.id],
+        )  # fmt: skip
+    else:
+        board = _alignment_board(person, access, cycle, [objective.id], extra=[objective.id])
     if objective.id not in board.objectives:
         raise Http404("That objective is not in this cycle.")
     context = {
@@ -415,7 +433,7 @@ def cycle_tree_objective(request: HttpRequest, cycle_id, objective_id) -> HttpRe
         "today": board.today,
         "expected": board.expected,
     }
-    return render(request, "okrs/_tree_node.html#node_body", context)
+    return render(request, f"okrs/_tree_node.html#{part}", context)
 
 
 def _unit_node(

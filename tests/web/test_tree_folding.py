@@ -111,3 +111,18 @@ def test_folded_counts_and_progress_come_from_the_database(wide, org, cycle, mon
     html = wide["client"].get(reverse("cycle_tree", args=[cycle.id])).content.decode()
     node = html.split("Department 0")[0].rsplit("<summary>", 1)[1]
     assert "5 objectives" in node  # its own and its four teams'
+
+
+def test_a_level_too_wide_to_fold_is_behind_a_show_control(wide, cycle, monkeypatch):
+    monkeypatch.setattr(selectors, "TREE_EAGER", 2)
+    monkeypatch.setattr(selectors, "TREE_FOLDED", 2)
+    client = wide["client"]
+    tree = client.get(reverse("cycle_tree", args=[cycle.id]) + "?view=alignment")
+    tree = tree.content.decode().split('id="tree-heading"')[1]
+    assert "Department goal 1" not in tree
+    assert "Show 3 aligned objectives" in tree
+    url = reverse("cycle_tree_objective", args=[cycle.id, wide["top"].id]) + "?part=children"
+    assert f'hx-get="{url}"'.replace("&", "&amp;") in tree or f'hx-get="{url}"' in tree
+    body = client.get(url, **HTMX).content.decode()
+    assert all(f"Department goal {d}" in body for d in range(3))
+    assert "Net revenue retention" not in body  # the parent itself is not repeated
