@@ -186,9 +186,12 @@ def _days_between(earlier: datetime | None, today: date) -> int | None:
     return (today - timezone.localdate(earlier)).days
 
 
-def _previous_titles(organization: Organization, cycle: Cycle) -> dict[UUID, tuple[str, ...]]:
+def _previous_titles(
+    organization: Organization, cycle: Cycle, unit_ids=None
+) -> dict[UUID, tuple[str, ...]]:
     """unit id → titles of its objectives in the previous cycle of the same kind (the latest
-    one that ended before this one started). Two queries."""
+    one that ended before this one started), for every unit or only ``unit_ids``. Two
+    queries."""
     previous = (
         okr_selectors.cycles_of(organization)
         .filter(kind=cycle.kind, end__lt=cycle.start)
@@ -200,7 +203,7 @@ def _previous_titles(organization: Organization, cycle: Cycle) -> dict[UUID, tup
     out: dict[UUID, list[str]] = defaultdict(list)
     for unit_id, title in (
         okr_selectors.objectives_of(organization)
-        .filter(cycle=previous)
+        .filter(cycle=previous, **({} if unit_ids is None else {"unit_id__in": list(unit_ids)}))
         .exclude(state=Objective.State.ABANDONED)
         .values_list("unit_id", "title")
     ):
@@ -374,7 +377,7 @@ def findings_for_objective(
     settings = settings_of(organization)
     if objective.is_abandoned:
         return ObjectiveFindings(objective=objective, findings=[])
-    previous = _previous_titles(organization, objective.cycle)
+    previous = _previous_titles(organization, objective.cycle, [objective.unit_id])
     histories = okr_selectors.key_result_histories_many([objective])
     dismissals = _dismissals(
         organization, objective_ids=[objective.id], key_result_ids=[k.id for k in objective.krs]
