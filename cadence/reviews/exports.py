@@ -7,7 +7,6 @@ file names. It reads only what ``selectors.company_review`` already loaded: no q
 from __future__ import annotations
 
 from django.utils.text import slugify
-from fpdf import FPDF
 
 from cadence.reviews import questions
 
@@ -44,41 +43,48 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{round(rate * 100)}%"
 
 
-class _Document(FPDF):
-    def __init__(self, title: str):
-        super().__init__(format="A4")
-        self.title_text = title
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_title(title)
-        self.set_creator("Cadence")
+def _document_class():
+    """The PDF document class. fpdf2 is imported on first use, not when the app starts (it
+    costs a quarter of a second of every process's start)."""
+    from fpdf import FPDF
 
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, latin1(f"{self.title_text} - page {self.page_no()}"), align="C")
-        self.set_text_color(0, 0, 0)
+    class _Document(FPDF):
+        def __init__(self, title: str):
+            super().__init__(format="A4")
+            self.title_text = title
+            self.set_margins(18, 18, 18)
+            self.set_auto_page_break(auto=True, margin=18)
+            self.set_title(title)
+            self.set_creator("Cadence")
 
-    def heading(self, text: str, size: int = 14) -> None:
-        self.set_font("Helvetica", "B", size)
-        self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1.5)
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("Helvetica", size=8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 6, latin1(f"{self.title_text} - page {self.page_no()}"), align="C")
+            self.set_text_color(0, 0, 0)
 
-    def label(self, text: str) -> None:
-        self.set_font("Helvetica", "B", 10)
-        self.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        def heading(self, text: str, size: int = 14) -> None:
+            self.set_font("Helvetica", "B", size)
+            self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+            self.ln(1.5)
 
-    def para(self, text: str, *, muted: bool = False) -> None:
-        self.set_font("Helvetica", "I" if muted else "", 10)
-        self.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
+        def label(self, text: str) -> None:
+            self.set_font("Helvetica", "B", 10)
+            self.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
-    def bullets(self, items) -> None:
-        self.set_font("Helvetica", size=10)
-        for item in items:
-            self.multi_cell(0, 5, latin1(f"-  {item}"), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
+        def para(self, text: str, *, muted: bool = False) -> None:
+            self.set_font("Helvetica", "I" if muted else "", 10)
+            self.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+
+        def bullets(self, items) -> None:
+            self.set_font("Helvetica", size=10)
+            for item in items:
+                self.multi_cell(0, 5, latin1(f"-  {item}"), new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+
+    return _Document
 
 
 def _score_line(o, scheme: str) -> str:
@@ -94,7 +100,7 @@ def company_review_pdf(review, *, compress: bool = True) -> bytes:
     """The company-wide review (a ``selectors.CompanyReview``) as PDF bytes."""
     cycle = review.cycle
     title = f"Company-wide review - {cycle.name}"
-    pdf = _Document(title)
+    pdf = _document_class()(title)
     pdf.set_compression(compress)
     pdf.add_page()
     pdf.heading(title, 18)
