@@ -187,7 +187,6 @@ class AlignmentPanel:
     needs: list[DependencyRow]  # what this objective asks of other teams
     asked: list[DependencyRow]  # what other teams ask of this objective
     can_add_dependency: bool
-    providers: list[Unit]
 
 
 def _approver_label(objective: Objective) -> str:
@@ -200,6 +199,16 @@ def _approver_label(objective: Objective) -> str:
         return f"a lead of {parent.unit.name} or an admin"
     above = objective.unit.parent
     return f"a lead of {above.name} or an admin" if above else "an organization admin"
+
+
+def dependency_providers(access: Access, objective: Objective) -> list[Unit]:
+    """The units an objective's team may ask for something: every other unit (no query: the
+    unit tree is loaded with the access)."""
+    return [
+        u
+        for u in sorted(access.tree.units.values(), key=lambda u: (u.kind, u.name))
+        if u.id != objective.unit_id
+    ]
 
 
 def objective_alignment_panel(
@@ -223,13 +232,6 @@ def objective_alignment_panel(
             Q(objective=objective) | Q(provider_objective=objective)
         )
     )
-    providers = []
-    if editor:
-        providers = [
-            u
-            for u in sorted(access.tree.units.values(), key=lambda u: (u.kind, u.name))
-            if u.id != objective.unit_id
-        ]
     return AlignmentPanel(
         events=events,
         last_return=returns[-1] if objective.state == Objective.State.DRAFT and returns else None,
@@ -242,7 +244,6 @@ def objective_alignment_panel(
         needs=_rows([d for d in deps if d.objective_id == objective.id], access),
         asked=_rows([d for d in deps if d.objective_id != objective.id], access),
         can_add_dependency=editor and objective.state != Objective.State.ABANDONED,
-        providers=providers,
     )
 
 

@@ -22,9 +22,10 @@ from cadence.alignment.forms import (
     DependencyStateForm,
     ReturnForm,
 )
-from cadence.core.htmx import safe_next
+from cadence.core.htmx import is_htmx, safe_next
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
+from cadence.orgs.selectors import Access, UnitTree
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -102,8 +103,20 @@ def dependency_create(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
     organization = person.organization
     objective = okr_selectors.objective_get(organization, objective_id)
+    if request.method == "GET":
+        # The form, on its own page or (htmx) opened inside the objective's panel: its list of
+        # every unit is only sent to someone who asks.
+        access = Access(person, UnitTree.load(organization))
+        context = {
+            "o": objective,
+            "providers": selectors.dependency_providers(access, objective),
+            "here": safe_next(request, reverse("objective_detail", args=[objective.id])),
+        }
+        if is_htmx(request):
+            return render(request, "alignment/dependency_new.html#form", context)
+        return render(request, "alignment/dependency_new.html", context)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = DependencyForm(request.POST, units=org_selectors.units_of(organization))
     if not form.is_valid():
         _form_errors(request, form)
