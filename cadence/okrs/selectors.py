@@ -434,11 +434,11 @@ def key_result_histories_many(
     by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
     if not objectives:
         return {}
+    # By key-result id, the (key_result, at) index's way in: the key results come from the
+    # organization's own objectives, so this reads nothing of another organization's.
+    kr_ids = [kr.pk for o in objectives for kr in o.krs]
     for ci in (
-        CheckIn.objects.filter(
-            organization_id=objectives[0].organization_id,
-            key_result__objective__in=[o.pk for o in objectives],
-        )
+        CheckIn.objects.filter(key_result_id__in=kr_ids)
         .select_related("author")
         .order_by("at", "created_at")
     ):
