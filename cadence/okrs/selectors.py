@@ -179,10 +179,11 @@ def board_for_cycle(
             if o.parent_id in board.objectives:
                 board.objectives[o.parent_id].child_ids.append(o.id)
     elif objectives:
-        # Part of a tree: the aligned children of what is loaded, loaded or not (one query).
+        # Part of a tree: the aligned children of what is loaded, loaded or not (one query, by
+        # the parent index; a child's cycle lies within its parent's, so within the board's).
         children = (
             objectives_of(organization)
-            .filter(in_cycle, parent_id__in=list(board.objectives))
+            .filter(parent_id__in=list(board.objectives))
             .order_by("position", "created_at")
             .values_list("id", "parent_id")
         )
