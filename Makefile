@@ -19,8 +19,15 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/cadence serve
 
+# The benchmark (issue 6): SIZE=small (CI's smoke run) or SIZE=org-100k; BENCH_ARGS e.g. --quick.
+SIZE ?= small
+bench: $(STAMP)
+	$(BIN)/cadence bench --size $(SIZE) $(BENCH_ARGS)
+
+# The suite in parallel (pytest-xdist, one worker per core; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

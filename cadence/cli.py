@@ -1,5 +1,5 @@
 """The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
-token create, manage.
+token create, bench, manage.
 
 Expected failures (bad input, an unknown email, a database that does not answer, a port in
 use) end with a one-line message on stderr and exit code 1, never a traceback.
@@ -112,6 +112,11 @@ def serve(*, host: str, port: int, workers: int | None = None) -> None:
 
     _check_port_free(host, port)
     application = get_wsgi_application()
+    # Import every view and the API's schemas once, here, before the workers are forked: they
+    # share those pages of memory and none of them pays for it on its first request.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
     # Workers are forked from this process: they must not share its database connection.
     connections.close_all()
     options = {
@@ -402,6 +407,16 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Generate an organization of --size and measure it over HTTP (cadence/bench/run.py)."""
+    from cadence.bench import run as bench
+
+    try:
+        return bench.run(args)
+    except bench.BenchError as exc:
+        raise CLIError(str(exc)) from exc
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -494,6 +509,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("email", metavar="EMAIL")
     t.add_argument("--name", default="API token", help="a label for the token")
     t.set_defaults(handler=cmd_token_create)
+
+    p = commands.add_parser(
+        "bench", help="generate an organization of a given size and benchmark it (make bench)"
+    )
+    from cadence.bench.run import add_arguments as bench_arguments
+
+    bench_arguments(p)
+    p.set_defaults(handler=cmd_bench)
 
     p = commands.add_parser("manage", help="run any Django management command (manage help)")
     p.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -45,7 +45,8 @@ from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
 from cadence.orgs.services import TOKEN_PREFIX
 from cadence.reviews.models import Learning, Review
-from cadence.scheduling.models import DigestSubscription
+from cadence.scheduling.models import Delivery, DigestSubscription
+from cadence.scheduling.selectors import REMINDER_LEAD
 from cadence.weekly.models import (
     BUILT_IN,
     PLANS,
@@ -57,7 +58,7 @@ from cadence.weekly.models import (
     WeeklyUpdate,
 )
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: weekly carry-over and the scheduler's deliveries as the worker left them
 BENCH_PASSWORD = "cadence-bench"
 BATCH = 20_000
 
@@ -152,6 +153,7 @@ COUNTED = {
     "check_settings": CheckSetting,
     "dismissals": Dismissal,
     "digest_subscriptions": DigestSubscription,
+    "deliveries": Delivery,
     "api_tokens": ApiToken,
 }
 
@@ -247,11 +249,19 @@ def _describe(organization: Organization, size: str, seed: int, counts: dict) ->
 
 
 def remove(size: str, *, seed: int = 42) -> bool:
-    """Delete the dataset of this size and seed (raw deletes by organization: fast at any size;
-    foreign keys are checked at commit). True when there was one."""
-    organization = Organization.objects.filter(name=marker(size, seed)).first()
-    if organization is None:
-        return False
+    """Delete the dataset of this size and seed, whichever generator version wrote it (its
+    people's emails would collide with a new one's). Raw deletes by organization: fast at any
+    size; foreign keys are checked at commit. True when there was one."""
+    prefix = marker(size, seed).rsplit(" v", 1)[0] + " v"
+    found = False
+    for organization in Organization.objects.filter(name__startswith=prefix):
+        if organization.name[len(prefix) : -1].isdigit():
+            _remove_organization(organization)
+            found = True
+    return found
+
+
+def _remove_organization(organization: Organization) -> None:
     key = Organization._meta.pk.get_db_prep_value(organization.pk, connection)
     with transaction.atomic(), connection.cursor() as cursor:
         for model, lookup in VIA.items():
@@ -268,7 +278,6 @@ def remove(size: str, *, seed: int = 42) -> bool:
             column = "id" if model is Organization else "organization_id"
             cursor.execute(f'DELETE FROM "{model._meta.db_table}" WHERE "{column}" = %s', [key])
         _remove_other_org_rows(cursor, key)
-    return True
 
 
 def _remove_other_org_rows(cursor, organization_id) -> None:
@@ -588,6 +597,18 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
+# Every generated unit's weekly deadline: Friday 17:00 UTC.
+DEADLINE_WEEKDAY = 4
+DEADLINE_TIME = time(17)
+# The worker's turn: it acts this long after a deadline, a reminder window or a new update.
+TURN = timedelta(minutes=1)
+
+
+def _deadline(week: date) -> datetime:
+    """``weekly.selectors.team_deadline`` for a generated unit."""
+    return datetime.combine(week + timedelta(days=DEADLINE_WEEKDAY), DEADLINE_TIME, tzinfo=UTC)
+
+
 @dataclass
 class _Obj:
     id: UUID
@@ -616,10 +637,10 @@ def generate(
     generator = _Generator(SIZES[size], size, seed, today, progress)
     with transaction.atomic():
         generator.run()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        generator.say("analyzed")
+    # Statistics for the query planner (SQLite has none until ANALYZE writes sqlite_stat1).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    generator.say("analyzed")
     recompute = _recompute_progress(generator.organization_id)
     if recompute is not None:
         generator.say(f"objective_progress_recompute: {recompute} objectives changed (expect 0)")
@@ -679,6 +700,8 @@ class _Generator:
             f"{self.sink.tables[Item].total:,} items, {self.sink.tables[ItemMove].total:,} moves"
         )
         self.rituals_and_discussion()
+        self.deliveries()
+        self.say(f"{self.sink.tables[Delivery].total:,} reminders and digests sent")
         self.sink.flush()
         for model in COUNTED.values():
             self.sink.table(model, ["id"])  # a table nothing was written to counts 0
@@ -709,7 +732,10 @@ class _Generator:
         def unit(name, kind, parent, department):
             uid = self.uid()
             parent_id = self.units[parent][0] if parent is not None else None
-            units.add((uid, created, created, org, parent_id, name, kind, 4, time(17), "UTC"))
+            units.add(
+                (uid, created, created, org, parent_id, name, kind)
+                + (DEADLINE_WEEKDAY, DEADLINE_TIME, "UTC")
+            )
             self.units.append((uid, kind, parent, department))
             return len(self.units) - 1
 
@@ -1129,6 +1155,11 @@ class _Generator:
     # Weekly updates --------------------------------------------------------------------------
 
     def weekly(self) -> None:
+        """Weekly updates as people and ``cadence worker`` would have left them: each week's
+        items are written when the update is submitted; done ones are moved to Progress before
+        the deadline; at the deadline the rollover (``weekly.services.rollover_due``, one
+        worker turn after it) copies every item still open in a carrying category into the
+        person's next week, and such a copy is closed or carried on in turn."""
         rng = self.rng
         first = self.cycle_rows[0][1]
         weeks = []
@@ -1136,6 +1167,10 @@ class _Generator:
         while week <= self.today:
             weeks.append(week)
             week += timedelta(days=7)
+        # This week's deadline passed already (today is a Saturday or Sunday): its open items
+        # are in next week's update, where the rollover put them.
+        if _deadline(weeks[-1]) < self.now:
+            weeks.append(weeks[-1] + timedelta(days=7))
 
         def cycle_of(day: date) -> int | None:
             for index, (_cid, start, end, _closed) in enumerate(self.cycle_rows):
@@ -1144,6 +1179,7 @@ class _Generator:
             return None
 
         week_cycle = [cycle_of(w + timedelta(days=3)) for w in weeks]
+        self.weeks = weeks
         updates = self.sink.table(
             WeeklyUpdate,
             ["id", "created_at", "updated_at", "organization_id", "person_id", "week"]
@@ -1162,94 +1198,106 @@ class _Generator:
         )
         plans, progress_c, problems = (self.categories[s] for s in (PLANS, PROGRESS, PROBLEMS))
         category_id = {PLANS: plans, PROGRESS: progress_c, PROBLEMS: problems}
+        carrying = {plans: 0, problems: 2}  # category → its position (the rollover's order)
+        # How often an open item is closed (moved to Progress) before the deadline.
+        closes = {plans: 0.75, problems: 0.6}
+        closes_copy = 0.8
         recent_weeks = set(weeks[-4:])
         self.recent_items: list[tuple[UUID, int]] = []  # (item id, person index)
+        self.submitted: dict[tuple[int, date], datetime] = {}  # (person index, week) → when
         for team in self.teams:
             area = FUNCTIONS[self.units[team][3] % len(FUNCTIONS)]
             for person in self.members[team]:
                 person_id = self.people[person]
-                carry: list[tuple[UUID, str, UUID | None, UUID | None]] = []
+                # The previous week's open items, in the order the rollover carries them:
+                # (when carried, source id, category, text, objective, key result).
+                carry: list[tuple[datetime, UUID, UUID, str, UUID | None, UUID | None]] = []
                 for w, week in enumerate(weeks):
+                    deadline = _deadline(week)
                     submit_day = week + timedelta(days=rng.choice((2, 3, 4, 4)))
                     writes = rng.random() < 0.92 and submit_day < self.today
                     if not writes and not carry:
                         continue
                     update_id = self.uid()
-                    # Carried items arrive at the previous week's deadline (Friday 17:00).
-                    carried_at = _at(week - timedelta(days=3), 17)
                     submitted_at = (
                         _at(submit_day, 9 + rng.randrange(9), rng.randrange(60)) if writes else None
                     )
-                    first_at = carried_at if carry else submitted_at
+                    if writes:
+                        self.submitted[(person, week)] = submitted_at
+                    first_at = min(c[0] for c in carry) if carry else submitted_at
                     updates.add(
                         (update_id, first_at, submitted_at or first_at, self.organization_id)
                         + (person_id, week, submitted_at)
                     )
-                    positions = {PLANS: 0, PROGRESS: 0, PROBLEMS: 0}
-                    next_carry = []
-                    for source, text, objective_id, kr_id in carry:
-                        item_id = self.uid()
-                        items.add(
-                            (item_id, carried_at, carried_at, self.organization_id, update_id)
-                            + (
-                                plans,
-                                text,
-                                objective_id,
-                                kr_id,
-                                positions[PLANS],
-                                source,
-                                person_id,
-                            )
-                        )
-                        positions[PLANS] += 1
-                        if rng.random() < 0.2 and writes:
-                            next_carry.append((item_id, text, objective_id, kr_id))
+                    # Rows of this update: [id, created, updated, category, text, objective,
+                    # key result, position, carried from]; positions are per category.
+                    rows: list[list] = []
+                    positions: dict[UUID, int] = defaultdict(int)
+
+                    copies = [
+                        _item_row(rows, positions, self.uid(), at, c, t, o, k, s)
+                        for at, s, c, t, o, k in carry
+                    ]
+                    new = []
                     if writes:
                         pool = (
                             self.kr_pool.get((team, week_cycle[w]), ())
                             if week_cycle[w] is not None
                             else ()
                         )
-                        for _ in range(rng.choice((1, 2, 2, 2, 3))):
+                        for _ in range(rng.choice((1, 1, 2, 2, 2, 3))):
                             roll = rng.random()
                             slug = PLANS if roll < 0.45 else PROGRESS if roll < 0.85 else PROBLEMS
                             text = rng.choice(ITEM_TEXTS[slug]).format(area=area)
                             kr_id = objective_id = None
                             if pool and rng.random() < 0.35:
                                 kr_id, objective_id = rng.choice(pool)
-                            item_id = self.uid()
-                            moved = slug == PLANS and rng.random() < 0.2
-                            moved_at = submitted_at + timedelta(days=rng.randrange(1, 4), hours=1)
-                            if moved and moved_at >= self.now:
-                                moved = False
-                            category = progress_c if moved else category_id[slug]
-                            final_slug = PROGRESS if moved else slug
-                            items.add(
-                                (item_id, submitted_at, moved_at if moved else submitted_at)
-                                + (self.organization_id, update_id, category, text, objective_id)
-                                + (kr_id, positions[final_slug], None, person_id)
+                            row = _item_row(
+                                rows,
+                                positions,
+                                self.uid(),
+                                submitted_at,
+                                category_id[slug],
+                                text,
+                                objective_id,
+                                kr_id,
+                                None,
                             )
-                            positions[final_slug] += 1
-                            if moved:
-                                moves.add(
-                                    (
-                                        self.uid(),
-                                        moved_at,
-                                        moved_at,
-                                        item_id,
-                                        plans,
-                                        progress_c,
-                                        person_id,
-                                    )
-                                )
-                            elif slug == PLANS and rng.random() < 0.15:
-                                next_carry.append((item_id, text, objective_id, kr_id))
+                            new.append(row)
                             if week in recent_weeks:
-                                self.recent_items.append((item_id, person))
-                    carry = [(source, text, o, k) for source, text, o, k in next_carry]
-                    # Carry-over happens at this week's deadline; not yet for the current week.
-                    if week + timedelta(days=4) >= self.today:
-                        carry = []
+                                self.recent_items.append((row[0], person))
+                    # Closing open items: after they were written, before the deadline (and
+                    # before now); an update written after its deadline closes nothing.
+                    end = min(deadline, self.now)
+                    moved = []
+                    if writes and submitted_at < end:
+                        for row in copies + new:
+                            chance = closes_copy if row[8] is not None else closes.get(row[3], 0)
+                            if rng.random() < chance:
+                                at = submitted_at + (end - submitted_at) * rng.random()
+                                if submitted_at < at < end:
+                                    moved.append((at, row))
+                    for at, row in sorted(moved, key=lambda pair: pair[0]):
+                        moves.add((self.uid(), at, at, row[0], row[3], progress_c, person_id))
+                        row[2], row[3] = at, progress_c
+                        row[7] = positions[progress_c]  # last in Progress, as item_move does
+                        positions[progress_c] += 1
+                    for row in rows:
+                        items.add(
+                            (row[0], row[1], row[2], self.organization_id, update_id, row[3])
+                            + (row[4], row[5], row[6], row[7], row[8], person_id)
+                        )
+                    # The rollover: one worker turn after the deadline (or after the items
+                    # appeared, if written later), every open item into the next week.
+                    carry = []
+                    if deadline < self.now:
+                        still_open = sorted(
+                            (carrying[row[3]], row[7], row) for row in rows if row[3] in carrying
+                        )
+                        carry = [
+                            (max(deadline, r[1]) + TURN, r[0], r[3], r[4], r[5], r[6])
+                            for _c, _p, r in still_open
+                        ]
 
     # Reviews, approvals, meetings, discussion ------------------------------------------------
 
@@ -1455,10 +1503,71 @@ class _Generator:
             DigestSubscription,
             ["id", "created_at", "updated_at", "organization_id", "unit_id", "person_id"],
         )
+        self.subscribers: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
         for dept in self.departments:
-            lead = self.people[self.members[dept][0]]
+            lead = self.members[dept][0]
             for team in self.teams_of[dept][1:]:
-                subscriptions.add((self.uid(), created, created, org, self.units[team][0], lead))
+                subscriptions.add(
+                    (self.uid(), created, created, org, self.units[team][0], self.people[lead])
+                )
+                self.subscribers[team].append((lead, created))
+
+    # The scheduler's record ------------------------------------------------------------------
+
+    def deliveries(self) -> None:
+        """The reminders and digests ``cadence worker`` sent for every past week, claimed and
+        marked sent as ``scheduling.services.run_once`` records them (see
+        ``scheduling.selectors``): a reminder to each team member who had not written their
+        update when the window opened (``REMINDER_LEAD`` before the deadline); after the
+        deadline (or, if nobody had written yet, when the first one did) the team's digest to
+        its members and to whoever subscribed before the deadline. Everyone has both emails on
+        and every generated person is in exactly one team, which sets their deadline."""
+        rng, org = self.rng, self.organization_id
+        table = self.sink.table(
+            Delivery,
+            ["id", "created_at", "updated_at", "organization_id", "kind", "person_id", "unit_id"]
+            + ["week", "claim_token", "claimed_at", "sent_at", "attempts", "last_error"],
+        )
+
+        def send(kind, person, team, week, at):
+            sent = at + timedelta(seconds=2)
+            table.add(
+                (self.uid(), at, sent, org, kind, self.people[person], self.units[team][0], week)
+                + (UUID(int=rng.getrandbits(128), version=4), at, sent, 1, "")
+            )
+
+        for week in self.weeks:
+            deadline = _deadline(week)
+            window = deadline - REMINDER_LEAD + TURN
+            if window >= self.now:
+                break
+            for team in self.teams:
+                members = self.members[team]
+                written = [
+                    self.submitted[(p, week)] for p in members if (p, week) in self.submitted
+                ]
+                for person in members:
+                    submitted = self.submitted.get((person, week))
+                    if submitted is None or submitted > window:
+                        send(Delivery.Kind.REMINDER, person, team, week, window)
+                if deadline >= self.now or not written:
+                    continue  # no digest: not due yet, or nobody on the team wrote
+                at = max(deadline, min(written)) + TURN
+                recipients = list(members)
+                for person, since in self.subscribers.get(team, ()):
+                    if since <= deadline and person not in recipients:
+                        recipients.append(person)
+                for person in recipients:
+                    send(Delivery.Kind.DIGEST, person, team, week, at)
+
+
+def _item_row(rows, positions, item_id, at, category, text, objective_id, kr_id, source) -> list:
+    """A weekly item's row, last in its category: [id, created, updated, category, text,
+    objective, key result, position, carried from]."""
+    row = [item_id, at, at, category, text, objective_id, kr_id, positions[category], source]
+    positions[category] += 1
+    rows.append(row)
+    return row
 
 
 def _num(value: float) -> str:

@@ -3,10 +3,12 @@ agree with a from-scratch computation, and the tenancy rule (every row is the or
 
 import math
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
+from django.core import mail
+from django.db import connection
 from django.db.models import ForeignKey, OneToOneField
 from django.test import Client
 
@@ -15,6 +17,9 @@ from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.services import api_token_authenticate
+from cadence.scheduling import services as scheduling
+from cadence.scheduling.models import Delivery
+from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import Item, WeeklyUpdate
 from cadence.weekly.weeks import monday_of
 
@@ -75,7 +80,10 @@ def test_small_has_the_shape_of_the_size(dataset):
     assert counts["memberships"] == 50 + 2 + 1
     assert counts["cycles"] == 8
     per_cycle_fixed = shape.company_objectives + 2 * shape.department_objectives
-    assert 8 * (per_cycle_fixed + 5 * 3) <= counts["objectives"] <= 8 * (per_cycle_fixed + 5 * 4)
+    low, high = min(shape.team_objectives), max(shape.team_objectives)
+    assert (
+        8 * (per_cycle_fixed + 5 * low) <= counts["objectives"] <= 8 * (per_cycle_fixed + 5 * high)
+    )
     assert 3 * counts["objectives"] <= counts["key_results"] <= 5 * counts["objectives"]
     # Weekly check-ins over eight quarters: about 13 per key result and closed cycle.
     assert 8 * counts["key_results"] <= counts["check_ins"] <= 20 * counts["key_results"]
@@ -116,7 +124,7 @@ def test_the_dataset_names_usable_rows(dataset):
     assert g.existing("small", seed=42) == dataset
     assert g.existing("small", seed=7) is None
     organization = Organization.objects.get(pk=dataset.organization_id)
-    assert organization.name == "Bench small (seed 42, v1)"
+    assert organization.name == "Bench small (seed 42, v2)"
     admin = Person.objects.get(email=dataset.admin_email)
     assert admin.is_admin and admin.organization_id == organization.pk
     assert admin.check_password(dataset.admin_password)
@@ -261,3 +269,77 @@ def test_every_row_belongs_to_the_organization(dataset):
     for model, path in g.VIA.items():
         assert model.objects.count() == model.objects.filter(**{path: org}).count(), model.__name__
     assert checked > 30
+
+
+def _open_items(**filters):
+    """Items the rollover would still carry (``weekly.services``: live, in an active carrying
+    category, not carried yet)."""
+    return Item.objects.filter(
+        deleted_at__isnull=True,
+        category__carries_over=True,
+        category__archived_at__isnull=True,
+        carried_to__isnull=True,
+        **filters,
+    )
+
+
+@pytest.mark.parametrize(
+    "today",
+    [TODAY, date(2026, 11, 28)],  # a Monday; a Saturday, after this week's deadline
+    ids=["monday", "saturday"],
+)
+def test_the_worker_finds_the_past_done(today):
+    """The organization looks like one where ``cadence worker`` always ran: its first turn
+    carries nothing and sends nothing; the turns at the next deadline act on that week only."""
+    dataset = g.generate("small", seed=42, today=today, progress=lambda _line: None)
+    org = dataset.organization_id
+    start = datetime.combine(today, time(0), tzinfo=UTC)  # the generator's "now"
+    team = Unit.objects.get(pk=dataset.team_unit_id)
+    week = monday_of(today)
+    while weekly_selectors.team_deadline(team, week) <= start:
+        week += timedelta(days=7)
+    deadline = weekly_selectors.team_deadline(team, week)  # the first one still to come
+    assert not _open_items(organization_id=org, update__week__lt=week).exists()
+    assert dataset.counts["deliveries"] > 0
+    # Carried copies: the same person's next week, after the source week's deadline.
+    copies = Item.objects.filter(organization_id=org, carried_over_from__isnull=False)
+    assert copies.exists()
+    for copy in copies.select_related("update", "carried_over_from__category"):
+        source = copy.carried_over_from
+        assert source.category.carries_over
+        assert copy.category_id == source.category_id or copy.moves.exists()
+        assert (copy.text, copy.key_result_id) == (source.text, source.key_result_id)
+        assert copy.created_at > weekly_selectors.team_deadline(team, source.update.week)
+        assert copy.created_at < start
+
+    before = set(Delivery.objects.values_list("pk", flat=True))
+    items_before = set(Item.objects.values_list("pk", flat=True))
+    first_turn = scheduling.tick(start + timedelta(minutes=1))
+    assert first_turn.carried == 0
+    assert first_turn.sends.total_sent == first_turn.sends.skipped == first_turn.sends.failed == 0
+    assert not mail.outbox
+    assert set(Delivery.objects.values_list("pk", flat=True)) == before
+
+    # The reminder window of the coming deadline, then the deadline: that week only.
+    reminders = scheduling.tick(deadline - timedelta(minutes=119))
+    assert reminders.carried == 0
+    assert reminders.sends.sent[Delivery.Kind.REMINDER] > 0
+    open_this_week = _open_items(organization_id=org, update__week=week).count()
+    after_deadline = scheduling.tick(deadline + timedelta(minutes=1))
+    assert after_deadline.carried == open_this_week > 0
+    carried = Item.objects.filter(organization_id=org).exclude(pk__in=items_before)
+    assert carried.count() == after_deadline.carried
+    assert set(carried.values_list("carried_over_from__update__week", flat=True)) == {week}
+    new = Delivery.objects.exclude(pk__in=before)
+    assert set(new.values_list("week", flat=True)) == {week}
+    assert new.count() == len(mail.outbox)
+
+
+def test_the_planner_has_statistics(dataset):
+    """generate() ends with ANALYZE on every database (SQLite has no statistics before)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'okrs_checkin'")
+        else:
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'okrs_checkin'")
+        assert cursor.fetchone()[0] > 0
