@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 
 from cadence.api.auth import actor
 from cadence.okrs.models import KeyResult, Objective
-from cadence.okrs.selectors import objective_with_progress
+from cadence.okrs.selectors import objective_annotated
 from cadence.orgs.models import Organization, Unit
 from cadence.orgs.selectors import Access
 
@@ -41,7 +41,7 @@ def require_editor(request: HttpRequest, unit: Unit) -> None:
 
 def with_progress(request: HttpRequest, objective: Objective) -> Objective:
     """The objective as on its cycle's board: progress rolled up, pace, key results, children."""
-    return objective_with_progress(organization(request), objective)[0]
+    return objective_annotated(organization(request), objective)
 
 
 def key_result_with_progress(request: HttpRequest, key_result: KeyResult) -> KeyResult:

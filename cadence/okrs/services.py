@@ -159,8 +159,29 @@ def _progress_refresh(*objective_ids) -> None:
 
     Lowest first: an objective deeper in the tree is recomputed before any objective above it
     (rows are locked in that order, the same order in every transaction)."""
+    starts = [i for i in objective_ids if i is not None]
+    if len(starts) == 1:
+        # One chain (a check-in, a key-result edit): walk up it, each row locked and read in one
+        # query, recomputed, then its parent — already the lowest-first order.
+        node, seen = starts[0], set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            row = (
+                Objective.objects.select_for_update()
+                .filter(pk=node)
+                .values_list("progress", "parent_id")
+                .first()
+            )
+            if row is None:
+                return  # deleted meanwhile
+            stored, parent_id = row
+            value = _computed_progress(node)
+            if value != stored:
+                Objective.objects.filter(pk=node).update(progress=value)
+            node = parent_id
+        return
     depth: dict = {}
-    for objective_id in objective_ids:
+    for objective_id in starts:
         if objective_id is None:
             continue
         chain = _chain(objective_id)
@@ -581,7 +602,8 @@ def check_in_create(
         note=(note or "").strip(),
         at=at or timezone.now(),
     )
-    check_in.full_clean(exclude=["organization", "key_result", "author"])
+    # (A new row with a fresh UUID: no uniqueness to look up.)
+    check_in.full_clean(exclude=["organization", "key_result", "author"], validate_unique=False)
     if len(check_in.note) > MAX_TEXT:
         # TextField's max_length is not checked by full_clean.
         raise ValidationError({"note": f"Keep the note under {MAX_TEXT} characters."})
