@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors
@@ -97,24 +99,63 @@ def change_direction(value) -> str:
     return "up" if points > 0 else "down" if points < 0 else "flat"
 
 
-@register.inclusion_tag("components/status.html")
+# The two components below are drawn on every row of every OKR page: written as simple tags
+# (format_html) rather than inclusion tags, which render a template with a fresh context each
+# time. The markup is the components/*.html it replaced.
+
+
+@register.simple_tag
 def status(value, prefix: str = ""):
     """A status badge (on track / at risk / off track / no data) with its text label."""
-    return {"value": value or "none", "label": STATUS_LABELS.get(value), "prefix": prefix}
+    value = value or "none"
+    label = STATUS_LABELS.get(value)
+    hidden_prefix = (
+        format_html('<span class="visually-hidden">{}: </span>', prefix) if prefix else ""
+    )
+    text = (
+        conditional_escape(label)
+        if label
+        else mark_safe(
+            '<span aria-hidden="true">—</span><span class="visually-hidden">no data yet</span>'
+        )
+    )
+    return format_html('<span class="status status--{}">{}{}</span>', value, hidden_prefix, text)
 
 
-@register.inclusion_tag("components/progress_bar.html")
+@register.simple_tag
 def progress_bar(value, expected=None, pace=None, label: str = "Progress", size: str = ""):
     """A progress bar with the expected position marked, coloured by pace, labelled."""
-    return {
-        "value": value,
-        "pct": pct(value),
-        "expected": expected,
-        "expected_pct": pct(expected) if expected is not None else None,
-        "pace": pace or "none",
-        "label": label,
-        "size": size,
-    }
+    pace = pace or "none"
+    size_class = f" bar--{size}" if size else ""
+    expected_pct = pct(expected) if expected is not None else None
+    if value is not None:
+        text = f"{pct(value)}%"
+        if expected_pct is not None:
+            text += f", expected {expected_pct}% by now"
+        values = format_html(' aria-valuenow="{}" aria-valuetext="{}"', pct(value), text)
+        fill = format_html('<div class="bar__fill" style="width: {}%"></div>', pct(value))
+    else:
+        values = mark_safe(' aria-valuetext="No progress measured yet"')
+        fill = ""
+    marker = (
+        format_html(
+            '<div class="bar__expected" style="left: {}%" title="Expected by now: {}%"></div>',
+            expected_pct,
+            expected_pct,
+        )
+        if expected_pct is not None
+        else ""
+    )
+    return format_html(
+        '<div class="bar bar--{}{}" role="progressbar" aria-label="{}" aria-valuemin="0" '
+        'aria-valuemax="100"{}>\n  {}\n  {}\n</div>',
+        pace,
+        size_class,
+        label,
+        values,
+        fill,
+        marker,
+    )
 
 
 @register.inclusion_tag("components/cycle_switcher.html", takes_context=True)
