@@ -370,7 +370,11 @@ class ObjectiveFindings:
 
 
 def findings_for_objective(
-    organization: Organization, objective: Objective, board: okr_selectors.Board
+    organization: Organization,
+    objective: Objective,
+    board: okr_selectors.Board,
+    *,
+    histories: dict | None = None,
 ) -> ObjectiveFindings:
     """An objective annotated on its cycle's board (``.krs``, ``.progress``, ``.pace``): its own
     findings and its key results', open and dismissed. Five queries whatever its size."""
@@ -378,7 +382,8 @@ def findings_for_objective(
     if objective.is_abandoned:
         return ObjectiveFindings(objective=objective, findings=[])
     previous = _previous_titles(organization, objective.cycle, [objective.unit_id])
-    histories = okr_selectors.key_result_histories_many([objective])
+    if histories is None:
+        histories = okr_selectors.key_result_histories_many([objective])
     dismissals = _dismissals(
         organization, objective_ids=[objective.id], key_result_ids=[k.id for k in objective.krs]
     )

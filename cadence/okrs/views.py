@@ -117,8 +117,9 @@ def _tree_order(objective: Objective) -> tuple:
     return (KIND_ORDER.get(objective.unit.kind, 3), objective.unit.name, objective.position)
 
 
-def _attach_charts(objective: Objective, *, today: date) -> None:
-    """Each key result of an annotated objective gets its history and its chart."""
+def _attach_charts(objective: Objective, *, today: date) -> dict:
+    """Each key result of an annotated objective gets its history and its chart. Returns the
+    histories (the coach judges the same ones)."""
     histories = selectors.key_result_histories(objective)
     cycle = objective.cycle
     for kr in objective.krs:
@@ -138,6 +139,7 @@ def _attach_charts(objective: Objective, *, today: date) -> None:
             == Objective.Commitment.ASPIRATIONAL,
             start_at_cycle_start=not kr.start_from_first_check_in,
         )
+    return histories
 
 
 def _people(person: Person):
@@ -484,7 +486,7 @@ def _objective_page(
     annotated, board = selectors.objective_with_progress(organization, objective)
     access = Access(person, UnitTree.load(organization))
     decorate_board(board, person, access)
-    _attach_charts(annotated, today=board.today)
+    histories = _attach_charts(annotated, today=board.today)
     review_selectors.attach_target_history([annotated])
     transitions = sorted(
         # Propose, approve, return and back-to-draft live in the alignment panel.
@@ -505,7 +507,9 @@ def _objective_page(
         "can_abandon": Objective.State.ABANDONED in services.TRANSITIONS[annotated.state],
         "state_form": state_form or ObjectiveStateForm(),
         "abandon_open": state_form is not None and bool(state_form.errors),
-        "coach_findings": coach_selectors.findings_for_objective(organization, annotated, board),
+        "coach_findings": coach_selectors.findings_for_objective(
+            organization, annotated, board, histories=histories
+        ),
         "cycle_switch_action": reverse("dashboard"),
         "alignment": objective_alignment_panel(objective, person, access),
         "carried": reviews_selectors.carry_links(organization, objective),
