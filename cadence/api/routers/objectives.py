@@ -40,7 +40,7 @@ OBJECTIVE_FIELDS = {
 KEY_RESULT_FIELDS = {"owner": "owner_id"}
 
 
-OBJECTIVES_PAGE = 100
+OBJECTIVES_PAGE = 30  # the first page holds a team-sized list, as GitHub's API does
 MAX_OBJECTIVES_PAGE = 500
 
 
