@@ -27,7 +27,7 @@ bench: $(STAMP)
 # The suite in parallel (pytest-xdist, one worker per core; TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,15 +2,11 @@
 
 from cadence.alignment import selectors
 from cadence.alignment.models import ApprovalEvent, Dependency
-from cadence.demo.loader import load_demo
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Person
-from tests.demo.conftest import TODAY
 
 
-def test_the_demo_plans_next_quarter_through_approval(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo = load_demo(today=TODAY)
+def test_the_demo_plans_next_quarter_through_approval(demo):
     next_quarter = Cycle.objects.get(organization=demo, name="Q1 2027")
     objectives = {
         o.unit.name: o
@@ -42,9 +38,7 @@ def test_the_demo_plans_next_quarter_through_approval(db, settings):
     assert states == {"requested", "acknowledged", "at_risk"}
 
 
-def test_the_demo_pages_render(db, settings, client):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo = load_demo(today=TODAY)
+def test_the_demo_pages_render(demo, client):
     avery = Person.objects.get(organization=demo, email="admin@example.com")
     client.force_login(avery)
     current = Cycle.objects.get(organization=demo, name="Q4 2026")

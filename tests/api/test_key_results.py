@@ -219,7 +219,7 @@ def test_viewer_cannot_delete(viewer_api, kr):
 # Unknown, malformed and foreign ids -------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["not-a-uuid", "42", str(uuid4())])
+@pytest.mark.parametrize("bad", ["not-a-uuid", "42", pytest.param(str(uuid4()), id="unknown-uuid")])
 def test_unknown_or_malformed_ids_are_404(admin_api, kr, bad):
     for method, path in [
         ("get", f"/key-results/{bad}"),

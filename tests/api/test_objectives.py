@@ -245,7 +245,10 @@ def test_key_results_of_an_objective(viewer_api, objective, kr):
     assert [k["id"] for k in response.json()] == [str(kr.pk)]
 
 
-@pytest.mark.parametrize("bad", ["not-a-uuid", "1", str(uuid4()), "0" * 32 + "g"])
+@pytest.mark.parametrize(
+    "bad",
+    ["not-a-uuid", "1", pytest.param(str(uuid4()), id="unknown-uuid"), "0" * 32 + "g"],
+)
 def test_detail_of_unknown_or_malformed_ids_is_404(admin_api, objective, bad):
     for method in ("get", "patch", "delete"):
         response = admin_api.call(method, f"/objectives/{bad}", {})

@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from cadence.demo import content
 from cadence.demo.loader import DemoError, find_demo, load_demo, quarter_of
+from cadence.feed.models import Comment, Like
 from cadence.okrs import selectors
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.weekly.models import Item
 from tests import factories as f
 from tests.demo.conftest import TODAY
 
@@ -227,20 +229,45 @@ def test_loading_twice_creates_nothing(demo):
 
 
 def test_the_demo_is_the_same_every_time_for_the_same_day(db):
+    """Check-ins, and the weekly history (items, comments): two loads, the same demo. (One test
+    for both, as each load of the demo is the slowest thing the suite does.)"""
+
     def snapshot():
         return sorted(
             (ci.key_result.title, ci.at, ci.value, ci.confidence, ci.note, ci.author.email)
             for ci in CheckIn.objects.select_related("key_result", "author")
         )
 
+    def weekly_snapshot():
+        return sorted(
+            (
+                i.update.person.email,
+                i.update.week,
+                i.category.slug,
+                i.text,
+                i.key_result.title if i.key_result else "",
+                i.carried_over_from_id is not None,
+                i.created_at,
+            )
+            for i in Item.objects.select_related("update__person", "category", "key_result")
+        ) + sorted((c.author.email, c.text, c.created_at) for c in Comment.objects.all())
+
     with transaction.atomic():
         load_demo(today=TODAY)
         first = snapshot()
+        first_weekly = weekly_snapshot()
         transaction.set_rollback(True)
     assert not Organization.objects.exists()
-    load_demo(today=TODAY)
+    org = load_demo(today=TODAY)
     assert snapshot() == first
     assert len(first) > 150
+    assert weekly_snapshot() == first_weekly
+
+    # The weekly history loads once.
+    counts = (Item.objects.count(), Comment.objects.count(), Like.objects.count())
+    assert load_demo(today=TODAY + timedelta(days=7)) == org
+    assert (Item.objects.count(), Comment.objects.count(), Like.objects.count()) == counts
+    assert Membership.objects.filter(unit__organization=org).exists()
 
 
 def test_refuses_when_the_admin_email_belongs_to_another_organization(db):

@@ -47,7 +47,7 @@ def served_demo(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 pytest.fail(f"cadence demo exited early:\n{log.read_text()}")
@@ -56,7 +56,7 @@ def served_demo(tmp_path):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail("cadence demo did not start listening within 60 s")
+                    pytest.fail("cadence demo did not start listening within 180 s")
                 time.sleep(0.2)
         yield base, process, log
     finally:

@@ -4,13 +4,10 @@ and one @mention."""
 
 from datetime import timedelta
 
-from django.db import transaction
-
 from cadence.demo import content
-from cadence.demo.loader import load_demo
 from cadence.feed import selectors as feed_selectors
 from cadence.feed.models import Comment, Like, Mention, Notification
-from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.models import Person, Unit
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import Item, ItemMove, WeeklyUpdate
 from cadence.weekly.weeks import monday_of
@@ -89,29 +86,5 @@ def test_weeks_of_updates_with_carry_overs_problems_and_discussion(demo):
     assert all(e.at.date() < TODAY for e in page.events)
 
 
-def test_the_weekly_history_is_the_same_every_time_and_loads_once(db):
-    def snapshot():
-        return sorted(
-            (
-                i.update.person.email,
-                i.update.week,
-                i.category.slug,
-                i.text,
-                i.key_result.title if i.key_result else "",
-                i.carried_over_from_id is not None,
-                i.created_at,
-            )
-            for i in Item.objects.select_related("update__person", "category", "key_result")
-        ) + sorted((c.author.email, c.text, c.created_at) for c in Comment.objects.all())
-
-    with transaction.atomic():
-        load_demo(today=TODAY)
-        first = snapshot()
-        transaction.set_rollback(True)
-    assert not Organization.objects.exists()
-    org = load_demo(today=TODAY)
-    assert snapshot() == first
-    counts = (Item.objects.count(), Comment.objects.count(), Like.objects.count())
-    assert load_demo(today=TODAY + timedelta(days=7)) == org
-    assert (Item.objects.count(), Comment.objects.count(), Like.objects.count()) == counts
-    assert Membership.objects.filter(unit__organization=org).exists()
+# That the weekly history is the same every time and loads once is checked with the rest of the
+# demo in tests/demo/test_loader.py::test_the_demo_is_the_same_every_time_for_the_same_day.
