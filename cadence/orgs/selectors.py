@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db import router
+from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import Http404
 
 from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
@@ -44,16 +45,51 @@ def person_get(organization: Organization, person_id) -> Person:
     return person
 
 
+# The unit rows of recently seen organizations, in this process, with a fingerprint of them (how
+# many, and the latest change). A process that has the rows asks for them again only if the
+# fingerprint changed — in the same query, which answers nothing when it did not — so a unit
+# created, changed or deleted by any process is seen on the next load and a stale tree is never
+# served. Always one query. Only plain values are kept: every load builds its own Unit instances.
+_UNIT_ROWS: dict = {}
+_UNIT_ROWS_MAX = 64
+_UNIT_FIELDS = [f.attname for f in Unit._meta.concrete_fields]
+_UPDATED_AT = _UNIT_FIELDS.index("updated_at")
+
+
+def _unit_rows(organization: Organization) -> list[tuple]:
+    units = units_of(organization).order_by("name")
+    cached = _UNIT_ROWS.get(organization.pk)
+    if cached is not None:
+        (count, latest), rows = cached
+        now = units_of(organization).order_by().values("organization_id")
+        units = units.annotate(
+            fingerprint_n=Subquery(now.annotate(n=Count("id")).values("n")),
+            fingerprint_latest=Subquery(now.annotate(latest=Max("updated_at")).values("latest")),
+        ).exclude(fingerprint_n=count, fingerprint_latest=latest)
+    fresh = list(units.values_list(*_UNIT_FIELDS))
+    if not fresh and cached is not None:
+        return cached[1]  # unchanged (an organization always has its company unit)
+    fingerprint = (len(fresh), max((r[_UPDATED_AT] for r in fresh), default=None))
+    if len(_UNIT_ROWS) >= _UNIT_ROWS_MAX:
+        _UNIT_ROWS.clear()
+    _UNIT_ROWS[organization.pk] = (fingerprint, fresh)
+    return fresh
+
+
 @dataclass
 class UnitTree:
-    """The whole unit tree of an organization, loaded in one query."""
+    """The whole unit tree of an organization, in one query (see ``_unit_rows``)."""
 
     units: dict[UUID, Unit]
     children: dict[UUID | None, list[Unit]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, organization: Organization) -> "UnitTree":
-        units = {u.id: u for u in units_of(organization).order_by("name")}
+        db = router.db_for_read(Unit)
+        units = {}
+        for row in _unit_rows(organization):
+            unit = Unit.from_db(db, _UNIT_FIELDS, row)
+            units[unit.id] = unit
         tree = cls(units=units)
         for unit in units.values():
             tree.children.setdefault(unit.parent_id, []).append(unit)
