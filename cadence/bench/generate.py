@@ -58,7 +58,7 @@ from cadence.weekly.models import (
     WeeklyUpdate,
 )
 
-GENERATOR_VERSION = 2  # 2: weekly carry-over and the scheduler's deliveries as the worker left them
+GENERATOR_VERSION = 3  # 3: ids and token per size (sizes share a database); 2: carry-over
 BENCH_PASSWORD = "cadence-bench"
 BATCH = 20_000
 
@@ -119,10 +119,10 @@ def admin_email(size: str, seed: int) -> str:
     return f"admin-{size}-s{seed}@bench.example"
 
 
-def api_token(seed: int) -> str:
-    """The admin's API token: deterministic from the seed (its own stream, so it is known
-    without regenerating)."""
-    rng = random.Random(f"cadence-bench-token-{seed}")
+def api_token(seed: int, size: str) -> str:
+    """The admin's API token: deterministic from the size and seed (its own stream, so it is
+    known without regenerating; per size, so that sizes can share a database)."""
+    rng = random.Random(f"cadence-bench-token-{size}-{seed}")
     return TOKEN_PREFIX + base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
 
 
@@ -235,7 +235,7 @@ def _describe(organization: Organization, size: str, seed: int, counts: dict) ->
         organization_id=organization.pk,
         admin_email=admin.email,
         admin_password=BENCH_PASSWORD,
-        api_token=api_token(seed),
+        api_token=api_token(seed, size),
         cycle_id=cycle.pk,
         team_unit_id=team.pk,
         department_unit_id=team.parent_id,
@@ -670,7 +670,8 @@ class _Generator:
         self.seed = seed
         self.today = today
         self.progress = progress
-        self.rng = random.Random(seed)
+        # Per size and seed: two sizes in one database get different ids.
+        self.rng = random.Random(f"{size}:{seed}")
         self.began = clock.monotonic()
         self.sink = _Sink()
         self.has_progress = any(f.name == "progress" for f in Objective._meta.concrete_fields)
@@ -803,7 +804,7 @@ class _Generator:
         memberships.add(
             (self.uid(), created, created, self.units[self.company][0], self.people[ceo], "lead")
         )
-        token = api_token(self.seed)
+        token = api_token(self.seed, self.size)
         sink.table(
             ApiToken,
             ["id", "created_at", "updated_at", "person_id", "name", "token_hash", "prefix"],

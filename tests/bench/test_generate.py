@@ -124,7 +124,7 @@ def test_the_dataset_names_usable_rows(dataset):
     assert g.existing("small", seed=42) == dataset
     assert g.existing("small", seed=7) is None
     organization = Organization.objects.get(pk=dataset.organization_id)
-    assert organization.name == "Bench small (seed 42, v2)"
+    assert organization.name == "Bench small (seed 42, v3)"
     admin = Person.objects.get(email=dataset.admin_email)
     assert admin.is_admin and admin.organization_id == organization.pk
     assert admin.check_password(dataset.admin_password)
