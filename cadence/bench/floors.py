@@ -19,8 +19,8 @@ from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors
 
 # The page sizes the app uses (the floors fetch what a page shows, no more).
-TREE_EAGER = getattr(selectors, "TREE_EAGER", 150)
-API_PAGE = getattr(api_objectives, "OBJECTIVES_PAGE", 100)
+TREE_EAGER = selectors.TREE_EAGER
+API_PAGE = api_objectives.OBJECTIVES_PAGE
 
 
 @dataclass(frozen=True)
