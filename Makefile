@@ -19,19 +19,23 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/cadence serve
 
-# The benchmark (issue 6): SIZE=small (CI's smoke run) or SIZE=org-100k; BENCH_ARGS e.g. --quick.
+# The benchmark (bench/, not installed with Cadence; docs/scaling.md): SIZE=small (CI's smoke
+# run) or SIZE=org-100k; BENCH_ARGS e.g. --quick.
 SIZE ?= small
 bench: $(STAMP)
-	$(BIN)/cadence bench --size $(SIZE) $(BENCH_ARGS)
+	$(BIN)/python -m bench --size $(SIZE) $(BENCH_ARGS)
 
-# The suite in parallel (pytest-xdist, one worker per core; TEST_WORKERS=0 runs it in one process).
+# The suite in parallel (pytest-xdist, one worker per core, a test file per worker at a time:
+# --dist loadfile in pyproject.toml; TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# Ruff, then the apps' one-way order (import-linter's layers contract in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

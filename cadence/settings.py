@@ -20,12 +20,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "cadence-insecure-development-key-change-me")
+# The public development fallback: with DEBUG off, `cadence serve`, `cadence worker` and
+# cadence/wsgi.py refuse to start on it (cadence/core/deploy.py), and `check --deploy` fails.
+DEVELOPMENT_SECRET_KEY = "cadence-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.environ.get("SITE_NAME", "Cadence")
-# The address people open Cadence at: links in emails start with it.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people open Cadence at: links in emails start with it. Unset, it is the address
+# `cadence serve` listens at by default: 127.0.0.1 on PORT (8000 without it).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -35,16 +41,31 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "template_partials",
     "ninja",
+    # Before allauth: its templates (account/, mfa/, allauth/) override allauth's own.
+    "cadence.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "cadence.core",
+    "cadence.audit",
     "cadence.orgs",
+    "cadence.mail",
     "cadence.okrs",
     "cadence.coach",
     "cadence.alignment",
     "cadence.reviews",
+    "cadence.scoring",
+    "cadence.retrospectives",
+    "cadence.planning",
     "cadence.weekly",
     "cadence.meetings",
     "cadence.scheduling",
+    "cadence.onboarding",
     "cadence.feed",
+    "cadence.web",
     "cadence.demo",
 ]
 
@@ -55,8 +76,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cadence.audit.context.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cadence.core.middleware.PrivatePagesMiddleware",
+    "cadence.core.middleware.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "cadence.accounts.middleware.RequireTwoFactorMiddleware",
+    "cadence.accounts.middleware.ProviderUnreachableMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (accounts/throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cadence.urls"
@@ -73,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cadence.core.context_processors.site",
+                "cadence.web.nav.header",
+                "cadence.scheduling.context_processors.digest_follows",
             ],
         },
     },
@@ -91,13 +122,94 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.Person"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any password check for a locked account or address (django-axes).
+    "cadence.accounts.backends.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Wherever a password is set: the sign-in pages, password change and reset, `cadence createadmin`.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth: sign-in, password reset, email change, two-factor; cadence/accounts).
+# No public sign-up: people join by an admin (cadence/accounts/adapter.py closes it).
+ACCOUNT_ADAPTER = "cadence.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "cadence.accounts.adapter.MFAAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per person; a new one replaces it once confirmed by a link sent to it.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {
+    "login": "cadence.accounts.forms.LoginForm",
+    "add_email": "cadence.accounts.forms.AddEmailForm",
+}
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Failed sign-ins are counted by django-axes (below), not by allauth's own per-process limit.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# Single sign-on: each organization's OpenID Connect provider, set by its admin (accounts.models.
+# SingleSignOn, fed to allauth by accounts.adapter.SocialAccountAdapter; docs/decisions.md).
+SOCIALACCOUNT_ADAPTER = "cadence.accounts.adapter.SocialAccountAdapter"
+# People are found or created by the adapter (verified email, allowed domains, one organization),
+# never by allauth's own sign-up form or its install-wide email matching.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
+# Outbound HTTP (cadence/core/outbound.py: the SSO provider's discovery, keys and tokens) goes to
+# public addresses only, over HTTPS; ALLOW_PRIVATE_OUTBOUND=1 allows private and loopback ones and
+# plain HTTP (a provider inside the company network, tests), OUTBOUND_ALLOWED_NETWORKS a list.
+ALLOW_PRIVATE_OUTBOUND = env_bool("ALLOW_PRIVATE_OUTBOUND", False)
+OUTBOUND_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("OUTBOUND_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+MFA_TOTP_ISSUER = SITE_NAME
+
+# Sign-in throttling (django-axes, cadence/accounts/throttle.py): at most SIGN_IN_FAILURE_LIMIT
+# failed attempts per account and, separately, per client address in AXES_COOLOFF_TIME hours;
+# then even the right password is refused until the hour has passed or an admin unlocks it.
+# API tokens that fail count for their address only.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = "cadence.accounts.throttle.lockout_parameters"
+AXES_USERNAME_CALLABLE = "cadence.accounts.throttle.username"
+AXES_CLIENT_IP_CALLABLE = "cadence.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "cadence.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: name the header that carries the
+# client's address (X-Forwarded-For: its last entry, the one the proxy added; X-Real-IP).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+
+# The audit trail (cadence/audit): events older than this many days are deleted by the worker;
+# 0 keeps them forever.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -125,9 +237,21 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Secure cookies by default when Cadence is reached over HTTPS (SITE_URL).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (README "Running in production"): all off by default, so that
+# `cadence serve` on http://127.0.0.1 works; set them once Cadence is served over HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The header a TLS-terminating proxy sets to "https": SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+_PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))

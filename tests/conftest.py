@@ -1,11 +1,33 @@
 import os
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from cadence.orgs.models import Organization, Person
 from tests import factories as f
+from tests.clock import TEST_NOW
+from tests.secret_key import TEST_SECRET_KEY
 from tests.shared_data import SHARED
+
+# This process's settings were read before this file (pytest-django); the commands that tests
+# run in it (`main(["serve", …])`) and the processes they start get a real key too.
+os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+if not os.environ.get("DEBUG"):
+    from django.conf import settings as _settings
+
+    if _settings.SECRET_KEY == _settings.DEVELOPMENT_SECRET_KEY:
+        _settings.SECRET_KEY = os.environ["SECRET_KEY"]
+
+# Generating examples takes longer on a loaded machine (CI runs helpers beside the suite): that
+# is not a property of the code under test, so the slowness health check does not fail tests.
+hypothesis_settings.register_profile(
+    "cadence", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("cadence")
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -17,18 +39,32 @@ def _uses_shared_demo(item) -> bool:
     return bool(definitions) and definitions[-1].func.__module__ == __name__
 
 
+def _uses_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & names
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need PostgreSQL skip elsewhere with a reason; under CI=true they must run.
 
-    The tests that read the shared demo run one after another (from where the first of them
-    was), so it is loaded once; pytest-django has already put database tests first."""
+    A module whose tests read the shared demo holds it for the whole module (see `_demo_module`),
+    so its other database tests would not start from an empty database: they belong elsewhere."""
     from django.db import connection
 
-    readers = [item for item in items if _uses_shared_demo(item)]
-    if readers:
-        first = items.index(readers[0])
-        others = [item for item in items if not _uses_shared_demo(item)]
-        items[:] = others[:first] + readers + others[first:]
+    readers = {item.module for item in items if _uses_shared_demo(item)}
+    mixed = [
+        item.nodeid
+        for item in items
+        if item.module in readers and not _uses_shared_demo(item) and _uses_database(item)
+    ]
+    if mixed:
+        raise pytest.UsageError(
+            "these tests share a module with tests of the shared `demo` but not the demo; "
+            "move them to a module of their own:\n  " + "\n  ".join(mixed)
+        )
 
     on_postgres = connection.vendor == "postgresql"
     for item in items:
@@ -40,33 +76,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
             )
-
-
-# Under pytest-xdist (`make test`), the tests of each group run in one worker: the shared demo's
-# readers (one load), the browser tests (one Chromium, one live server) and the query counts
-# (one world); every other test goes wherever a worker is free. (xdist's own --dist loadgroup
-# does not work with pytest 9: it renames node ids through an attribute pytest no longer reads.)
-XDIST_GROUPS = {
-    "tests/demo/": "demo",
-    "tests/alignment/test_demo.py": "demo",
-    "tests/e2e/": "browser",
-    "tests/test_query_counts.py": "query-counts",
-}
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    from xdist.scheduler import LoadScopeScheduling
-
-    class GroupScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            for prefix, group in XDIST_GROUPS.items():
-                if path.startswith(prefix):
-                    return group
-            return nodeid
-
-    return GroupScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -87,44 +96,46 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
             options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """A test that does not read the shared demo starts from an empty database."""
-    if not _uses_shared_demo(item):
-        SHARED.release()
-
-
-@pytest.fixture(scope="session")
-def _shared_data(django_db_setup):
-    """Rolls the shared data back before the test database is destroyed."""
-    yield SHARED
-    SHARED.release()
-
-
-@pytest.fixture
-def _demo_loaded(request, _shared_data, django_db_blocker):
-    """Loads the shared demo (or finds it loaded); set up before `db`, which nests inside it."""
+@pytest.fixture(scope="module")
+def _demo_module(django_db_setup, django_db_blocker):
+    """The demo, in a transaction of the module's own, rolled back when the module's tests are
+    done: built the first time in this process, restored from its snapshot after that
+    (tests/shared_data.py)."""
     from cadence.demo.loader import load_demo
     from tests.demo.conftest import TODAY
 
+    def build():
+        # On the suite's clock, as tests run (the module's set-up comes before `_frozen_clock`).
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS), time_machine.travel(TEST_NOW):
+            return load_demo(today=TODAY).pk
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield SHARED.get("demo", build)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(request, _demo_module, db):
+    """The demo organization (tests/demo/conftest.py's TODAY), loaded once for each module that
+    reads it (see tests/shared_data.py); what a test writes is rolled back after it. pytest sets
+    up the module's transaction first (broader scope), then `db` nests the test's inside it."""
     marker = request.node.get_closest_marker("django_db")
     if {"transactional_db", "live_server"} & set(request.fixturenames) or (
         marker and marker.kwargs.get("transaction")
     ):
         pytest.fail("the shared demo cannot be used by transaction=True or live_server tests")
-
-    def build():
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            return load_demo(today=TODAY).pk
-
-    return _shared_data.get("demo", build, django_db_blocker)
+    return Organization.objects.get(pk=_demo_module)
 
 
-@pytest.fixture
-def demo(_demo_loaded, db):
-    """The demo organization (tests/demo/conftest.py's TODAY), loaded once for all the tests that
-    read it in a row (see tests/shared_data.py); what a test writes is rolled back after it."""
-    return Organization.objects.get(pk=_demo_loaded)
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """Every test starts at TEST_NOW (tests/clock.py) and the clock ticks from there; tests
+    marked real_clock (they start other processes) keep the wall clock."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

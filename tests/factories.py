@@ -37,7 +37,7 @@ def make_person(org: Organization, role: str = Person.Role.MEMBER, name: str = "
 
 def make_unit(org: Organization, name: str, kind: str = Unit.Kind.TEAM, parent=None) -> Unit:
     return org_services.unit_create(
-        organization=org, parent=parent or company_unit(org), name=name, kind=kind
+        actor=None, organization=org, parent=parent or company_unit(org), name=name, kind=kind
     )
 
 
@@ -68,4 +68,4 @@ def make_kr(actor: Person, objective: Objective, title: str = "", **kw) -> KeyRe
 
 
 def join(unit: Unit, person: Person, role: str = Membership.Role.MEMBER) -> Membership:
-    return org_services.membership_set(unit=unit, person=person, role=role)
+    return org_services.membership_set(actor=None, unit=unit, person=person, role=role)

@@ -1,7 +1,7 @@
 """The from-scratch roll-up of an organization, to hold the stored ``Objective.progress`` against.
 
 Reads rows only and computes with the pure ``okrs.progress.roll_up``: it shares no code with the
-services' incremental refresh (``okrs.services._progress_refresh``) beyond the arithmetic."""
+services' incremental refresh (``okrs.services.progress_refresh``) beyond the arithmetic."""
 
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import KeyResult, Objective

@@ -42,6 +42,7 @@ PAGES = [
     "company_review",
     "department_review",
     "team_retrospective",
+    "weekly_update",
 ]
 
 
@@ -76,6 +77,8 @@ def counts(django_db_setup, django_db_blocker):
             "company_review": reverse("company_review", args=[cycle.pk]),
             "department_review": reverse("department_review", args=[cycle.pk, units[0].parent_id]),
             "team_retrospective": reverse("team_retrospective", args=[cycle.pk, units[0].pk]),
+            # The admin's week, linkable to every objective of the teams they lead.
+            "weekly_update": reverse("weekly_update", args=[admin.pk, "2026-W48"]),
         }
         _grow(admin, cycle, units, top, 10)
         for page in PAGES:

@@ -12,11 +12,14 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cadence.accounts import services as invitation_services
+from cadence.accounts import sso as sso_services
 from cadence.alignment import services as alignment_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
+from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
 from tests import factories as f
 
@@ -35,9 +38,24 @@ SEGMENT_TO_OBJECT = {
     "notifications": "notification",
     "dismissals": "dismissal",
     "dependencies": "dependency",
+    "invitations": "invitation",
+    "subscribers": "subscriber",
+    "members": "person",  # /units/<unit_id>/members/<person_id>
 }
 # Parameters filled with a value rather than an object: by their name.
-PARAM_VALUES = {"week": "2026-W47", "month": "2026-11", "function_slug": "sales", "index": "0"}
+PARAM_VALUES = {
+    "week": "2026-W47",
+    "month": "2026-11",
+    "function_slug": "sales",
+    "index": "0",
+    # An invitation link's secret: not one of anybody's.
+    "secret": "not-an-invitation",
+    # An unsubscribe link's token: not one of anybody's.
+    "token": "not-a-subscriber-token",
+}
+
+# allauth's single sign-on URLs name an organization's provider by a regular expression group.
+PROVIDER_ID = "^(?P<provider_id>[^/]+)"
 
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -56,6 +74,8 @@ def _routes_with_ids():
 
 
 def _fill(route: str, objects: dict) -> str:
+    if PROVIDER_ID in route:
+        route = route.replace(PROVIDER_ID, objects["sso"].provider_id)
     out = []
     parts = route.split("/")
     for i, part in enumerate(parts):
@@ -74,9 +94,21 @@ def _fill(route: str, objects: dict) -> str:
 
 
 @pytest.fixture
-def victim(db):
+def victim(db, settings):
     """An organization with one of everything, owned by someone else."""
     org, admin = f.make_org("Victim")
+    settings.ALLOW_PRIVATE_OUTBOUND = True  # the provider's address (never called here)
+    sso = sso_services.sso_settings_set(
+        actor=admin,
+        organization=org,
+        enabled=True,
+        name="Secret provider",
+        issuer="http://127.0.0.1:9",
+        client_id="secret-client",
+        client_secret="secret-client-secret",
+        domains=["victim.test"],
+        require_sso=False,
+    )
     team = f.make_unit(org, "Secret team")
     person = f.make_person(org, name="Secret Person")
     f.join(team, person)
@@ -101,7 +133,16 @@ def victim(db):
     dependency = alignment_services.dependency_create(
         actor=admin, objective=objective, provider=other_team, description="Secret need"
     )
+    invitation = invitation_services.invitation_create(
+        actor=admin, organization=org, email="secret.invitee@example.test", units=[team]
+    )
+    subscriber = subscriber_services.subscriber_add(
+        actor=admin, email="secret.subscriber@example.test", what="team_digest", unit=team
+    )
     return {
+        "invitation": invitation,
+        "sso": sso,
+        "subscriber": subscriber,
         "dependency": dependency,
         "dismissal": dismissal,
         "org": org,
@@ -141,6 +182,11 @@ def _assert_404_no_leak(response, victim, label):
         "Secret comment",
         "Secret reason",
         "Secret need",
+        "secret.invitee",
+        "Secret Person",
+        "Secret provider",
+        "secret-client",
+        "secret.subscriber",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -149,6 +195,7 @@ def test_walk_covers_pages_and_api(db):
     routes = _routes_with_ids()
     assert any(r.startswith("api/v1/") for r in routes), routes
     assert any(not r.startswith("api/") for r in routes), routes
+    assert "cycles/<uuid:cycle_id>/edit/" in routes and "cycles/<uuid:cycle_id>/delete/" in routes
 
 
 def test_pages_are_404_for_another_organization(intruder_client, victim):
@@ -159,10 +206,16 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
         for method in ("get", "post"):
             response = getattr(intruder_client, method)(path)
             _assert_404_no_leak(response, victim, f"{method.upper()} {path}")
+    victim["subscriber"].refresh_from_db()  # neither removed nor unsubscribed by the intruder
+    assert victim["subscriber"].unsubscribed_at is None
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
-    for query in (f"/?cycle={victim['cycle'].pk}", f"/objectives/new/?unit={victim['unit'].pk}"):
+    for query in (
+        f"/?cycle={victim['cycle'].pk}",
+        f"/objectives/new/?unit={victim['unit'].pk}",
+        f"/settings/audit/?actor={victim['person'].pk}",
+    ):
         response = intruder_client.get(query)
         _assert_404_no_leak(response, victim, query)
 
@@ -173,7 +226,7 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
         if not route.startswith("api/"):
             continue
         path = _fill(route, victim)
-        for method in ("get", "post", "patch", "delete"):
+        for method in ("get", "post", "put", "patch", "delete"):
             if method == "get":
                 response = client.get(path, **auth)
             else:
@@ -205,6 +258,13 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
         "Secret column",
         None,
     )
+    victim["person"].refresh_from_db()
+    assert (victim["person"].role, victim["person"].is_active) == ("member", True)
+    victim["invitation"].refresh_from_db()
+    assert victim["invitation"].is_open and victim["invitation"].sends == 1
+    victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
+    assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
+    assert victim["unit"].memberships.get().person == victim["person"]
 
 
 def test_api_lists_never_show_another_organization(client, victim, intruder_token):
@@ -215,9 +275,14 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
         "/api/v1/objectives",
         "/api/v1/dependencies",
         "/api/v1/approvals",
+        "/api/v1/audit",
+        "/api/v1/people",
+        "/api/v1/invitations",
     ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path
         assert "Secret" not in response.content.decode(), path
     response = client.get(f"/api/v1/objectives?cycle_id={victim['cycle'].pk}", **auth)
+    assert response.status_code == 404
+    response = client.get(f"/api/v1/audit?actor_id={victim['person'].pk}", **auth)
     assert response.status_code == 404

@@ -3,13 +3,14 @@
 from django import forms
 
 from cadence.alignment.models import Dependency
+from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT
 
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label="Comment",
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -17,7 +18,7 @@ class CommentForm(forms.Form):
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What should the team change?",
-        max_length=2000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the team should change before proposing again."},
     )
@@ -29,7 +30,7 @@ class DependencyForm(forms.Form):
     )
     description = forms.CharField(
         label="What do you need from them?",
-        max_length=1000,
+        max_length=MAX_SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say what you need from them."},
     )
@@ -43,8 +44,8 @@ class DependencyForm(forms.Form):
 
 class DependencyStateForm(forms.Form):
     state = forms.ChoiceField(label="New state", choices=Dependency.State.choices)
-    note = forms.CharField(label="Note", required=False, max_length=1000)
+    note = forms.CharField(label="Note", required=False, max_length=MAX_SHORT_TEXT)
 
 
 class AcknowledgeForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, max_length=1000)
+    note = forms.CharField(label="Note", required=False, max_length=MAX_SHORT_TEXT)

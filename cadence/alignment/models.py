@@ -1,8 +1,10 @@
-"""Vertical alignment's approval trail and sideways dependencies between teams (method.md §7)."""
+"""Vertical alignment's approval trail and sideways dependencies between teams
+(docs/method.md §7)."""
 
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT
 from cadence.core.models import BaseModel
 from cadence.okrs.models import Objective
 from cadence.orgs.models import Organization, Person, Unit
@@ -16,6 +18,8 @@ class ApprovalEvent(BaseModel):
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned with comments"
         REOPENED = "reopened", "Reopened as draft"
+        # An approved objective's parent or unit changed: it waits for approval again.
+        REALIGNED = "realigned", "Realigned, to be approved again"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(
@@ -25,7 +29,9 @@ class ApprovalEvent(BaseModel):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=10, choices=Action.choices)
-    comment = models.TextField(max_length=2000, blank=True)
+    comment = models.TextField(max_length=MAX_TEXT, blank=True)
+    # An approval by the person who proposed it (only organization admins may).
+    own_proposal = models.BooleanField(default=False)
     # The parent objective at the time of the step (alignment may change later).
     parent = models.ForeignKey(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -55,7 +61,7 @@ class Dependency(BaseModel):
     provider_objective = models.ForeignKey(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="dependents"
     )
-    description = models.TextField(max_length=1000)
+    description = models.TextField(max_length=MAX_SHORT_TEXT)
     state = models.CharField(max_length=12, choices=State.choices, default=State.REQUESTED)
     requested_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -64,7 +70,7 @@ class Dependency(BaseModel):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(max_length=1000, blank=True)
+    note = models.TextField(max_length=MAX_SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["created_at"]

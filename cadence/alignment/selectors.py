@@ -7,17 +7,23 @@ database filter, so the nav's count is one query (tests check that both agree).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Trim
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
+from django.db.models.functions import Coalesce, Trim
+from django.db.models.lookups import Exact
 from django.http import Http404
+from django.utils import timezone
 
 from cadence.alignment.models import ApprovalEvent, Dependency
+from cadence.coach import selectors as coach_selectors
+from cadence.core.ids import uuid_or_404
+from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
-from cadence.orgs.selectors import Access, _uuid_or_404
+from cadence.orgs.selectors import Access
 
 # How many levels of units above a unit ``approvable_q`` looks at for a lead (company →
 # departments → … → team; far deeper than any real organization).
@@ -46,8 +52,41 @@ def approver_unit(objective: Objective, tree=None) -> Unit | None:
     return unit.parent
 
 
-def can_approve(access: Access, objective: Objective) -> bool:
-    """Whether ``access.person`` may approve (or return) ``objective``.
+# The trail's steps that make a person the author of the proposal waiting for approval.
+PROPOSING = (ApprovalEvent.Action.PROPOSED, ApprovalEvent.Action.REALIGNED)
+_NOBODY = UUID(int=0)
+
+
+def proposer_id(objective: Objective) -> UUID | None:
+    """Who proposed the objective as it now stands: the person of the latest "proposed" (or
+    "realigned") step of its trail; without one (proposed before the trail existed), the person
+    who wrote it. One query each time (nothing is kept on the instance): callers ask once."""
+    latest = (
+        ApprovalEvent.objects.filter(objective_id=objective.pk, action__in=PROPOSING)
+        .order_by("-created_at")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return latest if latest is not None else objective.created_by_id
+
+
+def _proposer_expression():
+    """``proposer_id`` as a database expression (never NULL, so that comparisons are plain)."""
+    latest = (
+        ApprovalEvent.objects.filter(objective_id=OuterRef("pk"), action__in=PROPOSING)
+        .order_by("-created_at")
+        .values("actor_id")[:1]
+    )
+    return Coalesce(Subquery(latest), F("created_by_id"), Value(_NOBODY), output_field=UUIDField())
+
+
+def is_own_proposal(person: Person, objective: Objective) -> bool:
+    """Whether ``objective`` is a proposal ``person`` made (the trail says who proposed it)."""
+    return objective.state == Objective.State.PROPOSED and proposer_id(objective) == person.id
+
+
+def is_approver(access: Access, objective: Objective) -> bool:
+    """Whether ``access.person`` is one of those who approve ``objective``, whoever proposed it.
 
     Organization admins always. Otherwise, for an aligned objective: the parent objective's
     owner; if the parent has no (active) owner, whoever can lead the parent's unit. For an
@@ -70,6 +109,56 @@ def can_approve(access: Access, objective: Objective) -> bool:
     return above is not None and access.can_lead_unit(above)
 
 
+def can_approve(access: Access, objective: Objective) -> bool:
+    """Whether ``access.person`` may approve (or return) ``objective``: one of its approvers
+    (``is_approver``) who did not propose it. An admin may approve their own proposal (the
+    trail records it as such)."""
+    if not is_approver(access, objective):
+        return False
+    return access.person.is_admin or not is_own_proposal(access.person, objective)
+
+
+def can_edit_objectives(access: Access, unit: Unit) -> bool:
+    """Whether ``access.person`` proposes, reopens and records the needs of ``unit``'s
+    objectives: its members, the leads of it or a unit above it, and admins; never viewers."""
+    return not access.person.is_viewer and access.can_edit_unit(unit)
+
+
+def can_withdraw_dependency(access: Access, dependency: Dependency) -> bool:
+    """The asking side: the editors of the objective's unit (they also move its state)."""
+    return can_edit_objectives(access, dependency.objective.unit)
+
+
+def can_acknowledge_dependency(access: Access, dependency: Dependency) -> bool:
+    """The side asked: the editors of the provider unit (they also move its state)."""
+    return can_edit_objectives(access, dependency.provider)
+
+
+def can_change_dependency(access: Access, dependency: Dependency) -> bool:
+    """Either side moves an acknowledged dependency between its states."""
+    return can_withdraw_dependency(access, dependency) or can_acknowledge_dependency(
+        access, dependency
+    )
+
+
+def propose_errors(objective: Objective) -> dict[str, str]:
+    """What an objective lacks to be proposed, and so to be approved (field → message): a team
+    objective aligns to a higher objective or says why it stands alone; below company level it
+    has a key result. One query (below company level)."""
+    errors = {}
+    if (
+        objective.unit.kind == Unit.Kind.TEAM
+        and not objective.parent_id
+        and not objective.standalone_reason.strip()
+    ):
+        errors["parent"] = (
+            "Align it to a higher objective, or say why it stands alone, before proposing it."
+        )
+    if objective.unit.kind != Unit.Kind.COMPANY and not objective.key_results.exists():
+        errors["key_results"] = "Add at least one key result before proposing it."
+    return errors
+
+
 def _led_units_q(person: Person) -> Q:
     """Units the person leads, or that lie below a unit they lead (up to MAX_UNIT_DEPTH)."""
     led_ids = Membership.objects.filter(person=person, role=Membership.Role.LEAD).values("unit_id")
@@ -89,24 +178,77 @@ def approvable_q(person: Person) -> Q:
         return Q(pk__in=[])
     led = Unit.objects.filter(_led_units_q(person), organization_id=person.organization_id)
     owned_parent = Q(parent__owner__isnull=False, parent__owner__is_active=True)
-    return ~Q(unit__kind=Unit.Kind.COMPANY) & (
-        Q(owned_parent, parent__owner=person)
-        | Q(~owned_parent, parent__isnull=False, parent__unit__in=led.values("id"))
-        | Q(parent__isnull=True, unit__parent__in=led.values("id"))
+    own_proposal = Q(state=Objective.State.PROPOSED) & Q(Exact(_proposer_expression(), person.pk))
+    return (
+        ~Q(unit__kind=Unit.Kind.COMPANY)
+        & ~own_proposal
+        & (
+            Q(owned_parent, parent__owner=person)
+            | Q(~owned_parent, parent__isnull=False, parent__unit__in=led.values("id"))
+            | Q(parent__isnull=True, unit__parent__in=led.values("id"))
+        )
     )
 
 
 def approvals_waiting(person: Person) -> list[Objective]:
-    """Proposed objectives ``person`` may approve, oldest first, in one query."""
+    """Proposed objectives ``person`` may approve, oldest first, in one query; each carries
+    ``proposer_name``: who proposed it."""
     return list(
         Objective.objects.filter(
             approvable_q(person),
             organization_id=person.organization_id,
             state=Objective.State.PROPOSED,
         )
+        .annotate(proposer=_proposer_expression())
+        .annotate(
+            proposer_name=Subquery(
+                Person.objects.filter(pk=OuterRef("proposer")).values("name")[:1]
+            )
+        )
         .select_related("unit", "cycle", "owner", "parent", "parent__unit", "created_by")
         .order_by("updated_at")
     )
+
+
+@dataclass(frozen=True)
+class ApprovalCard:
+    """A proposal on the approvals page: the objective (``proposer_name`` annotated: who
+    proposed it), its key results, and what the coach still says about it (open findings,
+    errors first)."""
+
+    objective: Objective
+    key_results: tuple = ()
+    findings: tuple = ()
+
+
+def approval_cards(person: Person, *, today: date | None = None) -> list[ApprovalCard]:
+    """``approvals_waiting`` with each objective's key results and open coach findings, so an
+    approver judges what they approve. A fixed number of queries per cycle among them."""
+    today = today or timezone.localdate()
+    waiting = approvals_waiting(person)
+    annotated: dict[UUID, okr_selectors.BoardObjective] = {}
+    cycles = {o.cycle_id: o.cycle for o in waiting}
+    for cycle_id, cycle in cycles.items():
+        ids = [o.id for o in waiting if o.cycle_id == cycle_id]
+        board = okr_selectors.board_for_cycle(
+            person.organization, cycle, today=today, scope=Q(pk__in=ids)
+        )
+        annotated.update({i: board.objectives[i] for i in ids if i in board.objectives})
+    findings = coach_selectors.findings_for_objectives(
+        person.organization, list(annotated.values()), today=today
+    )
+    cards = []
+    for o in waiting:
+        loaded = annotated.get(o.id)
+        found = findings.get(o.id)
+        cards.append(
+            ApprovalCard(
+                objective=o,
+                key_results=tuple(loaded.krs) if loaded else (),
+                findings=tuple(found.open) if found else (),
+            )
+        )
+    return cards
 
 
 def approvals_count(person: Person) -> int:
@@ -129,7 +271,7 @@ def approval_events_of(objective: Objective) -> QuerySet[ApprovalEvent]:
 
 def dependency_get(organization: Organization, dependency_id) -> Dependency:
     dependency = (
-        Dependency.objects.filter(organization=organization, pk=_uuid_or_404(dependency_id))
+        Dependency.objects.filter(organization=organization, pk=uuid_or_404(dependency_id))
         .select_related("objective", "objective__unit", "objective__cycle", "provider")
         .first()
     )
@@ -150,42 +292,44 @@ def _dependencies(organization_id) -> QuerySet[Dependency]:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DependencyRow:
     dependency: Dependency
     can_requester: bool  # may change it as the asking side (and delete it)
     can_provider: bool  # may acknowledge it / change it as the provider side
-    next_states: list[tuple[str, str]] = field(default_factory=list)
+    next_states: tuple[tuple[str, str], ...] = ()
 
 
 def _rows(dependencies, access: Access) -> list[DependencyRow]:
     rows = []
     for dep in dependencies:
-        requester = not access.person.is_viewer and access.can_edit_unit(dep.objective.unit)
-        provider = not access.person.is_viewer and access.can_edit_unit(dep.provider)
-        states = []
+        requester = can_withdraw_dependency(access, dep)
+        provider = can_acknowledge_dependency(access, dep)
+        states: tuple[tuple[str, str], ...] = ()
         if requester or provider:
-            states = [
+            states = tuple(
                 (s, Dependency.State(s).label)
                 for s in Dependency.State.values
                 if s in DEPENDENCY_TRANSITIONS[dep.state]
-            ]
+            )
         rows.append(DependencyRow(dep, requester, provider, states))
     return rows
 
 
-@dataclass
+@dataclass(frozen=True)
 class AlignmentPanel:
     """What the objective page shows about alignment (no queries left for the template)."""
 
-    events: list[ApprovalEvent]
+    events: tuple[ApprovalEvent, ...]
     last_return: ApprovalEvent | None
     can_propose: bool
     can_approve: bool
     can_reopen: bool
     approver_label: str
-    needs: list[DependencyRow]  # what this objective asks of other teams
-    asked: list[DependencyRow]  # what other teams ask of this objective
+    # The reader proposed it and would otherwise approve it: someone else does.
+    own_proposal: bool
+    needs: tuple[DependencyRow, ...]  # what this objective asks of other teams
+    asked: tuple[DependencyRow, ...]  # what other teams ask of this objective
     can_add_dependency: bool
 
 
@@ -222,11 +366,14 @@ def objective_alignment_panel(
         .filter(organization_id=person.organization_id)
         .get(pk=objective.pk)
     )
-    events = list(approval_events_of(objective))
+    events = tuple(approval_events_of(objective))
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at
-    editor = open_cycle and not person.is_viewer and access.can_edit_unit(objective.unit)
+    editor = open_cycle and can_edit_objectives(access, objective.unit)
     approver = open_cycle and can_approve(access, objective)
+    # One of its approvers who may not approve it proposed it (``can_approve``): no second
+    # look at the trail.
+    own_proposal = open_cycle and not approver and is_approver(access, objective)
     deps = list(
         _dependencies(person.organization_id).filter(
             Q(objective=objective) | Q(provider_objective=objective)
@@ -236,13 +383,13 @@ def objective_alignment_panel(
         events=events,
         last_return=returns[-1] if objective.state == Objective.State.DRAFT and returns else None,
         can_propose=editor and objective.state == Objective.State.DRAFT,
-        can_approve=approver
-        and objective.state in (Objective.State.DRAFT, Objective.State.PROPOSED),
+        can_approve=approver and objective.state == Objective.State.PROPOSED,
         can_reopen=editor
         and objective.state in (Objective.State.PROPOSED, Objective.State.APPROVED),
         approver_label=_approver_label(objective),
-        needs=_rows([d for d in deps if d.objective_id == objective.id], access),
-        asked=_rows([d for d in deps if d.objective_id != objective.id], access),
+        own_proposal=own_proposal,
+        needs=tuple(_rows([d for d in deps if d.objective_id == objective.id], access)),
+        asked=tuple(_rows([d for d in deps if d.objective_id != objective.id], access)),
         can_add_dependency=editor and objective.state != Objective.State.ABANDONED,
     )
 
@@ -250,10 +397,10 @@ def objective_alignment_panel(
 # A cycle's dependencies ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProviderGroup:
     unit: Unit
-    rows: list[DependencyRow]
+    rows: tuple[DependencyRow, ...]
 
 
 def cycle_dependencies(
@@ -265,11 +412,14 @@ def cycle_dependencies(
     deps = _dependencies(organization.id).filter(objective__cycle=cycle).order_by("created_at")
     if mine:
         deps = deps.filter(provider_id__in=access.editable_unit_ids())
-    groups: dict[UUID, ProviderGroup] = {}
+    units: dict[UUID, Unit] = {}
+    rows: dict[UUID, list[DependencyRow]] = {}
     for row in _rows(deps, access):
         provider = row.dependency.provider
-        groups.setdefault(provider.id, ProviderGroup(provider, [])).rows.append(row)
-    return sorted(groups.values(), key=lambda g: g.unit.name)
+        units.setdefault(provider.id, provider)
+        rows.setdefault(provider.id, []).append(row)
+    groups = [ProviderGroup(units[i], tuple(rows[i])) for i in units]
+    return sorted(groups, key=lambda g: g.unit.name)
 
 
 def dependencies_of(organization: Organization, *, cycle: Cycle | None = None):
@@ -279,7 +429,7 @@ def dependencies_of(organization: Organization, *, cycle: Cycle | None = None):
     return deps
 
 
-# Alignment health (method.md §7) -------------------------------------------------------------
+# Alignment health (docs/method.md §7) -------------------------------------------------------------
 
 
 def alignment_share(aligned: int, total: int) -> float | None:
@@ -289,12 +439,12 @@ def alignment_share(aligned: int, total: int) -> float | None:
     return aligned / total
 
 
-@dataclass
+@dataclass(frozen=True)
 class AlignmentHealth:
     share: float | None
     aligned: int
     total: int
-    unaligned: list[Objective]  # all of them, or the first ``listed`` by unit and title
+    unaligned: tuple[Objective, ...]  # all of them, or the first ``listed`` by unit and title
     unaligned_count: int = 0
     # Department and team objectives, and how many of them align to a higher objective.
     below_company: int = 0
@@ -308,7 +458,7 @@ class AlignmentHealth:
 def alignment_health(
     organization: Organization, cycle: Cycle, *, listed: int | None = None
 ) -> AlignmentHealth:
-    """The cycle's alignment health (method.md §7): team objectives that are not abandoned
+    """The cycle's alignment health (docs/method.md §7): team objectives that are not abandoned
     count; each is healthy when aligned to a higher objective or standing alone with a stated
     reason. Counted in the database (three queries), naming the unhealthy ones (all, or the
     first ``listed``) in a fourth."""
@@ -326,7 +476,7 @@ def alignment_health(
         share=alignment_share(aligned, counts["total"]),
         aligned=aligned,
         total=counts["total"],
-        unaligned=list(named if listed is None else named[:listed]),
+        unaligned=tuple(named if listed is None else named[:listed]),
         unaligned_count=counts["unaligned"],
         below_company=below["total"],
         aligned_to_parent=below["aligned"],

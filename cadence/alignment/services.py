@@ -1,12 +1,12 @@
 """Alignment writes: propose → approve (or return) an objective, and sideways dependencies.
 
-Every step of the approval conversation appends an ApprovalEvent. The objective's state moves
-through ``okrs.services.objective_set_state`` (the one state machine), after the checks here.
+Every step of the approval conversation appends an ApprovalEvent. These services are the only
+way between draft, proposed and approved: ``okrs.services.objective_set_state`` hands those
+moves to them, and writes the state through ``okrs.services.review_state_write`` after the
+checks here.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,16 +14,28 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence.alignment.models import ApprovalEvent, Dependency
-from cadence.alignment.selectors import DEPENDENCY_TRANSITIONS, can_approve
+from cadence.alignment.selectors import (
+    DEPENDENCY_TRANSITIONS,
+    can_approve,
+    can_change_dependency,
+    can_edit_objectives,
+    is_approver,
+    is_own_proposal,
+    propose_errors,
+)
 from cadence.core import emails
+from cadence.core.errors import Conflict
+from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT
+from cadence.mail import services as mail_services
+from cadence.mail.models import Delivery
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Objective
+from cadence.okrs.services import trail
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access
 
-logger = logging.getLogger(__name__)
-MAX_COMMENT = 2000
-MAX_NOTE = 1000
+MAX_COMMENT = MAX_TEXT
+MAX_NOTE = MAX_SHORT_TEXT
 
 
 def _clean(text: str, field: str, limit: int) -> str:
@@ -48,14 +60,22 @@ def _require_member(actor: Person, organization_id) -> None:
 
 def _require_approver(actor: Person, objective: Objective) -> None:
     _require_member(actor, objective.organization_id)
-    if not can_approve(Access(actor), objective):
+    access = Access(actor)
+    if not is_approver(access, objective):
         raise PermissionDenied(
             "Only the owner of the objective it aligns to (or, without one, a lead above the "
             "team) and organization admins approve or return objectives."
         )
+    if not can_approve(access, objective):
+        raise PermissionDenied(
+            "You proposed this objective: someone else approves or returns it (the owner of "
+            "the objective it aligns to, a lead above the team, or an admin)."
+        )
 
 
-def _event(actor: Person, objective: Objective, action: str, comment: str) -> ApprovalEvent:
+def _event(
+    actor: Person, objective: Objective, action: str, comment: str, *, own_proposal: bool = False
+) -> ApprovalEvent:
     return ApprovalEvent.objects.create(
         organization_id=objective.organization_id,
         objective=objective,
@@ -63,7 +83,16 @@ def _event(actor: Person, objective: Objective, action: str, comment: str) -> Ap
         action=action,
         comment=comment,
         parent_id=objective.parent_id,
+        own_proposal=own_proposal,
     )
+
+
+def _require_team_editor(actor: Person, objective: Objective, what: str) -> None:
+    _require_member(actor, objective.organization_id)
+    if not can_edit_objectives(Access(actor), objective.unit):
+        raise PermissionDenied(
+            f"Only members of {objective.unit.name}, its leads and admins {what} its objectives."
+        )
 
 
 # Propose → approve ---------------------------------------------------------------------------
@@ -74,33 +103,22 @@ def objective_propose(*, actor: Person, objective: Objective, comment: str = "")
     """The team proposes its draft: it must align to a higher objective or say why it stands
     alone (team objectives), and have a key result (below company level)."""
     objective = _locked(objective)
-    _require_member(actor, objective.organization_id)
-    if actor.is_viewer or not Access(actor).can_edit_unit(objective.unit):
-        raise PermissionDenied(
-            f"Only members of {objective.unit.name}, its leads and admins propose its objectives."
-        )
+    _require_team_editor(actor, objective, "propose")
+    okr_services.require_open_cycle(objective.cycle)
     comment = _clean(comment, "comment", MAX_COMMENT)
     if objective.state != Objective.State.DRAFT:
-        raise ValidationError(
+        raise Conflict(
             {"state": f"Only a draft can be proposed; this one is {objective.get_state_display()}."}
         )
-    errors = {}
-    if (
-        objective.unit.kind == Unit.Kind.TEAM
-        and not objective.parent_id
-        and not objective.standalone_reason.strip()
-    ):
-        errors["parent"] = (
-            "Align it to a higher objective, or say why it stands alone, before proposing it."
-        )
-    if objective.unit.kind != Unit.Kind.COMPANY and not objective.key_results.exists():
-        errors["key_results"] = "Add at least one key result before proposing it."
+    errors = propose_errors(objective)
     if errors:
-        raise ValidationError(errors)
-    objective = okr_services.objective_set_state(
-        actor=actor, objective=objective, state=Objective.State.PROPOSED
-    )
+        # The request is fine; the objective is not ready to be proposed yet.
+        raise Conflict(errors)
+    objective = okr_services.review_state_write(objective, Objective.State.PROPOSED)
     _event(actor, objective, ApprovalEvent.Action.PROPOSED, comment)
+    trail.record_state(
+        actor=actor, objective=objective, before=Objective.State.DRAFT, comment=comment
+    )
     return objective
 
 
@@ -108,24 +126,31 @@ def objective_propose(*, actor: Person, objective: Objective, comment: str = "")
 def objective_approve(
     *, actor: Person, objective: Objective, comment: str = "", notify: bool = True
 ) -> Objective:
-    """An approver approves a proposed objective (or a draft directly). The objective's owner
-    and author get an email (unless ``notify`` is False, as for the demo's history)."""
+    """An approver approves a proposed objective that still passes the checks of proposing.
+    Nobody approves their own proposal, except an admin (the trail says so). The objective's
+    owner and author get an email (unless ``notify`` is False, as for the demo's history)."""
     objective = _locked(objective)
     _require_approver(actor, objective)
+    okr_services.require_open_cycle(objective.cycle)
     comment = _clean(comment, "comment", MAX_COMMENT)
-    if objective.state not in (Objective.State.DRAFT, Objective.State.PROPOSED):
-        raise ValidationError(
-            {
-                "state": f"Only a proposed objective can be approved; this one is "
-                f"{objective.get_state_display().lower()}."
-            }
+    if objective.state != Objective.State.PROPOSED:
+        state = objective.get_state_display().lower()
+        hint = ": the team proposes it first" if objective.state == Objective.State.DRAFT else ""
+        raise Conflict(
+            {"state": f"Only a proposed objective can be approved; this one is {state}{hint}."}
         )
-    objective = okr_services.objective_set_state(
-        actor=actor, objective=objective, state=Objective.State.APPROVED
+    errors = propose_errors(objective)
+    if errors:
+        raise Conflict(errors)
+    # Only an admin approves their own proposal (``_require_approver`` refused anyone else's).
+    own = actor.is_admin and is_own_proposal(actor, objective)
+    objective = okr_services.review_state_write(objective, Objective.State.APPROVED)
+    event = _event(actor, objective, ApprovalEvent.Action.APPROVED, comment, own_proposal=own)
+    trail.record_state(
+        actor=actor, objective=objective, before=Objective.State.PROPOSED, comment=comment
     )
-    event = _event(actor, objective, ApprovalEvent.Action.APPROVED, comment)
     if notify:
-        transaction.on_commit(lambda: review_emails_send(event_id=event.pk))
+        review_emails_enqueue(event=event)
     return objective
 
 
@@ -137,24 +162,26 @@ def objective_return(
     and author get an email (unless ``notify`` is False)."""
     objective = _locked(objective)
     _require_approver(actor, objective)
+    okr_services.require_open_cycle(objective.cycle)
     comment = _clean(comment, "comment", MAX_COMMENT)
     if not comment:
         raise ValidationError(
             {"comment": "Say what the team should change before proposing again."}
         )
     if objective.state != Objective.State.PROPOSED:
-        raise ValidationError(
+        raise Conflict(
             {
                 "state": f"Only a proposed objective can be returned; this one is "
                 f"{objective.get_state_display().lower()}."
             }
         )
-    objective = okr_services.objective_set_state(
-        actor=actor, objective=objective, state=Objective.State.DRAFT
-    )
+    objective = okr_services.review_state_write(objective, Objective.State.DRAFT)
     event = _event(actor, objective, ApprovalEvent.Action.RETURNED, comment)
+    trail.record_state(
+        actor=actor, objective=objective, before=Objective.State.PROPOSED, comment=comment
+    )
     if notify:
-        transaction.on_commit(lambda: review_emails_send(event_id=event.pk))
+        review_emails_enqueue(event=event)
     return objective
 
 
@@ -162,39 +189,64 @@ def objective_return(
 def objective_reopen(*, actor: Person, objective: Objective, comment: str = "") -> Objective:
     """The team takes a proposed (withdraw) or approved objective back to draft to rework it."""
     objective = _locked(objective)
-    _require_member(actor, objective.organization_id)
-    if actor.is_viewer or not Access(actor).can_edit_unit(objective.unit):
-        raise PermissionDenied(
-            f"Only members of {objective.unit.name}, its leads and admins reopen its objectives."
-        )
+    _require_team_editor(actor, objective, "reopen")
+    okr_services.require_open_cycle(objective.cycle)
     comment = _clean(comment, "comment", MAX_COMMENT)
     if objective.state not in (Objective.State.PROPOSED, Objective.State.APPROVED):
-        raise ValidationError(
-            {"state": "Only a proposed or approved objective can go back to draft."}
-        )
-    objective = okr_services.objective_set_state(
-        actor=actor, objective=objective, state=Objective.State.DRAFT
-    )
+        raise Conflict({"state": "Only a proposed or approved objective can go back to draft."})
+    before = objective.state
+    objective = okr_services.review_state_write(objective, Objective.State.DRAFT)
     _event(actor, objective, ApprovalEvent.Action.REOPENED, comment)
+    trail.record_state(actor=actor, objective=objective, before=before, comment=comment)
     return objective
 
 
-def review_emails_send(*, event_id) -> int:
+def objective_started(*, actor: Person, objective: Objective) -> None:
+    """Called by ``okrs.services.objective_create`` inside its transaction when a new objective
+    starts as proposed (it must pass the checks of proposing) or approved (organization admins
+    only; their own proposal, so said in the trail)."""
+    if objective.state == Objective.State.PROPOSED:
+        errors = propose_errors(objective)
+        if "key_results" in errors:
+            errors["state"] = (
+                "A new objective has no key results yet: start it as a draft, add them, then "
+                "propose it."
+            )
+            del errors["key_results"]
+        if errors:
+            raise ValidationError(errors)
+        _event(actor, objective, ApprovalEvent.Action.PROPOSED, "")
+    elif objective.state == Objective.State.APPROVED:
+        if not actor.is_admin:
+            raise ValidationError(
+                {
+                    "state": "Only organization admins start an objective as approved. Start "
+                    "it as a draft, add its key results and propose it instead."
+                }
+            )
+        _event(actor, objective, ApprovalEvent.Action.APPROVED, "", own_proposal=True)
+
+
+def objective_realigned(*, actor: Person, objective: Objective) -> Objective:
+    """Called by ``okrs.services.objective_update`` inside its transaction when an approved
+    objective's parent or unit changed: its approval was given for the old alignment, so it is
+    proposed again (passing the checks of proposing), by the person who changed it."""
+    errors = propose_errors(objective)
+    if errors:
+        raise ValidationError(errors)
+    objective = okr_services.review_state_write(objective, Objective.State.PROPOSED)
+    _event(actor, objective, ApprovalEvent.Action.REALIGNED, "")
+    trail.record_state(actor=actor, objective=objective, before=Objective.State.APPROVED)
+    return objective
+
+
+def review_emails_enqueue(*, event: ApprovalEvent) -> int:
     """Tell the objective's owner and its author (not the approver) that it was approved or
-    returned; returns how many emails went out. A mail server's refusal is logged: the trail on
-    the objective page stands either way."""
-    event = (
-        ApprovalEvent.objects.select_related(
-            "actor", "objective", "objective__unit", "objective__owner", "objective__created_by"
-        )
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return 0
+    returned: queued in the review's transaction (``cadence.mail``; the worker sends them, and
+    retries a mail server's refusal). Returns how many emails were queued."""
     objective = event.objective
     people = {p.pk: p for p in (objective.owner, objective.created_by) if p is not None}
-    sent = 0
+    queued = 0
     for person in people.values():
         if person.pk == event.actor_id or not person.is_active or not person.email:
             continue
@@ -206,13 +258,14 @@ def review_emails_send(*, event_id) -> int:
             "approved": event.action == ApprovalEvent.Action.APPROVED,
             "objective_url": emails.absolute_url(reverse("objective_detail", args=[objective.pk])),
         }
-        try:
-            emails.send("objective_reviewed", to=person.email, context=context)
-        except Exception:
-            logger.exception("Could not email the review of objective %s", objective.pk)
-            continue
-        sent += 1
-    return sent
+        queued += mail_services.delivery_enqueue(
+            kind=Delivery.Kind.APPROVAL,
+            person=person,
+            key=f"approval:{event.pk}:{person.pk}",
+            template="objective_reviewed",
+            context=context,
+        )
+    return queued
 
 
 # Dependencies --------------------------------------------------------------------------------
@@ -220,7 +273,7 @@ def review_emails_send(*, event_id) -> int:
 
 def _require_editor(actor: Person, unit: Unit, what: str) -> None:
     _require_member(actor, unit.organization_id)
-    if actor.is_viewer or not Access(actor).can_edit_unit(unit):
+    if not can_edit_objectives(Access(actor), unit):
         raise PermissionDenied(f"Only members of {unit.name}, its leads and admins {what}.")
 
 
@@ -250,9 +303,9 @@ def dependency_create(
     objective = Objective.objects.select_related("unit", "cycle").get(pk=objective.pk)
     _require_editor(actor, objective.unit, "record what its objectives need")
     if objective.cycle.closed_at:
-        raise ValidationError(f"{objective.cycle.name} is closed: its OKRs can no longer change.")
+        raise Conflict(f"{objective.cycle.name} is closed: its OKRs can no longer change.")
     if objective.state == Objective.State.ABANDONED:
-        raise ValidationError("This objective was abandoned: it needs nothing any more.")
+        raise Conflict("This objective was abandoned: it needs nothing any more.")
     description = _clean(description, "description", MAX_NOTE)
     errors = {}
     if not description:
@@ -298,7 +351,7 @@ def dependency_acknowledge(
     _require_editor(actor, dependency.provider, "acknowledge what is asked of it")
     note = _clean(note, "note", MAX_NOTE)
     if dependency.state != Dependency.State.REQUESTED:
-        raise ValidationError({"state": f"It is already {dependency.get_state_display().lower()}."})
+        raise Conflict({"state": f"It is already {dependency.get_state_display().lower()}."})
     _check_provider_objective(dependency, provider_objective)
     dependency.state = Dependency.State.ACKNOWLEDGED
     dependency.acknowledged_by = actor
@@ -319,10 +372,7 @@ def dependency_set_state(
     (selectors.DEPENDENCY_TRANSITIONS); only the asked team acknowledges a request."""
     dependency = _locked_dependency(dependency)
     _require_member(actor, dependency.organization_id)
-    access = Access(actor)
-    if actor.is_viewer or not (
-        access.can_edit_unit(dependency.objective.unit) or access.can_edit_unit(dependency.provider)
-    ):
+    if not can_change_dependency(Access(actor), dependency):
         raise PermissionDenied(
             f"Only {dependency.objective.unit.name} and {dependency.provider.name} (their members, "
             "leads and admins) change this dependency."
@@ -343,7 +393,7 @@ def dependency_set_state(
                 f"A dependency that is {dependency.get_state_display().lower()} cannot become "
                 f"{Dependency.State(state).label.lower()}."
             )
-        raise ValidationError({"state": message})
+        raise Conflict({"state": message})
     dependency.state = state
     if note:
         dependency.note = note
@@ -357,3 +407,56 @@ def dependency_delete(*, actor: Person, dependency: Dependency) -> None:
     dependency = _locked_dependency(dependency)
     _require_editor(actor, dependency.objective.unit, "withdraw what its objectives asked for")
     dependency.delete()
+
+
+# An objective's state as one field (the API's PATCH) -------------------------------------------
+
+
+def objective_state_change(
+    *, actor: Person, objective: Objective, state: str, reason: str = ""
+) -> Objective:
+    """Move an objective to ``state`` (the API's state change) through
+    ``okrs.services.objective_set_state``, which hands the approval conversation's moves
+    (``okrs.states.APPROVAL_MOVES``, the one table of them) to the services above through
+    okrs.hooks, so the approval trail is the same whichever way the change came in
+    (docs/method.md §7). Two rules of the API's own on top: a proposal goes back to draft only
+    by being returned with a comment or withdrawn by its author (``/return``, ``/reopen``),
+    never silently; and proposing, from any state, is ``objective_propose``'s, which says why
+    only a draft is proposed."""
+    current = objective.state
+    S = Objective.State
+    if state == S.DRAFT and current == S.PROPOSED:
+        raise ValidationError(
+            {
+                "state": "To send a proposed objective back, use POST "
+                f"/api/v1/objectives/{objective.id}/return with a comment, or /reopen to "
+                "withdraw your own proposal."
+            }
+        )
+    if state == S.PROPOSED and current != S.PROPOSED:
+        return objective_propose(actor=actor, objective=objective)
+    return okr_services.objective_set_state(
+        actor=actor, objective=objective, state=state, reason=reason
+    )
+
+
+@transaction.atomic
+def objective_edit(
+    *,
+    actor: Person,
+    objective: Objective,
+    state: str | None = None,
+    reason: str | None = None,
+    **changes,
+) -> Objective:
+    """Change any of an objective's fields (``okrs.services.objective_update``) and its state
+    (``objective_state_change``) at once, all or nothing. A reason goes with abandoning only."""
+    if reason is not None and state != Objective.State.ABANDONED:
+        raise ValidationError({"reason": 'A reason goes with "state": "abandoned".'})
+    if changes:
+        objective = okr_services.objective_update(actor=actor, objective=objective, **changes)
+    if state is not None:
+        objective = objective_state_change(
+            actor=actor, objective=objective, state=state, reason=reason or ""
+        )
+    return objective

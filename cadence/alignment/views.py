@@ -1,15 +1,15 @@
 """Alignment pages: waiting for my approval, a cycle's dependencies, and the POST endpoints of
 the objective page's alignment panel (propose, approve, return, reopen; dependencies).
 
-Each POST calls one service and redirects back (``next``, else the objective page); a
-ValidationError comes back as an error message on that page, a PermissionDenied as the 403 page.
+Each POST sends its form through one service (``core.forms.submit``) and redirects back
+(``next``, else the objective page); what the form or the service refused comes back as error
+messages on that page, a PermissionDenied as the 403 page.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,32 +22,35 @@ from cadence.alignment.forms import (
     DependencyStateForm,
     ReturnForm,
 )
+from cadence.core.forms import submit
 from cadence.core.htmx import is_htmx, safe_next
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import Access, UnitTree
 
 
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _back(request: HttpRequest, objective_id) -> HttpResponse:
+    return redirect(safe_next(request, reverse("objective_detail", args=[objective_id])))
 
 
-def _form_errors(request: HttpRequest, form) -> None:
+def _submitted(request: HttpRequest, form, save, success) -> None:
+    """``submit`` the form to one service; say what it did (``success(result)``), or what the
+    form or the service refused, as messages for the page the person goes back to."""
+    done = submit(request, form, save)
+    if done.saved:
+        messages.success(request, success(done.result))
+        return
     for errors in form.errors.values():
         for message in errors:
             messages.error(request, message)
 
 
-def _back(request: HttpRequest, objective_id) -> HttpResponse:
-    return redirect(safe_next(request, reverse("objective_detail", args=[objective_id])))
-
-
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Proposed objectives waiting for this person's approval, with approve / return forms."""
-    waiting = selectors.approvals_waiting(request.user)
-    context = {"waiting": waiting, "nav": "approvals", "return_form": ReturnForm()}
+    """Proposed objectives waiting for this person's approval, each with its key results and
+    the coach's open findings, and approve / return forms."""
+    cards = selectors.approval_cards(request.user)
+    context = {"cards": cards, "nav": "approvals", "return_form": ReturnForm()}
     return render(request, "alignment/approvals.html", context)
 
 
@@ -56,16 +59,12 @@ def _review(request: HttpRequest, objective_id, service, form_class, done: str) 
     objective = okr_selectors.objective_get(person.organization, objective_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = form_class(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(request, objective.id)
-    try:
-        service(actor=person, objective=objective, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, f"“{objective.title}” {done}.")
+    _submitted(
+        request,
+        form_class(request.POST),
+        lambda data: service(actor=person, objective=objective, comment=data["comment"]),
+        lambda _: f"“{objective.title}” {done}.",
+    )
     return _back(request, objective.id)
 
 
@@ -117,16 +116,12 @@ def dependency_create(request: HttpRequest, objective_id) -> HttpResponse:
         return render(request, "alignment/dependency_new.html", context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = DependencyForm(request.POST, units=org_selectors.units_of(organization))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(request, objective.id)
-    try:
-        services.dependency_create(actor=person, objective=objective, **form.cleaned_data)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, f"Asked {form.cleaned_data['provider'].name} for help.")
+    _submitted(
+        request,
+        DependencyForm(request.POST, units=org_selectors.units_of(organization)),
+        lambda data: services.dependency_create(actor=person, objective=objective, **data),
+        lambda dependency: f"Asked {dependency.provider.name} for help.",
+    )
     return _back(request, objective.id)
 
 
@@ -143,18 +138,14 @@ def dependency_acknowledge(request: HttpRequest, dependency_id) -> HttpResponse:
     dependency, not_allowed = _dependency_post(request, dependency_id)
     if not_allowed:
         return not_allowed
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dependency_acknowledge(
-                actor=request.user, dependency=dependency, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, "Acknowledged: the asking team can count on you.")
-    else:
-        _form_errors(request, form)
+    _submitted(
+        request,
+        AcknowledgeForm(request.POST),
+        lambda data: services.dependency_acknowledge(
+            actor=request.user, dependency=dependency, note=data["note"]
+        ),
+        lambda _: "Acknowledged: the asking team can count on you.",
+    )
     return _back(request, dependency.objective_id)
 
 
@@ -163,20 +154,14 @@ def dependency_state(request: HttpRequest, dependency_id) -> HttpResponse:
     dependency, not_allowed = _dependency_post(request, dependency_id)
     if not_allowed:
         return not_allowed
-    form = DependencyStateForm(request.POST)
-    if form.is_valid():
-        try:
-            updated = services.dependency_set_state(
-                actor=request.user, dependency=dependency, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(
-                request, f"The dependency is now {updated.get_state_display().lower()}."
-            )
-    else:
-        _form_errors(request, form)
+    _submitted(
+        request,
+        DependencyStateForm(request.POST),
+        lambda data: services.dependency_set_state(
+            actor=request.user, dependency=dependency, **data
+        ),
+        lambda updated: f"The dependency is now {updated.get_state_display().lower()}.",
+    )
     return _back(request, dependency.objective_id)
 
 

@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from cadence.accounts import throttle
 from cadence.orgs.models import Person
 from cadence.orgs.services import api_token_authenticate
 
@@ -19,7 +20,14 @@ class BearerToken(HttpBearer):
     )
 
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
-        return api_token_authenticate(token.strip())
+        # Token guessing is throttled per address like password sign-ins (accounts/throttle.py):
+        # a locked address gets 429, even with a valid token.
+        if throttle.api_address_locked(request):
+            raise HttpError(429, throttle.API_LOCKED_MESSAGE)
+        person = api_token_authenticate(token.strip())
+        if person is None:
+            throttle.api_token_failed(request)
+        return person
 
 
 class SessionCookie(APIKeyCookie):

@@ -1,7 +1,8 @@
 """Small helpers the routers share: the caller's organization, ids in request bodies, and the
-objects answered with their progress annotated by the selectors' Board."""
+objects answered as on the selectors' Board (progress, pace, key results)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,12 @@ from django.http import Http404, HttpRequest
 
 from cadence.api.auth import actor
 from cadence.okrs.models import KeyResult, Objective
-from cadence.okrs.selectors import objective_annotated
+from cadence.okrs.selectors import (
+    BoardKeyResult,
+    BoardObjective,
+    ReadsThrough,
+    objective_annotated,
+)
 from cadence.orgs.models import Organization, Unit
 from cadence.orgs.selectors import Access
 
@@ -39,14 +45,24 @@ def require_editor(request: HttpRequest, unit: Unit) -> None:
         raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
 
 
-def with_progress(request: HttpRequest, objective: Objective) -> Objective:
+def with_progress(request: HttpRequest, objective: Objective) -> BoardObjective:
     """The objective as on its cycle's board: progress rolled up, pace, key results, children."""
     return objective_annotated(organization(request), objective)
 
 
-def key_result_with_progress(request: HttpRequest, key_result: KeyResult) -> KeyResult:
-    """The key result as on its cycle's board, its ``objective`` the board's annotated one."""
+@dataclass(frozen=True, slots=True, eq=False)
+class KeyResultOnBoard(ReadsThrough):
+    """A key result as on its cycle's board, with its objective's board row as ``objective``
+    (the rest reads through to the key result's row, then its model)."""
+
+    _model = "key_result"
+
+    key_result: BoardKeyResult
+    objective: BoardObjective
+
+
+def key_result_with_progress(request: HttpRequest, key_result: KeyResult) -> KeyResultOnBoard:
+    """The key result as on its cycle's board, its ``objective`` the board's one."""
     objective = with_progress(request, key_result.objective)
     kr = next(k for k in objective.krs if k.id == key_result.id)
-    kr.objective = objective
-    return kr
+    return KeyResultOnBoard(key_result=kr, objective=objective)

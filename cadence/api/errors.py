@@ -15,11 +15,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
+from cadence.accounts.selectors import invitation_get
 from cadence.alignment.selectors import dependency_get
-from cadence.core.errors import validation_payload
+from cadence.api.schemas import NUL_MESSAGE, PATTERN_MESSAGES
+from cadence.core.errors import Conflict, validation_payload
 from cadence.feed.selectors import comment_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
-from cadence.orgs.selectors import person_get, unit_get
+from cadence.orgs.person_selectors import person_get_any
+from cadence.orgs.selectors import unit_get
 from cadence.weekly.selectors import category_get, item_get
 
 NOT_FOUND = "Not found."
@@ -27,17 +30,24 @@ AUTH_REQUIRED = (
     "Authentication required: send a personal API token as 'Authorization: Bearer cad_…'."
 )
 
+RACE = "This conflicts with a change made at the same time; try again."
+# PostgreSQL's unique_violation and foreign_key_violation; SQLite says it in words.
+RACE_SQLSTATES = frozenset({"23505", "23503"})
+RACE_MESSAGES = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
 # Which selector checks each id a path may carry (its parameter name → organization-scoped get).
 PATH_OBJECTS = {
     "objective_id": objective_get,
     "key_result_id": key_result_get,
     "cycle_id": cycle_get,
     "unit_id": unit_get,
-    "person_id": person_get,
+    # Deactivated people are still the organization's (an admin reactivates them).
+    "person_id": person_get_any,
     "item_id": item_get,
     "category_id": category_get,
     "comment_id": comment_get,
     "dependency_id": dependency_get,
+    "invitation_id": invitation_get,
 }
 
 # Friendlier words for pydantic's error types.
@@ -58,6 +68,16 @@ MESSAGES = {
     "model_type": "Send a JSON object.",
     "dict_type": "Send a JSON object.",
 }
+
+
+def is_race(exc: IntegrityError) -> bool:
+    """Whether the database refused a row because another transaction got there first: a row
+    that must be unique written twice at once, or a row referred to deleted meanwhile. The
+    services check both before writing, so only a race reaches the database with them."""
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in RACE_SQLSTATES
+    return str(exc).startswith(RACE_MESSAGES)
 
 
 def payload(message: str, errors: dict[str, list[str]] | None = None) -> dict:
@@ -81,6 +101,25 @@ def _message(error: dict) -> str:
         return f"Keep this to {ctx.get('max_length')} characters or fewer."
     if kind == "literal_error":
         return f"Choose one of: {ctx.get('expected', '').replace(' or ', ', ')}."
+    if kind == "string_pattern_mismatch":
+        value = error.get("input")
+        if isinstance(value, str) and "\x00" in value:
+            return NUL_MESSAGE
+        return PATTERN_MESSAGES.get(ctx.get("pattern"), "Enter a value in the form described.")
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "This field cannot be blank."
+    if kind == "string_too_short":
+        return f"Write at least {ctx.get('min_length')} characters."
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        side = "at least" if kind == "greater_than_equal" else "at most"
+        return (
+            f"Enter a number {side} {bound:g}."
+            if isinstance(bound, float)
+            else (f"Enter a number {side} {bound}.")
+        )
+    if kind == "too_long":
+        return f"Send at most {ctx.get('max_length')} items."
     if kind in MESSAGES:
         return MESSAGES[kind]
     message = str(error.get("msg", "Invalid value."))
@@ -120,7 +159,8 @@ def fields_renamed(mapping: dict[str, str]) -> Iterator[None]:
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise
-        raise ValidationError(
+        # The same class (a Conflict stays a Conflict: 409, not 422).
+        raise type(exc)(
             {mapping.get(field, field): errs for field, errs in exc.error_dict.items()}
         ) from exc
 
@@ -139,7 +179,7 @@ def register(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def on_validation(request, exc):
-        return respond(request, 422, validation_payload(exc))
+        return respond(request, 409 if isinstance(exc, Conflict) else 422, validation_payload(exc))
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request, exc):
@@ -156,10 +196,11 @@ def register(api: NinjaAPI) -> None:
 
     @api.exception_handler(IntegrityError)
     def on_integrity_error(request, exc):
-        # Only reachable when two writes race past the services' checks at the same moment.
-        return respond(
-            request, 409, payload("This conflicts with a change made at the same time; try again.")
-        )
+        if not is_race(exc):
+            # A check or not-null constraint refused a value the validation let through: a bug
+            # to fix where the value comes in, not a conflict to report.
+            raise exc
+        return respond(request, 409, payload(RACE))
 
     @api.exception_handler(AuthenticationError)
     def on_authentication_error(request, exc):

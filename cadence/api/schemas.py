@@ -1,5 +1,7 @@
-"""Request and response bodies. Limits mirror the models' so bad input is refused with a 422
-before a service runs; the services validate again (they are the authority)."""
+"""Request and response bodies. Limits mirror the models' (and core.limits) so bad input is
+refused with a 422 before a service runs, and the OpenAPI document says what is accepted: text
+that must not be blank has a pattern that says so, numbers and dates have their bounds. The
+services validate again (they are the authority)."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -7,10 +9,27 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from cadence.core.limits import (
+    DATE_PATTERN,
+    DATE_RANGE_TEXT,
+    MAX_ABS_VALUE,
+    MAX_EMAIL,
+    MAX_INT,
+    MAX_NAME,
+    MAX_SCORE,
+    MAX_WEIGHT,
+    MIN_SCORE,
+    MIN_WEIGHT,
+    MONTH_PATTERN,
+    WEEK_PATTERN,
+)
+from cadence.core.validators import parse_date
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Person, Unit
+
+NUL_MESSAGE = "Text cannot contain NUL characters."
 
 
 def _clean_text(value: str) -> str:
@@ -24,13 +43,120 @@ def _clean_text(value: str) -> str:
     return value
 
 
-Title = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
-LongText = Annotated[str, Field(max_length=2000), AfterValidator(_clean_text)]
-CycleName = Annotated[str, Field(max_length=100), AfterValidator(_clean_text)]
-StandaloneReason = Annotated[str, Field(max_length=1000), AfterValidator(_clean_text)]
-MeasureUnit = Annotated[str, Field(max_length=30), AfterValidator(_clean_text)]
-# A JSON number, finite: no strings, no booleans, no NaN or ±Infinity.
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+def _refuse_nul(value: object) -> object:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+# Patterns (searched, as JSON Schema does) and what to tell a person whose text does not match.
+NO_NUL = r"^[^\x00]*$"
+PATTERN_MESSAGES: dict[str, str] = {
+    NO_NUL: NUL_MESSAGE,
+    DATE_PATTERN: f"Enter a date as YYYY-MM-DD, {DATE_RANGE_TEXT}.",
+    WEEK_PATTERN: "Enter an ISO week such as 2026-W47 (years 2000 to 2200).",
+    MONTH_PATTERN: "Enter a month as YYYY-MM (years 2000 to 2200).",
+}
+
+
+# Spaces, spelled out: what Python's str.strip() removes and what JavaScript's \s matches, so
+# that the server, which strips with Python, and a client reading the pattern agree.
+SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _text_pattern(min_chars: int) -> str:
+    """No NUL anywhere and, once the spaces around it are stripped (as the services do), at least
+    ``min_chars`` characters."""
+    if min_chars <= 0:
+        return NO_NUL
+    solid = rf"[^\x00{SPACE}]"
+    if min_chars == 1:
+        pattern = rf"^[^\x00]*{solid}[^\x00]*$"
+        message = "This field cannot be blank."
+    else:
+        pattern = rf"^[^\x00]*{solid}[^\x00]{{{min_chars - 2},}}{solid}[^\x00]*$"
+        message = f"Write at least {min_chars} characters."
+    PATTERN_MESSAGES[pattern] = message
+    return pattern
+
+
+def text(max_length: int | None = None, *, min_chars: int = 0, description: str | None = None):
+    """A text field: at most ``max_length`` characters, at least ``min_chars`` once stripped,
+    never NUL or unpaired surrogates."""
+    return Annotated[
+        str,
+        Field(
+            min_length=min_chars or None,
+            max_length=max_length,
+            pattern=_text_pattern(min_chars),
+            description=description,
+        ),
+        # Before the pattern: a NUL is said as such, not as "blank" or "too short".
+        BeforeValidator(_refuse_nul),
+        AfterValidator(_clean_text),
+    ]
+
+
+def _to_date(value: object) -> date:
+    if not isinstance(value, str):
+        raise ValueError(f"Enter a date as YYYY-MM-DD, {DATE_RANGE_TEXT}.")
+    return parse_date(value)
+
+
+Title = text(200, min_chars=3)
+LongText = text(2000)
+CycleName = text(100, min_chars=1)
+StandaloneReason = text(1000)
+MeasureUnit = text(30)
+RequiredReason = text(2000, min_chars=1)
+# A day, YYYY-MM-DD, within core.limits (JSON Schema cannot bound a date: the pattern does).
+Day = Annotated[
+    date,
+    BeforeValidator(_to_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DATE_PATTERN,
+            "description": f"A date, YYYY-MM-DD, {DATE_RANGE_TEXT}.",
+        }
+    ),
+]
+WeekText = Annotated[str, Field(pattern=WEEK_PATTERN, description="An ISO week such as 2026-W47.")]
+MonthText = Annotated[str, Field(pattern=MONTH_PATTERN, description="A month such as 2026-11.")]
+# A JSON number, finite and within ±10^15: no strings, no booleans, no NaN or ±Infinity.
+Number = Annotated[
+    float, Field(strict=True, allow_inf_nan=False, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE)
+]
+
+
+def _json_integer(value: object) -> object:
+    # JSON's integers include 3.0; true, false and "3" are not numbers.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Enter a whole number.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("Enter a whole number.")
+        return int(value)
+    return value
+
+
+# A whole number in a body (a position): JSON integers only, 0-based.
+Position = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(_json_integer)]
+# true or false, not 0/1 or "yes".
+Flag = Annotated[bool, Field(strict=True)]
+Weight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=MIN_WEIGHT, le=MAX_WEIGHT)]
+ScoreValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=MIN_SCORE, le=MAX_SCORE)]
+
+
+def _omit_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def omittable(description: str | None = None, **kwargs):
+    """A field that may be left out but is never null: its default (None, meaning "not sent")
+    stays out of the OpenAPI document, and a null sent for it is refused by its type."""
+    return Field(None, description=description, json_schema_extra=_omit_default, **kwargs)
+
 
 CycleKind = Literal[tuple(Cycle.Kind.values)]
 CyclePhase = Literal[tuple(Cycle.Phase.values)]
@@ -49,7 +175,7 @@ ScoreBand = Literal["none", "partial", "successful", "outstanding", "red", "ambe
 
 def score_band_key(score: float | None, context) -> str | None:
     """The band of a score under the caller's organization's grading scheme."""
-    from cadence.reviews.scoring import band  # reviews builds on okrs; imported when used
+    from cadence.scoring.rules import band  # scoring builds on okrs; imported when used
 
     person = getattr((context or {}).get("request"), "auth", None)
     scheme = person.organization.grading_scheme if person is not None else "bands"
@@ -57,16 +183,29 @@ def score_band_key(score: float | None, context) -> str | None:
     return b.key if b else None
 
 
+def score_success(commitment: str, score: float | None) -> bool | None:
+    """Whether a score is a success for its commitment (committed: 1.0; aspirational: 0.7)."""
+    from cadence.scoring.rules import succeeded  # scoring builds on okrs; imported when used
+
+    return succeeded(commitment, score)
+
+
+BAND_HELP = (
+    "The score's band on the 0.0–1.0 scale under the organization's grading scheme. It does "
+    "not say whether the score is a success (a committed 0.7 is in the 'successful' band but "
+    "missed its commitment): see success."
+)
+SUCCESS_HELP = (
+    "Whether the score is a success for its commitment: committed at 1.0, aspirational at 0.7 "
+    "or more. Null until scored."
+)
+
+
 class Input(Schema):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not a no-op."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not a no-op.
+    Patterns are read by Python's ``re``, whose idea of a space is the one ``str.strip`` has."""
 
-    model_config = ConfigDict(extra="forbid")
-
-
-def _not_null(value):
-    if value is None:
-        raise ValueError("This field cannot be null.")
-    return value
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
 
 
 # Errors -----------------------------------------------------------------------------------
@@ -103,6 +242,52 @@ class UnitOut(Schema):
     name: str
     kind: UnitKind
     parent_id: UUID | None
+    archived: bool = Field(description="Archived: kept readable, assigned no new work.")
+    checkin_weekday: int = Field(description="Weekly updates are due on: 0 Monday … 6 Sunday.")
+    checkin_time: str = Field(description="… at this time (HH:MM), in the unit's time zone.")
+    time_zone: str
+
+    @staticmethod
+    def resolve_archived(unit: Unit) -> bool:
+        return unit.archived_at is not None
+
+    @staticmethod
+    def resolve_checkin_time(unit: Unit) -> str:
+        value = unit.checkin_time  # a time; the model's default "17:00" on an unsaved unit
+        return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
+
+
+class PersonOut(Schema):
+    id: UUID
+    name: str
+    email: str
+    role: Role
+    active: bool = Field(description="False once deactivated: they cannot sign in.")
+    unit_ids: list[UUID] = Field(description="The units they belong to (lead or member).")
+
+
+class PersonPatch(Input):
+    role: Role = omittable("The last active admin keeps the admin role (409).")
+    active: Flag = omittable("false deactivates (API tokens revoked), true reactivates.")
+
+
+class InvitationIn(Input):
+    email: text(MAX_EMAIL, min_chars=3)
+    name: text(MAX_NAME) = ""
+    role: Role = "member"
+    unit_ids: list[UUID] = Field(
+        default_factory=list, max_length=100, description="Teams the invitee joins as a member."
+    )
+
+
+class InvitationOut(Schema):
+    id: UUID
+    email: str
+    name: str
+    role: Role
+    unit_ids: list[UUID]
+    sent_at: datetime
+    expires_at: datetime = Field(description="The link stops working then (7 days after sending).")
 
 
 # Cycles -----------------------------------------------------------------------------------
@@ -111,8 +296,15 @@ class UnitOut(Schema):
 class CycleIn(Input):
     name: CycleName
     kind: CycleKind = "quarter"
-    start: date
-    end: date
+    start: Day
+    end: Day = Field(description=f"The last day, after start; {DATE_RANGE_TEXT}.")
+
+
+class CyclePatch(Input):
+    name: CycleName = omittable()
+    kind: CycleKind = omittable()
+    start: Day = omittable("A closed cycle keeps its dates and kind.")
+    end: Day = omittable()
 
 
 class CycleOut(Schema):
@@ -145,26 +337,28 @@ class KeyResultIn(Input):
     )
     unit: MeasureUnit = ""
     direction: Direction | None = Field(None, description="Thresholds only (default at_least).")
-    weight: Number | None = Field(None, description="Relative weight in the objective (default 1).")
+    weight: Weight | None = Field(None, description="Relative weight in the objective (default 1).")
     owner_id: UUID | None = None
     commitment: Commitment | None = Field(None, description="Default: the objective's.")
 
 
 class KeyResultPatch(Input):
-    title: Title | None = None
-    kind: KeyResultKind | None = None
+    """Every field may be left out; null resets unit, direction, commitment, weight and owner."""
+
+    title: Title = omittable()
+    kind: KeyResultKind = omittable()
     start: Number | None = None
     target: Number | None = None
     unit: MeasureUnit | None = None
     direction: Direction | None = None
-    weight: Number | None = None
+    weight: Weight | None = None
     owner_id: UUID | None = None
     commitment: Commitment | None = None
-
-    @field_validator("title", "kind")
-    @classmethod
-    def refuse_null(cls, value):
-        return _not_null(value)
+    reason: LongText | None = Field(
+        None,
+        description="Why the start or target changes: required once the objective is approved "
+        "(kept in the key result's target history).",
+    )
 
 
 class KeyResultOut(Schema):
@@ -188,13 +382,20 @@ class KeyResultOut(Schema):
     score: float | None = Field(
         None, description="End-of-cycle score 0.0–1.0 (one decimal); null until scored."
     )
-    band: ScoreBand | None = Field(
-        None, description="The score's band under the organization's grading scheme."
-    )
+    band: ScoreBand | None = Field(None, description=BAND_HELP)
+    success: bool | None = Field(None, description=SUCCESS_HELP)
 
     @staticmethod
     def resolve_band(obj: KeyResult, context) -> str | None:
         return score_band_key(obj.score, context)
+
+    @staticmethod
+    def resolve_success(obj: KeyResult) -> bool | None:
+        if obj.score is None:
+            return None
+        # The key result's own commitment, else its objective's (set by the board).
+        commitment = getattr(obj, "commitment_in_force", None)
+        return score_success(commitment or obj.commitment or obj.objective.commitment, obj.score)
 
     @staticmethod
     def resolve_direction(obj: KeyResult) -> str | None:
@@ -225,7 +426,9 @@ class KeyResultDetailOut(KeyResultOut):
 
 
 class CheckInIn(Input):
-    value: Number = Field(description="The measured value; a milestone takes 1 (done) or 0.")
+    value: Number = Field(
+        description="The measured value; a milestone takes 1 (done) or 0 (409 otherwise)."
+    )
     confidence: Confidence
     note: LongText = ""
 
@@ -263,20 +466,17 @@ class ObjectiveIn(Input):
 
 
 class ObjectivePatch(Input):
-    title: Title | None = None
+    """Every field may be left out; null clears why, parent_id, owner_id and standalone_reason."""
+
+    title: Title = omittable()
     why: LongText | None = None
-    commitment: Commitment | None = None
+    commitment: Commitment = omittable()
     parent_id: UUID | None = Field(None, description="null: no longer aligned.")
     owner_id: UUID | None = None
-    unit_id: UUID | None = None
+    unit_id: UUID = omittable()
     standalone_reason: StandaloneReason | None = None
-    state: ObjectiveState | None = None
-    reason: LongText | None = Field(None, description="Required with state 'abandoned'.")
-
-    @field_validator("title", "commitment", "unit_id", "state")
-    @classmethod
-    def refuse_null(cls, value):
-        return _not_null(value)
+    state: ObjectiveState = omittable()
+    reason: RequiredReason = omittable("Required with state 'abandoned', and only with it.")
 
 
 class ObjectiveOut(Schema):
@@ -301,9 +501,8 @@ class ObjectiveOut(Schema):
     score: float | None = Field(
         None, description="End-of-cycle score 0.0–1.0 (one decimal); null until scored."
     )
-    band: ScoreBand | None = Field(
-        None, description="The score's band under the organization's grading scheme."
-    )
+    band: ScoreBand | None = Field(None, description=BAND_HELP)
+    success: bool | None = Field(None, description=SUCCESS_HELP)
     carried_from_id: UUID | None = Field(
         None, description="The objective of an earlier cycle this one was carried forward from."
     )
@@ -313,13 +512,17 @@ class ObjectiveOut(Schema):
         return score_band_key(obj.score, context)
 
     @staticmethod
+    def resolve_success(obj: Objective) -> bool | None:
+        return score_success(obj.commitment, obj.score)
+
+    @staticmethod
     def resolve_reason(obj: Objective) -> str:
         return obj.abandon_reason
 
     @staticmethod
     def resolve_key_results(obj: Objective) -> list[KeyResult]:
-        return obj.krs
+        return list(obj.krs)
 
     @staticmethod
     def resolve_children(obj: Objective) -> list[UUID]:
-        return obj.child_ids
+        return list(obj.child_ids)

@@ -6,17 +6,22 @@ from cadence.api import errors
 from cadence.api.auth import BearerToken, SessionCookie
 from cadence.api.routers import (
     alignment,
+    audit,
     coach,
     cycles,
     feed,
     key_results,
     me,
     objectives,
+    people,
+    planning,
+    retrospectives,
     reviews,
     scores,
     units,
     weekly,
 )
+from cadence.core.limits import MAX_REQUEST_LINE
 
 DESCRIPTION = """\
 Cadence's REST API: organizations' units, cycles, objectives, key results and check-ins.
@@ -27,13 +32,52 @@ your session.
 
 Errors answer `{"message": "...", "errors": {"field": ["..."]}}`: 401 without credentials, 403
 when you may read but not change something, 404 for anything that is not your organization's,
-422 for bad input (nothing is saved).
+422 for bad input, 409 for a well-formed request that the object's state refuses (a closed
+cycle, a state that cannot follow the current one, something already done). Nothing is saved.
+After 10 wrong tokens from one address within an hour, every token from it answers 429 for an
+hour (or until an admin unlocks the address), in the same shape.
 """
+
+# What each error status means, said once for every operation that can answer it.
+RESPONSE_DESCRIPTIONS = {
+    "400": "The body is not valid JSON.",
+    "401": "No credentials: send a personal API token.",
+    "403": "You may read this but not change it.",
+    "404": "Not one of your organization's objects (or none at all).",
+    "409": "Well formed, but refused by the state of what it would change: its cycle is "
+    "closed, the state asked for cannot follow the current one, it is already done, or it "
+    "still holds something; or another change got there at the same moment. Nothing is saved.",
+    "422": "Bad input: `errors` names each field and what is wrong. Nothing is saved.",
+}
+# Answered by the HTTP server before the API sees the request, for any operation: a request line
+# (method, path and query string) past the server's limit. Its body is the server's own short
+# HTML page, not the API's error shape.
+URI_TOO_LONG = {
+    "description": "The request line (method, path and query string) is longer than the server "
+    f"accepts ({MAX_REQUEST_LINE} bytes under `cadence serve`). Nothing is read or saved."
+}
+# Reads change nothing: they never conflict, and they carry no body to be malformed.
+READS_NEVER_ANSWER = ("400", "409")
 
 
 class CadenceAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.get("responses", {})
+                if method == "get":
+                    for status in READS_NEVER_ANSWER:
+                        responses.pop(int(status), None)
+                        responses.pop(status, None)
+                for status, response in responses.items():
+                    if str(status) in RESPONSE_DESCRIPTIONS:
+                        response["description"] = RESPONSE_DESCRIPTIONS[str(status)]
+                responses[414] = dict(URI_TOO_LONG)
+        return schema
 
 
 api = CadenceAPI(
@@ -49,6 +93,7 @@ errors.register(api)
 
 api.add_router("", me.router)
 api.add_router("", units.router)
+api.add_router("", people.router)
 api.add_router("", cycles.router)
 api.add_router("", objectives.router)
 api.add_router("", key_results.router)
@@ -58,3 +103,6 @@ api.add_router("", coach.router)
 api.add_router("", alignment.router)
 api.add_router("", scores.router)
 api.add_router("", reviews.router)
+api.add_router("", retrospectives.router)
+api.add_router("", planning.router)
+api.add_router("", audit.router)

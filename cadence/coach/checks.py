@@ -1,4 +1,4 @@
-"""The coach's checks (method.md §8). Pure: plain values in, findings out. No database.
+"""The coach's checks (docs/method.md §8). Pure: plain values in, findings out. No database.
 
 Every check has an id, a default level, a subject (what it judges), a short explanation in the
 product's own words and a weak-versus-strong example. Two kinds of input:

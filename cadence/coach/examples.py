@@ -1,7 +1,7 @@
 """The OKR wizard's examples library: example objectives with their key results, per team
 function. Plain data, no database: teams browse it and adapt one example into a draft.
 
-Every example follows the method (method.md §2): a qualitative objective (no numbers in its
+Every example follows the method (docs/method.md §2): a qualitative objective (no numbers in its
 title), three or four measurable key results that move from a start value to a target, and
 nothing the coach would warn about (tests/coach/test_examples.py keeps it that way).
 """

@@ -1,9 +1,14 @@
 """Forms of the coach app."""
 
-from django import forms  # noqa: F401
+from django import forms
+from django.core.exceptions import ValidationError
 
-# --- Live checks, findings, settings, quality (coach integration) --------------------------
-from cadence.coach import checks as coach_checks  # noqa: E402
+from cadence.coach import checks as coach_checks
+from cadence.core.limits import MAX_DISMISS_REASON, MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TEXT
+from cadence.okrs.forms import NumberField
+from cadence.okrs.models import KeyResult, Objective
+
+# --- Live checks, findings, settings, quality ---------------------------------------------
 
 
 def _number_or_none(value: str | None) -> float | None:
@@ -23,12 +28,12 @@ class LiveCheckForm(forms.Form):
         choices=[(coach_checks.KEY_RESULT, "key result"), (coach_checks.OBJECTIVE, "objective")],
         required=False,
     )
-    title = forms.CharField(required=False, max_length=1000, strip=True)
+    title = forms.CharField(required=False, max_length=MAX_SHORT_TEXT, strip=True)
     kind = forms.CharField(required=False, max_length=20)
     start = forms.CharField(required=False, max_length=50)
     target = forms.CharField(required=False, max_length=50)
     unit = forms.CharField(required=False, max_length=50)
-    why = forms.CharField(required=False, max_length=4000)
+    why = forms.CharField(required=False, max_length=MAX_LONG_TEXT)
 
     def values(self) -> dict:
         """The check's arguments; call after is_valid() (invalid parts are dropped)."""
@@ -49,7 +54,7 @@ class DismissForm(forms.Form):
     check_id = forms.CharField(max_length=40)
     reason = forms.CharField(
         label="Why does this not apply here?",
-        max_length=500,
+        max_length=MAX_DISMISS_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why this does not apply here."},
     )
@@ -100,9 +105,6 @@ class CheckSettingsForm(forms.Form):
 
 # --- The OKR wizard ------------------------------------------------------------------------
 
-from cadence.okrs.forms import NumberField  # noqa: E402
-from cadence.okrs.models import KeyResult, Objective  # noqa: E402
-
 WIZARD_ROWS = 5
 
 
@@ -113,7 +115,7 @@ class WizardObjectiveForm(forms.Form):
     why = forms.CharField(
         label="Why",
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What problem it solves for your team, and why now.",
     )
@@ -134,21 +136,56 @@ class WizardObjectiveForm(forms.Form):
     standalone_reason = forms.CharField(
         label="Why it stands alone",
         required=False,
-        max_length=1000,
+        max_length=MAX_SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only if it aligns to nothing: say why, so others understand.",
     )
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
         self.fields["parent"].label_from_instance = lambda o: f"{o.title} — {o.unit.name}"
+        # The draft's key result rows (WizardKeyResultFormSet): valid only together.
+        self.rows = rows
 
     def clean(self):
         data = super().clean()
         if data.get("parent") is not None:
             data["standalone_reason"] = ""
         return data
+
+    def is_valid(self) -> bool:
+        """The objective and every key result row (both validated, so both show their
+        errors)."""
+        objective_valid = super().is_valid()
+        rows_valid = self.rows is None or self.rows.is_valid()
+        return objective_valid and rows_valid
+
+    def key_results(self) -> list[dict]:
+        """The rows as ``coach.services.wizard_draft_create`` takes them."""
+        return [row.row() for row in self.rows] if self.rows is not None else []
+
+    def rows_take(self, error: ValidationError) -> ValidationError:
+        """Put the service's errors about a row (``key_results-<row>-<field>``) at that row's
+        field; return the rest, for the objective form (``core.forms.submit`` places them)."""
+        if not hasattr(error, "error_dict") or self.rows is None:
+            return error
+        rest: dict = {}
+        for key, errors in error.error_dict.items():
+            parts = key.split("-")
+            if len(parts) == 3 and parts[0] == "key_results" and parts[1].isdigit():
+                index, field = int(parts[1]), parts[2]
+                if index < len(self.rows.forms):
+                    row = self.rows.forms[index]
+                    prefix = f"Key result {index + 1}: "  # redundant inside its own row
+                    for e in errors:
+                        row.add_error(
+                            field if field in row.fields else None,
+                            [m.removeprefix(prefix) for m in e.messages],
+                        )
+                    continue
+            rest[key] = errors
+        return ValidationError(rest)
 
 
 class WizardKeyResultForm(forms.Form):

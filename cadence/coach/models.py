@@ -7,6 +7,7 @@ so they can never be stale. Only people's decisions about them are kept.
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_DISMISS_REASON
 from cadence.core.models import BaseModel
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Organization, Person, Unit
@@ -60,7 +61,7 @@ class Dismissal(BaseModel):
     cycle = models.ForeignKey(
         "okrs.Cycle", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(max_length=500)
+    reason = models.TextField(max_length=MAX_DISMISS_REASON)
     dismissed_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,27 +1,31 @@
 """Every write of the coach app: settings, dismissals, the wizard's drafts, and the check that
 blocks saving an OKR with an error-level finding."""
 
-# --- Settings, dismissals and enforcement (coach integration) -----------------------------
-
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from cadence.audit.services import audit_record, changes_between
 from cadence.coach import checks
 from cadence.coach import selectors as coach_selectors
 from cadence.coach.models import CheckSetting, Dismissal
+from cadence.core.errors import Conflict
+from cadence.core.limits import MAX_DISMISS_REASON
 from cadence.okrs import selectors as okr_selectors
+from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Organization, Person, Unit
 from cadence.orgs.selectors import Access
 
-MAX_REASON = 500
+MAX_REASON = MAX_DISMISS_REASON
 # Checks that protect the arithmetic itself (progress divides by target − start): they stay on,
 # at their level, whatever an organization chooses.
 FIXED_CHECKS = {"kr-start-equals-target"}
 # Which field of a form or API body an error-level finding is reported at.
 FINDING_FIELDS = {"kr-start-equals-target": "target"}
+
+# --- Settings, dismissals and enforcement -------------------------------------------------
 
 
 def _require_member(actor: Person, organization_id) -> None:
@@ -29,9 +33,37 @@ def _require_member(actor: Person, organization_id) -> None:
         raise PermissionDenied("You are not part of this organization.")
 
 
+# Who may (the services below and the pages ask the same predicates) ---------------------------
+
+
+def can_change_settings(actor: Person) -> bool:
+    """Whether ``actor`` switches checks on or off and sets their levels: organization admins."""
+    return actor.is_active and actor.is_admin
+
+
+def can_dismiss(actor: Person, unit: Unit, access: Access | None = None) -> bool:
+    """Whether ``actor`` dismisses the coach's findings about ``unit`` and its OKRs, and takes
+    such dismissals back: the unit's editors (docs/method.md §8.1). ``access``: the actor's,
+    when the caller has it loaded."""
+    if actor.organization_id != unit.organization_id or not actor.is_active:
+        return False
+    return (access or Access(actor)).can_edit_unit(unit)
+
+
+SETTINGS_ADMINS_ONLY = "Only organization admins change the coach's settings."
+
+
+def require_settings_admin(actor: Person) -> None:
+    """PermissionDenied unless ``actor`` may change the coach's settings (the settings page
+    refuses a POST by anyone else, even one that changes nothing)."""
+    _require_member(actor, actor.organization_id)
+    if not can_change_settings(actor):
+        raise PermissionDenied(SETTINGS_ADMINS_ONLY)
+
+
 def _require_unit_editor(actor: Person, unit: Unit) -> None:
     _require_member(actor, unit.organization_id)
-    if not Access(actor).can_edit_unit(unit):
+    if not can_dismiss(actor, unit):
         raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
 
 
@@ -41,9 +73,7 @@ def check_setting_update(
 ) -> CheckSetting:
     """Switch a check on or off for the organization, or set its level (None or "": the
     check's own level). Admins only."""
-    _require_member(actor, actor.organization_id)
-    if not actor.is_admin:
-        raise PermissionDenied("Only organization admins change the coach's settings.")
+    require_settings_admin(actor)
     check = checks.CHECKS.get(check_id)
     if check is None:
         raise ValidationError({"check_id": f"There is no check called {check_id!r}."})
@@ -64,11 +94,37 @@ def check_setting_update(
         .filter(organization=actor.organization, check_id=check_id)
         .first()
     ) or CheckSetting(organization=actor.organization, check_id=check_id)
+    # The level in effect (the check's own when none is set), before and after.
+    before = {"enabled": setting.enabled, "level": setting.level or check.level}
     setting.enabled = bool(enabled)
     setting.level = level
     setting.changed_by = actor
     setting.save()
+    changes = changes_between(before, {"enabled": setting.enabled, "level": level or check.level})
+    if changes:
+        audit_record(
+            organization=actor.organization_id,
+            kind="organization.coach_check_changed",
+            actor=actor,
+            target_type="coach.check",
+            target_id=check_id,
+            target_label=check.title,
+            changes=changes,
+        )
     return setting
+
+
+@transaction.atomic
+def check_settings_update(
+    *, actor: Person, changes: list[tuple[str, bool, str | None]]
+) -> list[CheckSetting]:
+    """Several ``check_setting_update`` at once (the settings page's rows that changed: check
+    id, enabled, level), all or none."""
+    require_settings_admin(actor)
+    return [
+        check_setting_update(actor=actor, check_id=check_id, enabled=enabled, level=level)
+        for check_id, enabled, level in changes
+    ]
 
 
 def _firing(
@@ -129,7 +185,9 @@ def finding_dismiss(
     the coach currently makes can be dismissed; error-level findings must be fixed instead."""
     targets = [t for t in (objective, key_result, unit) if t is not None]
     if len(targets) != 1:
-        raise ValidationError("Dismiss a finding about one objective, key result or unit.")
+        raise ValidationError(
+            "Dismiss a finding about exactly one objective, key result or unit (with its cycle)."
+        )
     if unit is not None and cycle is None:
         raise ValidationError({"cycle": "Say in which cycle the unit was judged."})
     if key_result is not None:
@@ -166,14 +224,14 @@ def finding_dismiss(
         cycle=cycle,
     )
     if finding is None:
-        raise ValidationError(
+        raise Conflict(
             {
                 "check_id": f"The coach does not currently say “{check.title}” here: "
                 "nothing to dismiss."
             }
         )
     if finding.level == checks.ERROR:
-        raise ValidationError(
+        raise Conflict(
             {
                 "check_id": "A finding that needs fixing cannot be dismissed: fix it, or ask an "
                 "admin to change this check's level in the coach settings."
@@ -183,7 +241,7 @@ def finding_dismiss(
         unit is not None
         and Dismissal.objects.filter(check_id=check_id, unit=unit, cycle=cycle).exists()
     ):
-        raise ValidationError({"check_id": "This finding was already dismissed."})
+        raise Conflict({"check_id": "This finding was already dismissed."})
     dismissal = Dismissal(
         organization=actor.organization,
         check_id=check_id,
@@ -207,7 +265,7 @@ def dismissal_withdraw(*, actor: Person, dismissal: Dismissal) -> None:
         .first()
     )
     if dismissal is None:
-        raise ValidationError("This dismissal was already withdrawn.")
+        raise Conflict("This dismissal was already withdrawn.")
     _require_unit_editor(actor, coach_selectors.dismissal_unit(dismissal))
     dismissal.delete()
 
@@ -263,8 +321,6 @@ def require_no_errors_for(instance: Objective | KeyResult) -> None:
 
 
 # --- The OKR wizard ------------------------------------------------------------------------
-
-from cadence.okrs import services as okr_services  # noqa: E402
 
 WIZARD_MAX_KEY_RESULTS = 5
 WIZARD_KR_FIELDS = ("title", "kind", "start", "target", "unit", "direction")

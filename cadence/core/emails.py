@@ -4,10 +4,15 @@ An email is a trio of templates under ``cadence/templates/emails/<name>/``: ``su
 ``body.txt`` (the plain-text part) and ``body.html`` (the HTML alternative). The transport is
 Django's, configured from the environment in settings (``EMAIL_BACKEND``, ``EMAIL_HOST``,
 ``EMAIL_FILE_PATH``, …); the default backend prints mail to the console.
+
+No request sends mail: the worker sends reminders and digests when they are due, and the emails
+a change causes (mentions, approvals) are rendered here by the service that made the change and
+queued as a ``cadence.mail`` delivery for the worker's next turn.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,25 +25,46 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def make_message(
-    name: str, *, to: str, context: dict[str, Any], headers: dict[str, str] | None = None
-) -> EmailMultiAlternatives:
-    """Render the ``name`` trio into one message with a plain-text and an HTML part."""
+@dataclass(frozen=True)
+class Rendered:
+    """One email's text, rendered from its templates: what a queued delivery stores."""
+
+    subject: str
+    body: str  # the plain-text part
+    html: str  # the HTML alternative
+
+
+def render(name: str, context: dict[str, Any]) -> Rendered:
+    """Render the ``name`` trio (subject on one line, plain text, HTML)."""
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}/subject.txt", context)
     # A subject is one line, whatever the template's line breaks.
     subject = " ".join(subject.split())
     text = render_to_string(f"emails/{name}/body.txt", context)
     html = render_to_string(f"emails/{name}/body.html", context)
+    return Rendered(subject=subject, body=text, html=html)
+
+
+def message(
+    rendered: Rendered, *, to: str, headers: dict[str, str] | None = None
+) -> EmailMultiAlternatives:
+    """One message with a plain-text and an HTML part."""
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=rendered.subject,
+        body=rendered.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers or {},
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+def make_message(
+    name: str, *, to: str, context: dict[str, Any], headers: dict[str, str] | None = None
+) -> EmailMultiAlternatives:
+    """Render the ``name`` trio into one message with a plain-text and an HTML part."""
+    return message(render(name, context), to=to, headers=headers)
 
 
 def send(

@@ -1,6 +1,8 @@
 """Errors that services raise and every entry point (views, API, CLI) turns into answers.
 
 - ``django.core.exceptions.ValidationError``: bad input → a form error or a JSON 422.
+- ``Conflict`` (a ValidationError): well-formed input that the current state of what it would
+  change refuses → a form error like any other, a JSON 409 in the API.
 - ``PermissionDenied``: the person may see the object but not change it → 403.
 - ``Http404``: the object does not exist for this person's organization → 404.
 """
@@ -8,7 +10,15 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-__all__ = ["Http404", "PermissionDenied", "ValidationError", "validation_payload"]
+__all__ = ["Conflict", "Http404", "PermissionDenied", "ValidationError", "validation_payload"]
+
+
+class Conflict(ValidationError):
+    """The request is well formed, but what it would change is not in a state that allows it:
+    a closed cycle, a state that cannot follow the current one, something already done, a cycle
+    that still holds objectives. Pages show it like any ValidationError (it is one); the API
+    answers 409, so that a client can tell "fix your input" (422) from "the object has moved
+    on" (409)."""
 
 
 def validation_payload(error: ValidationError) -> dict:

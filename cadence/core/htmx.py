@@ -1,6 +1,9 @@
-"""Small request helpers: htmx partial-or-page detection, safe redirects back."""
+"""Small request helpers: htmx partial-or-page detection, safe redirects back, redirects that
+keep the chosen cycle."""
 
-from django.http import HttpRequest
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -26,3 +29,21 @@ def query_object(request: HttpRequest, name: str, getter, organization):
     ``*_get`` selector — a foreign or unknown id is a 404 like anywhere else; None if absent."""
     value = request.GET.get(name)
     return getter(organization, value) if value else None
+
+
+def keeping_cycle(request: HttpRequest, url: str) -> str:
+    """``url`` with the request's ``?cycle=`` (the cycle chosen in the header), for redirects
+    from one page to another."""
+    cycle = request.GET.get("cycle", "")
+    if not cycle:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}{urlencode({'cycle': cycle})}"
+
+
+def post_only(request: HttpRequest) -> HttpResponse | None:
+    """405 unless POST. Called after the object was found (so a foreign id is a 404 for every
+    method)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None

@@ -789,7 +789,7 @@ OBJECTIVES: tuple[ObjectiveSpec, ...] = (
 )
 
 
-# Next quarter, being planned (method.md §7: propose → approve) ------------------------------
+# Next quarter, being planned (docs/method.md §7: propose → approve) ------------------------------
 # Teams draft and propose; the parent objective's owner (or a lead above a standalone team
 # objective) approves or returns them. No check-ins: the quarter has not started.
 
@@ -939,7 +939,7 @@ DEPENDENCIES: tuple[DependencySpec, ...] = (
 )
 
 
-# Weekly check-ins (method.md §4) ------------------------------------------------------------
+# Weekly check-ins (docs/method.md §4) ------------------------------------------------------------
 # Each team member plans a few of these a week (their own key results' plans first); most end
 # up in Progress, some get stuck in Problems, and what is still open at Friday's deadline is
 # carried into the next week by the product's own rollover.
@@ -1079,7 +1079,11 @@ UNPLANNED: tuple[str, ...] = (
 )
 
 
-# The cycle's rituals (method.md §1, §3, §5) ------------------------------------------------
+# Written into last week after its deadline (late progress, which does not carry over).
+LATE_PROGRESS = "Sent the customer-call notes I owed from Thursday"
+
+
+# The cycle's rituals (docs/method.md §1, §3, §5) ------------------------------------------------
 # The previous quarter is closed: scored, a few scores adjusted by hand, every team's
 # retrospective completed, a department summary and the company-wide review written. One of
 # its unfinished objectives was carried forward into the current quarter, where the monthly

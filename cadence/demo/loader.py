@@ -25,16 +25,21 @@ from cadence.demo.content import KeyResultSpec, ObjectiveSpec, PlanSpec
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment, Notification
 from cadence.okrs import services as okr_services
-from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import Access, company_unit
+from cadence.planning import services as planning_services
+from cadence.retrospectives import services as retrospectives_services
+from cadence.retrospectives.models import Learning
 from cadence.reviews import services as reviews_services
-from cadence.reviews.models import Learning, Review, ScoreChange, TargetChange
+from cadence.reviews.models import Review
+from cadence.scoring import services as scoring_services
+from cadence.scoring.models import ScoreChange
+from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly import services as weekly_services
 from cadence.weekly.models import PROBLEMS, PROGRESS, Item, ItemMove, WeeklyUpdate
-from cadence.weekly.weeks import monday_of
 
 DEMO_TIME_ZONE = "UTC"
 
@@ -66,8 +71,12 @@ def quarter_name(start: date) -> str:
     return f"Q{(start.month - 1) // 3 + 1} {start.year}"
 
 
-def load_demo(*, today: date | None = None) -> Organization:
-    """Create Northwind Labs unless it exists; return it either way."""
+def load_demo(*, today: date | None = None, now: datetime | None = None) -> Organization:
+    """Create Northwind Labs unless it exists; return it either way.
+
+    ``today`` (default: today) decides the content; ``now`` (default: the current moment if
+    it falls on ``today``, else noon of ``today``) decides which week people write in — the
+    next one once Friday's deadline has passed — and bounds the current week's timestamps."""
     existing = find_demo()
     if existing is not None:
         return existing
@@ -88,8 +97,12 @@ def load_demo(*, today: date | None = None) -> Organization:
             + ". Use a fresh database for the demo."
         )
     today = today or timezone.localdate()
+    if now is None:
+        now = timezone.now()
+        if now.astimezone(ZoneInfo(DEMO_TIME_ZONE)).date() != today:
+            now = datetime.combine(today, time(12), tzinfo=ZoneInfo(DEMO_TIME_ZONE))
     with transaction.atomic():
-        return _Builder(today).build()
+        return _Builder(today, now).build()
 
 
 @dataclass
@@ -104,17 +117,21 @@ class _Cycles:
 
 
 class _Builder:
-    def __init__(self, today: date):
+    def __init__(self, today: date, now: datetime):
         self.today = today
+        self.now = now
         self.tz = ZoneInfo(DEMO_TIME_ZONE)
+        # The current week's writes end before the hour the demo loads in (not at the second,
+        # so two loads in the same hour give the same demo).
+        self.written_by = now.replace(minute=0, second=0, microsecond=0) - timedelta(minutes=1)
         self.people: dict[str, Person] = {}
         self.units: dict[str, Unit] = {}
         self.members: dict[str, list[Person]] = {}  # unit key → leads first, then members
         self.objectives: dict[str, Objective] = {}
         self.key_results: dict[str, KeyResult] = {}
         # Times the services cannot set (they stamp "now"): applied at the end of the build.
-        self.item_times: dict = {}  # item id → created_at
-        self.move_times: dict = {}  # item id → when it moved (an item moves once a week)
+        self.move_times: dict = {}  # item id → when it moved, in order
+        self.late_at: datetime | None = None  # when late progress was recorded
 
     # Structure --------------------------------------------------------------------------
 
@@ -142,6 +159,8 @@ class _Builder:
         self._join("company", content.COMPANY_LEADS, content.COMPANY_MEMBERS)
         for spec in content.UNITS:
             self.units[spec.key] = org_services.unit_create(
+                actor=None,
+                actor_label="demo loader",
                 organization=organization,
                 parent=self.units[spec.parent] if spec.parent else company,
                 name=spec.name,
@@ -162,12 +181,20 @@ class _Builder:
         people = []
         for key in leads:
             org_services.membership_set(
-                unit=unit, person=self.people[key], role=Membership.Role.LEAD
+                actor=None,
+                actor_label="demo loader",
+                unit=unit,
+                person=self.people[key],
+                role=Membership.Role.LEAD,
             )
             people.append(self.people[key])
         for key in members:
             org_services.membership_set(
-                unit=unit, person=self.people[key], role=Membership.Role.MEMBER
+                actor=None,
+                actor_label="demo loader",
+                unit=unit,
+                person=self.people[key],
+                role=Membership.Role.MEMBER,
             )
             people.append(self.people[key])
         self.members[unit_key] = people
@@ -248,16 +275,13 @@ class _Builder:
 
     def _review(self, spec: ObjectiveSpec, objective: Objective, when: datetime) -> None:
         """Propose → approve (or return) through the alignment services, as the team and its
-        approver would; the trail is dated when the OKRs were planned."""
+        approver would (never the person who proposed it); the trail is dated when the OKRs
+        were planned."""
         author = self.people[spec.author]
         if spec.state == Objective.State.DRAFT:
             return
+        alignment_services.objective_propose(actor=author, objective=objective)
         approver = self._approver(objective)
-        proposable = (
-            objective.parent_id or objective.standalone_reason or objective.unit.kind != "team"
-        )
-        if proposable:
-            alignment_services.objective_propose(actor=author, objective=objective)
         if spec.state == "returned":
             alignment_services.objective_return(
                 actor=approver, objective=objective, comment=spec.review, notify=False
@@ -272,7 +296,8 @@ class _Builder:
             )
 
     def _approver(self, objective: Objective) -> Person:
-        """The parent objective's owner, else the first lead above the team, else the admin."""
+        """The parent objective's owner, else the first lead above the team, else the admin;
+        never the person who proposed it (``can_approve`` says so)."""
         objective = Objective.objects.select_related("parent__owner", "unit").get(pk=objective.pk)
         candidates = [objective.parent.owner] if objective.parent_id else []
         candidates += [p for p in self.people.values() if not p.is_admin]
@@ -365,25 +390,31 @@ class _Builder:
 
     def _weekly(self) -> None:
         """Eight finished weeks of Plans, Progress and Problems for every team member, carried
-        over at each Friday's deadline by the product's rollover, and this week's plans."""
+        over at each Friday's deadline by the product's rollover, one piece of late progress
+        in the last of them, and the current week part-filled (see ``_current_week``).
+
+        The current week is the one people write in when the demo loads: this week until
+        Friday's deadline, next week from then on (``weekly.selectors.unit_current_week``)."""
         admin = self.people["avery"]
         self.lessons = weekly_services.category_create(
             actor=admin, name=content.LESSONS_CATEGORY
         ).slug
-        current = monday_of(self.today)
+        # Every demo team keeps the default rhythm (Friday 17:00, UTC), as the company does.
+        current = weekly_selectors.unit_current_week(self.units["company"], self.now)
         weeks = [current - timedelta(weeks=n) for n in range(content.WEEKS_OF_UPDATES, 0, -1)]
         self.weeks = weeks
+        self.last_deadline = weekly_selectors.team_deadline(self.units["company"], weeks[-1])
         self.done: dict[tuple[date, str], list[Item]] = {}
         teams = [spec.key for spec in content.UNITS if spec.kind == Unit.Kind.TEAM]
         for week in weeks:
             for team in teams:
                 for index, person in enumerate(self.members[team]):
-                    self._week_of(person, team, week, lead=index == 0, finished=True)
+                    self._week_of(person, team, week, lead=index == 0)
             # Friday's deadline has passed: what is still open carries into the next week.
             weekly_services.rollover_week(organization=self.organization, week=week)
+        self._late_progress(teams, weeks[-1])
         for team in teams:
-            for index, person in enumerate(self.members[team]):
-                self._week_of(person, team, current, lead=index == 0, finished=False)
+            self._current_week(team, current)
         self._apply_times()
 
     def _linkable(self, plan: PlanSpec, week: date) -> KeyResult | None:
@@ -399,49 +430,37 @@ class _Builder:
 
     def _move(self, person: Person, item: Item, category: str, when: datetime) -> None:
         weekly_services.item_move(actor=person, item=item, category=category)
-        self.move_times[item.pk] = when
+        self.move_times.setdefault(item.pk, []).append(when)
 
-    def _week_of(self, person: Person, team: str, week: date, *, lead: bool, finished: bool):
+    def _week_of(self, person: Person, team: str, week: date, *, lead: bool) -> None:
+        """A finished week of one person: carried items dealt with, plans made (most done,
+        some stuck), now and then unplanned work and a lesson learned."""
         rng = random.Random(f"{content.SEED}:weekly:{person.email}:{week.isoformat()}")
         # Now and then someone misses a week; their open items wait in the carried list.
-        if finished and week != self.weeks[0] and rng.random() < 0.07:
+        if week != self.weeks[0] and rng.random() < 0.07:
             return
-        last_day = 4 if finished else max(0, min(4, (self.today - week).days - 1))
 
         def during_week() -> datetime:
-            day = week + timedelta(days=rng.randint(1, 4) if last_day else 0)
-            day = min(day, week + timedelta(days=last_day))
+            day = week + timedelta(days=rng.randint(1, 4))
             return self._at(day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
 
-        carried = list(
-            Item.objects.filter(
-                update__person=person,
-                update__week=week,
-                carried_over_from__isnull=False,
-                deleted_at__isnull=True,
-            )
-            .select_related("category")
-            .order_by("category__position", "position")
-        )
+        carried = self._carried(person, week)
         done_here: list[Item] = []
-        if finished:
-            for item in carried:
-                roll = rng.random()
-                if item.category.slug == PROBLEMS:
-                    target = PROGRESS if roll < 0.6 else ("plans" if roll < 0.85 else None)
-                else:
-                    target = PROGRESS if roll < 0.7 else (PROBLEMS if roll < 0.82 else None)
-                if target:
-                    self._move(person, item, target, during_week())
-                    if target == PROGRESS:
-                        done_here.append(item)
-        if not finished and rng.random() < 0.4:
-            return  # has not planned this week yet
+        for item in carried:
+            roll = rng.random()
+            if item.category.slug == PROBLEMS:
+                target = PROGRESS if roll < 0.6 else ("plans" if roll < 0.85 else None)
+            else:
+                target = PROGRESS if roll < 0.7 else (PROBLEMS if roll < 0.82 else None)
+            if target:
+                self._move(person, item, target, during_week())
+                if target == PROGRESS:
+                    done_here.append(item)
         open_texts = {item.text for item in carried}
         pool = [p for p in content.PLANS[team] if p.text not in open_texts]
         own = [p for p in pool if self._owns(person, p)]
         others = [p for p in pool if not self._owns(person, p)]
-        count = rng.randint(2, 3) if finished else rng.randint(1, 3)
+        count = rng.randint(2, 3)
         chosen = (rng.sample(own, min(len(own), 2)) + rng.sample(others, len(others)))[:count]
         monday = self._at(week, 9, rng.choice((0, 10, 20, 40)))
         for n, plan in enumerate(chosen):
@@ -452,45 +471,181 @@ class _Builder:
                 category="plans",
                 text=plan.text,
                 key_result=self._linkable(plan, week),
+                at=monday + timedelta(minutes=3 * n),
             )
-            self.item_times[item.pk] = monday + timedelta(minutes=3 * n)
-            if not finished:
-                continue
             roll = rng.random()
             if roll < 0.68:
                 self._move(person, item, PROGRESS, during_week())
                 done_here.append(item)
             elif roll < 0.8:
                 self._move(person, item, PROBLEMS, during_week())
-        if finished and rng.random() < 0.25:
-            item = weekly_services.item_create(
+        if rng.random() < 0.25:
+            weekly_services.item_create(
                 actor=person,
                 person=person,
                 week=week,
                 category=PROGRESS,
                 text=rng.choice(content.UNPLANNED),
+                at=during_week(),
             )
-            self.item_times[item.pk] = during_week()
         lessons = content.LESSONS.get(team, ())
-        if finished and lead and lessons and rng.random() < 0.3:
-            item = weekly_services.item_create(
+        if lead and lessons and rng.random() < 0.3:
+            weekly_services.item_create(
                 actor=person,
                 person=person,
                 week=week,
                 category=self.lessons,
                 text=rng.choice(lessons),
+                at=self._at(week + timedelta(days=4), 16),
             )
-            self.item_times[item.pk] = self._at(week + timedelta(days=4), 16)
         if not lead:
             self.done.setdefault((week, team), []).extend(done_here)
+
+    def _carried(self, person: Person, week: date) -> list[Item]:
+        """The person's items of the week that the rollover carried in (and that are live)."""
+        return list(
+            Item.objects.filter(
+                update__person=person,
+                update__week=week,
+                carried_over_from__isnull=False,
+                deleted_at__isnull=True,
+            )
+            .select_related("category")
+            .order_by("category__position", "position")
+        )
+
+    def _late_progress(self, teams: list[str], week: date) -> None:
+        """After the last finished week's deadline, one person records late progress there: a
+        carried plan finished after all (which takes its carried copy out of the current week)
+        and a line of work they forgot; both are marked late."""
+        deadline = self.last_deadline
+        at = min(deadline + timedelta(hours=16), self.written_by)
+        if at - timedelta(minutes=2) <= deadline:
+            return  # the demo loads within the hour after the deadline: nothing late yet
+        for team in teams:
+            for person in self.members[team][1:]:
+                carried_on = (
+                    Item.objects.filter(
+                        update__person=person,
+                        update__week=week,
+                        category__slug="plans",
+                        category__unit__isnull=True,
+                        deleted_at__isnull=True,
+                        carried_to__isnull=False,
+                    )
+                    .select_related("category")
+                    .order_by("position")
+                    .first()
+                )
+                if carried_on is None:
+                    continue
+                self.late_at = at - timedelta(minutes=2)
+                self._move(person, carried_on, PROGRESS, self.late_at)
+                weekly_services.item_create(
+                    actor=person,
+                    person=person,
+                    week=week,
+                    category=PROGRESS,
+                    text=content.LATE_PROGRESS,
+                    at=at,
+                )
+                return
+
+    def _written_at(self, rng: random.Random, week: date) -> datetime:
+        """A moment someone wrote in the current week: during the week so far (or, before it
+        starts, on the day the demo loads), never after the hour the demo loads in."""
+        first = min(week, self.today)
+        day = first + timedelta(days=rng.randint(0, (self.today - first).days))
+        if day == self.today:
+            start = self._at(day, 7, 0)
+            if day < week:  # planning ahead, once the week before has closed
+                start = max(start, self.last_deadline + timedelta(minutes=5))
+            moment = start + timedelta(minutes=rng.randint(0, 150))
+        else:
+            moment = self._at(day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
+        return min(moment, self.written_by)
+
+    def _later(self, rng: random.Random, moment: datetime) -> datetime:
+        return max(moment, min(moment + timedelta(minutes=rng.randint(20, 240)), self.written_by))
+
+    def _current_week(self, team: str, week: date) -> None:
+        """The week people write in now, part-filled as far as it has gone: the further into
+        the week, the more people have written their update and the more plans are done. Some
+        have not written yet (their carried items wait), at least one has; at least one plan
+        is done and one problem is open. The same day gives the same week."""
+        people = self.members[team]
+        # From 0 (Friday evening, the week not started) to 1 (Friday, the deadline close).
+        share = min(1.0, max(0.0, ((self.today - week).days + 3.5) / 8))
+        rngs = [
+            random.Random(f"{content.SEED}:current:{p.email}:{week.isoformat()}") for p in people
+        ]
+        writes = [rng.random() < 0.3 + 0.55 * share for rng in rngs]
+        if not any(writes):
+            writes[0] = True
+        if all(writes) and len(writes) > 1:
+            writes[-1] = False
+        open_plans: list[tuple[Person, random.Random, Item]] = []
+        done = problems = 0
+        carried_of = {person.pk: self._carried(person, week) for person in people}
+        # A plan already on someone's list this week is not planned again by a teammate.
+        taken = {i.text for items in carried_of.values() for i in items}
+        for person, rng, wrote in zip(people, rngs, writes, strict=True):
+            carried = carried_of[person.pk]
+            problems += sum(1 for i in carried if i.category.slug == PROBLEMS)
+            if not wrote:
+                continue
+            pool = [p for p in content.PLANS[team] if p.text not in taken]
+            own = [p for p in pool if self._owns(person, p)]
+            others = [p for p in pool if not self._owns(person, p)]
+            chosen = (rng.sample(own, min(len(own), 2)) + rng.sample(others, len(others)))[
+                : rng.randint(1, 3)
+            ]
+            plans = [i for i in carried if i.category.slug == "plans"]
+            taken |= {plan.text for plan in chosen}
+            for plan in chosen:
+                plans.append(
+                    weekly_services.item_create(
+                        actor=person,
+                        person=person,
+                        week=week,
+                        category="plans",
+                        text=plan.text,
+                        key_result=self._linkable(plan, week),
+                        at=self._written_at(rng, week),
+                    )
+                )
+            for item in plans:
+                roll = rng.random()
+                if roll < 0.1 + 0.45 * share:
+                    self._move(person, item, PROGRESS, self._later(rng, self._item_time(item)))
+                    done += 1
+                elif roll > 0.93:
+                    self._move(person, item, PROBLEMS, self._later(rng, self._item_time(item)))
+                    problems += 1
+                else:
+                    open_plans.append((person, rng, item))
+        if not done and open_plans:
+            person, rng, item = open_plans.pop(0)
+            self._move(person, item, PROGRESS, self._later(rng, self._item_time(item)))
+        if not problems and open_plans:
+            person, rng, item = open_plans.pop()
+            self._move(person, item, PROBLEMS, self._later(rng, self._item_time(item)))
+
+    def _item_time(self, item: Item) -> datetime:
+        """When an item was written: its own time, or for a carried copy the deadline it was
+        carried at (the previous Friday, 17:00)."""
+        if item.carried_over_from_id:
+            return self._at(item.update.week - timedelta(days=3), 17)
+        return item.created_at
 
     def _owns(self, person: Person, plan: PlanSpec) -> bool:
         kr = self.key_results.get(plan.key_result) if plan.key_result else None
         return kr is not None and kr.owner_id == person.pk
 
     def _apply_times(self) -> None:
-        """Put the weekly history at the moments it happened: plans on Monday morning, moves
-        during the week, carried items at the previous Friday's deadline (17:00)."""
+        """Put the weekly history at the moments it happened: plans when they were written
+        (``item_create(at=…)``), moves during the week (a late one after the deadline), carried
+        items at the previous Friday's deadline (17:00), an update's first own write."""
         items = list(
             Item.objects.filter(organization=self.organization).select_related(
                 "update", "carried_over_from__update"
@@ -500,18 +655,33 @@ class _Builder:
             if item.carried_over_from_id:
                 friday = item.carried_over_from.update.week + timedelta(days=4)
                 item.created_at = self._at(friday, 17)
-            elif item.pk in self.item_times:
-                item.created_at = self.item_times[item.pk]
-        Item.objects.bulk_update(items, ["created_at"], batch_size=500)
-        moves = list(ItemMove.objects.filter(item__organization=self.organization))
+            if item.settled:
+                item.deleted_at = self.late_at
+        Item.objects.bulk_update(items, ["created_at", "deleted_at"], batch_size=500)
+        moves = list(
+            ItemMove.objects.filter(item__organization=self.organization).order_by(
+                "created_at", "id"
+            )
+        )
+        written: dict = {}  # update id → its first own write (an item or a move)
+        update_of = {item.pk: item.update_id for item in items}
+        for item in items:
+            if not item.carried_over_from_id and not item.late:
+                first = written.get(item.update_id)
+                written[item.update_id] = min(first or item.created_at, item.created_at)
+        seen: dict = {}
         for move in moves:
-            move.created_at = self.move_times[move.item_id]
+            times = self.move_times[move.item_id]
+            move.created_at = times[seen.get(move.item_id, 0)]
+            seen[move.item_id] = seen.get(move.item_id, 0) + 1
+            first = written.get(update_of[move.item_id])
+            written[update_of[move.item_id]] = min(first or move.created_at, move.created_at)
         ItemMove.objects.bulk_update(moves, ["created_at"], batch_size=500)
         updates = list(WeeklyUpdate.objects.filter(organization=self.organization))
         for update in updates:
             update.created_at = self._at(update.week - timedelta(days=3), 17)
             if update.submitted_at is not None:
-                update.submitted_at = self._at(update.week, 9, 30)
+                update.submitted_at = written.get(update.pk, update.created_at)
         WeeklyUpdate.objects.bulk_update(updates, ["created_at", "submitted_at"], batch_size=500)
 
     # The cycle's rituals -----------------------------------------------------------------
@@ -524,14 +694,14 @@ class _Builder:
         admin = self.people["avery"]
         close_day = min(previous.end + timedelta(days=3), self.today - timedelta(days=1))
         review_day = min(previous.end + timedelta(days=5), self.today - timedelta(days=1))
-        reviews_services.cycle_close(actor=admin, cycle=previous, now=self._at(close_day, 9))
+        scoring_services.cycle_close(actor=admin, cycle=previous, now=self._at(close_day, 9))
         for spec in content.SCORE_ADJUSTMENTS:
             objective = Objective.objects.get(pk=self.objectives[spec.objective].pk)
             if objective.computed_score is None:
                 continue
             score = round(min(1.0, max(0.0, objective.computed_score + spec.change)), 1)
             if score != objective.score:
-                change = reviews_services.objective_score_adjust(
+                change = scoring_services.objective_score_adjust(
                     actor=self.people[spec.actor],
                     objective=objective,
                     score=score,
@@ -544,7 +714,7 @@ class _Builder:
             explanations = {
                 str(self.objectives[key].pk): text for key, text in spec.explanations.items()
             }
-            reviews_services.retrospective_save(
+            retrospectives_services.retrospective_save(
                 actor=author,
                 cycle=previous,
                 unit=unit,
@@ -556,7 +726,7 @@ class _Builder:
                 learnings=list(spec.learnings),
                 explanations=explanations,
             )
-            review = reviews_services.retrospective_complete(
+            review = retrospectives_services.retrospective_complete(
                 actor=author, cycle=previous, unit=unit
             )
             when = self._at(review_day, 11, 10 * n)
@@ -564,7 +734,7 @@ class _Builder:
                 created_at=when - timedelta(hours=1), updated_at=when, completed_at=when
             )
         department = content.DEPARTMENT_SUMMARY
-        review = reviews_services.department_review_save(
+        review = retrospectives_services.department_review_save(
             actor=self.people[department["author"]],
             cycle=previous,
             unit=self.units[department["unit"]],
@@ -576,7 +746,7 @@ class _Builder:
             created_at=self._at(review_day, 13), updated_at=self._at(review_day, 14)
         )
         company = content.COMPANY_REVIEW
-        review = reviews_services.company_review_save(
+        review = retrospectives_services.company_review_save(
             actor=admin,
             cycle=previous,
             answers=dict(company["answers"]),
@@ -598,7 +768,7 @@ class _Builder:
         """Carry an objective forward at planning time, have it approved, and give its key
         results a history in their new cycle."""
         spec = next(o for o in content.OBJECTIVES if o.key == key)
-        carried = reviews_services.objective_carry_forward(
+        carried = planning_services.objective_carry_forward(
             actor=self.people[spec.author], objective=self.objectives[key], cycle=cycle
         )
         self.objectives[f"{key}_carried"] = carried

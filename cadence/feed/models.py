@@ -1,15 +1,16 @@
 """Discussion around the work: comments, likes and @mentions on weekly items, objectives and key
-results, and the in-app notifications a mention sends (issue 3 item 4)."""
+results, and the in-app notifications a mention sends."""
 
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_COMMENT
 from cadence.core.models import BaseModel
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Organization, Person
 from cadence.weekly.models import Item
 
-MAX_COMMENT_TEXT = 5000
+MAX_COMMENT_TEXT = MAX_COMMENT
 
 # A comment or a like is about exactly one of these (nullable foreign keys, one set).
 TARGET_FIELDS = ("item", "objective", "key_result")

@@ -18,24 +18,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from cadence.core.ids import uuid_or_404
+from cadence.core.limits import FIRST_YEAR, LAST_YEAR
 from cadence.feed.models import Comment, Like, Notification
 from cadence.feed.targets import Target, comments_url, like_url, target_field, target_segment
 from cadence.okrs.models import CheckIn, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
-from cadence.weekly.models import PROGRESS, ItemMove
+from cadence.weekly.models import PROGRESS, Item, ItemMove
 
 FEED_PAGE = 30
 MAX_FEED_PAGE = 100
-
-
-def _uuid_or_404(value) -> UUID:
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise Http404("Not found") from exc
 
 
 # Comments and likes -----------------------------------------------------------------------
@@ -48,7 +41,7 @@ def _live_comments() -> QuerySet[Comment]:
 def comment_get(organization: Organization, comment_id) -> Comment:
     comment = (
         _live_comments()
-        .filter(organization=organization, pk=_uuid_or_404(comment_id))
+        .filter(organization=organization, pk=uuid_or_404(comment_id))
         .select_related("item", "item__update", "objective", "key_result")
         .first()
     )
@@ -82,6 +75,11 @@ class Discussion:
     @property
     def dom_id(self) -> str:
         return f"discussion-{self.target.pk}"
+
+    @property
+    def name(self) -> str:
+        """What is discussed: the weekly item's text or the objective's or key result's title."""
+        return self.target.text if isinstance(self.target, Item) else self.target.title
 
     @property
     def comments_url(self) -> str:
@@ -159,7 +157,7 @@ def notifications_of(person: Person) -> QuerySet[Notification]:
 
 
 def notification_get(person: Person, notification_id) -> Notification:
-    notification = notifications_of(person).filter(pk=_uuid_or_404(notification_id)).first()
+    notification = notifications_of(person).filter(pk=uuid_or_404(notification_id)).first()
     if notification is None:
         raise Http404("No such notification.")
     return notification
@@ -217,6 +215,8 @@ def parse_cursor(text: str | None) -> tuple[datetime, str | None, UUID | None] |
         raise error from exc
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise error
     if len(parts) == 1:
         return at, None, None
     if len(parts) != 3 or parts[1] not in KINDS:

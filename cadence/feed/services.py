@@ -4,13 +4,12 @@ marking notifications read.
 Everyone in an organization reads every discussion in it; its members and admins write
 (viewers read only, as everywhere in Cadence). A target of another organization is a 404; a
 deleted weekly item cannot be discussed (ValidationError). Each service runs in one transaction:
-bad input saves nothing. The email copy of a mention is sent after the transaction commits, so a
-comment that rolls back never mails anyone.
+bad input saves nothing. The email copy of a mention is queued in the same transaction (a
+``cadence.mail`` delivery the worker sends), so a comment that rolls back never mails anyone and
+a committed one is never without its email.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,14 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence.core import emails
+from cadence.core.errors import Conflict
 from cadence.feed import mentions
 from cadence.feed.models import MAX_COMMENT_TEXT, Comment, Like, Mention, Notification
 from cadence.feed.targets import Target, target_fields, target_title, target_url
+from cadence.mail import services as mail_services
+from cadence.mail.models import Delivery
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Person
 from cadence.weekly.models import Item
 
-logger = logging.getLogger(__name__)
+MENTION_KEY = "mention:"
 
 
 def _require_writer(actor: Person, target: Target) -> None:
@@ -40,7 +42,7 @@ def _require_writer(actor: Person, target: Target) -> None:
     if actor.is_viewer:
         raise PermissionDenied("Viewers read the discussion; they do not write in it.")
     if isinstance(target, Item) and target.deleted_at is not None:
-        raise ValidationError({"__all__": "This item was deleted; restore it first."})
+        raise Conflict({"__all__": "This item was deleted; restore it first."})
 
 
 def _clean_text(text: str) -> str:
@@ -92,49 +94,39 @@ def comment_create(
                 comment=comment,
             )
         )
-    if notified and notify_by_email:
-        ids = [n.pk for n in notified]
-        transaction.on_commit(lambda: mention_emails_send(notification_ids=ids))
+    if notify_by_email:
+        for notification in notified:
+            _mention_email_enqueue(notification, comment=comment, target=target)
     return comment
 
 
-def mention_emails_send(*, notification_ids: list) -> int:
-    """Email each of these mention notifications that has not been emailed yet; returns how many
-    went out. A refusal by the mail server is logged and leaves ``emailed_at`` empty: the in-app
-    notification stands either way."""
-    sent = 0
-    pending = (
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-        .filter(comment__deleted_at__isnull=True, person__is_active=True)
-        .select_related(
-            "person",
-            "actor",
-            "comment",
-            "comment__item",
-            "comment__item__update__person",
-            "comment__objective",
-            "comment__key_result",
-        )
+def _mention_email_enqueue(notification: Notification, *, comment: Comment, target: Target) -> None:
+    """Queue the email copy of a mention in the comment's transaction; the worker sends it."""
+    context = {
+        "person": notification.person,
+        "actor": notification.actor,
+        "comment": comment,
+        "target_title": target_title(target),
+        "target_url": emails.absolute_url(target_url(target)),
+        "notifications_url": emails.absolute_url(reverse("notifications")),
+    }
+    mail_services.delivery_enqueue(
+        kind=Delivery.Kind.MENTION,
+        person=notification.person,
+        key=f"{MENTION_KEY}{notification.pk}",
+        template="mention",
+        context=context,
     )
-    for notification in pending:
-        comment = notification.comment
-        target = comment.target
-        context = {
-            "person": notification.person,
-            "actor": notification.actor,
-            "comment": comment,
-            "target_title": target_title(target),
-            "target_url": emails.absolute_url(target_url(target)),
-            "notifications_url": emails.absolute_url(reverse("notifications")),
-        }
-        try:
-            emails.send("mention", to=notification.person.email, context=context)
-        except Exception:
-            logger.exception("Could not email mention notification %s", notification.pk)
-            continue
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
-    return sent
+
+
+def mention_emailed(*, delivery: Delivery) -> None:
+    """The worker sent a mention's email (``cadence.mail.hooks.delivery_sent``): say so on the
+    notification."""
+    if delivery.kind != Delivery.Kind.MENTION or not delivery.key.startswith(MENTION_KEY):
+        return
+    Notification.objects.filter(
+        pk=delivery.key.removeprefix(MENTION_KEY), emailed_at__isnull=True
+    ).update(emailed_at=delivery.sent_at or timezone.now())
 
 
 @transaction.atomic

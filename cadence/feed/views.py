@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from cadence.core.errors import validation_payload
+from cadence.core.forms import UNPROCESSABLE
 from cadence.core.htmx import is_htmx, query_object, safe_next
 from cadence.feed import selectors, services
 from cadence.feed.targets import Target, target_url
@@ -21,9 +22,6 @@ from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import UnitTree
 from cadence.weekly import selectors as weekly_selectors
-
-UNPROCESSABLE = 422
-
 
 # The feed ---------------------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
-"""The weekly OKR check-in meeting's notes (method.md §4): one note per team per week."""
+"""The weekly OKR check-in meeting's notes (docs/method.md §4): one note per team per week."""
 
 from django.db import models
 
+from cadence.core.limits import MAX_NOTES
 from cadence.core.models import BaseModel
 from cadence.orgs.models import Organization, Person, Unit
 
-MAX_NOTE = 10_000
+MAX_NOTE = MAX_NOTES
 
 
 class MeetingNote(BaseModel):

@@ -1,4 +1,4 @@
-"""The weekly OKR check-in meeting of a team (method.md §4): (1) the status of each of its key
+"""The weekly OKR check-in meeting of a team (docs/method.md §4): (1) the status of each of its key
 results — pace, confidence, change since last week, stalled, stale, dropped — with the inline
 check-in; (2) last week's lessons learned and problems; (3) the week's plans by person; and the
 meeting's notes, saved per week and shown with the team's OKRs.
@@ -8,44 +8,64 @@ of week W (carried-over ones included)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from cadence.core.forms import submit
+from cadence.core.htmx import keeping_cycle, query_object
 from cadence.meetings import selectors, services
 from cadence.meetings.forms import MeetingNoteForm
+from cadence.okrs import pages
 from cadence.okrs import selectors as okr_selectors
-from cadence.okrs.forms import add_service_error
-from cadence.okrs.views import decorate_board
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.weekly import selectors as weekly_selectors
-from cadence.weekly.models import PLANS, PROBLEMS
-from cadence.weekly.weeks import WeekError, format_week, parse_week, previous_week, week_of
-
-UNPROCESSABLE = 422
+from cadence.weekly.models import PLANS, PROBLEMS, PROGRESS
+from cadence.weekly.weeks import WeekError, format_week, parse_week, previous_week
 
 
-def _is_lessons_or_problems(category) -> bool:
-    """Problems, and a custom category of lessons learned ("Lessons learned", "lessons")."""
-    if category.unit_id is None and category.slug == PROBLEMS:
+def _looks_back(category) -> bool:
+    """What the meeting reads of last week: its Progress and Problems, and a custom category of
+    lessons learned ("Lessons learned", "lessons")."""
+    if category.unit_id is None and category.slug in (PROGRESS, PROBLEMS):
         return True
     return "lesson" in category.slug or "lesson" in category.name.lower()
 
 
 @login_required
 def my_meeting(request: HttpRequest) -> HttpResponse:
-    """/meeting/: the meeting of my primary team."""
-    team = weekly_selectors.primary_team(request.user)
-    if team is None:
-        messages.info(request, "You are not in a team yet: the weekly meeting is a team's.")
-        return redirect("dashboard")
-    return redirect("team_meeting", unit_id=team.id)
+    """/meeting/: the meeting of my primary team; with ``?team=<id>``, that team's; with
+    ``?choose`` (or outside any team, as an admin often is) the list of every team to pick from."""
+    person = request.user
+    organization = person.organization
+    chosen = query_object(request, "team", org_selectors.unit_get, organization)
+    team = chosen or (
+        None if "choose" in request.GET else weekly_selectors.primary_team(request.user)
+    )
+    if team is not None:
+        url = reverse("team_meeting", args=[team.id])
+        week = request.GET.get("week", "")
+        if week:
+            url += "?" + urlencode({"week": week})
+        return redirect(keeping_cycle(request, url))
+    tree = UnitTree.load(organization)
+    mine = set(Access(person, tree).memberships)
+    context = {
+        "units": [
+            {"unit": unit, "depth": depth, "mine": unit.id in mine} for unit, depth in tree.walk()
+        ],
+        "in_a_team": any(tree.units[u].kind == Unit.Kind.TEAM for u in mine if u in tree.units),
+        "cycle_query": keeping_cycle(request, ""),
+        "nav": "meeting",
+    }
+    return render(request, "meetings/choose.html", context)
 
 
 @login_required
@@ -57,31 +77,30 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         week = (
             parse_week(request.GET["week"])
             if request.GET.get("week")
-            else week_of(timezone.now(), unit.time_zone)
+            else weekly_selectors.unit_current_week(unit)
         )
     except WeekError as error:
         raise Http404(str(error)) from error
     can_write = services.can_write_notes(person, unit)
     note = selectors.note_of(organization, unit, week)
-    status = 200
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied(f"Only members of {unit.name}, its leads and admins keep notes.")
-        form = MeetingNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.meeting_note_save(
-                    actor=person, unit=unit, week=week, text=form.cleaned_data["text"]
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Meeting notes of {format_week(week)} saved.")
-                url = reverse("team_meeting", args=[unit.id])
-                return redirect(f"{url}?week={format_week(week)}#notes")
-        status = UNPROCESSABLE
-    else:
-        form = MeetingNoteForm(initial={"text": note.text if note else ""})
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied(f"Only members of {unit.name}, its leads and admins keep notes.")
+    form = MeetingNoteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": note.text if note else ""},
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.meeting_note_save(
+            actor=person, unit=unit, week=week, text=data["text"]
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Meeting notes of {format_week(week)} saved.")
+        url = reverse("team_meeting", args=[unit.id])
+        url = keeping_cycle(request, f"{url}?week={format_week(week)}")
+        return redirect(f"{url}#notes")
 
     cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
     tree = UnitTree.load(organization)
@@ -90,12 +109,10 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
     board = None
     if cycle is not None:
         board = okr_selectors.board_for_cycle(organization, cycle)
-        decorate_board(board, person, access)
-        objectives = board.by_unit().get(unit.id, [])
-        histories = okr_selectors.key_result_histories_many(objectives)
-        for objective in objectives:
-            for kr in objective.krs:
-                kr.history = histories[kr.id]
+        shown = board.by_unit().get(unit.id, [])
+        histories = okr_selectors.key_result_histories_many(shown)
+        rows = pages.board_rows(board, person, access, details=pages.history_details(histories))
+        objectives = [rows[o.id] for o in shown]
     is_team = unit.kind == Unit.Kind.TEAM
     report_of = weekly_selectors.team_report if is_team else weekly_selectors.unit_report
     last_week = report_of(organization, unit, previous_week(week))
@@ -103,7 +120,7 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
     looking_back = [
         (category, items)
         for category, items in last_week.by_category
-        if items and _is_lessons_or_problems(category)
+        if items and _looks_back(category)
     ]
     plans = [
         (
@@ -123,7 +140,7 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "last_week_label": format_week(last_week.week),
         "previous_label": format_week(previous_week(week)),
         "next_label": format_week(this_week.next_week),
-        "this_week_label": format_week(week_of(timezone.now(), unit.time_zone)),
+        "this_week_label": format_week(weekly_selectors.unit_current_week(unit)),
         "looking_back": looking_back,
         "plans": plans,
         "note": note,
@@ -131,7 +148,9 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "form": form,
         "can_write": can_write,
         "here": request.get_full_path(),
+        # The cycle chosen in the header, kept by the week links.
+        "cycle_param": f"&cycle={cycle.id}" if cycle and request.GET.get("cycle") else "",
         "nav": "meeting",
         "cycle_switch_action": reverse("team_meeting", args=[unit.id]),
     }
-    return render(request, "meetings/meeting.html", context, status=status)
+    return render(request, "meetings/meeting.html", context, status=done.status)

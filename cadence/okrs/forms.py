@@ -6,24 +6,23 @@ import math
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cadence.core.validators import validate_finite
+from cadence.core.limits import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_SHORT_TEXT,
+    MAX_TEXT,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+)
+from cadence.core.validators import parse_number, validate_date_in_range, validate_finite
 from cadence.okrs.models import Cycle, KeyResult, Objective
 
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: messages for fields the form shows go to
-    those fields, the rest to the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e.messages)
-    else:
-        form.add_error(None, error.messages)
+NOT_FINITE = "Enter a finite number (not NaN or infinity)."
 
 
 class NumberField(forms.FloatField):
-    """A float that must be finite and within ±10^15, with messages people understand."""
+    """A float that must be finite and within ±10^15, with messages people understand. Typed
+    with ASCII digits: "1_000" or another script's digits are refused, not read as 1000."""
 
     default_error_messages = {"invalid": "Enter a number, such as 42 or 3.5."}
 
@@ -32,13 +31,20 @@ class NumberField(forms.FloatField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
         if isinstance(value, str):
-            value = value.strip().replace("\u2212", "-")
+            try:
+                return parse_number(value)
+            except ValueError as exc:
+                if value.strip().lstrip("+-").lower() in ("nan", "inf", "infinity"):
+                    raise ValidationError(NOT_FINITE, code="not_finite") from exc
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
         return super().to_python(value)
 
     def validate(self, value):
         if value is not None and not math.isfinite(value):
-            raise ValidationError("Enter a finite number (not NaN or infinity).", code="not_finite")
+            raise ValidationError(NOT_FINITE, code="not_finite")
         super().validate(value)
         validate_finite(value)
 
@@ -70,7 +76,7 @@ class CheckInForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         help_text="Optional: what moved it, or what is in the way.",
     )
     layout = forms.ChoiceField(
@@ -104,7 +110,7 @@ class ObjectiveForm(forms.Form):
     why = forms.CharField(
         label="Why",
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What problem it solves, and why now.",
     )
@@ -125,7 +131,7 @@ class ObjectiveForm(forms.Form):
     standalone_reason = forms.CharField(
         label="Why it stands alone (if it aligns to nothing)",
         required=False,
-        max_length=1000,
+        max_length=MAX_SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="A team objective aligns to a higher one, or says here why it does not.",
     )
@@ -166,9 +172,13 @@ class ObjectiveCreateForm(ObjectiveForm):
         "state",
     ]
 
-    def __init__(self, *args, cycles, **kwargs):
+    def __init__(self, *args, cycles, may_approve: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = cycles
+        if not may_approve:
+            # Only organization admins start an objective as approved; everyone else starts a
+            # draft (proposing needs key results, which come next).
+            del self.fields["state"]
 
 
 class KeyResultForm(forms.Form):
@@ -216,9 +226,21 @@ class KeyResultForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, ask_reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
+        if ask_reason:
+            # The objective is approved: a change of start or target needs a reason.
+            self.fields["reason"] = forms.CharField(
+                label="Why does the target change?",
+                required=False,
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Needed only if you change the start or target: the objective is "
+                "approved, so its targets are a commitment and the change is kept in the "
+                "target history.",
+            )
+            self.fields["reason"].show_optional = False
         # Needed for metrics and thresholds (the service says so), not for milestones, which
         # hide them: not labelled "optional".
         self.fields["target"].show_optional = False
@@ -230,8 +252,10 @@ class KeyResultForm(forms.Form):
             return 1.0
         if weight <= 0:
             raise ValidationError("The weight must be greater than 0.", code="min_value")
-        if weight > 100:
-            raise ValidationError("Keep the weight at 100 or less.", code="max_value")
+        if weight < MIN_WEIGHT:
+            raise ValidationError(f"The weight must be {MIN_WEIGHT:g} or more.", code="min_value")
+        if weight > MAX_WEIGHT:
+            raise ValidationError(f"Keep the weight at {MAX_WEIGHT:g} or less.", code="max_value")
         return weight
 
     def clean(self):
@@ -243,11 +267,22 @@ class KeyResultForm(forms.Form):
         return data
 
 
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(
+        attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()},
+        format="%Y-%m-%d",
+    )
+
+
 class CycleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100, help_text="For example “Q1 2027”.")
     kind = forms.ChoiceField(label="Kind", choices=Cycle.Kind.choices, initial=Cycle.Kind.QUARTER)
-    start = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="First day", widget=_date_input(), validators=[validate_date_in_range]
+    )
+    end = forms.DateField(
+        label="Last day", widget=_date_input(), validators=[validate_date_in_range]
+    )
 
     def clean(self):
         data = super().clean()
@@ -262,6 +297,6 @@ class ObjectiveStateForm(forms.Form):
     reason = forms.CharField(
         label="Why is it abandoned?",
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

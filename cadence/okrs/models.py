@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT, MAX_WEIGHT, MIN_WEIGHT
 from cadence.core.models import BaseModel
-from cadence.core.validators import validate_finite
+from cadence.core.validators import validate_date_in_range, validate_finite
 from cadence.okrs import progress as arithmetic
 from cadence.orgs.models import Organization, Person, Unit
 
@@ -33,8 +34,8 @@ class Cycle(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cycles")
     name = models.CharField(max_length=100, validators=[MinLengthValidator(1)])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QUARTER)
-    start = models.DateField()
-    end = models.DateField()
+    start = models.DateField(validators=[validate_date_in_range])
+    end = models.DateField(validators=[validate_date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -60,7 +61,7 @@ class Cycle(BaseModel):
             return self.Phase.CLOSED
         if day < self.start:
             return self.Phase.PLANNING
-        if day > self.end - REVIEW_WINDOW:
+        if self.end - day < REVIEW_WINDOW:  # (no date arithmetic near the calendar's ends)
             return self.Phase.REVIEW
         return self.Phase.ACTIVE
 
@@ -98,18 +99,18 @@ class Objective(BaseModel):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=200, validators=[MinLengthValidator(3)])
-    why = models.TextField(max_length=2000, blank=True)
+    why = models.TextField(max_length=MAX_TEXT, blank=True)
     commitment = models.CharField(
         max_length=12, choices=Commitment.choices, default=Commitment.COMMITTED
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    abandon_reason = models.TextField(max_length=2000, blank=True)
-    # Why a team objective aligns to nothing above it (method.md §7: alignment health).
-    standalone_reason = models.TextField(max_length=1000, blank=True)
+    abandon_reason = models.TextField(max_length=MAX_TEXT, blank=True)
+    # Why a team objective aligns to nothing above it (docs/method.md §7: alignment health).
+    standalone_reason = models.TextField(max_length=MAX_SHORT_TEXT, blank=True)
     position = models.PositiveIntegerField(default=0)
-    # End-of-cycle score (method.md §3): computed from progress when the cycle closes; ``score``
-    # differs from ``computed_score`` only after a manual adjustment (with its reason kept in
-    # reviews.ScoreChange). Both null until scored.
+    # End-of-cycle score (docs/method.md §3): computed from progress when the cycle closes;
+    # ``score`` differs from ``computed_score`` only after a manual adjustment (with its reason
+    # kept in scoring.ScoreChange). Both null until scored.
     computed_score = models.FloatField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
@@ -117,7 +118,7 @@ class Objective(BaseModel):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
-    # Rolled-up progress (method.md §2): the weighted mean of its key results and of its live
+    # Rolled-up progress (docs/method.md §2): the weighted mean of its key results and of its live
     # aligned children, 0–1, null while nothing is measured. Denormalized so that a page reads it
     # instead of loading a whole tree; kept correct by okrs.services in the same transaction as
     # every write that can change it (this objective's and every ancestor's).
@@ -174,7 +175,11 @@ class KeyResult(BaseModel):
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True, default="")
     weight = models.FloatField(
         default=1.0,
-        validators=[validate_finite, MinValueValidator(0.01), MaxValueValidator(100)],
+        validators=[
+            validate_finite,
+            MinValueValidator(MIN_WEIGHT),
+            MaxValueValidator(MAX_WEIGHT),
+        ],
     )
     commitment = models.CharField(
         max_length=12, choices=Objective.Commitment.choices, blank=True, default=""
@@ -199,7 +204,7 @@ class KeyResult(BaseModel):
 
     @property
     def value_now(self) -> float | None:
-        """The latest check-in's value, else the start value (method.md §2)."""
+        """The latest check-in's value, else the start value (docs/method.md §2)."""
         return self.current if self.current is not None else self.start
 
     @property
@@ -223,10 +228,44 @@ class CheckIn(BaseModel):
     )
     value = models.FloatField(validators=[validate_finite])
     confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
-    note = models.TextField(max_length=2000, blank=True)
+    note = models.TextField(max_length=MAX_TEXT, blank=True)
     # When the value was true. Services set it to now; the demo and imports may backdate it.
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "created_at"]
         indexes = [models.Index(fields=["key_result", "at"])]
+
+
+class TargetChange(BaseModel):
+    """A key result's target (or start) changed at a review or while committed, with the reason.
+    Append-only.
+
+    It lives with the key result it records (okrs writes it when a committed key result's target
+    moves); ``review`` names the review it was made at, if any, by a lazy reference (no import of
+    the higher reviews app). The table keeps its first name, ``reviews_targetchange``.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key_result = models.ForeignKey(
+        KeyResult, on_delete=models.CASCADE, related_name="target_changes"
+    )
+    review = models.ForeignKey(
+        "reviews.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="target_changes",
+    )
+    old_start = models.FloatField(null=True, blank=True)
+    old_target = models.FloatField(null=True, blank=True)
+    new_start = models.FloatField(null=True, blank=True)
+    new_target = models.FloatField(null=True, blank=True)
+    reason = models.TextField(max_length=MAX_TEXT)
+    actor = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "reviews_targetchange"
+        ordering = ["created_at"]

@@ -1,4 +1,4 @@
-"""The OKR arithmetic of method.md §3, as pure functions: no database, no Django.
+"""The OKR arithmetic of docs/method.md §3, as pure functions: no database, no Django.
 
 Every progress value is a float in [0, 1], or ``None`` for "nothing to measure yet", which is
 not the same as 0 and is shown as "—". Services and selectors feed these functions with plain
@@ -248,7 +248,7 @@ def score(progress: float | None) -> float | None:
     Progress is computed in binary floating point, so a value that is exactly 0.75 on paper
     ((0.3 − 0) / (0.4 − 0)) arrives as 0.7499999999999999. The progress is first rounded to nine
     decimals (far below anything a person measures), then half up to one decimal. Bands, grading
-    schemes and success live in ``cadence.reviews.scoring``.
+    schemes and success live in ``cadence.scoring.rules``.
     """
     if progress is None:
         return None

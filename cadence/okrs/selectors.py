@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from cadence.core.ids import uuid_or_404
+from cadence.okrs import hooks
 from cadence.okrs import progress as arithmetic
+
+# A key result's check-ins and markers, in their own module; read through this one as before.
+from cadence.okrs.histories import (  # noqa: F401
+    KeyResultHistory,
+    key_result_histories,
+    key_result_histories_many,
+)
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Organization, Unit
-from cadence.orgs.selectors import _uuid_or_404
 
 # Cycles -----------------------------------------------------------------------------------
 
@@ -29,16 +37,38 @@ def cycles_of(organization: Organization) -> QuerySet[Cycle]:
 
 
 def cycle_get(organization: Organization, cycle_id) -> Cycle:
-    cycle = cycles_of(organization).filter(pk=_uuid_or_404(cycle_id)).first()
+    cycle = cycles_of(organization).filter(pk=uuid_or_404(cycle_id)).first()
     if cycle is None:
         raise Http404("No such cycle.")
     return cycle
 
 
+@dataclass(frozen=True)
+class CycleHoldings:
+    """What a cycle holds: only an empty one can be deleted."""
+
+    objectives: int
+    reviews: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.objectives or self.reviews)
+
+
+def cycle_holdings(cycle: Cycle) -> CycleHoldings:
+    return CycleHoldings(
+        objectives=Objective.objects.filter(cycle=cycle).count(),
+        reviews=hooks.cycle_review_count(cycle),
+    )
+
+
 def cycle_current(organization: Organization, today: date | None = None) -> Cycle | None:
     """The shortest cycle running today; else the next one to start; else the latest."""
-    today = today or timezone.localdate()
-    cycles = list(cycles_of(organization))
+    return current_of(list(cycles_of(organization)), today or timezone.localdate())
+
+
+def current_of(cycles: list[Cycle], today: date) -> Cycle | None:
+    """``cycle_current`` among cycles already loaded (the header has them all)."""
     running = [c for c in cycles if c.start <= today <= c.end]
     if running:
         return min(running, key=lambda c: (c.end - c.start, c.start))
@@ -46,6 +76,17 @@ def cycle_current(organization: Organization, today: date | None = None) -> Cycl
     if upcoming:
         return min(upcoming, key=lambda c: c.start)
     return max(cycles, key=lambda c: c.end) if cycles else None
+
+
+def cycle_in_planning(organization: Organization, today: date | None = None) -> Cycle | None:
+    """The next cycle to start (its planning phase), if any: where new objectives are drafted."""
+    today = today or timezone.localdate()
+    return (
+        cycles_of(organization)
+        .filter(start__gt=today, closed_at__isnull=True)
+        .order_by("start", "name")
+        .first()
+    )
 
 
 def cycle_for_request(organization: Organization, cycle_id) -> Cycle | None:
@@ -66,7 +107,7 @@ def objective_get(organization: Organization, objective_id) -> Objective:
     objective = (
         objectives_of(organization)
         .select_related("cycle", "unit", "owner", "parent")
-        .filter(pk=_uuid_or_404(objective_id))
+        .filter(pk=uuid_or_404(objective_id))
         .first()
     )
     if objective is None:
@@ -76,7 +117,7 @@ def objective_get(organization: Organization, objective_id) -> Objective:
 
 def key_result_get(organization: Organization, key_result_id) -> KeyResult:
     kr = (
-        KeyResult.objects.filter(organization=organization, pk=_uuid_or_404(key_result_id))
+        KeyResult.objects.filter(organization=organization, pk=uuid_or_404(key_result_id))
         .select_related("objective", "objective__cycle", "objective__unit", "owner")
         .first()
     )
@@ -93,42 +134,81 @@ def check_ins_of(key_result: KeyResult) -> QuerySet[CheckIn]:
     )
 
 
+class ReadsThrough:
+    """A row reads through to its model for the model's own fields (``o.title``, ``kr.kind``):
+    templates and schemas name a row as they name the model. What the row computed is its own;
+    code that needs the model itself (a query's filter, a service, a discussion) takes it by
+    name (``row.model``)."""
+
+    __slots__ = ()
+    _model: str = "model"
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name == self._model:
+            raise AttributeError(name)
+        return getattr(getattr(self, self._model), name)
+
+    def __str__(self) -> str:
+        return str(getattr(self, self._model))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BoardKeyResult(ReadsThrough):
+    """A key result as its cycle's board sees it: its expected progress and pace today, whether
+    its confidence disagrees with its pace, and the commitment in force (its own, else its
+    objective's). Its own fields, ``progress`` among them, read through to ``model``."""
+
+    model: KeyResult
+    expected: float
+    pace: str | None
+    mismatch: bool
+    commitment_in_force: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BoardObjective(ReadsThrough):
+    """An objective as its cycle's board sees it: its key results, the ids of the objectives
+    aligned to it, its expected progress and pace today. ``progress`` is the stored roll-up
+    (a field of the model, read through like the others)."""
+
+    model: Objective
+    krs: tuple[BoardKeyResult, ...]
+    child_ids: tuple[UUID, ...]
+    expected: float
+    pace: str | None
+
+
 @dataclass
 class Board:
-    """Every objective of a cycle (and of the shorter cycles inside it), each annotated with
-    its rolled-up progress, expected progress and pace; key results likewise.
-
-    Annotations set on each Objective: ``krs`` (list), ``child_ids`` (list of ids, of the
-    objectives aligned to it), ``progress`` (float | None), ``expected``, ``pace``.
-    On each KeyResult: ``progress`` (property), ``expected``, ``pace``, ``mismatch``.
-    """
+    """Every objective of a cycle (and of the shorter cycles inside it) as a ``BoardObjective``
+    (key results, expected progress and pace; the models are left as loaded)."""
 
     cycle: Cycle
     today: date
-    objectives: dict[UUID, Objective] = field(default_factory=dict)
+    objectives: dict[UUID, BoardObjective] = field(default_factory=dict)
 
     @property
     def expected(self) -> float:
         return self.cycle.expected_on(self.today)
 
-    def in_cycle(self) -> list[Objective]:
+    def in_cycle(self) -> list[BoardObjective]:
         return [o for o in self.objectives.values() if o.cycle_id == self.cycle.id]
 
-    def roots(self) -> list[Objective]:
+    def roots(self) -> list[BoardObjective]:
         """Objectives of this cycle not aligned to another objective of this board."""
         return [
             o for o in self.in_cycle() if o.parent_id is None or o.parent_id not in self.objectives
         ]
 
-    def children(self, objective: Objective) -> list[Objective]:
+    def children(self, objective: BoardObjective) -> list[BoardObjective]:
         return [self.objectives[c] for c in objective.child_ids if c in self.objectives]
 
-    def for_units(self, unit_ids) -> list[Objective]:
+    def for_units(self, unit_ids) -> list[BoardObjective]:
         unit_ids = set(unit_ids)
         return [o for o in self.in_cycle() if o.unit_id in unit_ids]
 
-    def by_unit(self) -> dict[UUID, list[Objective]]:
-        out: dict[UUID, list[Objective]] = defaultdict(list)
+    def by_unit(self) -> dict[UUID, list[BoardObjective]]:
+        out: dict[UUID, list[BoardObjective]] = defaultdict(list)
         for o in self.in_cycle():
             out[o.unit_id].append(o)
         return out
@@ -160,59 +240,72 @@ def board_for_cycle(
         .select_related("cycle", "unit", "owner")
         .order_by("position", "created_at")
     )
-    board = Board(cycle=cycle, today=today)
-    board.objectives = {o.id: o for o in objectives}
-    for o in objectives:
-        o.krs = []
-        o.child_ids = []
+    loaded = {o.id: o for o in objectives}
+    krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
+    child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
     with_krs = [o.id for o in objectives if key_results_of is None or o.id in key_results_of]
     if with_krs:
-        krs = (
+        for kr in (
             KeyResult.objects.filter(organization=organization, objective__in=with_krs)
             .select_related("owner")
             .order_by("position", "created_at")
-        )
-        for kr in krs:
-            board.objectives[kr.objective_id].krs.append(kr)
+        ):
+            krs[kr.objective_id].append(kr)
     if scope is None:
         for o in objectives:
-            if o.parent_id in board.objectives:
-                board.objectives[o.parent_id].child_ids.append(o.id)
+            if o.parent_id in loaded:
+                child_ids[o.parent_id].append(o.id)
     elif objectives:
         # Part of a tree: the aligned children of what is loaded, loaded or not (one query, by
         # the parent index; a child's cycle lies within its parent's, so within the board's).
         children = (
             objectives_of(organization)
-            .filter(parent_id__in=list(board.objectives))
+            .filter(parent_id__in=list(loaded))
             .order_by("position", "created_at")
             .values_list("id", "parent_id")
         )
         for child_id, parent_id in children:
-            board.objectives[parent_id].child_ids.append(child_id)
-    annotate(board.objectives, today=today)
+            child_ids[parent_id].append(child_id)
+    board = Board(cycle=cycle, today=today)
+    board.objectives = {
+        o.id: board_objective(o, krs[o.id], child_ids[o.id], today=today) for o in objectives
+    }
     return board
 
 
-def annotate(objectives: dict[UUID, Objective], *, today: date) -> None:
-    """Set expected progress and pace on each loaded objective and key result. Progress itself
-    is the stored roll-up (``Objective.progress``, kept by services), so any subset of a tree
-    can be annotated without loading the rest."""
-    for o in objectives.values():
-        o.expected = o.cycle.expected_on(today)
-        o.pace = (
-            None
-            if o.is_abandoned
-            else arithmetic.pace(o.progress, o.expected, aspirational=o.is_aspirational)
+def board_objective(
+    objective: Objective, krs: list[KeyResult], child_ids: list[UUID], *, today: date
+) -> BoardObjective:
+    """An objective and its key results as on the board: expected progress and pace today.
+    Progress itself is the stored roll-up (``Objective.progress``, kept by services), so any
+    subset of a tree can be read without loading the rest."""
+    expected = objective.cycle.expected_on(today)
+    abandoned = objective.is_abandoned
+    rows = []
+    for kr in krs:
+        commitment = kr.commitment or objective.commitment
+        aspirational = commitment == Objective.Commitment.ASPIRATIONAL
+        pace = (
+            None if abandoned else arithmetic.pace(kr.progress, expected, aspirational=aspirational)
         )
-        for kr in o.krs:
-            kr.expected = o.expected
-            aspirational = (kr.commitment or o.commitment) == Objective.Commitment.ASPIRATIONAL
-            kr.pace = (
-                None
-                if o.is_abandoned
-                else arithmetic.pace(kr.progress, o.expected, aspirational=aspirational)
+        rows.append(
+            BoardKeyResult(
+                model=kr,
+                expected=expected,
+                pace=pace,
+                mismatch=arithmetic.confidence_mismatch(kr.confidence or None, pace),
+                commitment_in_force=commitment,
             )
-            kr.mismatch = arithmetic.confidence_mismatch(kr.confidence or None, kr.pace)
+        )
+    return BoardObjective(
+        model=objective,
+        krs=tuple(rows),
+        child_ids=tuple(child_ids),
+        expected=expected,
+        pace=None
+        if abandoned
+        else arithmetic.pace(objective.progress, expected, aspirational=objective.is_aspirational),
+    )
 
 
 @dataclass(frozen=True)
@@ -356,8 +449,8 @@ def objectives_page(
     offset: int = 0,
     limit: int = 100,
     today: date | None = None,
-) -> tuple[list[Objective], int]:
-    """One page of a cycle's own objectives (optionally one unit's), annotated as on the board,
+) -> tuple[list[BoardObjective], int]:
+    """One page of a cycle's own objectives (optionally one unit's), as on the board,
     in a stable order (unit, position, creation), and how many there are in all. Four queries
     whatever the page's offset or the cycle's size."""
     objectives = objectives_of(organization).filter(cycle=cycle)
@@ -396,8 +489,8 @@ def units_and_parents(organization: Organization, cycle: Cycle, unit_ids) -> Q:
 
 def objective_annotated(
     organization: Organization, objective: Objective, *, today: date | None = None
-) -> Objective:
-    """The objective alone, annotated as on its cycle's board (key results, progress, pace, the
+) -> BoardObjective:
+    """The objective alone, as on its cycle's board (key results, progress, pace, the
     ids of the objectives aligned to it): what the API answers with. Three queries."""
     board = board_for_cycle(organization, objective.cycle, today=today, scope=Q(pk=objective.pk))
     return board.objectives[objective.id]
@@ -405,8 +498,8 @@ def objective_annotated(
 
 def objective_with_progress(
     organization: Organization, objective: Objective, *, today: date | None = None
-) -> tuple[Objective, Board]:
-    """The objective annotated as on its cycle's board, with only what its page shows loaded:
+) -> tuple[BoardObjective, Board]:
+    """The objective as on its cycle's board, with only what its page shows loaded:
     itself, its ancestors and the objectives aligned to it (and their key results)."""
     ancestors = ancestor_ids(objective)
     children = (
@@ -415,79 +508,6 @@ def objective_with_progress(
     scope = Q(pk__in=[objective.pk, *ancestors, *children])
     board = board_for_cycle(organization, objective.cycle, today=today, scope=scope)
     return board.objectives[objective.id], board
-
-
-@dataclass
-class KeyResultHistory:
-    key_result: KeyResult
-    check_ins: list[CheckIn]
-    points: list[arithmetic.Point]
-    week_change: float | None
-    stalled: bool
-    stale: bool
-
-
-def key_result_histories(
-    objective: Objective, *, now: datetime | None = None
-) -> dict[UUID, KeyResultHistory]:
-    """Every check-in of an objective's key results in one query, with the markers derived
-    from them: week-over-week change, stalled, stale."""
-    return key_result_histories_many([objective], now=now)
-
-
-def key_result_histories_many(
-    objectives: list[Objective], *, now: datetime | None = None
-) -> dict[UUID, KeyResultHistory]:
-    """``key_result_histories`` for several annotated objectives (``.krs`` loaded) of one
-    organization, in one query whatever their number."""
-    now = now or timezone.now()
-    by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
-    if not objectives:
-        return {}
-    # By key-result id, the (key_result, at) index's way in: the key results come from the
-    # organization's own objectives, so this reads nothing of another organization's.
-    kr_ids = [kr.pk for o in objectives for kr in o.krs]
-    for ci in (
-        CheckIn.objects.filter(key_result_id__in=kr_ids)
-        .select_related("author")
-        .order_by("at", "created_at")
-    ):
-        by_kr[ci.key_result_id].append(ci)
-    out = {}
-    for objective in objectives:
-        out.update(_histories_of(objective, by_kr, now))
-    return out
-
-
-def _histories_of(
-    objective: Objective, by_kr: dict[UUID, list[CheckIn]], now: datetime
-) -> dict[UUID, KeyResultHistory]:
-    cycle_start = timezone.make_aware(datetime.combine(objective.cycle.start, datetime.min.time()))
-    out = {}
-    for kr in objective.krs:
-        cis = by_kr.get(kr.id, [])
-        points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
-        # When the start value is the first check-in itself, it is not an earlier week's value.
-        earlier_start = None if kr.start_from_first_check_in else kr.start
-        out[kr.id] = KeyResultHistory(
-            key_result=kr,
-            check_ins=cis,
-            points=points,
-            week_change=arithmetic.week_over_week(
-                kr.kind,
-                start=kr.start,
-                target=kr.target,
-                direction=kr.direction or None,
-                history=points,
-                now=now,
-            ),
-            stalled=arithmetic.is_stalled(points, start=earlier_start, progress=kr.progress),
-            stale=objective.cycle.start <= now.date() <= objective.cycle.end
-            and arithmetic.is_stale(
-                kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now
-            ),
-        )
-    return out
 
 
 def objectives_for_parent_choice(
@@ -518,4 +538,24 @@ def objectives_for_links(organization: Organization, *, unit_ids, today: date | 
         .select_related("unit", "cycle")
         .prefetch_related("key_results")
         .order_by("unit__name", "position", "created_at")
+    )
+
+
+# Open key results of people who left: listed on the people page for reassignment.
+LEFT_OPEN_KEY_RESULTS = 200
+
+
+def open_key_results_of_deactivated(organization: Organization) -> list[KeyResult]:
+    """Key results owned by deactivated people in cycles not closed, on objectives still in play
+    (not abandoned), by owner and title: at most ``LEFT_OPEN_KEY_RESULTS``. One query."""
+    return list(
+        KeyResult.objects.filter(
+            organization=organization,
+            owner__is_active=False,
+            owner__organization=organization,
+            objective__cycle__closed_at__isnull=True,
+        )
+        .exclude(objective__state__in=[Objective.State.ABANDONED, Objective.State.CLOSED])
+        .select_related("owner", "objective", "objective__cycle")
+        .order_by("owner__name", "objective__cycle__start", "title")[:LEFT_OPEN_KEY_RESULTS]
     )

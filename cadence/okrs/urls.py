@@ -3,9 +3,9 @@ from django.urls import path
 from cadence.okrs import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("cycles/", views.cycles, name="cycles"),
-    path("cycles/<uuid:cycle_id>/tree/", views.cycle_tree, name="cycle_tree"),
+    path("cycles/<uuid:cycle_id>/edit/", views.cycle_edit, name="cycle_edit"),
+    path("cycles/<uuid:cycle_id>/delete/", views.cycle_delete, name="cycle_delete"),
     path(
         "cycles/<uuid:cycle_id>/tree/units/<uuid:unit_id>/",
         views.cycle_tree_unit,
@@ -17,9 +17,7 @@ urlpatterns = [
         name="cycle_tree_objective",
     ),
     path("objectives/new/", views.objective_create, name="objective_create"),
-    path("objectives/<uuid:objective_id>/", views.objective_detail, name="objective_detail"),
     path("objectives/<uuid:objective_id>/edit/", views.objective_edit, name="objective_edit"),
-    path("objectives/<uuid:objective_id>/state/", views.objective_state, name="objective_state"),
     path("objectives/<uuid:objective_id>/delete/", views.objective_delete, name="objective_delete"),
     path(
         "objectives/<uuid:objective_id>/key-results/new/",
@@ -31,10 +29,5 @@ urlpatterns = [
         "key-results/<uuid:key_result_id>/delete/",
         views.key_result_delete,
         name="key_result_delete",
-    ),
-    path(
-        "key-results/<uuid:key_result_id>/check-in/",
-        views.key_result_check_in,
-        name="key_result_check_in",
     ),
 ]

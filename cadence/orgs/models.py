@@ -33,7 +33,7 @@ class Organization(BaseModel):
         PERCENT = "percent", "Percent"
         TRAFFIC_LIGHT = "traffic_light", "Traffic light"
 
-    # How end-of-cycle scores are shown (method.md §3); the score itself is always 0.0–1.0.
+    # How end-of-cycle scores are shown (docs/method.md §3); the score itself is always 0.0–1.0.
     grading_scheme = models.CharField(
         max_length=16, choices=GradingScheme.choices, default=GradingScheme.BANDS
     )
@@ -115,12 +115,15 @@ class Unit(BaseModel):
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    # Rhythm settings (method.md §1): when the weekly update is due, in the team's time zone.
+    # Rhythm settings (docs/method.md §1): when the weekly update is due, in the team's time zone.
     checkin_weekday = models.PositiveSmallIntegerField(
         choices=Weekday.choices, default=Weekday.FRIDAY
     )
     checkin_time = models.TimeField(default="17:00")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # When an admin archived it (None: active). An archived unit keeps its history readable and
+    # leaves the lists where new work is assigned (orgs.unit_services).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +142,10 @@ class Unit(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(BaseModel):

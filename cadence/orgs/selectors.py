@@ -7,24 +7,21 @@ from django.db import router
 from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import Http404
 
+from cadence.core.ids import uuid_or_404
 from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
-
-
-def _uuid_or_404(value) -> UUID:
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise Http404("Not found") from exc
 
 
 def units_of(organization: Organization) -> QuerySet[Unit]:
     return Unit.objects.filter(organization=organization)
 
 
+def active_units_of(organization: Organization) -> QuerySet[Unit]:
+    """The units new work can be assigned to: all but the archived ones."""
+    return units_of(organization).filter(archived_at__isnull=True)
+
+
 def unit_get(organization: Organization, unit_id) -> Unit:
-    unit = units_of(organization).filter(pk=_uuid_or_404(unit_id)).first()
+    unit = units_of(organization).filter(pk=uuid_or_404(unit_id)).first()
     if unit is None:
         raise Http404("No such unit.")
     return unit
@@ -39,7 +36,21 @@ def people_of(organization: Organization) -> QuerySet[Person]:
 
 
 def person_get(organization: Organization, person_id) -> Person:
-    person = people_of(organization).filter(pk=_uuid_or_404(person_id)).first()
+    person = people_of(organization).filter(pk=uuid_or_404(person_id)).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+def everyone_of(organization: Organization) -> QuerySet[Person]:
+    """Everyone who is or was in the organization, deactivated people too (whose history, such
+    as the audit trail, stays readable)."""
+    return Person.objects.filter(organization=organization)
+
+
+def anyone_get(organization: Organization, person_id) -> Person:
+    """``person_get``, deactivated people included."""
+    person = everyone_of(organization).filter(pk=uuid_or_404(person_id)).first()
     if person is None:
         raise Http404("No such person.")
     return person

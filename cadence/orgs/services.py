@@ -2,15 +2,24 @@
 
 import hashlib
 import secrets
-from datetime import time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cadence.orgs.models import ApiToken, Membership, Organization, Person, Unit
-from cadence.orgs.selectors import Access
-from cadence.weekly.services import categories_create_defaults
+from cadence.audit.services import audit_record
+from cadence.orgs import hooks
+from cadence.orgs.models import ApiToken, Organization, Person, Unit
+from cadence.orgs.unit_services import (  # noqa: F401 (the unit writes, one namespace)
+    membership_remove,
+    membership_set,
+    unit_archive,
+    unit_create,
+    unit_delete,
+    unit_restore,
+    unit_rhythm_update,
+    unit_update,
+)
 
 TOKEN_PREFIX = "cad_"
 
@@ -37,7 +46,7 @@ def organization_create(
     )
     company.full_clean()
     company.save()
-    categories_create_defaults(organization=organization)
+    hooks.organization_created(organization=organization)
     person_create(
         organization=organization,
         email=admin_email,
@@ -78,77 +87,29 @@ def person_set_password(*, person: Person, password: str) -> None:
     person.save(update_fields=["password"])
 
 
-@transaction.atomic
-def unit_create(
-    *,
-    organization: Organization,
-    parent: Unit,
-    name: str,
-    kind: str,
-    time_zone: str | None = None,
-) -> Unit:
-    if parent.organization_id != organization.id:
-        raise ValidationError({"parent": "Choose a unit of this organization."})
-    if kind == Unit.Kind.COMPANY:
-        raise ValidationError({"kind": "An organization has exactly one company unit."})
-    if parent.kind == Unit.Kind.TEAM:
-        raise ValidationError({"parent": "Teams cannot contain other units."})
-    unit = Unit(
-        organization=organization,
-        parent=parent,
-        name=name.strip(),
-        kind=kind,
-        time_zone=time_zone or parent.time_zone,
-    )
-    unit.full_clean()
-    unit.save()
-    return unit
-
-
-@transaction.atomic
-def unit_rhythm_update(
-    *,
-    actor: Person,
-    unit: Unit,
-    checkin_weekday: int,
-    checkin_time: time | str,
-    time_zone: str,
-) -> Unit:
-    """A unit's weekly rhythm: the weekday and time its weekly updates are due, in its time zone
-    (method.md §1). Teams have one; the company's applies to people in no team. Admins and
-    leads of the unit or of a unit above it may change it; its ordinary members may not."""
-    if not Access(actor).can_lead_unit(unit):
-        if unit.organization_id != actor.organization_id:
-            raise PermissionDenied("You are not part of this organization.")
-        raise PermissionDenied(f"Only leads of {unit.name} or above and admins may do this.")
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.kind == Unit.Kind.DEPARTMENT:
-        raise ValidationError({"__all__": "Departments have no weekly rhythm; their teams do."})
-    unit.checkin_weekday = checkin_weekday
-    unit.checkin_time = checkin_time
-    unit.time_zone = (time_zone or "").strip()
-    unit.full_clean(exclude=["organization", "parent", "name", "kind"])
-    unit.save(update_fields=["checkin_weekday", "checkin_time", "time_zone", "updated_at"])
-    return unit
-
-
-@transaction.atomic
-def membership_set(*, unit: Unit, person: Person, role: str = Membership.Role.MEMBER) -> Membership:
-    if unit.organization_id != person.organization_id:
-        raise ValidationError({"person": "Choose a person of this organization."})
-    membership, _ = Membership.objects.update_or_create(
-        unit=unit, person=person, defaults={"role": role}
-    )
-    return membership
-
-
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Who acts on a token by default: the person it belongs to.
+THEMSELF = object()
+
+
+def _token_actor(person: Person, actor) -> Person | None:
+    return person if actor is THEMSELF else actor
+
+
+def _token_actor_label(person: Person, actor) -> str | None:
+    """None names the actor by the person; the command line has no person."""
+    return "command line" if _token_actor(person, actor) is None else None
+
+
 @transaction.atomic
-def api_token_create(*, person: Person, name: str = "API token") -> tuple[ApiToken, str]:
-    """A new token; the secret is returned once and only its hash is kept."""
+def api_token_create(
+    *, person: Person, name: str = "API token", actor: Person | None = THEMSELF
+) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and only its hash is kept. ``actor``: who made
+    it for the audit trail — the person themself, or None for the command line."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         person=person,
@@ -158,6 +119,14 @@ def api_token_create(*, person: Person, name: str = "API token") -> tuple[ApiTok
     )
     token.full_clean()
     token.save()
+    audit_record(
+        organization=person.organization_id,
+        kind="token.created",
+        actor=_token_actor(person, actor),
+        actor_label=_token_actor_label(person, actor),
+        target=token,
+        target_label=f"{token.name} ({token.prefix}…) of {person.name}",
+    )
     return token, secret
 
 
@@ -179,7 +148,17 @@ def api_token_authenticate(secret: str) -> Person | None:
 
 
 @transaction.atomic
-def api_token_revoke(*, person: Person, token_id) -> None:
-    deleted, _ = ApiToken.objects.filter(person=person, pk=token_id).delete()
-    if not deleted:
+def api_token_revoke(*, person: Person, token_id, actor: Person | None = THEMSELF) -> None:
+    """Delete one of ``person``'s tokens; ``actor`` as for ``api_token_create``."""
+    token = ApiToken.objects.select_for_update().filter(person=person, pk=token_id).first()
+    if token is None:
         raise ValidationError("No such token.")
+    audit_record(
+        organization=person.organization_id,
+        kind="token.revoked",
+        actor=_token_actor(person, actor),
+        actor_label=_token_actor_label(person, actor),
+        target=token,
+        target_label=f"{token.name} ({token.prefix}…) of {person.name}",
+    )
+    token.delete()

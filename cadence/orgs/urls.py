@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from cadence.orgs import views
+from cadence.orgs import unit_views, views
 from cadence.orgs.forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -13,7 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("units/<uuid:unit_id>/", views.unit_detail, name="unit_detail"),
-    path("settings/", views.settings_index, name="settings"),
     path("settings/tokens/", views.api_tokens, name="api_tokens"),
+    path("settings/units/", unit_views.unit_settings_list, name="unit_settings_list"),
+    path("settings/units/<uuid:unit_id>/", unit_views.unit_settings, name="unit_settings"),
 ]

@@ -1,11 +1,14 @@
-"""The cycle's rituals (method.md §3, §5): reviews and their notes, retrospectives, learnings,
-score adjustments and target changes, each kept as history."""
+"""The record of a cycle's review meetings (docs/method.md §3, §5): monthly, mid-cycle,
+retrospective, department and company reviews. Their learnings and objective notes live in
+``cadence.retrospectives.models``, score adjustments in ``cadence.scoring.models``, target changes
+in ``cadence.okrs.models``."""
 
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_LONG_TEXT, MAX_NOTES
 from cadence.core.models import BaseModel
-from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.models import Cycle
 from cadence.orgs.models import Organization, Person, Unit
 
 
@@ -42,12 +45,12 @@ class Review(BaseModel):
     period = models.DateField(null=True, blank=True)
     # Question id (reviews/questions.py) → answer text.
     answers = models.JSONField(default=dict, blank=True)
-    notes = models.TextField(max_length=10000, blank=True)
+    notes = models.TextField(max_length=MAX_NOTES, blank=True)
     # The short overview (retrospective) or the closing summary (company review).
-    overview = models.TextField(max_length=4000, blank=True)
+    overview = models.TextField(max_length=MAX_LONG_TEXT, blank=True)
     satisfaction = models.CharField(max_length=8, choices=Satisfaction.choices, blank=True)
-    worked = models.TextField(max_length=4000, blank=True)  # main initiatives that worked
-    failed = models.TextField(max_length=4000, blank=True)  # main initiatives that failed
+    worked = models.TextField(max_length=MAX_LONG_TEXT, blank=True)  # main initiatives that worked
+    failed = models.TextField(max_length=MAX_LONG_TEXT, blank=True)  # main initiatives that failed
     completed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -71,103 +74,3 @@ class Review(BaseModel):
             ),
         ]
         indexes = [models.Index(fields=["organization", "cycle", "kind"])]
-
-
-class Learning(BaseModel):
-    """A key learning of a team retrospective, a department takeaway, or a company review idea
-    for the next cycle. Searchable across cycles (the learnings archive)."""
-
-    class Kind(models.TextChoices):
-        LEARNING = "learning", "Learning"
-        TAKEAWAY = "takeaway", "Takeaway"
-        IDEA = "idea", "Idea for next cycle"
-
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="learnings"
-    )
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="learnings")
-    # Denormalized from the review for the archive's filters.
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LEARNING)
-    text = models.TextField(max_length=1000)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["review", "position", "created_at"]
-        indexes = [models.Index(fields=["organization", "cycle", "unit"])]
-
-
-class ObjectiveReviewNote(BaseModel):
-    """What a retrospective says about one objective — required for a committed objective scored
-    below 1.0 (method.md §3)."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="objective_notes")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="review_notes")
-    text = models.TextField(max_length=4000)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["review", "objective"], name="review_note_once_per_objective"
-            )
-        ]
-
-
-class ScoreChange(BaseModel):
-    """A score adjusted by hand at the review, beside the computed score. Append-only."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    objective = models.ForeignKey(
-        Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="score_changes"
-    )
-    key_result = models.ForeignKey(
-        KeyResult, on_delete=models.CASCADE, null=True, blank=True, related_name="score_changes"
-    )
-    computed_score = models.FloatField(null=True, blank=True)
-    old_score = models.FloatField(null=True, blank=True)
-    new_score = models.FloatField()
-    reason = models.TextField(max_length=2000)
-    actor = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(objective__isnull=False, key_result__isnull=True)
-                    | Q(objective__isnull=True, key_result__isnull=False)
-                ),
-                name="score_change_exactly_one_target",
-            ),
-            models.CheckConstraint(
-                condition=Q(new_score__gte=0) & Q(new_score__lte=1),
-                name="score_change_in_range",
-            ),
-        ]
-
-
-class TargetChange(BaseModel):
-    """A key result's target (or start) changed at a review, with the reason. Append-only."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    key_result = models.ForeignKey(
-        KeyResult, on_delete=models.CASCADE, related_name="target_changes"
-    )
-    review = models.ForeignKey(
-        Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="target_changes"
-    )
-    old_start = models.FloatField(null=True, blank=True)
-    old_target = models.FloatField(null=True, blank=True)
-    new_start = models.FloatField(null=True, blank=True)
-    new_target = models.FloatField(null=True, blank=True)
-    reason = models.TextField(max_length=2000)
-    actor = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at"]

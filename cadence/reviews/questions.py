@@ -1,11 +1,14 @@
-"""The questions each kind of review asks (method.md §5), in the product's own words. Pure data.
+"""The questions each kind of review asks (docs/method.md §5), in the product's own words.
+Pure data.
 
 Each question has a stable id (the key of Review.answers) and its text; retrospective questions
 come in the method's four groups."""
 
+from cadence.core import limits
+
 # --- Monthly and mid-cycle reviews ---------------------------------------------------------------
 
-# The monthly look at the whole (method.md §5): (question id, text), answers in Review.answers.
+# The monthly look at the whole (docs/method.md §5): (question id, text), answers in Review.answers.
 MONTHLY: tuple[tuple[str, str], ...] = (
     ("monthly-accelerate", "Where could we go faster, and what would it take?"),
     ("monthly-behind", "Which key results are falling behind, and what explains it?"),
@@ -24,12 +27,12 @@ MID_CYCLE: tuple[tuple[str, str], ...] = (
 )
 MID_CYCLE_IDS = frozenset(q for q, _ in MID_CYCLE)
 
-MAX_ANSWER = 4000
-MAX_NOTES = 10000
+MAX_ANSWER = limits.MAX_LONG_TEXT
+MAX_NOTES = limits.MAX_NOTES
 
 # --- Retrospectives, department and company reviews ---------------------------------------------
 
-# The end-of-cycle retrospective of a team: the method's four groups (method.md §5). Each group
+# The end-of-cycle retrospective of a team: the method's four groups (docs/method.md §5). Each group
 # is (id, title, [(question id, text), …]); answers are kept in Review.answers by question id.
 RETROSPECTIVE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     (

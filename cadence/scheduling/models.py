@@ -1,14 +1,11 @@
-"""Scheduled emails claimed in the database (no queue, no extra service), and who follows
-which team's weekly digest.
-
-A ``Delivery`` row is the claim on one send: inserting it claims the send, the unique
-constraints make a second insert fail, ``sent_at`` records success. See
-``cadence/scheduling/runner.py`` for the protocol.
-"""
+"""Who follows which team's weekly digest, and who outside the organization gets an update by
+email. The claims on scheduled emails (``Delivery``) live in ``cadence.mail``, with the queued
+ones."""
 
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_EMAIL, MAX_NAME
 from cadence.core.models import BaseModel
 from cadence.orgs.models import Organization, Person, Unit
 
@@ -30,42 +27,64 @@ class DigestSubscription(BaseModel):
         ]
 
 
-class Delivery(BaseModel):
-    """One scheduled email to one person: claimed, then sent — exactly once per kind, person
-    and week (and, for digests, team)."""
+class ExternalSubscriber(BaseModel):
+    """Someone outside the organization (a board member, an investor) whom an admin subscribed
+    by email to a read-only update: a team's weekly digest, or the monthly company OKR summary.
+    No account: every email carries a link with ``token`` that unsubscribes them in one click.
+    An unsubscribed row stays (``unsubscribed_at``) so that nobody re-adds them unknowingly."""
 
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder"
-        DIGEST = "digest", "Digest"
+    class What(models.TextChoices):
+        TEAM_DIGEST = "team_digest", "Team's weekly digest"
+        COMPANY_SUMMARY = "company_summary", "Monthly company OKR summary"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deliveries")
-    # The team: whose deadline the reminder is about, or whose report the digest carries.
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    week = models.DateField()  # the Monday of the ISO week
-    # The worker holding the claim writes a fresh token with every claim; only the holder of
-    # the current token may mark the row sent.
-    claim_token = models.UUIDField()
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=1)
-    last_error = models.TextField(blank=True)
+    email = models.EmailField(max_length=MAX_EMAIL)  # stored lower-case
+    name = models.CharField(max_length=MAX_NAME, blank=True, default="")
+    what = models.CharField(max_length=20, choices=What.choices)
+    # The team whose digest they get; None for the company summary.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="external_subscribers",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    # The secret in the unsubscribe link (random, not derived from anything).
+    token = models.CharField(max_length=64, unique=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-claimed_at"]
+        ordering = ["email", "created_at"]
         constraints = [
-            # One reminder per person and week, whichever team the deadline came from.
             models.UniqueConstraint(
-                fields=["kind", "person", "week"],
-                condition=Q(kind="reminder"),
-                name="delivery_one_reminder_per_week",
+                fields=["organization", "email", "unit"],
+                condition=Q(what="team_digest"),
+                name="external_subscriber_once_per_team",
             ),
-            # One digest per person, week and team (a subscriber of two teams gets two).
             models.UniqueConstraint(
-                fields=["kind", "person", "week", "unit"],
-                condition=Q(kind="digest"),
-                name="delivery_one_digest_per_team_week",
+                fields=["organization", "email"],
+                condition=Q(what="company_summary"),
+                name="external_subscriber_once_per_summary",
+            ),
+            models.CheckConstraint(
+                condition=(Q(what="team_digest") & Q(unit__isnull=False))
+                | (Q(what="company_summary") & Q(unit__isnull=True)),
+                name="external_subscriber_team_digest_has_a_team",
             ),
         ]
-        indexes = [models.Index(fields=["week", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.describe()})"
+
+    def describe(self) -> str:
+        """What they get, in words."""
+        if self.what == self.What.TEAM_DIGEST and self.unit is not None:
+            return f"weekly digest of {self.unit.name}"
+        return "monthly company OKR summary"
+
+    @property
+    def is_active(self) -> bool:
+        return self.unsubscribed_at is None

@@ -1,6 +1,6 @@
 """Reads for scheduled emails: what is due at a moment, and who follows which team's digest.
 
-``due_sends`` is the whole schedule (method.md §4): it is a pure reading of the database at a
+``due_sends`` is the whole schedule (docs/method.md §4): it is a pure reading of the database at a
 moment, so the worker, ``cadence remind --now …`` and the tests ask it the same question.
 
 - **Reminder**: from ``REMINDER_LEAD`` (2 hours) before a team's weekly deadline until the
@@ -25,8 +25,9 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from cadence.mail.models import Delivery
 from cadence.orgs.models import Membership, Person, Unit
-from cadence.scheduling.models import Delivery, DigestSubscription
+from cadence.scheduling.models import DigestSubscription
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import WeeklyUpdate
 from cadence.weekly.weeks import next_week, previous_week, week_of
@@ -49,7 +50,9 @@ class DueSend:
 
 def _teams() -> list[Unit]:
     return list(
-        Unit.objects.filter(kind=Unit.Kind.TEAM, organization__isnull=False)
+        Unit.objects.filter(
+            kind=Unit.Kind.TEAM, organization__isnull=False, archived_at__isnull=True
+        )
         .select_related("organization")
         .order_by("organization_id", "name")
     )

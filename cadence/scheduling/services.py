@@ -1,103 +1,48 @@
-"""Writes for scheduled emails: claim a send, deliver it, mark it sent — exactly once — and a
-person's notification settings and digest subscriptions.
-
-The claim protocol (no queue, no extra service; safe with any number of workers):
-
-1. **Claim** by inserting the ``Delivery`` row. Its unique constraints (one reminder per person
-   and week; one digest per person, week and team) make every other insert fail with
-   ``IntegrityError``: someone else has the send.
-2. **Take over** a claim whose worker died mid-way: a conditional UPDATE
-   ``… SET claim_token = new, claimed_at = now WHERE sent_at IS NULL AND claimed_at < now − lease``
-   proceeds only if it changed exactly one row. Two workers taking over at once cannot both
-   succeed: the database re-checks the WHERE clause on the updated row.
-3. **Send** the email outside any transaction, then **mark sent** with an UPDATE guarded by the
-   claim token.
-
-A send that fails (the mail server refuses) keeps its claim, records the error and is retried
-after the lease, at most ``MAX_ATTEMPTS`` times. The one window that cannot be closed without
-the mail server's cooperation lies between the server accepting a message and the UPDATE that
-marks it sent: a worker killed exactly there sends that one email again after the lease. It is
-one statement long and costs a duplicate, never a loss.
+"""Writes for scheduled emails — work out what is due, claim each send, render it, send it,
+mark it sent (the claim protocol is ``cadence/mail/services.py``'s) — and a person's
+notification settings and digest subscriptions. A worker turn (``tick``) also sends the emails
+other apps queued (mentions, approvals).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from cadence.audit import services as audit_services
 from cadence.core import emails
-from cadence.orgs.models import Membership, Person, Unit, validate_time_zone
-from cadence.scheduling import selectors
-from cadence.scheduling.models import Delivery, DigestSubscription
+from cadence.mail import services as mail_services
+from cadence.mail.models import Delivery
+from cadence.orgs import person_services
+from cadence.orgs.models import Membership, Person, Unit
+from cadence.scheduling import selectors, subscriber_services
+from cadence.scheduling.models import DigestSubscription
 from cadence.scheduling.selectors import DueSend
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.weeks import format_week
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this whose email is not marked sent belongs to a worker that died.
-LEASE = timedelta(minutes=10)
-MAX_ATTEMPTS = 5
+LEASE = mail_services.LEASE
+MAX_ATTEMPTS = mail_services.MAX_ATTEMPTS
 
 
 # Claims ------------------------------------------------------------------------------------
 
 
 def delivery_claim(*, send: DueSend, lease: timedelta = LEASE) -> Delivery | None:
-    """Claim one send for this caller: the claimed row, or None if someone else holds it or
-    it was already sent."""
-    now = timezone.now()
-    token = uuid.uuid4()
-    try:
-        with transaction.atomic():
-            return Delivery.objects.create(
-                organization_id=send.unit.organization_id,
-                kind=send.kind,
-                person=send.person,
-                unit=send.unit,
-                week=send.week,
-                claim_token=token,
-                claimed_at=now,
-            )
-    except IntegrityError:
-        pass
-    same = Delivery.objects.filter(kind=send.kind, person=send.person, week=send.week)
-    if send.kind == Delivery.Kind.DIGEST:
-        same = same.filter(unit=send.unit)
-    taken = same.filter(
-        sent_at__isnull=True, claimed_at__lt=now - lease, attempts__lt=MAX_ATTEMPTS
-    ).update(claim_token=token, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
-    if taken != 1:
-        return None
-    return same.get(claim_token=token)
-
-
-def delivery_mark_sent(*, delivery: Delivery) -> bool:
-    """Record that the email went out. False if the claim was taken over meanwhile (the lease
-    ran out while sending): then the other worker sends it too, and we say so in the log."""
-    now = timezone.now()
-    marked = Delivery.objects.filter(pk=delivery.pk, claim_token=delivery.claim_token).update(
-        sent_at=now, last_error="", updated_at=now
-    )
-    if not marked:
-        logger.warning("The claim on %s %s was taken over while sending.", delivery.kind, delivery)
-    return bool(marked)
-
-
-def delivery_record_failure(*, delivery: Delivery, error: BaseException) -> None:
-    """Keep the claim (retried after the lease) and say why it failed."""
-    Delivery.objects.filter(pk=delivery.pk, claim_token=delivery.claim_token).update(
-        last_error=f"{type(error).__name__}: {error}"[:2000], updated_at=timezone.now()
+    """Claim one due reminder or digest for this caller: the claimed row, or None if someone
+    else holds it or it was already sent."""
+    return mail_services.delivery_claim_scheduled(
+        kind=send.kind, person=send.person, unit=send.unit, week=send.week, lease=lease
     )
 
 
@@ -202,10 +147,10 @@ def run_once(now: datetime | None = None, *, lease: timedelta = LEASE) -> RunSum
                 _send_digest(send, reports)
         except Exception as error:  # recorded on the claim and logged; retried after the lease
             logger.exception("Could not send the %s to %s.", send.kind, send.person.email)
-            delivery_record_failure(delivery=delivery, error=error)
+            mail_services.delivery_record_failure(delivery=delivery, error=error)
             summary.failed += 1
             continue
-        if delivery_mark_sent(delivery=delivery):
+        if mail_services.delivery_mark_sent(delivery=delivery):
             summary.sent[send.kind] += 1
     return summary
 
@@ -214,38 +159,63 @@ def run_once(now: datetime | None = None, *, lease: timedelta = LEASE) -> RunSum
 class TickSummary:
     carried: int
     sends: RunSummary
+    queued: mail_services.SendSummary = field(default_factory=mail_services.SendSummary)
+    # Audit events past their retention, deleted this turn.
+    purged: int = 0
+
+    @property
+    def did_something(self) -> bool:
+        return bool(
+            self.carried
+            or self.sends.total_sent
+            or self.sends.failed
+            or self.queued.total_sent
+            or self.queued.failed
+            or self.purged
+        )
+
+    def __str__(self) -> str:
+        text = f"Carried over {self.carried} item{'s' if self.carried != 1 else ''}. {self.sends}"
+        if self.queued.total_sent or self.queued.failed:
+            text += f" {self.queued}"
+        if self.purged:
+            plural = "s" if self.purged != 1 else ""
+            text += f" Removed {self.purged} audit event{plural} past their retention."
+        return text
 
 
 def tick(now: datetime | None = None) -> TickSummary:
     """One turn of the worker: carry over the weeks whose deadline passed, then send what is
-    due (carry-over first, so a digest is read after its week was closed)."""
+    due (carry-over first, so a digest is read after its week was closed), then the emails
+    queued by changes (mentions, approvals) and for external subscribers."""
     from cadence.weekly import services as weekly_services
 
     now = now or timezone.now()
     carried = weekly_services.rollover_due(now=now)
-    return TickSummary(carried=carried, sends=run_once(now))
+    sends = run_once(now)
+    # External subscribers' digests and summaries join the queue sent right below.
+    subscriber_services.subscribers_queue_due(now=now)
+    queued = mail_services.deliveries_send_queued()
+    return TickSummary(
+        carried=carried, sends=sends, queued=queued, purged=audit_services.audit_purge(now=now)
+    )
 
 
 # Settings and subscriptions ------------------------------------------------------------------
 
 
-@transaction.atomic
 def notification_settings_update(
     *, person: Person, weekly_reminders: bool, weekly_digests: bool, time_zone: str
 ) -> Person:
-    """A person's own notification settings; a blank time zone means their team's."""
-    time_zone = (time_zone or "").strip()
-    if time_zone:
-        try:
-            validate_time_zone(time_zone)
-        except ValidationError as exc:
-            raise ValidationError({"time_zone": "Choose a time zone from the list."}) from exc
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    person.weekly_reminders = bool(weekly_reminders)
-    person.weekly_digests = bool(weekly_digests)
-    person.time_zone = time_zone
-    person.save(update_fields=["weekly_reminders", "weekly_digests", "time_zone", "updated_at"])
-    return person
+    """A person's own notification settings; a blank time zone means their team's. (Their
+    profile's service, which records the change in the audit trail.)"""
+    return person_services.person_profile_update(
+        actor=person,
+        person=person,
+        weekly_reminders=bool(weekly_reminders),
+        weekly_digests=bool(weekly_digests),
+        time_zone=time_zone or "",
+    )
 
 
 def _require_team(actor: Person, unit: Unit) -> None:

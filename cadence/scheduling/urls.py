@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadence.scheduling import views
+from cadence.scheduling import subscriber_views, views
 
 urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification_settings"),
@@ -9,4 +9,11 @@ urlpatterns = [
         views.digest_subscription,
         name="digest_subscription",
     ),
+    path("settings/subscribers/", subscriber_views.subscribers, name="subscribers"),
+    path(
+        "settings/subscribers/<uuid:subscriber_id>/remove/",
+        subscriber_views.subscriber_remove,
+        name="subscriber_remove",
+    ),
+    path("unsubscribe/<str:token>/", subscriber_views.unsubscribe, name="subscriber_unsubscribe"),
 ]

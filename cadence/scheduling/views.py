@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cadence.okrs import selectors as okr_selectors
-from cadence.okrs.forms import add_service_error
+from cadence.core.forms import add_service_error
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import person_units
 from cadence.scheduling import selectors, services
@@ -51,8 +50,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "member_teams": [u for u in person_units(person) if u.kind == u.Kind.TEAM],
         "subscriptions": list(selectors.subscriptions_of(person)),
-        "cycle": okr_selectors.cycle_current(person.organization),
-        "cycle_switch_action": reverse("dashboard"),
         "nav": "email_settings",
     }
     return render(request, "scheduling/notification_settings.html", context, status=status)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django import forms
 
+from cadence.core.limits import MAX_INT, MAX_SHORT_TEXT
 from cadence.orgs.models import TIME_ZONES, Unit
 
-MAX_TEXT = 1000
+MAX_TEXT = MAX_SHORT_TEXT  # an item's text
 
 
 def link_choices(objectives, current=None) -> list:
@@ -72,7 +73,7 @@ class ItemForm(forms.Form):
 
 class MoveForm(forms.Form):
     category = forms.SlugField(max_length=40)
-    position = forms.IntegerField(required=False, min_value=0)
+    position = forms.IntegerField(required=False, min_value=0, max_value=MAX_INT)
 
 
 class RhythmForm(forms.Form):

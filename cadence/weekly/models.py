@@ -1,9 +1,10 @@
 """Weekly updates (Plans, Progress, Problems and custom categories), their items, moves and
-carry-over (method.md §4)."""
+carry-over (docs/method.md §4)."""
 
 from django.db import models
 from django.db.models import Q
 
+from cadence.core.limits import MAX_SHORT_TEXT
 from cadence.core.models import BaseModel
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Organization, Person, Unit
@@ -76,7 +77,7 @@ class Item(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     update = models.ForeignKey(WeeklyUpdate, on_delete=models.CASCADE, related_name="items")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
-    text = models.TextField(max_length=1000)
+    text = models.TextField(max_length=MAX_SHORT_TEXT)
     objective = models.ForeignKey(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="weekly_items"
     )
@@ -94,6 +95,12 @@ class Item(BaseModel):
     )
     # Deleted items stay recoverable for 30 days.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Written into its week after the week's deadline (late progress): never carried over.
+    late = models.BooleanField(default=False)
+    # A carried copy taken out of its week (deleted_at set) because the item it continues was
+    # finished, moved out of a carrying category or deleted after the carry-over — not by hand.
+    # It comes back if that item is reopened.
+    settled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -1,11 +1,12 @@
 """Organization-scoped reads of weekly updates, the rhythm (weeks and deadlines) and reports.
 
-The rhythm of a person — which ISO week "now" is and when its update is due — comes from their
-*primary team* (``primary_team``): the team they lead (first by name), else the first team they
-belong to (by name). Someone in no team follows the company unit's rhythm (by default Friday
-17:00 in the organization's time zone).
+The rhythm of a person — when a week's update is due, and so which week they write in now —
+comes from their *primary team* (``primary_team``): the team they lead (first by name), else the
+first team they belong to (by name). Someone in no team follows the company unit's rhythm (by
+default Friday 17:00 in the organization's time zone). "This week" is ``Rhythm.current_week``
+(weeks.py): the ISO week of now until its deadline, the next week once the deadline has passed.
 
-The report's numbers (method.md §4), for the people of a report and one week:
+The report's numbers (docs/method.md §4), for the people of a report and one week:
 - a *plan of the week* is a live (not deleted) item of that week that is in Plans now or was
   moved out of Plans during the week (an ``ItemMove`` from Plans). Items written straight into
   Progress (unplanned work) are not plans. A plan carried over from last week is a plan of this
@@ -23,17 +24,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cadence.core.ids import uuid_or_404
 from cadence.okrs.models import Objective
+from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Membership, Organization, Person, Unit
-from cadence.orgs.selectors import UnitTree, _uuid_or_404
+from cadence.orgs.selectors import UnitTree
 from cadence.weekly.models import PLANS, PROGRESS, Category, Item, ItemMove, WeeklyUpdate
-from cadence.weekly.weeks import deadline, monday_of, next_week, previous_week, week_of
+from cadence.weekly.weeks import Rhythm, monday_of, next_week, previous_week
 
 DEFAULT_WEEKDAY = Unit.Weekday.FRIDAY
 DEFAULT_TIME = time(17, 0)
@@ -46,7 +50,9 @@ RESTORE_WINDOW = timedelta(days=30)
 def _team_memberships(person_ids) -> QuerySet[Membership]:
     # "lead" sorts before "member": a team someone leads comes first, then by team name.
     return (
-        Membership.objects.filter(person_id__in=person_ids, unit__kind=Unit.Kind.TEAM)
+        Membership.objects.filter(
+            person_id__in=person_ids, unit__kind=Unit.Kind.TEAM, unit__archived_at__isnull=True
+        )
         .select_related("unit")
         .order_by("person_id", "role", "unit__name", "unit_id")
     )
@@ -94,34 +100,56 @@ def person_time_zone(person: Person) -> str:
     return unit.time_zone if unit else person.organization.time_zone
 
 
+def _organization_time_zone(organization_id) -> str:
+    if organization_id is None:
+        return "UTC"
+    return (
+        Organization.objects.filter(pk=organization_id).values_list("time_zone", flat=True).first()
+        or "UTC"
+    )
+
+
+def unit_rhythm(unit: Unit | None, organization_id=None) -> Rhythm:
+    """A unit's weekly deadline: its check-in weekday and time in its time zone. Without a
+    unit: Friday 17:00 in the organization's time zone (or UTC)."""
+    if unit is not None:
+        return Rhythm(unit.checkin_weekday, unit.checkin_time, unit.time_zone)
+    return Rhythm(DEFAULT_WEEKDAY, DEFAULT_TIME, _organization_time_zone(organization_id))
+
+
+def team_and_rhythm(person: Person) -> tuple[Unit | None, Rhythm]:
+    """A person's primary team (None outside any team) and the rhythm their weeks follow (the
+    team's, else the company's), from one read of their memberships."""
+    unit = rhythm_unit(person)
+    team = unit if unit is not None and unit.kind == Unit.Kind.TEAM else None
+    return team, unit_rhythm(unit, person.organization_id)
+
+
+def person_rhythm(person: Person) -> Rhythm:
+    """The rhythm a person's weeks follow (their primary team's, else the company's)."""
+    return unit_rhythm(rhythm_unit(person), person.organization_id)
+
+
 def team_deadline(unit: Unit | None, week: date, organization_id=None) -> datetime:
     """When a week's update is due for a unit's people: its check-in weekday and time in its
     time zone. Without a unit: Friday 17:00 in the organization's time zone (or UTC)."""
-    week = monday_of(week)
-    if unit is not None:
-        return deadline(
-            week, weekday=unit.checkin_weekday, at=unit.checkin_time, time_zone=unit.time_zone
-        )
-    tz = "UTC"
-    if organization_id is not None:
-        tz = (
-            Organization.objects.filter(pk=organization_id)
-            .values_list("time_zone", flat=True)
-            .first()
-            or "UTC"
-        )
-    return deadline(week, weekday=DEFAULT_WEEKDAY, at=DEFAULT_TIME, time_zone=tz)
+    return unit_rhythm(unit, organization_id).deadline(week)
 
 
 def person_deadline(person: Person, week: date) -> datetime:
-    return team_deadline(rhythm_unit(person), week, person.organization_id)
+    return person_rhythm(person).deadline(week)
 
 
 def current_week(person: Person, now: datetime | None = None) -> date:
-    """The Monday of the person's current ISO week, in their team's time zone."""
-    unit = rhythm_unit(person)
-    tz = unit.time_zone if unit else person.organization.time_zone
-    return week_of(now or timezone.now(), tz)
+    """The Monday of the week the person writes in now: the ISO week of now in their team's
+    time zone, or the next one once that week's deadline has passed."""
+    return person_rhythm(person).current_week(now or timezone.now())
+
+
+def unit_current_week(unit: Unit, now: datetime | None = None) -> date:
+    """The week a unit's report and meeting show by default: the week its people write in now
+    (by the unit's own rhythm)."""
+    return unit_rhythm(unit, unit.organization_id).current_week(now or timezone.now())
 
 
 # Categories -------------------------------------------------------------------------------
@@ -160,7 +188,7 @@ def categories_in_scope(
 
 
 def category_get(organization: Organization, category_id) -> Category:
-    category = categories_of(organization).filter(pk=_uuid_or_404(category_id)).first()
+    category = categories_of(organization).filter(pk=uuid_or_404(category_id)).first()
     if category is None:
         raise Http404("No such category.")
     return category
@@ -193,7 +221,7 @@ def updates_of(organization: Organization, person: Person) -> QuerySet[WeeklyUpd
 
 
 def item_get(organization: Organization, item_id, *, include_deleted: bool = False) -> Item:
-    items = Item.objects.filter(organization=organization, pk=_uuid_or_404(item_id))
+    items = Item.objects.filter(organization=organization, pk=uuid_or_404(item_id))
     if not include_deleted:
         items = items.filter(deleted_at__isnull=True)
     item = items.select_related(
@@ -215,6 +243,7 @@ def deleted_items_of(
             update__person=person,
             update__week=monday_of(week),
             deleted_at__gte=now - RESTORE_WINDOW,
+            settled=False,  # taken out with the item it continues, not deleted by the person
         )
         .select_related("category")
         .order_by("-deleted_at")
@@ -235,12 +264,15 @@ def moves_of(item: Item) -> QuerySet[ItemMove]:
 
 @dataclass
 class PersonWeek:
-    """One person's week in a report. Each item carries ``is_plan`` and ``is_done``."""
+    """One person's week in a report. ``plan_ids``: the items that are plans (in Plans, or
+    moved out of it); ``done_ids``: the plans now in Progress (done)."""
 
     person: Person
     update: WeeklyUpdate | None
     items: list[Item]
     by_category: list[tuple[Category, list[Item]]]
+    plan_ids: frozenset[UUID] = frozenset()
+    done_ids: frozenset[UUID] = frozenset()
 
     @property
     def submitted(self) -> bool:
@@ -248,11 +280,11 @@ class PersonWeek:
 
     @property
     def planned(self) -> int:
-        return sum(1 for i in self.items if i.is_plan)
+        return len(self.plan_ids)
 
     @property
     def done(self) -> int:
-        return sum(1 for i in self.items if i.is_done)
+        return len(self.done_ids)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -292,7 +324,17 @@ class TeamReport:
 
     @property
     def linked(self) -> int:
-        return sum(1 for i in self.items if i.is_plan and (i.objective_id or i.key_result_id))
+        plans = self.plan_ids
+        return sum(1 for i in self.items if i.pk in plans and (i.objective_id or i.key_result_id))
+
+    @cached_property
+    def plan_ids(self) -> frozenset[UUID]:
+        return frozenset().union(*(p.plan_ids for p in self.people))
+
+    @cached_property
+    def done_ids(self) -> frozenset[UUID]:
+        """The done plans of everyone in the report (pages and the digest mark them)."""
+        return frozenset().union(*(p.done_ids for p in self.people))
 
     @property
     def completion_rate(self) -> float | None:
@@ -367,11 +409,15 @@ def _people_weeks(
         else set()
     )
     update_by_id = {u.pk: u for u in updates.values()}
+    plan_ids: set[UUID] = set()
+    done_ids: set[UUID] = set()
     for item in items:
         built_in = item.category.unit_id is None
-        item.update = update_by_id[item.update_id]
-        item.is_plan = (built_in and item.category.slug == PLANS) or item.pk in planned_before
-        item.is_done = item.is_plan and built_in and item.category.slug == PROGRESS
+        item.update = update_by_id[item.update_id]  # the relation, already read: no query
+        if (built_in and item.category.slug == PLANS) or item.pk in planned_before:
+            plan_ids.add(item.pk)
+            if built_in and item.category.slug == PROGRESS:
+                done_ids.add(item.pk)
         items_by_update[item.update_id].append(item)
     out = {}
     for person in people:
@@ -394,6 +440,8 @@ def _people_weeks(
                 person_items, key=lambda i: (_category_order(i.category), i.position, i.created_at)
             ),
             by_category=[(c, groups[c.id]) for c in ordered],
+            plan_ids=frozenset(i.pk for i in person_items if i.pk in plan_ids),
+            done_ids=frozenset(i.pk for i in person_items if i.pk in done_ids),
         )
     return out
 
@@ -422,6 +470,14 @@ def team_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
     return TeamReport(
         week=week, unit=unit, people=[weeks[p] for p in people], categories=categories
     )
+
+
+def report_for(organization: Organization, unit: Unit, week: date) -> TeamReport:
+    """The week of any unit, as the team report page and the API show it: a team's own report,
+    or a department's or the company's with one summary per team."""
+    if unit.kind == Unit.Kind.TEAM:
+        return team_report(organization, unit, week)
+    return unit_report(organization, unit, week)
 
 
 def unit_report(organization: Organization, unit: Unit, week: date) -> TeamReport:
@@ -459,3 +515,20 @@ def unit_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
         categories=categories,
         teams=teams if unit.kind != Unit.Kind.TEAM else [],
     )
+
+
+# Who may open a unit's weekly settings (the settings pages and the unit page ask) ---------------
+
+
+def weekly_settings_rights(access: org_selectors.Access, unit: Unit) -> tuple[bool, bool]:
+    """(may change the rhythm, may change the team's own categories), mirroring the services:
+    the rhythm is for leads of the unit or above and admins; a team's categories also for its
+    members. Departments have neither (their teams do)."""
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        return False, False
+    is_team = unit.kind == Unit.Kind.TEAM
+    return access.can_lead_unit(unit), is_team and access.can_edit_unit(unit)
+
+
+def may_open_weekly_settings(access: org_selectors.Access, unit: Unit) -> bool:
+    return any(weekly_settings_rights(access, unit))

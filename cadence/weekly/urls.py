@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadence.weekly import views
+from cadence.weekly import settings_views, views
 
 urlpatterns = [
     path("weekly/", views.weekly_mine, name="weekly_mine"),
@@ -10,11 +10,11 @@ urlpatterns = [
     path("weekly-items/<uuid:item_id>/delete/", views.item_delete, name="weekly_item_delete"),
     path("weekly-items/<uuid:item_id>/restore/", views.item_restore, name="weekly_item_restore"),
     path("teams/<uuid:unit_id>/weekly/", views.team_report, name="team_report"),
-    path("teams/<uuid:unit_id>/settings/", views.team_settings, name="team_settings"),
-    path("settings/weekly-categories/", views.weekly_categories, name="weekly_categories"),
+    path("teams/<uuid:unit_id>/settings/", settings_views.team_settings, name="team_settings"),
+    path("settings/weekly-categories/", settings_views.weekly_categories, name="weekly_categories"),
     path(
         "settings/weekly-categories/<uuid:category_id>/",
-        views.category_change,
+        settings_views.category_change,
         name="weekly_category_change",
     ),
 ]

@@ -35,9 +35,10 @@ def test_propose_return_propose_approve(member_api, owner_api, draft):
     assert response.json()["state"] == "proposed"
     response = owner_api.post(path + "/return", {})
     assert response.status_code == 422
-    assert errors_of(response) == {
-        "comment": ["Say what the team should change before proposing again."]
-    }
+    assert errors_of(response) == {"comment": ["This field is required."]}
+    response = owner_api.post(path + "/return", {"comment": "  "})
+    assert response.status_code == 422
+    assert errors_of(response) == {"comment": ["This field cannot be blank."]}
     response = owner_api.post(path + "/return", {"comment": "Sharper key result, please"})
     assert response.json()["state"] == "draft"
     assert member_api.post(path + "/propose", {}).json()["state"] == "proposed"
@@ -61,7 +62,7 @@ def test_review_refusals(member_api, owner_api, viewer, draft, anonymous_api):
     assert response.status_code == 422
     assert set(errors_of(response)) == {"comment", "extra"}
     response = owner_api.post(path + "/return", {"comment": "Not proposed yet"})
-    assert response.status_code == 422 and "state" in errors_of(response)
+    assert response.status_code == 409 and "state" in errors_of(response)
     draft.refresh_from_db()
     assert draft.state == "draft"
 
@@ -118,7 +119,7 @@ def test_dependencies_api(member_api, pia, member, draft, platform, cycle, anony
     assert (dep["state"], dep["requested_by_id"]) == ("requested", str(member.pk))
     path = f"/dependencies/{dep['id']}"
     response = member_api.patch(path, {"state": "done"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert errors_of(response) == {"state": ["Platform must acknowledge it first."]}
     assert member_api.post(path + "/acknowledge", {}).status_code == 403
     response = pia_api.post(path + "/acknowledge", {"note": "Next sprint"})

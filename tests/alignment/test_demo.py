@@ -52,3 +52,30 @@ def test_the_demo_pages_render(demo, client):
     marketing = Objective.objects.get(cycle=next_quarter, unit__name="Marketing")
     html = client.get(f"/objectives/{marketing.pk}/").content.decode()
     assert "Returned by Avery Collins" in html
+
+
+def test_in_the_demo_nobody_but_the_admin_approves_their_own_proposal(demo):
+    approvals = 0
+    events = ApprovalEvent.objects.filter(organization=demo).select_related("actor", "objective")
+    by_objective: dict = {}
+    for event in events.order_by("created_at"):
+        by_objective.setdefault(event.objective_id, []).append(event)
+    for trail in by_objective.values():
+        proposer = None
+        for event in trail:
+            if event.action in ("proposed", "realigned"):
+                proposer = event.actor_id
+            elif event.action == "approved":
+                approvals += 1
+                assert proposer is not None, event.objective.title  # proposed first
+                assert event.own_proposal == (event.actor_id == proposer), event.objective.title
+                assert event.actor.is_admin or event.actor_id != proposer, event.objective.title
+    assert approvals > 10
+
+
+def test_the_demo_approval_cards_show_key_results(demo, client):
+    avery = Person.objects.get(organization=demo, email="admin@example.com")
+    client.force_login(avery)
+    html = client.get("/approvals/").content.decode()
+    assert html.count("Key results (") == 2 and "No key results." not in html
+    assert "What the coach says" in html and "proposed by" in html

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cadence.alignment import services
 from cadence.alignment.models import Dependency
+from cadence.okrs.models import Objective
 from tests import factories as f
 
 
@@ -24,7 +25,11 @@ def test_approvals_page_lists_and_approves(login, member, owner, draft):
     client = login(owner)
     html = client.get(reverse("approvals")).content.decode()
     assert "Onboarding people finish" in html and "Customers stay with us" in html
-    assert 'aria-label="1 waiting"' in html  # the nav's count
+    # the nav's count
+    assert (
+        '>Approvals <span class="badge badge--count">1<span class="visually-hidden"> waiting<'
+        in html
+    )
     response = client.post(
         reverse("objective_approve", args=[draft.id]), {"next": reverse("approvals")}
     )
@@ -160,7 +165,16 @@ def test_list_pages_do_not_grow_with_their_rows(login, admin, member, cycle, tea
     assert [_count(client, u) for u in urls] == small
 
 
-def test_starting_an_objective_as_approved_is_refused_at_the_field(login, member, cycle, team, top):
+def test_only_admins_are_offered_to_start_an_objective_as_approved(
+    login, member, admin, dept_lead, cycle, team, top
+):
+    form = reverse("objective_create") + f"?unit={team.id}"
+    for person in (member, dept_lead):
+        html = login(person).get(form).content.decode()
+        assert "Start as" not in html and 'value="approved"' not in html
+    html = login(admin).get(form).content.decode()
+    assert "Start as" in html and 'value="approved"' in html
+    # A member who sends it anyway gets a draft: the form has no such choice for them.
     response = login(member).post(
         reverse("objective_create"),
         {
@@ -172,5 +186,6 @@ def test_starting_an_objective_as_approved_is_refused_at_the_field(login, member
             "state": "approved",
         },
     )
-    assert response.status_code == 422
-    assert "Propose it instead" in response.content.decode()
+    assert response.status_code == 302
+    created = Objective.objects.get(title="Approved by myself")
+    assert created.state == "draft" and not created.approval_events.exists()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cadence.alignment import selectors, services
 from cadence.alignment.models import ApprovalEvent, Dependency
+from cadence.mail import services as mail_services
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Objective
 from cadence.orgs.selectors import Access
@@ -177,12 +178,21 @@ def test_the_database_filter_agrees_with_the_rule(
         assert selectors.approvals_count(person) == len(expected), name
 
 
-def test_an_approver_may_approve_a_draft_directly(owner, draft):
-    services.objective_approve(actor=owner, objective=draft)
-    assert state_of(draft) == "approved" and trail(draft) == [("approved", "")]
+def test_a_draft_is_not_approved_directly(owner, admin, draft):
+    for approver in (owner, admin):
+        with pytest.raises(ValidationError) as exc:
+            services.objective_approve(actor=approver, objective=draft)
+        assert errors_of(exc) == {
+            "state": [
+                "Only a proposed objective can be approved; this one is draft: the team "
+                "proposes it first."
+            ]
+        }
+    assert state_of(draft) == "draft" and trail(draft) == []
 
 
-def test_approved_objectives_cannot_be_approved_again(owner, draft):
+def test_approved_objectives_cannot_be_approved_again(member, owner, draft):
+    services.objective_propose(actor=member, objective=draft)
     services.objective_approve(actor=owner, objective=draft)
     with pytest.raises(ValidationError) as exc:
         services.objective_approve(actor=owner, objective=draft)
@@ -199,13 +209,19 @@ def test_the_team_can_no_longer_approve_through_the_okrs_services(
         okr_services.objective_set_state(actor=member, objective=draft, state="approved")
     with pytest.raises(ValidationError) as exc:
         f.make_objective(member, cycle, team, parent=top, state="approved")
-    assert "Propose it instead" in errors_of(exc)["state"][0]
+    assert "propose it instead" in errors_of(exc)["state"][0]
     assert Objective.objects.filter(unit=team).count() == 1
-    # The parent's owner may, though not an editor of Product.
+    # The parent's owner may, though not an editor of Product, once the team proposed it; the
+    # okrs service hands the move to the alignment service, which writes the trail.
+    okr_services.objective_set_state(actor=member, objective=draft, state="proposed")
     okr_services.objective_set_state(actor=owner, objective=draft, state="approved")
     assert state_of(draft) == "approved"
-    # Creating one approved takes both: an editor of the unit who can approve (an admin here).
-    assert f.make_objective(admin, cycle, team, parent=top, state="approved").state == "approved"
+    assert [action for action, _comment in trail(draft)] == ["proposed", "approved"]
+    # Only an admin starts a new objective as approved (their own proposal, said in the trail).
+    started = f.make_objective(admin, cycle, team, parent=top, state="approved")
+    assert started.state == "approved"
+    (event,) = ApprovalEvent.objects.filter(objective=started)
+    assert (event.action, event.actor, event.own_proposal) == ("approved", admin, True)
 
 
 # Return ------------------------------------------------------------------------------------------
@@ -242,6 +258,7 @@ def test_only_approvers_return_and_only_proposed_objectives(member, owner, draft
 
 
 def test_the_team_reopens_an_approved_objective(member, owner, draft, gus):
+    services.objective_propose(actor=member, objective=draft)
     services.objective_approve(actor=owner, objective=draft)
     with pytest.raises(PermissionDenied):
         services.objective_reopen(actor=gus, objective=draft)
@@ -395,6 +412,8 @@ def test_owner_and_author_are_emailed_when_reviewed(
     services.objective_propose(actor=member, objective=draft)
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_return(actor=owner, objective=draft, comment="Which customers?")
+    assert mailoutbox == []  # queued by the review, sent by the worker's turn
+    assert mail_services.deliveries_send_queued().sent == {"approval": 2}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([admin.email, member.email])
     message = mailoutbox[0]
     assert message.subject == "Returned with comments: Onboarding people finish"
@@ -403,6 +422,7 @@ def test_owner_and_author_are_emailed_when_reviewed(
     services.objective_propose(actor=member, objective=draft)
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_approve(actor=admin, objective=draft)  # the owner approves: no self-mail
+    mail_services.deliveries_send_queued()
     assert [m.to[0] for m in mailoutbox] == [member.email]
     assert mailoutbox[0].subject.startswith("Approved: ")
 
@@ -410,6 +430,8 @@ def test_owner_and_author_are_emailed_when_reviewed(
 def test_no_email_when_asked_not_to(
     member, owner, draft, mailoutbox, django_capture_on_commit_callbacks
 ):
+    services.objective_propose(actor=member, objective=draft)
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_approve(actor=owner, objective=draft, notify=False)
+    assert mail_services.deliveries_send_queued().total_sent == 0
     assert mailoutbox == []

@@ -70,7 +70,8 @@ def test_a_milestone_takes_1_or_0(admin_api, milestone, value, progress):
 @pytest.mark.parametrize("value", [0.5, 2, -1, 100])
 def test_a_milestone_refuses_other_values(admin_api, milestone, value):
     response = _check_in(admin_api, milestone, {"value": value, "confidence": "on_track"})
-    assert response.status_code == 422
+    # A well-formed number this key result's kind refuses: a conflict with what it is (409).
+    assert response.status_code == 409
     assert "value" in errors_of(response)
     assert not CheckIn.objects.exists()
 
@@ -137,14 +138,14 @@ def test_abandoned_objective_takes_no_check_ins(admin, admin_api, objective, kr)
         actor=admin, objective=objective, state="abandoned", reason="Dropped"
     )
     response = _check_in(admin_api, kr, {"value": 30, "confidence": "on_track"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert not CheckIn.objects.exists()
 
 
-def test_first_measurement_equal_to_the_target_is_422(admin, admin_api, objective):
+def test_first_measurement_equal_to_the_target_is_409(admin, admin_api, objective):
     kr = f.make_kr(admin, objective, title="No baseline yet", start=None, target=10)
     response = _check_in(admin_api, kr, {"value": 10, "confidence": "on_track"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "value" in errors_of(response)
     assert not CheckIn.objects.exists()
     kr.refresh_from_db()

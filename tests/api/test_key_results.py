@@ -112,7 +112,7 @@ def test_abandoned_objective_takes_no_new_key_results(admin, admin_api, objectiv
         actor=admin, objective=objective, state="abandoned", reason="Dropped"
     )
     response = _create(admin_api, objective, METRIC)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert not KeyResult.objects.exists()
 
 

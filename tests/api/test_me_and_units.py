@@ -36,6 +36,10 @@ def test_units_are_the_tree_of_the_callers_organization(org, team, member_api, o
         "name": "Engineering",
         "kind": "department",
         "parent_id": company["id"],
+        "archived": False,
+        "checkin_weekday": 4,
+        "checkin_time": "17:00",
+        "time_zone": "UTC",
     }
     assert by_name["Platform"]["parent_id"] == str(department.pk)
     assert by_name["Platform"]["id"] == str(squad.pk)

@@ -288,7 +288,7 @@ def test_patch_changes_the_fields_sent(admin, member, member_api, org, cycle, ob
 def test_patch_state_through_its_lifecycle(admin_api, objective, kr):
     path = f"/objectives/{objective.pk}"
     refused = admin_api.patch(path, {"state": "proposed"})
-    assert refused.status_code == 422  # a team objective proposes with a parent or a reason
+    assert refused.status_code == 409  # a team objective proposes with a parent or a reason
     assert "stand" in str(refused.json()["errors"]).lower()
     admin_api.patch(path, {"standalone_reason": "Internal tooling, no company objective fits."})
     assert admin_api.patch(path, {"state": "proposed"}).json()["state"] == "proposed"
@@ -333,10 +333,17 @@ def test_oversized_reason_is_422(admin_api, objective):
     assert "reason" in errors_of(response)
 
 
+def test_a_state_that_cannot_follow_is_409(admin_api, objective):
+    response = admin_api.patch(f"/objectives/{objective.pk}", {"state": "closed"})
+    assert response.status_code == 409, response.content  # a draft cannot be closed
+    assert "state" in errors_of(response)
+    objective.refresh_from_db()
+    assert objective.state == "draft"
+
+
 @pytest.mark.parametrize(
     "body,field",
     [
-        ({"state": "closed"}, "state"),  # a draft cannot be closed
         ({"state": "finished"}, "state"),
         ({"state": None}, "state"),
         ({"title": None}, "title"),

@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 
+from cadence.accounts import services as invitation_services
+from cadence.accounts.models import Invitation
 from cadence.alignment import services as alignment_services
 from cadence.alignment.models import Dependency
 from cadence.api.urls import api
@@ -18,7 +20,7 @@ from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from cadence.orgs.models import Unit
+from cadence.orgs.models import Membership, Unit
 from cadence.orgs.selectors import company_unit
 from cadence.weekly import services as weekly_services
 
@@ -33,6 +35,7 @@ PARAMS = {
     "comment_id": "comment",
     "dismissal_id": "dismissal",
     "dependency_id": "dependency",
+    "invitation_id": "invitation",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11"}
@@ -56,6 +59,7 @@ def test_the_walk_finds_the_routes_with_ids():
     routes = set(_routes())
     assert ("patch", "/objectives/{objective_id}") in routes
     assert ("post", "/key-results/{key_result_id}/check-ins") in routes
+    assert {("patch", "/cycles/{cycle_id}"), ("delete", "/cycles/{cycle_id}")} <= routes
     assert all(re.findall(r"{(\w+)}", p)[0] in PARAMS for _, p in routes)
 
 
@@ -68,6 +72,7 @@ def test_another_organizations_objects_are_404(
         actor=member, person=member, week=date(2026, 11, 16), category="plans", text="Plan"
     )
     weekly_category = weekly_services.category_create(actor=admin, name="Column", unit=team)
+    company = company_unit(team.organization)
     objects = {
         "objective": objective,
         "kr": kr,
@@ -80,6 +85,9 @@ def test_another_organizations_objects_are_404(
         # One key result: the coach's obj-kr-count fires and was dismissed.
         "dismissal": coach_services.finding_dismiss(
             actor=admin, check_id="obj-kr-count", reason="Mine", objective=objective
+        ),
+        "invitation": invitation_services.invitation_create(
+            actor=admin, organization=team.organization, email="invitee@example.test"
         ),
         "dependency": alignment_services.dependency_create(
             actor=admin,
@@ -107,7 +115,11 @@ def test_another_organizations_objects_are_404(
     assert CheckIn.objects.count() == 1
     assert Objective.objects.count() == KeyResult.objects.count() == Cycle.objects.count() == 1
     assert (Cycle.objects.get().closed_at, objective.score, kr.score) == (None, None, None)
+    assert (Cycle.objects.get().name, Cycle.objects.get().end) == ("Q4 2026", date(2026, 12, 31))
     assert Unit.objects.filter(organization=team.organization).count() == 2
+    team.refresh_from_db()
+    assert (team.name, team.parent_id, team.archived_at) == ("Product", company.pk, None)
+    assert Membership.objects.get(unit=team, person=member).role == "member"
     weekly_item.refresh_from_db()
     assert (weekly_item.text, weekly_item.category.slug, weekly_item.deleted_at) == (
         "Plan",
@@ -123,3 +135,7 @@ def test_another_organizations_objects_are_404(
     assert Comment.objects.get(pk=objects["comment"].pk).deleted_at is None
     assert Dismissal.objects.filter(pk=objects["dismissal"].pk).exists()
     assert Dependency.objects.get(pk=objects["dependency"].pk).state == "requested"
+    member.refresh_from_db()
+    assert (member.role, member.is_active) == ("member", True)
+    invitation = Invitation.objects.get(pk=objects["invitation"].pk)
+    assert invitation.is_open and invitation.sends == 1

@@ -2,7 +2,7 @@
 team report — good input, bad input (422), no credentials (401), not allowed (403), and another
 organization's ids (404)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -19,8 +19,14 @@ WEEK = "2026-W47"
 
 @pytest.fixture
 def item(member):
+    # Written during its week (Monday morning), before the week's deadline.
     return services.item_create(
-        actor=member, person=member, week=_monday(), category="plans", text="Ship onboarding"
+        actor=member,
+        person=member,
+        week=_monday(),
+        category="plans",
+        text="Ship onboarding",
+        at=datetime.combine(_monday(), time(9), tzinfo=UTC),
     )
 
 
@@ -42,6 +48,7 @@ def test_get_a_week(member_api, member, item, kr):
             "key_result_id": None,
             "carried_over": False,
             "carried_over_from_id": None,
+            "late": False,
             "position": 0,
             "person_id": str(member.pk),
             "week": WEEK,
@@ -51,6 +58,9 @@ def test_get_a_week(member_api, member, item, kr):
     ]
     assert [c["slug"] for c in body["categories"]] == ["plans", "progress", "problems"]
     assert body["submitted_at"] is not None
+    # 2026-W47 closed on Friday 20 November at 17:00 (UTC); people now write in 2026-W48.
+    assert body["deadline"] == "2026-11-20T17:00:00Z"
+    assert body["closed"] is True and body["current_week"] == "2026-W48"
     empty = member_api.get(f"/weekly/{member.pk}/2026-W01").json()
     assert empty["items"] == [] and empty["submitted_at"] is None
 
@@ -213,7 +223,7 @@ def test_categories(admin_api, member_api, team, org):
     assert "future-ideas" in [c["slug"] for c in everything]
     plans = next(c for c in everything if c["slug"] == "plans")
     bad = admin_api.patch(f"/weekly-categories/{plans['id']}", {"archived": True})
-    assert bad.status_code == 422
+    assert bad.status_code == 409  # built in: cannot be archived
     assert admin_api.post("/weekly-categories", {"name": ""}).status_code == 422
     assert admin_api.patch(f"/weekly-categories/{plans['id']}", {"position": -1}).status_code == 422
 

@@ -12,13 +12,13 @@ from django.db import connection
 from django.db.models import ForeignKey, OneToOneField
 from django.test import Client
 
-from cadence.bench import generate as g
+from bench import generate as g
+from cadence.mail.models import Delivery
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.services import api_token_authenticate
 from cadence.scheduling import services as scheduling
-from cadence.scheduling.models import Delivery
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import Item, WeeklyUpdate
 from cadence.weekly.weeks import monday_of
@@ -124,7 +124,7 @@ def test_the_dataset_names_usable_rows(dataset):
     assert g.existing("small", seed=42) == dataset
     assert g.existing("small", seed=7) is None
     organization = Organization.objects.get(pk=dataset.organization_id)
-    assert organization.name == "Bench small (seed 42, v3)"
+    assert organization.name == "Bench small (seed 42, v4)"
     admin = Person.objects.get(email=dataset.admin_email)
     assert admin.is_admin and admin.organization_id == organization.pk
     assert admin.check_password(dataset.admin_password)
@@ -272,10 +272,11 @@ def test_every_row_belongs_to_the_organization(dataset):
 
 
 def _open_items(**filters):
-    """Items the rollover would still carry (``weekly.services``: live, in an active carrying
-    category, not carried yet)."""
+    """Items the rollover would still carry (``weekly.services``: live, not written late, in an
+    active carrying category, not carried yet)."""
     return Item.objects.filter(
         deleted_at__isnull=True,
+        late=False,
         category__carries_over=True,
         category__archived_at__isnull=True,
         carried_to__isnull=True,
@@ -300,6 +301,9 @@ def test_the_worker_finds_the_past_done(today):
         week += timedelta(days=7)
     deadline = weekly_selectors.team_deadline(team, week)  # the first one still to come
     assert not _open_items(organization_id=org, update__week__lt=week).exists()
+    # Some updates were written after their deadline: late items, never carried.
+    late = Item.objects.filter(organization_id=org, late=True)
+    assert late.exists() and not Item.objects.filter(carried_over_from__in=late).exists()
     assert dataset.counts["deliveries"] > 0
     # Carried copies: the same person's next week, after the source week's deadline.
     copies = Item.objects.filter(organization_id=org, carried_over_from__isnull=False)

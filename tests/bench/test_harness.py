@@ -1,5 +1,5 @@
 """The benchmark harness: its arithmetic, budget verdicts and report (pure), its load loop
-against a tiny local server, and one short end-to-end `cadence bench --quick` run."""
+against a tiny local server, and one short end-to-end `python -m bench --quick` run."""
 
 import http.server
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cadence.bench import load, report, run
+from bench import load, report, run
 
 # Percentiles and summaries ----------------------------------------------------------------
 
@@ -304,13 +304,13 @@ def test_rss_of_this_process_and_its_children():
     reason="engine-independent (measures its own SQLite file): runs in the SQLite suite",
 )
 def test_cadence_bench_quick_prints_every_case(tmp_path):
-    """`cadence bench --size small --engines sqlite --quick` for real: generates the small
+    """`python -m bench --size small --engines sqlite --quick` for real: generates the small
     organization in a fresh SQLite file, serves it with gunicorn and prints the table."""
     out = tmp_path / "results"
     unset = ("DATABASE_URL", "CI", "WEB_CONCURRENCY", "GUNICORN_THREADS")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     completed = subprocess.run(
-        [sys.executable, "-m", "cadence.cli", "bench", "--size", "small", "--engines", "sqlite",
+        [sys.executable, "-m", "bench", "--size", "small", "--engines", "sqlite",
          "--quick", "--out", str(out), "--data-dir", str(tmp_path / "data")],
         env=env,
         capture_output=True,

@@ -140,13 +140,17 @@ def test_dismissal_bad_input(api, objective):
     kr = objective.key_results.get()
     for body, field in (
         ({"check": "obj-kr-count", "objective_id": str(objective.id), "reason": ""}, "reason"),
-        ({"check": "kr-no-number", "key_result_id": str(kr.id), "reason": "x"}, "check"),
         ({"check": "obj-kr-count", "reason": "x"}, "__all__"),
+        ({"check": "no-such-check", "key_result_id": str(kr.id), "reason": "x"}, "check"),
         ({"check": "obj-kr-count", "objective_id": "nope", "reason": "x"}, "objective_id"),
     ):
         response = api.post("/dismissals", body)
         assert response.status_code == 422, body
         assert field in errors_of(response), (body, errors_of(response))
+    # Well formed, but the coach does not say this about that key result: nothing to dismiss.
+    body = {"check": "kr-no-number", "key_result_id": str(kr.id), "reason": "x"}
+    response = api.post("/dismissals", body)
+    assert response.status_code == 409 and "check" in errors_of(response)
     assert not Dismissal.objects.exists()
 
 

@@ -1,4 +1,5 @@
-"""The coach's checks engine (method.md §8): every check fires and stays quiet, settings, blocking.
+"""The coach's checks engine (docs/method.md §8): every check fires and stays quiet, settings,
+blocking.
 
 Pure: no database. Properties checked with hypothesis.
 """

@@ -212,7 +212,7 @@ def test_stale_key_result_is_dismissable_warning(member, objective):
 
 def test_all_achieved_can_be_dismissed_once_scored(admin, team, cycle, member):
     """The unit-level check judged at dismissal sees the same scores as the quality page."""
-    from cadence.reviews import services as review_services
+    from cadence.scoring import services as scoring_services
 
     for i in range(2):
         o = f.make_objective(
@@ -221,7 +221,7 @@ def test_all_achieved_can_be_dismissed_once_scored(admin, team, cycle, member):
         f.make_kr(admin, o, title="Weekly actives from 10 to 20", start=10, target=20)
         kr = o.key_results.get()
         okr_services.check_in_create(actor=admin, key_result=kr, value=20, confidence="on_track")
-    review_services.cycle_close(actor=admin, cycle=cycle)
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     quality = selectors.quality_for_cycle(team.organization, cycle, today=date(2026, 11, 1))
     (uq,) = quality.units
     assert "all-achieved" in [x.check.id for x in uq.open if x.subject == "unit"]
@@ -233,3 +233,35 @@ def test_all_achieved_can_be_dismissed_once_scored(admin, team, cycle, member):
         cycle=cycle,
     )
     assert dismissal.check_id == "all-achieved"
+
+
+def test_settings_page_changes_are_saved_all_or_none(admin, member, org):
+    with pytest.raises(PermissionDenied):
+        services.check_settings_update(actor=member, changes=[])
+    with pytest.raises(ValidationError):
+        services.check_settings_update(
+            actor=admin,
+            changes=[("kr-no-number", True, "error"), ("kr-start-equals-target", False, "")],
+        )
+    # The fixed check refused the whole save: the first row was not kept either.
+    assert not CheckSetting.objects.filter(organization=org).exists()
+    services.check_settings_update(
+        actor=admin, changes=[("kr-no-number", True, "error"), ("kr-binary", False, "")]
+    )
+    assert selectors.settings_of(org).overrides == {"kr-no-number": "error", "kr-binary": None}
+
+
+def test_who_may_dismiss_is_one_rule_for_the_service_and_the_pages(
+    member, viewer, outsider, objective, team
+):
+    assert services.can_dismiss(member, team)
+    assert not services.can_dismiss(viewer, team)
+    assert not services.can_dismiss(outsider, team)
+    with pytest.raises(PermissionDenied):
+        services.finding_dismiss(
+            actor=viewer, check_id="obj-kr-count", reason="Pilot", objective=objective
+        )
+    services.finding_dismiss(
+        actor=member, check_id="obj-kr-count", reason="Pilot", objective=objective
+    )
+    assert Dismissal.objects.count() == 1

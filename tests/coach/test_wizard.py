@@ -328,7 +328,8 @@ def test_parent_choices_are_this_organizations_higher_objectives(
 def test_the_live_coach_is_wired_to_every_title(member_client, cycle, team):
     html = member_client.get(_adapt_url(cycle, team)).content.decode()
     assert html.count('hx-post="/coach/check/"') == 6  # the objective and five key results
-    assert 'subject: "key_result"' in html and 'subject: "objective"' in html
+    assert '"subject": "key_result"' in html and '"subject": "objective"' in html
+    assert "js:" not in html  # plain values: the Content Security Policy allows no eval
     for i in range(5):
         assert f'id="wizard-kr-{i}-findings"' in html
 
@@ -371,3 +372,25 @@ def test_a_reason_is_dropped_when_a_parent_is_chosen(member, cycle, team, compan
         key_results=[],
     )
     assert objective.standalone_reason == ""
+
+
+def test_the_dashboards_wizard_link_goes_where_planning_happens(member_client, admin, cycle, team):
+    """While the next cycle is being planned, drafting from an example is for it; with no cycle
+    in planning, the link stays on the cycle shown."""
+    dashboard = reverse("dashboard") + f"?cycle={cycle.id}"
+    html = member_client.get(dashboard).content.decode()
+    assert (
+        f'href="{reverse("wizard", args=[cycle.id])}?unit={team.id}">Start from an example<' in html
+    )
+    following = f.make_cycle(
+        admin,
+        name="Q1 2027",
+        start=cycle.end.replace(year=2027, month=1, day=1),
+        end=cycle.end.replace(year=2027, month=3, day=31),
+    )
+    html = member_client.get(dashboard).content.decode()
+    wizard = reverse("wizard", args=[following.id])
+    assert f'href="{wizard}?unit={team.id}">Start from an example for Q1 2027<' in html
+    # On the planning cycle's own dashboard the link is its own, said plainly.
+    html = member_client.get(reverse("dashboard") + f"?cycle={following.id}").content.decode()
+    assert f'href="{wizard}?unit={team.id}">Start from an example<' in html

@@ -1,11 +1,11 @@
-from datetime import date
-
 import pytest
 
-# A Monday in the second half of a quarter: seven full weeks of the current quarter behind it.
-# The `demo` fixture (tests/conftest.py) loads the demo organization for this day, once for all
-# the tests that read it.
-TODAY = date(2026, 11, 23)
+from tests.clock import TEST_TODAY
+
+# The suite's frozen day (tests/clock.py), a Monday with seven full weeks of the quarter behind
+# it. The `demo` fixture (tests/conftest.py) loads the demo organization for this day, once for
+# all the tests that read it.
+TODAY = TEST_TODAY
 
 
 @pytest.fixture(autouse=True)

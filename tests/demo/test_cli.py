@@ -3,38 +3,7 @@ import pytest
 from cadence.cli import main
 from cadence.demo import content
 from cadence.demo.loader import find_demo
-from cadence.orgs.models import ApiToken, Organization, Person, Unit
-from cadence.orgs.services import api_token_authenticate
-
-
-def test_token_create_prints_a_working_token_as_its_last_line(demo, capsys):
-    assert main(["token", "create", "admin@example.com", "--name", "CI"]) == 0
-    out = capsys.readouterr().out
-    secret = out.strip().splitlines()[-1]
-    person = api_token_authenticate(secret)
-    assert person is not None and person.email == "admin@example.com"
-    assert ApiToken.objects.get(person=person).name == "CI"
-    assert secret not in ApiToken.objects.values_list("token_hash", flat=True)
-
-
-def test_token_create_matches_the_email_case_insensitively(demo, capsys):
-    assert main(["token", "create", "ADMIN@Example.com"]) == 0
-    secret = capsys.readouterr().out.strip().splitlines()[-1]
-    assert api_token_authenticate(secret).email == "admin@example.com"
-
-
-def test_token_create_for_an_unknown_email_fails_clearly(demo, capsys):
-    assert main(["token", "create", "nobody@example.com"]) == 1
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert "nobody@example.com" in captured.err and "Traceback" not in captured.err
-    assert not ApiToken.objects.exists()
-
-
-def test_token_create_refuses_a_deactivated_person(demo, capsys):
-    Person.objects.filter(email="lena.okafor@example.com").update(is_active=False)
-    assert main(["token", "create", "lena.okafor@example.com"]) == 1
-    assert not ApiToken.objects.exists()
+from cadence.orgs.models import Organization, Person, Unit
 
 
 def test_demo_without_serving_loads_once_and_prints_the_login(db, capsys):
@@ -148,12 +117,12 @@ def test_no_command_shows_usage(capsys):
 
 
 def test_createadmin_asks_for_what_is_missing_in_a_terminal(db, capsys, monkeypatch):
-    from cadence import cli
+    from cadence.cli import admin, base
 
     answers = iter(["Firm", "ann@firm.test", ""])  # organization, email, name (default)
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(base, "interactive", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: "a long enough password")
+    monkeypatch.setattr(admin.getpass, "getpass", lambda prompt: "a long enough password")
     assert main(["createadmin"]) == 0
     admin = Person.objects.get(email="ann@firm.test")
     assert admin.organization.name == "Firm" and admin.name == "Ann"
@@ -161,11 +130,11 @@ def test_createadmin_asks_for_what_is_missing_in_a_terminal(db, capsys, monkeypa
 
 
 def test_createadmin_stops_when_the_passwords_differ(db, capsys, monkeypatch):
-    from cadence import cli
+    from cadence.cli import admin, base
 
     passwords = iter(["a long enough password", "another long password"])
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(passwords))
+    monkeypatch.setattr(base, "interactive", lambda: True)
+    monkeypatch.setattr(admin.getpass, "getpass", lambda prompt: next(passwords))
     argv = ["createadmin", "--email", "ann@firm.test", "--organization", "Firm", "--name", "Ann"]
     assert main(argv) == 1
     assert "passwords differ" in capsys.readouterr().err

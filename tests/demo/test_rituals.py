@@ -5,11 +5,13 @@ forward; the current quarter's monthly and mid-cycle reviews with a target chang
 from cadence.coach import selectors as coach_selectors
 from cadence.demo import content
 from cadence.okrs import selectors
-from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 from cadence.orgs.models import Unit
-from cadence.reviews import selectors as reviews_selectors
-from cadence.reviews.models import Learning, ObjectiveReviewNote, Review, ScoreChange, TargetChange
-from cadence.reviews.scoring import succeeded
+from cadence.planning import selectors as planning_selectors
+from cadence.retrospectives.models import Learning, ObjectiveReviewNote
+from cadence.reviews.models import Review
+from cadence.scoring.models import ScoreChange
+from cadence.scoring.rules import succeeded
 from tests.demo.conftest import TODAY
 
 
@@ -85,7 +87,7 @@ def test_one_objective_was_carried_forward_and_is_flagged_as_repeated(demo):
     assert kr.start == old[kr.title].current and kr.target == old[kr.title].target
     assert kr.check_ins.count() >= 5
     # The next-cycle page of Q3 links it; the coach calls it a repeat in Q4.
-    plan = reviews_selectors.next_cycle_plan(demo, source.cycle, current, today=TODAY)
+    plan = planning_selectors.next_cycle_plan(demo, source.cycle, current, today=TODAY)
     rows = {o.pk: o for u in plan.units for o in u.objectives}
     assert rows[source.pk].successor == carried
     planned = {o.pk: o for u in plan.units for o in u.planned}

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from cadence.demo import content
 from cadence.demo.loader import load_demo, quarter_of
-from cadence.okrs.models import Cycle, KeyResult, Objective
-from cadence.reviews.models import TargetChange
+from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

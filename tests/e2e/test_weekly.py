@@ -65,6 +65,11 @@ def test_plan_move_and_see_the_team_report(page, live_server):
         field.fill(text)
         field.press("Enter")
         plans.locator(".weekly-item__text", has_text=text).wait_for()
+        # The swapped-in board hands focus back to the field once htmx has settled it; typing
+        # before then would post the new form without htmx (a full page load).
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id === 'add-plans-text'"
+        )
     assert page.evaluate("document.activeElement.id") == "add-plans-text"
     assert page.locator("#live").inner_text().startswith("Added to Plans")
     # One plan is linked to the team's key result.

@@ -45,6 +45,17 @@ def test_objective_page_shows_the_discussion(client, member, objective, kr):
     assert "About the NPS" in body
     assert 'aria-pressed="false"' in body
     assert reverse("objective_comments", args=[objective.pk]) in body
+    # Each discussion is a group named by what it discusses, not one more landmark.
+    assert 'aria-label="Comments and likes on “Customers love the product”"' in body
+    assert 'aria-label="Comments and likes on “NPS from 20 to 40”"' in body
+    assert '<section class="discussion"' not in body
+
+
+def test_each_weekly_items_discussion_is_named_by_the_item(client, member, item):
+    client.force_login(member)
+    body = client.get(reverse("weekly_update", args=[member.pk, "2026-W47"])).content.decode()
+    assert f'id="discussion-{item.pk}" role="group"' in body
+    assert 'aria-label="Comments and likes on “Call ten customers”"' in body
 
 
 def test_comment_with_htmx_answers_the_partial(client, member, objective):
@@ -54,7 +65,7 @@ def test_comment_with_htmx_answers_the_partial(client, member, objective):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Looks right" in body and "<html" not in body
-    assert body.strip().startswith('<section class="discussion"')
+    assert body.strip().startswith('<div class="discussion"')
     response = client.post(url, {"text": "  "}, **HTMX)
     assert response.status_code == 422
     assert "Write a comment first." in response.content.decode()

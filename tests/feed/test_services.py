@@ -1,5 +1,7 @@
 """Comments, mentions, likes and notifications through the services."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +10,8 @@ from django.http import Http404
 
 from cadence.feed import selectors, services
 from cadence.feed.models import Comment, Like, Mention, Notification
+from cadence.mail import services as mail_services
+from cadence.mail.models import Delivery
 from cadence.orgs import services as org_services
 from cadence.weekly import services as weekly_services
 from tests import factories as f
@@ -100,7 +104,10 @@ def test_mentions_notify_in_the_app_and_by_email(
     assert mentioned == {lena.pk, admin.pk}
     notifications = Notification.objects.filter(comment=comment)
     assert {n.person_id for n in notifications} == {lena.pk, admin.pk}
-    assert all(n.read_at is None and n.emailed_at is not None for n in notifications)
+    # The comment only queued the emails; the worker's turn sends them.
+    assert mail.outbox == [] and all(n.emailed_at is None for n in notifications.all())
+    assert mail_services.deliveries_send_queued().sent == {"mention": 2}
+    assert all(n.read_at is None and n.emailed_at is not None for n in notifications.all())
     assert sorted(m.to[0] for m in mail.outbox) == sorted([lena.email, admin.email])
     message = next(m for m in mail.outbox if m.to == [lena.email])
     assert "Mia Member mentioned you" in message.subject
@@ -122,7 +129,8 @@ def test_no_email_when_the_comment_rolls_back(
         services.comment_create(actor=member, target=objective, text="@lena.okafor hi")
         raise RuntimeError("boom")
     assert callbacks == [] and mail.outbox == []
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    assert mail_services.deliveries_send_queued().total_sent == 0 and mail.outbox == []
 
 
 def test_a_refused_email_keeps_the_in_app_notification(
@@ -131,14 +139,18 @@ def test_a_refused_email_keeps_the_in_app_notification(
     settings.EMAIL_BACKEND = "tests.feed.test_services.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(actor=member, target=objective, text="@lena.okafor hi")
+    assert mail_services.deliveries_send_queued().failed == 1
     notification = Notification.objects.get(person=lena)
     assert notification.emailed_at is None
     assert selectors.unread_count(lena) == 1
-    # Sending again later (mail server back) sends it once.
+    # Sending again later (mail server back, the failed claim's lease over) sends it once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.mention_emails_send(notification_ids=[notification.pk]) == 1
-    assert services.mention_emails_send(notification_ids=[notification.pk]) == 0
+    assert mail_services.deliveries_send_queued().total_sent == 0  # still leased
+    assert mail_services.deliveries_send_queued(lease=timedelta(0)).total_sent == 1
+    assert mail_services.deliveries_send_queued(lease=timedelta(0)).total_sent == 0
     assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
 
 
 def test_mark_read_only_touches_ones_own(objective, member, lena, admin):

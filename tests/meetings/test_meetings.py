@@ -85,7 +85,10 @@ def test_meeting_page_shows_krs_lessons_plans_and_saves_notes(client, org, membe
         actor=member, person=member, week=last_week, category="problems", text="Staging was down"
     )
     weekly_services.item_create(
-        actor=member, person=member, week=last_week, category="progress", text="Not a lesson"
+        actor=member, person=member, week=last_week, category="progress", text="Shipped the tour"
+    )
+    weekly_services.item_create(
+        actor=member, person=member, week=last_week, category="plans", text="Last week's plan"
     )
     weekly_services.item_create(
         actor=member, person=member, week=this_week, category="plans", text="Interview 3 users"
@@ -97,8 +100,11 @@ def test_meeting_page_shows_krs_lessons_plans_and_saves_notes(client, org, membe
     assert "Completion from 10 to 50" in html and "Since last week" in html
     assert "At risk" in html  # reported confidence and pace labels in words
     assert f'hx-get="{reverse("key_result_check_in", args=[kr.pk])}' in html
-    assert "Ask users earlier" in html and "Staging was down" in html
-    assert "Not a lesson" not in html
+    # What we learned last week: its Progress, Problems and lessons (not last week's plans).
+    learned = html[html.index('id="learned-heading"') : html.index('id="plans-heading"')]
+    assert "Ask users earlier" in learned and "Staging was down" in learned
+    assert "Shipped the tour" in learned and ">Progress <" in learned
+    assert "Last week's plan" not in html
     assert "Interview 3 users" in html and member.name in html
     # Save notes: dated, then visible on the unit page.
     save = client.post(reverse("team_meeting", args=[team.pk]), {"text": "Unblock staging: Mia"})
@@ -164,12 +170,61 @@ def test_foreign_unit_is_404(client, outsider, team):
     assert client.post(meeting_url(team), {"text": "x"}).status_code == 404
 
 
-def test_my_meeting_redirects_to_my_team(client, member, team, admin):
+def test_my_meeting_redirects_to_my_team(client, member, team):
     client.force_login(member)
     response = client.get(reverse("my_meeting"))
     assert response["Location"] == reverse("team_meeting", args=[team.pk])
+
+
+def test_anyone_picks_any_teams_meeting(client, org, member, team, admin):
+    """An admin in no team is offered every unit's meeting, not sent away; a member can pick
+    another team's meeting too (?choose), and ?team= opens it."""
+    other = f.make_unit(org, "Design")
     client.force_login(admin)  # in no team
-    assert client.get(reverse("my_meeting"))["Location"] == reverse("dashboard")
+    response = client.get(reverse("my_meeting"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You are not in a team" in html
+    for unit in (team, other):
+        assert f'href="{reverse("team_meeting", args=[unit.pk])}"' in html
+    assert 'aria-current="page">Team meeting<' in html
+    client.force_login(member)
+    html = client.get(reverse("my_meeting") + "?choose=1").content.decode()
+    assert f'href="{reverse("team_meeting", args=[other.pk])}"' in html
+    assert "You are not in a team" not in html
+    response = client.get(reverse("my_meeting"), {"team": str(other.pk), "week": LABEL})
+    assert response["Location"] == meeting_url(other)
+    # The meeting page leads to the others.
+    html = client.get(meeting_url(team)).content.decode()
+    assert f'href="{reverse("my_meeting")}?choose=1"' in html
+
+
+def test_picking_a_meeting_keeps_the_cycle(client, admin, member, team, running_cycle):
+    later = f.make_cycle(
+        admin,
+        name="Later",
+        start=running_cycle.end + timedelta(days=1),
+        end=running_cycle.end + timedelta(days=90),
+    )
+    client.force_login(member)
+    response = client.get(reverse("my_meeting"), {"cycle": str(later.pk)})
+    assert response["Location"] == reverse("team_meeting", args=[team.pk]) + f"?cycle={later.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert f'<option value="{later.pk}" selected>' in html
+    # Its week links keep it, and so do the notes saved.
+    assert f'rel="prev" href="?week=2026-W47&amp;cycle={later.pk}"' in html
+    save = client.post(meeting_url(team) + f"&cycle={later.pk}", {"text": "Decided to try"})
+    assert save["Location"] == meeting_url(team) + f"&cycle={later.pk}#notes"
+    client.force_login(admin)
+    html = client.get(reverse("my_meeting"), {"cycle": str(later.pk)}).content.decode()
+    assert f'href="{reverse("team_meeting", args=[team.pk])}?cycle={later.pk}"' in html
+
+
+def test_a_foreign_team_is_404_in_the_picker(client, outsider, team):
+    client.force_login(outsider)
+    assert client.get(reverse("my_meeting"), {"team": str(team.pk)}).status_code == 404
+    html = client.get(reverse("my_meeting")).content.decode()
+    assert team.name not in html
 
 
 def _grow(member, team, cycle, n, start=0):
@@ -204,3 +259,25 @@ def test_meeting_queries_do_not_grow(client, member, team, running_cycle):
         response = client.get(url)
     assert "Objective 29" in response.content.decode() and "Problem 29" in response.content.decode()
     assert len(large) == len(small), f"{len(small)} queries at 3, {len(large)} at 30"
+
+
+def test_meeting_rows_follow_the_readers_rights(client, member, viewer, team, okrs):
+    """Each objective is a row (okrs.pages.ObjectiveRow) saying what this reader may do; the
+    objectives and key results themselves carry nothing of it."""
+    from cadence.okrs.pages import ObjectiveRow
+
+    objective, kr = okrs
+    check_in = f'hx-get="{reverse("key_result_check_in", args=[kr.pk])}'
+    client.force_login(member)
+    response = client.get(reverse("team_meeting", args=[team.pk]))
+    assert check_in in response.content.decode()
+    [row] = response.context["objectives"]
+    assert isinstance(row, ObjectiveRow) and row.can_edit
+    assert [k.can_check_in for k in row.krs] == [True]
+    assert row.krs[0].history is not None  # the markers' history, from the rows' details
+    assert not {"can_edit", "is_open", "parent_on_board"} & set(vars(row.objective.model))
+    assert not {"history", "can_check_in", "objective"} & set(vars(row.krs[0].kr.model))
+    client.force_login(viewer)
+    response = client.get(reverse("team_meeting", args=[team.pk]))
+    assert check_in not in response.content.decode()
+    assert [k.can_check_in for k in response.context["objectives"][0].krs] == [False]

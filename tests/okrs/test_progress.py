@@ -1,4 +1,5 @@
-"""The arithmetic of method.md §3: its worked examples, then properties checked with hypothesis.
+"""The arithmetic of docs/method.md §3: its worked examples, then properties checked with
+hypothesis.
 
 Pure functions only: no database, no Django.
 """
@@ -16,12 +17,12 @@ from cadence.okrs.progress import Node, Point
 
 
 def test_metric_upwards_onboarding_example():
-    # method.md §3: onboarding completion 13% → 45%, current 29% ⇒ 0.5
+    # docs/method.md §3: onboarding completion 13% → 45%, current 29% ⇒ 0.5
     assert p.kr_progress("metric", start=13, target=45, current=29) == 0.5
 
 
 def test_metric_downwards_tickets_example():
-    # method.md §3: support tickets 220 → 120, current 170 ⇒ 0.5
+    # docs/method.md §3: support tickets 220 → 120, current 170 ⇒ 0.5
     assert p.kr_progress("metric", start=220, target=120, current=170) == 0.5
 
 
@@ -645,7 +646,7 @@ def test_roll_up_does_not_depend_on_order(nodes, seed):
 def test_scaling_the_kr_weights_of_one_objective_changes_nothing(nodes, pick, k):
     """KR weights only matter relative to each other: scaling those of an objective measured by
     its key results alone changes no progress anywhere in the tree. (An objective with aligned
-    children as well weighs its KRs against the children's weight 1, method.md §3: see
+    children as well weighs its KRs against the children's weight 1, docs/method.md §3: see
     test_each_child_counts_with_weight_one_whatever_its_kr_weights.)"""
     leaves = [key for key, node in nodes.items() if not node.children]
     target_key = leaves[pick % len(leaves)]

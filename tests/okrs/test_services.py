@@ -46,6 +46,16 @@ def objective(member, cycle, team):
     return f.make_objective(member, cycle, team, title="Onboarding that sticks")
 
 
+@pytest.fixture
+def ready(member, objective):
+    """``objective`` as it can be proposed: standing alone with a reason, with a key result."""
+    services.objective_update(
+        actor=member, objective=objective, standalone_reason="Product's own work this quarter."
+    )
+    f.make_kr(member, objective, title="Activation from 20% to 40%", start=20, target=40)
+    return objective
+
+
 # Validation ---------------------------------------------------------------------------------
 
 
@@ -184,12 +194,11 @@ def test_objective_fields_are_trimmed_and_kept(member, cycle, team):
         title="  Onboarding that sticks ",
         why=" New users leave. ",
         commitment="aspirational",
-        state="proposed",
     )
     objective.refresh_from_db()
     assert objective.title == "Onboarding that sticks"
     assert objective.why == "New users leave."
-    assert (objective.commitment, objective.state) == ("aspirational", "proposed")
+    assert (objective.commitment, objective.state) == ("aspirational", "draft")
     assert objective.organization_id == team.organization_id
     assert objective.created_by == member
 
@@ -251,11 +260,19 @@ def test_department_lead_edits_the_okrs_of_its_teams(dept_lead, cycle, platform,
     objective = f.make_objective(dept_lead, cycle, platform, title="Faster deploys")
     kr = f.make_kr(dept_lead, objective, start=60, target=10, unit="minutes")
     check_in(dept_lead, kr, 35)
-    services.objective_update(actor=dept_lead, objective=objective, title="Deploys in minutes")
-    services.objective_set_state(actor=dept_lead, objective=objective, state="approved")
+    services.objective_update(
+        actor=dept_lead,
+        objective=objective,
+        title="Deploys in minutes",
+        standalone_reason="Engineering's own",
+    )
+    services.objective_set_state(actor=dept_lead, objective=objective, state="proposed")
+    # The lead above the team approves its standalone objectives, but not their own proposal.
+    with pytest.raises(PermissionDenied, match="You proposed this objective"):
+        services.objective_set_state(actor=dept_lead, objective=objective, state="approved")
     objective.refresh_from_db()
     kr.refresh_from_db()
-    assert (objective.title, objective.state) == ("Deploys in minutes", "approved")
+    assert (objective.title, objective.state) == ("Deploys in minutes", "proposed")
     assert kr.progress == 0.5
     # and the department's own
     assert f.make_objective(dept_lead, cycle, department).unit == department
@@ -318,7 +335,8 @@ def test_admin_can_do_everything(admin, member, cycle, team, company, platform):
     check_in(admin, kr, 99.45)
     services.key_result_update(actor=admin, key_result=kr, title="Uptime")
     services.objective_update(actor=admin, objective=objective, unit=team)
-    services.objective_set_state(actor=admin, objective=objective, state="approved")
+    services.objective_set_state(actor=admin, objective=objective, state="proposed")
+    services.objective_set_state(actor=admin, objective=objective, state="approved")  # their own
     services.objective_set_state(actor=admin, objective=objective, state="closed")
     objective.refresh_from_db()
     kr.refresh_from_db()
@@ -533,16 +551,18 @@ def test_abandoning_requires_a_reason(member, objective):
     assert (revived.state, revived.abandon_reason) == ("draft", "")
 
 
-def test_the_usual_life_of_an_objective(member, admin, objective):
-    # Approving from draft or proposed takes an approver (alignment.selectors.can_approve):
-    # here an admin; the team does the rest.
+def test_the_usual_life_of_an_objective(member, admin, ready):
+    # Approving a proposed objective takes an approver (alignment.selectors.can_approve): here
+    # an admin; the team does the rest.
+    objective = ready
     for state in ("proposed", "draft", "proposed", "approved", "closed", "approved"):
         actor = admin if state == "approved" and state_of(objective) == "proposed" else member
         services.objective_set_state(actor=actor, objective=objective, state=state)
         assert state_of(objective) == state
 
 
-def test_a_team_member_cannot_approve_its_own_objective(member, objective):
+def test_a_team_member_cannot_approve_its_own_objective(member, ready):
+    objective = ready
     for state in ("draft", "proposed"):
         services.objective_set_state(actor=member, objective=objective, state=state)
         with pytest.raises(PermissionDenied):
@@ -555,16 +575,21 @@ def test_a_team_member_cannot_approve_its_own_objective(member, objective):
     [
         ([], "closed", "A draft objective cannot become closed."),
         (["proposed"], "closed", "A proposed objective cannot become closed."),
-        (["approved", "closed"], "draft", "A closed objective cannot become draft."),
-        (["approved", "closed"], "abandoned", "A closed objective cannot become abandoned."),
+        (["proposed", "approved", "closed"], "draft", "A closed objective cannot become draft."),
+        (
+            ["proposed", "approved", "closed"],
+            "abandoned",
+            "A closed objective cannot become abandoned.",
+        ),
         (["abandoned"], "approved", "An abandoned objective cannot become approved."),
         (["abandoned"], "closed", "An abandoned objective cannot become closed."),
         ([], "finished", "Unknown state 'finished'."),
     ],
 )
 def test_illegal_transitions_are_refused_with_a_message(
-    member, admin, objective, path, illegal, message
+    member, admin, ready, path, illegal, message
 ):
+    objective = ready
     for state in path:
         services.objective_set_state(
             actor=admin if state == "approved" else member,  # approving takes an approver
@@ -733,10 +758,12 @@ def test_baseline_equal_to_the_target_is_refused_and_saves_nothing(member, objec
 
 
 @pytest.mark.parametrize("state", ["abandoned", "closed"])
-def test_no_check_ins_on_abandoned_or_closed_objectives(member, admin, objective, state):
+def test_no_check_ins_on_abandoned_or_closed_objectives(member, admin, ready, state):
+    objective = ready
     kr = f.make_kr(member, objective, start=0, target=10)
     check_in(member, kr, 3)
     if state == "closed":
+        services.objective_set_state(actor=member, objective=objective, state="proposed")
         services.objective_set_state(actor=admin, objective=objective, state="approved")
     services.objective_set_state(actor=member, objective=objective, state=state, reason="Done")
     with pytest.raises(ValidationError, match=f"This objective is {state}"):
@@ -820,6 +847,40 @@ def tree(
     return {"top": top, "eng": eng, "plat": plat, "prod": prod, "grow": grow, "none": unmeasured}
 
 
+def _instance_state(instances) -> dict:
+    """Each model instance's own attributes and their values, Django's caches left out."""
+    return {obj.pk: {k: v for k, v in vars(obj).items() if k != "_state"} for obj in instances}
+
+
+def test_board_leaves_the_models_it_loads_untouched(org, cycle, tree):
+    """Board rows carry pace, expected progress and key results; the models they read through
+    to keep only what the database gave them (nothing set on them, nothing changed)."""
+    from django.db.models import Q
+
+    for scope in (None, Q(pk__in=[tree["top"].pk, tree["plat"].pk])):
+        board = selectors.board_for_cycle(org, cycle, today=DAY, scope=scope)
+        models = [o.model for o in board.objectives.values()]
+        krs = [kr.model for o in board.objectives.values() for kr in o.krs]
+        assert models and krs
+        before = _instance_state(models + krs)
+        fields = {f.attname for f in Objective._meta.concrete_fields}
+        kr_fields = {f.attname for f in KeyResult._meta.concrete_fields}
+        for model in models:
+            assert set(vars(model)) - {"_state"} == fields
+        for kr in krs:
+            assert set(vars(kr)) - {"_state"} == kr_fields
+        # Reading every computed value through the rows sets nothing on the models either.
+        for o in board.objectives.values():
+            assert (o.title, o.progress) == (o.model.title, o.model.progress)
+            _ = (o.pace, o.expected, o.child_ids, [(k.pace, k.mismatch, k.progress) for k in o.krs])
+        assert _instance_state(models + krs) == before
+        plat = board.objectives[tree["plat"].id]
+        assert plat.pace is not None and not hasattr(plat.model, "pace")
+        assert not hasattr(plat.krs[0].model, "commitment_in_force")
+        with pytest.raises(AttributeError):  # frozen rows
+            plat.pace = None
+
+
 def test_board_rolls_up_company_department_team(org, cycle, tree):
     board = selectors.board_for_cycle(org, cycle, today=DAY)
     o = {name: board.objectives[obj.id] for name, obj in tree.items()}
@@ -833,7 +894,7 @@ def test_board_rolls_up_company_department_team(org, cycle, tree):
     # the abandoned and the unmeasured children are left out of the company's mean
     assert o["top"].progress == pytest.approx((plat + prod) / 2)
     assert set(o["top"].child_ids) == {tree[k].id for k in ("eng", "prod", "grow", "none")}
-    assert o["eng"].child_ids == [tree["plat"].id]
+    assert o["eng"].child_ids == (tree["plat"].id,)
     assert {x.id for x in board.roots()} == {tree["top"].id}
     # pace against the expected progress of the day
     expected = cycle.expected_on(DAY)

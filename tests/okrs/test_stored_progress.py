@@ -99,7 +99,8 @@ def test_target_change_in_a_review_refreshes(org, admin, tree):
         actor=admin, key_result=tree["krs"]["a"], value=50, confidence="on_track"
     )
     for o in (tree["top"], tree["a"]):
-        services.objective_set_state(actor=admin, objective=o, state="approved")
+        for state in ("proposed", "approved"):
+            services.objective_set_state(actor=admin, objective=o, state=state)
     review_services.key_result_change_target(
         actor=admin, key_result=tree["krs"]["a"], target=80, reason="Launch moved a month"
     )

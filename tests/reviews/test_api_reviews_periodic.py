@@ -3,10 +3,12 @@
 import pytest
 
 from cadence.api.urls import api as ninja_api
+from cadence.okrs.models import TargetChange
 from cadence.orgs.selectors import company_unit
 from cadence.reviews import questions
 from cadence.reviews import services as review_services
-from cadence.reviews.models import Review, TargetChange
+from cadence.reviews.models import Review
+from cadence.scoring import services as scoring_services
 from tests import factories as f
 from tests.api.conftest import Api
 
@@ -89,7 +91,7 @@ def test_put_and_get_the_mid_cycle_review(as_admin, cycle):
 @pytest.mark.parametrize(
     "body,field",
     [
-        ({"answers": {"nope": "x"}}, "answers"),
+        ({"answers": {"nope": "x"}}, "answers.nope"),  # not a question of this review
         ({"answers": {"monthly-help": "x" * (questions.MAX_ANSWER + 1)}}, "answers.monthly-help"),
         ({"notes": "x" * (questions.MAX_NOTES + 1)}, "notes"),
         ({"answers": {"monthly-help": 5}}, "answers.monthly-help"),
@@ -110,7 +112,15 @@ def test_members_may_read_but_not_write_a_review(as_member, cycle, team):
     assert not Review.objects.exists()
 
 
-@pytest.mark.parametrize("month", ["2026-09", "2027-01", "2026-13", "nov"])
+@pytest.mark.parametrize("month", ["2026-13", "nov", "1999-11", "٢٠٢٦-11"])
+def test_malformed_months_are_422(as_admin, cycle, month):
+    _assert_error(as_admin.get(f"/cycles/{cycle.id}/reviews/monthly/{month}"), 422, "month")
+    response = as_admin.call("put", f"/cycles/{cycle.id}/reviews/monthly/{month}", {"notes": "x"})
+    _assert_error(response, 422, "month")
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("month", ["2026-09", "2027-01"])
 def test_months_outside_the_cycle_are_404(as_admin, cycle, month):
     _assert_error(as_admin.get(f"/cycles/{cycle.id}/reviews/monthly/{month}"), 404)
     response = as_admin.call("put", f"/cycles/{cycle.id}/reviews/monthly/{month}", {"notes": "x"})
@@ -179,10 +189,10 @@ def test_bad_target_input_is_422(as_admin, kr, body, field):
     assert not TargetChange.objects.exists()
 
 
-def test_target_change_in_a_closed_cycle_is_422(as_admin, admin, cycle, kr):
-    review_services.cycle_close(actor=admin, cycle=cycle)
+def test_target_change_in_a_closed_cycle_is_409(as_admin, admin, cycle, kr):
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     response = as_admin.post(f"/key-results/{kr.id}/target", {"target": 250, "reason": "Late"})
-    _assert_error(response, 422)
+    _assert_error(response, 409)
     assert "closed" in response.json()["message"]
 
 

@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cadence.alignment import services as alignment_services
 from cadence.okrs import services as okr_services
 from cadence.orgs.selectors import company_unit
+from cadence.retrospectives import services as retro_services
 from cadence.reviews import selectors
-from cadence.reviews import services as review_services
+from cadence.scoring import services as scoring_services
 from tests import factories as f
-from tests.reviews.retro_world import approved, retro_kwargs
+from tests.retrospectives.retro_world import approved, retro_kwargs
 
 PLANNING_DAY = date(2026, 9, 20)
 ACTIVE_DAY = date(2026, 11, 18)  # a Wednesday: its ISO week starts on Monday 16 November
@@ -43,8 +43,7 @@ def test_phase_steps_have_dates_and_mark_the_current_one(cycle):
 
 
 def test_planning_lists_teams_without_an_approved_objective(org, admin, cycle, team, design):
-    approved_one = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
-    alignment_services.objective_approve(actor=admin, objective=approved_one, notify=False)
+    f.make_objective(admin, cycle, team, title="Ship the new onboarding", state="approved")
     f.make_objective(admin, cycle, design, title="Redesign the pricing page")  # draft only
     due = selectors.due_now(org, cycle, PLANNING_DAY)
     assert due.phase == "planning"
@@ -57,8 +56,7 @@ def test_planning_ignores_the_company_and_approved_objectives_of_other_cycles(
     org, admin, cycle, team
 ):
     other = f.make_cycle(admin, name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31))
-    elsewhere = f.make_objective(admin, other, team, title="Approved next quarter")
-    alignment_services.objective_approve(actor=admin, objective=elsewhere, notify=False)
+    f.make_objective(admin, other, team, title="Approved next quarter", state="approved")
     due = selectors.due_now(org, cycle, PLANNING_DAY)
     assert [u.name for u in due.teams_without_approved] == ["Product"]
 
@@ -115,19 +113,19 @@ def test_review_lists_teams_without_a_completed_retrospective(org, admin, cycle,
     )
     approved(admin, cycle, design, "Make pricing clear", commitment="aspirational", progress=80)
     approved(admin, cycle, company_unit(org), "Customers stay with us", progress=100)
-    review_services.retrospective_save(actor=admin, cycle=cycle, unit=team, **retro_kwargs())
-    review_services.retrospective_save(actor=admin, cycle=cycle, unit=design, **retro_kwargs())
+    retro_services.retrospective_save(actor=admin, cycle=cycle, unit=team, **retro_kwargs())
+    retro_services.retrospective_save(actor=admin, cycle=cycle, unit=design, **retro_kwargs())
     due = selectors.due_now(org, cycle, REVIEW_DAY)
     assert due.phase == "review"
     assert [u.name for u in due.teams_without_retrospective] == ["Design", "Product"]
-    review_services.retrospective_complete(actor=admin, cycle=cycle, unit=team)
+    retro_services.retrospective_complete(actor=admin, cycle=cycle, unit=team)
     due = selectors.due_now(org, cycle, REVIEW_DAY)
     assert [u.name for u in due.teams_without_retrospective] == ["Design"]
 
 
 def test_nothing_is_due_in_a_closed_cycle(org, admin, cycle, team):
     f.make_objective(admin, cycle, team, title="Ship the new onboarding")
-    review_services.cycle_close(actor=admin, cycle=cycle)
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     cycle.refresh_from_db()
     due = selectors.due_now(org, cycle, ACTIVE_DAY)
     assert due.phase == "closed"
@@ -187,6 +185,22 @@ def test_review_hub_names_missing_check_ins_today(client, org, admin, member, cy
     dashboard = client.get(reverse("dashboard") + f"?cycle={running.id}").content.decode()
     assert "Due now in your teams" in dashboard
     assert team.name in dashboard.split("Due now in your teams")[1].split("</section>")[0]
+    assert reverse("cycle_review", args=[running.id]) in dashboard
+    # An admin (in no team here) runs the cadence for everyone: the whole organization's.
+    other = f.make_unit(org, "Design")
+    design = f.make_objective(admin, running, other, title="Make the design system")
+    f.make_kr(admin, design, title="Components from 10 to 40")
+    client.force_login(admin)
+    dashboard = client.get(reverse("dashboard") + f"?cycle={running.id}").content.decode()
+    assert "Due now in your teams" not in dashboard
+    due = dashboard.split('<section class="card due')[1].split("</section>")[0]
+    assert "Due now" in due
+    assert team.name in due and "Design" in due
+    # A member in no unit has nothing due of their own: the hub is linked instead.
+    loner = f.make_person(org, name="Lone Reader")
+    client.force_login(loner)
+    dashboard = client.get(reverse("dashboard") + f"?cycle={running.id}").content.decode()
+    assert '<section class="card due' not in dashboard
     assert reverse("cycle_review", args=[running.id]) in dashboard
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cadence.okrs.models import Objective
+from cadence.okrs.models import Objective, TargetChange
 from cadence.orgs.selectors import company_unit
 from cadence.reviews import questions
 from cadence.reviews import services as review_services
-from cadence.reviews.models import Review, TargetChange
+from cadence.reviews.models import Review
+from cadence.scoring import services as scoring_services
 from tests import factories as f
 
 NOVEMBER = date(2026, 11, 1)
@@ -132,7 +133,7 @@ def test_bad_input_is_refused_at_its_field(org, admin, cycle, team, kw, field):
 
 
 def test_a_closed_cycle_keeps_its_reviews_editable(org, admin, cycle, team):
-    review_services.cycle_close(actor=admin, cycle=cycle)
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     cycle.refresh_from_db()
     assert cycle.closed_at
     review = _save(admin, cycle, team, kind="mid_cycle", period=None, answers={})
@@ -303,7 +304,7 @@ def test_pages_need_a_login(client, cycle):
 
 
 def test_closed_cycle_pages_keep_the_notes_but_not_the_actions(client, admin, cycle, team, board):
-    review_services.cycle_close(actor=admin, cycle=cycle)
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     client.force_login(admin)
     url = _monthly(cycle, team)
     body = client.get(url).content.decode()
@@ -315,3 +316,31 @@ def test_closed_cycle_pages_keep_the_notes_but_not_the_actions(client, admin, cy
     response = client.post(url, data)
     assert response.status_code == 422
     assert "is closed" in response.content.decode()
+
+
+def test_the_review_board_returns_histories_and_leaves_the_objects_alone(
+    org, admin, cycle, team, board
+):
+    """The page's markers come from the histories the selector returns, and what a person may
+    do from rows (okrs.pages.board_rows): nothing is set on the objectives or key results."""
+    from cadence.orgs.selectors import UnitTree
+    from cadence.reviews import selectors
+
+    tree = UnitTree.load(org)
+    reviewed = selectors.review_board(org, cycle, team, tree, today=date(2026, 11, 16))
+    assert [g.unit for g in reviewed.groups] == [team]
+    assert [o.title for o in reviewed.groups[0].objectives] == ["Ship the new onboarding"]
+    assert set(reviewed.histories) == {board["kr"].id}  # only the shown key results
+    for objective in reviewed.board.objectives.values():
+        assert not {"can_edit", "is_open", "parent_on_board"} & set(vars(objective.model))
+        for kr in objective.krs:
+            assert not {"history", "can_check_in", "objective"} & set(vars(kr.model))
+
+
+def test_the_review_page_rows_say_who_checks_in(client, member, viewer, cycle, team, board):
+    """The check-in button follows each reader's rights (the rows), and the markers still show."""
+    check_in = reverse("key_result_check_in", args=[board["kr"].id])
+    client.force_login(member)
+    assert f'hx-get="{check_in}' in client.get(_monthly(cycle, team)).content.decode()
+    client.force_login(viewer)
+    assert f'hx-get="{check_in}' not in client.get(_monthly(cycle, team)).content.decode()

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cadence.okrs import services as okr_services
+from cadence.okrs.models import TargetChange
 from cadence.reviews import selectors
 from cadence.reviews import services as review_services
-from cadence.reviews.models import TargetChange
+from cadence.scoring import services as scoring_services
 from tests import factories as f
 
 
@@ -120,7 +121,7 @@ def test_thresholds_change_their_bound_but_have_no_start(admin, objective):
 
 
 def test_a_closed_cycle_is_refused(admin, cycle, kr):
-    review_services.cycle_close(actor=admin, cycle=cycle)
+    scoring_services.cycle_close(actor=admin, cycle=cycle)
     with pytest.raises(ValidationError) as exc:
         _change(admin, kr)
     assert "is closed" in exc.value.messages[0]
@@ -170,20 +171,59 @@ def test_the_objective_page_without_changes_has_no_history(client, admin, object
     assert "Target changed from" not in body
 
 
-def test_plain_edits_of_an_approved_key_result_are_kept_in_the_target_history(admin, cycle, team):
-    """Targets of an approved objective are a commitment: the KR form's edits are recorded too
-    (without a reason), drafts change freely."""
+def test_edits_of_an_approved_key_result_need_a_reason_and_are_kept(admin, member, cycle, team):
+    """Targets of an approved objective are a commitment: the KR form's changes of start or
+    target need a reason and are kept in the target history; drafts change freely."""
+    from cadence.alignment import services as alignment_services
     from cadence.okrs import services as okr_services
-    from cadence.reviews.models import TargetChange
+    from cadence.okrs.models import TargetChange
     from tests import factories as fac
 
-    draft = fac.make_objective(admin, cycle, team, title="Customers finish onboarding")
-    kr = fac.make_kr(admin, draft, title="Onboarding done from 40% to 60%", start=40, target=60)
-    okr_services.key_result_update(actor=admin, key_result=kr, target=65)
+    draft = fac.make_objective(
+        member, cycle, team, title="Customers finish onboarding", standalone_reason="Our own"
+    )
+    kr = fac.make_kr(member, draft, title="Onboarding done from 40% to 60%", start=40, target=60)
+    okr_services.key_result_update(actor=member, key_result=kr, target=65)
     assert not TargetChange.objects.filter(key_result=kr).exists()
-    okr_services.objective_set_state(actor=admin, objective=draft, state="approved")
-    okr_services.key_result_update(actor=admin, key_result=kr, title="Onboarding completion up")
+    alignment_services.objective_propose(actor=member, objective=draft)
+    alignment_services.objective_approve(actor=admin, objective=draft, notify=False)
+    okr_services.key_result_update(actor=member, key_result=kr, title="Onboarding completion up")
     assert not TargetChange.objects.filter(key_result=kr).exists()
-    okr_services.key_result_update(actor=admin, key_result=kr, target=70)
+    with pytest.raises(ValidationError) as exc:
+        okr_services.key_result_update(actor=member, key_result=kr, target=70)
+    assert "Say why the target changes" in exc.value.message_dict["reason"][0]
+    kr.refresh_from_db()
+    assert kr.target == 65 and not TargetChange.objects.filter(key_result=kr).exists()
+    okr_services.key_result_update(
+        actor=member, key_result=kr, target=70, reason="  The cohort is smaller.  "
+    )
     (change,) = TargetChange.objects.filter(key_result=kr)
-    assert (change.old_target, change.new_target, change.reason) == (65, 70, "")
+    assert (change.old_target, change.new_target, change.reason) == (
+        65,
+        70,
+        "The cohort is smaller.",
+    )
+    assert change.actor == member
+
+
+def test_objective_target_changes_lists_changed_key_results_in_order(
+    admin, objective, kr, django_assert_num_queries
+):
+    """What the objective page's "Target changes" shows, as rows: only the key results whose
+    target changed, in the key results' order, each with its changes oldest first."""
+    from cadence.okrs import selectors as okr_selectors
+
+    untouched = f.make_kr(admin, objective, title="Churn under 3%", start=5, target=3)
+    later = f.make_kr(admin, objective, title="NPS from 20 to 40", start=20, target=40)
+    _change(admin, later, target=35, reason="The survey moved to a new tool.")
+    _change(admin, kr)
+    _change(admin, kr, target=220, reason="Hiring came through.")
+    annotated, _board = okr_selectors.objective_with_progress(admin.organization, objective)
+    with django_assert_num_queries(1):
+        changes = selectors.objective_target_changes(annotated)
+    assert [k.key_result.id for k in changes.key_results] == [kr.id, later.id]
+    assert [c.new_target for c in changes.key_results[0].changes] == [250, 220]
+    assert changes.count == 3
+    assert untouched.id not in {k.key_result.id for k in changes.key_results}
+    assert not any("target_history" in vars(k.model) for k in annotated.krs)
+    assert "target_changes_count" not in vars(annotated.model)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.secret_key import TEST_SECRET_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,9 +32,45 @@ def database_url() -> str:
 
 
 def free_port() -> int:
+    """A port the system just handed out. Another process may take it before the server binds
+    it: start servers with ``serve_on_a_free_port``, which tries again when that happens."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# gunicorn's line (at GUNICORN_LOG_LEVEL=info) once it holds the port, and `cadence serve` /
+# `cadence demo`'s refusal when another process holds it (gunicorn's own: "Connection in use").
+LISTENING = "Listening at: http://127.0.0.1:{port} "
+PORT_TAKEN = "Cannot listen on 127.0.0.1:{port}"
+
+
+def serve_on_a_free_port(launch, *, seconds: float, attempts: int = 5) -> tuple[Process, int]:
+    """Start a server with ``launch(port)`` on a free port and wait until it listens there (its
+    own log says so: an answer on the port could come from another process). If another
+    process took the port first, the server exits saying so, and it starts again on another.
+    ``launch`` must set GUNICORN_LOG_LEVEL=info in the server's environment."""
+    for _ in range(attempts):
+        port = free_port()
+        process = launch(port)
+        listening, taken = LISTENING.format(port=port), PORT_TAKEN.format(port=port)
+        deadline = time.monotonic() + seconds
+        while listening not in process.output() and process.alive():
+            if time.monotonic() > deadline:
+                kill_group(process)
+                raise AssertionError(
+                    f"{process.name} did not listen on port {port} within {seconds:g} s:\n"
+                    f"{process.output()[-4000:]}"
+                )
+            time.sleep(0.1)
+        if process.alive():
+            return process, port
+        if taken not in process.output() and "Connection in use" not in process.output():
+            raise AssertionError(
+                f"{process.name} exited ({process.popen.returncode}) before listening:\n"
+                f"{process.output()[-4000:]}"
+            )
+    raise AssertionError(f"{attempts} free ports in a row were taken before the server bound them")
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -40,6 +78,7 @@ def environment(**extra: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url(),
         "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or TEST_SECRET_KEY,
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
         **extra,

@@ -29,13 +29,13 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from cadence.mail.models import Delivery
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import CheckIn, KeyResult, Objective
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import services as scheduling_services
-from cadence.scheduling.models import Delivery
 from cadence.weekly import services as weekly_services
 from cadence.weekly.models import Item
 from cadence.weekly.weeks import monday_of, next_week
@@ -44,15 +44,20 @@ from tests.scale import mailbox
 from tests.scale.processes import (
     answers,
     environment,
-    free_port,
     http,
     kill_group,
+    serve_on_a_free_port,
     start,
     stop,
     wait_until,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# real_clock: the servers and workers are other processes, on the wall clock.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.real_clock,
+]
 
 EPS = 1e-9
 
@@ -69,14 +74,18 @@ def servers(django_db_setup, tmp_path_factory):
     env = environment(
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="4",
+        GUNICORN_LOG_LEVEL="info",
         STATIC_ROOT=str(logs / "staticfiles"),
         ALLOWED_HOSTS="127.0.0.1",
     )
     processes, urls = [], []
     try:
         for name in ("app-1", "app-2"):
-            port = free_port()
-            processes.append(start(name, ["serve", "--port", str(port)], env, logs))
+            process, port = serve_on_a_free_port(
+                lambda port, name=name: start(name, ["serve", "--port", str(port)], env, logs),
+                seconds=90,
+            )
+            processes.append(process)
             urls.append(f"http://127.0.0.1:{port}")
         for process, url in zip(processes, urls, strict=True):
             wait_until(
@@ -149,7 +158,10 @@ def okrs():
     team objectives A1, A2; and P ← a team objective B. Six metric key results (0 → 100, mixed
     weights) where check-ins land; a member of the three teams and the admin check in."""
     org, admin = f.make_org("Scale")
-    cycle = f.make_cycle(admin, name="Q4 2026")
+    today = timezone.localdate()  # the servers are other processes, on the wall clock
+    cycle = f.make_cycle(
+        admin, name="Around today", start=today - timedelta(days=30), end=today + timedelta(days=60)
+    )
     company = company_unit(org)
     product = f.make_unit(org, "Product", kind=Unit.Kind.DEPARTMENT)
     web = f.make_unit(org, "Web", parent=product)
@@ -352,7 +364,12 @@ def due_work():
     teams = {}
     for name, deadline in (("Soon", now + timedelta(hours=1)), ("Past", now - timedelta(hours=1))):
         team = org_services.unit_create(
-            organization=org, parent=company, name=name, kind=Unit.Kind.TEAM, time_zone="UTC"
+            actor=admin,
+            organization=org,
+            parent=company,
+            name=name,
+            kind=Unit.Kind.TEAM,
+            time_zone="UTC",
         )
         org_services.unit_rhythm_update(
             actor=admin,
@@ -392,6 +409,7 @@ def due_work():
                 week=past_week,
                 category="plans",
                 text=f"Call the {person.name} accounts",
+                at=past_deadline - timedelta(hours=2),  # written before the deadline
             )
         )
     followers = []

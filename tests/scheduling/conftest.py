@@ -42,7 +42,12 @@ def join(unit, person, role: str = "member"):
 
 def make_team(org, name: str, time_zone: str):
     return org_services.unit_create(
-        organization=org, parent=company_unit(org), name=name, kind="team", time_zone=time_zone
+        actor=None,
+        organization=org,
+        parent=company_unit(org),
+        name=name,
+        kind="team",
+        time_zone=time_zone,
     )
 
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from cadence.mail.models import Delivery
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import services
-from cadence.scheduling.models import Delivery
 from cadence.scheduling.selectors import due_sends
 from tests import factories as f
 from tests.scheduling.conftest import NEXT_WEEK, WEEK, berlin, join, make_team, write_update

@@ -5,6 +5,7 @@ from django.core import mail
 
 from cadence.core import emails
 from cadence.scheduling import services
+from cadence.weekly import services as weekly_services
 from tests.scheduling.conftest import berlin, sent_to, write_update
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,15 @@ def test_the_links_in_the_emails_open_for_their_recipients(client, alice, board,
         for link in links:
             response = client.get(link.removeprefix("http://testserver"))
             assert response.status_code == 200, (link, response.status_code)
+
+
+def test_a_digest_marks_the_done_plans_and_only_them(alice):
+    done = write_update(alice, text="Ship the pricing page")
+    write_update(alice, text="Call the bank")
+    weekly_services.item_move(actor=alice, item=done, category="progress")
+    services.run_once(berlin(27, 17, 5))
+    (message,) = mail.outbox
+    text, html = parts(message)
+    assert "- Ship the pricing page [done]" in text and "Call the bank [done]" not in text
+    assert text.count("[done]") == 1 and html.count("✓ done") == 1
+    assert "Ship the pricing page <span" in html

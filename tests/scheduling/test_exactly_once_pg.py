@@ -19,14 +19,19 @@ from django.core import mail
 from django.db import connection
 from django.db.models import F
 
+from cadence.mail.models import Delivery
 from cadence.scheduling import services
-from cadence.scheduling.models import Delivery
 from tests import factories as f
 from tests.concurrency import run_together
 from tests.scheduling.backends import recorded
 from tests.scheduling.conftest import berlin, join, since_long_ago, write_update
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# real_clock: a killed scheduler process claims with its own clock, which the lease is read against.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.real_clock,
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 REMINDER_AT, DIGEST_AT = berlin(27, 15, 30), berlin(27, 17, 1)
@@ -152,3 +157,23 @@ def test_a_scheduler_killed_mid_way_and_run_again_sends_each_email_exactly_once(
     assert sorted(to for kind, to in sent if kind == "digest") == crowd["digested"]
     assert set(sent.values()) == {1}, sent
     assert not Delivery.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_workers_running_at_once_send_each_subscriber_update_exactly_once(crowd, org, admin):
+    """External subscribers' emails are queued under one key per subscriber and period: workers
+    that find them due at the same moment queue and send each once."""
+    from cadence.scheduling import subscriber_services
+
+    team = org.units.get(name="Growth")
+    readers = [f"reader{i}@investor.example" for i in range(3)]
+    for email in readers:
+        since_long_ago(
+            subscriber_services.subscriber_add(
+                actor=admin, email=email, what="team_digest", unit=team
+            )
+        )
+    run_together([lambda: services.tick(DIGEST_AT)] * THREADS)
+    run_together([lambda: services.tick(DIGEST_AT)] * THREADS)
+    subscribers = per_person("subscriber")
+    assert sorted(subscribers) == readers and set(subscribers.values()) == {1}
+    assert Delivery.objects.filter(kind="subscriber", sent_at__isnull=True).count() == 0

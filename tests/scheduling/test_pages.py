@@ -1,9 +1,11 @@
 """The notification settings page and following a team's digest from its page."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from cadence.orgs.models import Person
+from cadence.scheduling.context_processors import digest_follows
 from cadence.scheduling.models import DigestSubscription
 from tests import factories as f
 
@@ -107,3 +109,21 @@ def test_the_next_address_must_be_on_this_site(client, viewer, berlin_team):
         {"action": "subscribe", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("unit_detail", args=[berlin_team.id])
+
+
+def test_the_follow_button_reads_the_persons_digests_once_per_request(
+    rf, board, alice, berlin_team, django_assert_num_queries
+):
+    """The tag runs no queries: the request's ``digest_follows`` reads the person's teams and
+    followed digests once (at most two queries), however many buttons the page draws."""
+    template = Template("{% load scheduling_ui %}{% digest_follow unit %}{% digest_follow unit %}")
+    for person, text, queries in (
+        (board, "Unfollow the digest", 2),  # not a member: are they following?
+        (alice, "As a member you get Growth", 1),  # a member gets it anyway
+    ):
+        request = rf.get("/")
+        request.user = person
+        context = Context({"request": request, "unit": berlin_team, **digest_follows(request)})
+        with django_assert_num_queries(queries):
+            html = template.render(context)
+        assert html.count(text) == 2

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from cadence.cli import main
+from cadence.mail.models import Delivery
 from cadence.scheduling import services
-from cadence.scheduling.models import Delivery
 from cadence.weekly.models import Item
 from tests.scheduling.conftest import NEXT_WEEK, WEEK, berlin, sent_to, write_update
 

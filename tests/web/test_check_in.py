@@ -44,8 +44,9 @@ def test_post_saves_and_returns_the_row_with_out_of_band_progress(
     url = reverse("key_result_check_in", args=[kr.id])
     before = member_client.get(reverse("dashboard")).content.decode()
     assert f'id="objective-{objective.id}-progress"' in before
+    # From the dashboard (the inline form sends the page it is on as ``next``).
     response = member_client.post(
-        url, {"value": "29", "confidence": "at_risk", "note": "Slow week"}, **HTMX
+        url, {"value": "29", "confidence": "at_risk", "note": "Slow week", "next": "/"}, **HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -60,7 +61,7 @@ def test_post_saves_and_returns_the_row_with_out_of_band_progress(
     check_in = CheckIn.objects.get(key_result=kr)
     assert (check_in.value, check_in.confidence, check_in.note) == (29, "at_risk", "Slow week")
     # And the next check-in moves the bars again.
-    html = member_client.post(url, {"value": "45", "confidence": "on_track"}, **HTMX)
+    html = member_client.post(url, {"value": "45", "confidence": "on_track", "next": "/"}, **HTMX)
     html = html.content.decode()
     assert 'aria-valuenow="50"' in oob_block(html, objective)
     assert 'aria-valuenow="50"' in oob_block(html, company_objective)

@@ -52,8 +52,9 @@ def objective_data(cycle, unit, **overrides):
 def test_create_objective_then_add_key_results(member_client, cycle, team, company_objective):
     url = reverse("objective_create") + f"?unit={team.id}&cycle={cycle.id}"
     form = member_client.get(url).content.decode()
-    for name in ("title", "why", "cycle", "unit", "parent", "owner", "state"):
+    for name in ("title", "why", "cycle", "unit", "parent", "owner"):
         assert f'for="id_{name}"' in form, name  # every field is labelled
+    assert 'id="id_state"' not in form  # a member starts a draft: "Start as" is for admins
     response = member_client.post(
         url, objective_data(cycle, team, parent=str(company_objective.id))
     )

@@ -158,7 +158,10 @@ def test_tree_by_unit_rolls_progress_up_company_departments_teams(
     company_node = html[positions[0] : positions[1]]
     # Company: the mean of every objective below it: 25% (company), 25% (Product), 100%.
     assert 'aria-valuenow="50"' in company_node
-    assert "Company · 3 objectives" in html and "Department · 1 objective<" in html
+    # Each unit counts the objectives it holds itself, then those with the units below.
+    assert "Company · 1 objective · 3 with the units below<" in html
+    assert "Department · no objectives of its own · 1 with the units below<" in html
+    assert "Team · 1 objective<" in html
 
 
 def test_unit_page_lists_members_subunits_and_objectives(
@@ -272,7 +275,8 @@ def test_api_tokens_are_shown_once_listed_and_revoked(member_client, member):
     assert response.status_code == 200
     html = response.content.decode()
     secret = re.search(r'value="(cad_[^"]+)"', html).group(1)
-    assert response["Cache-Control"] == "no-store"
+    # Every signed-in page is "private, no-store" (core.middleware); this one above all.
+    assert "no-store" in response["Cache-Control"].replace(" ", "").split(",")
     listing = member_client.get(reverse("api_tokens")).content.decode()
     assert "CI" in listing and secret not in listing and secret[:10] in listing
     token = member.api_tokens.get()
@@ -355,3 +359,21 @@ def test_alignment_view_queries_do_not_grow_with_objectives(
     small = count()
     grow(30)
     assert count() == small
+
+
+def test_a_viewer_reading_her_own_week_is_told_she_is_a_viewer(client, viewer, member):
+    client.force_login(viewer)
+    own = client.get(reverse("weekly_update", args=[viewer.id, "2026-W48"])).content.decode()
+    assert "You read Cadence as a viewer" in own
+    assert "You are reading" not in own and f"{viewer.name}’s update" not in own
+    other = client.get(reverse("weekly_update", args=[member.id, "2026-W48"])).content.decode()
+    assert f"You are reading {member.name}’s update" in other
+
+
+def test_the_api_docs_lead_back_to_the_app(member_client):
+    html = member_client.get("/api/v1/docs").content.decode()
+    assert (
+        f'<a href="{reverse("dashboard")}"><span aria-hidden="true">← </span>Back to Cadence</a>'
+        in html
+    )
+    assert 'id="swagger-ui"' in html  # still the API's documentation

@@ -112,16 +112,24 @@ def test_abandoning_needs_a_reason(member_client, objective):
     assert "Merged into Q1 work" in html and "Revive as draft" in html
 
 
-def test_state_moves_and_refusals(member_client, admin, objective):
+def test_state_moves_and_refusals(member_client, member, admin, objective, kr):
     url = reverse("objective_state", args=[objective.id])
     # Approving takes an approver (here the company objective's owner), not the team itself.
     assert member_client.post(url, {"state": "approved"}).status_code == 403
     objective.refresh_from_db()
     assert objective.state == "draft"
     member_client.force_login(admin)
+    # Not even an admin approves a draft: the team proposes it first.
+    response = member_client.post(url, {"state": "approved"})
+    assert response.status_code == 422 and "the team proposes it first" in response.content.decode()
+    member_client.force_login(member)
+    assert member_client.post(url, {"state": "proposed"}).status_code == 302
+    member_client.force_login(admin)
     assert member_client.post(url, {"state": "approved"}).status_code == 302
     objective.refresh_from_db()
     assert objective.state == "approved"
+    trail = [e.action for e in objective.approval_events.order_by("created_at")]
+    assert trail == ["proposed", "approved"]
     response = member_client.post(url, {"state": "proposed"})
     assert response.status_code == 422
     assert "cannot become proposed" in response.content.decode()

@@ -110,7 +110,7 @@ def test_folded_counts_and_progress_come_from_the_database(wide, org, cycle, mon
     assert stats[department.id].count == 1
     html = wide["client"].get(reverse("cycle_tree", args=[cycle.id])).content.decode()
     node = html.split("Department 0")[0].rsplit("<summary>", 1)[1]
-    assert "5 objectives" in node  # its own and its four teams'
+    assert "1 objective · 5 with the units below" in node  # its own, then with its teams
 
 
 def test_a_level_too_wide_to_fold_is_behind_a_show_control(wide, cycle, monkeypatch):

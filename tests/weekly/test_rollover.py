@@ -213,8 +213,16 @@ def test_time_zone_and_current_week(org, member, team):
     # Sunday 20:00 UTC is already Monday in Auckland: the team's week decides.
     sunday = datetime.combine(W2 - timedelta(days=1), time(20), tzinfo=UTC)
     assert selectors.current_week(member, sunday) == W2
+    # Friday 05:00 UTC is Friday 18:00 in Auckland: past the team's Friday 17:00 deadline, so
+    # its people write in the next week; in UTC (a loner follows the company) not yet.
+    friday = datetime.combine(W1 + timedelta(days=4), time(5), tzinfo=UTC)
+    assert selectors.current_week(member, friday) == W2
+    assert selectors.current_week(member, friday - timedelta(hours=2)) == W1
     loner = f.make_person(org, name="Loner")
-    assert selectors.current_week(loner, sunday) == W1
+    assert selectors.current_week(loner, friday) == W1
+    assert selectors.current_week(loner, deadline_utc(W1) - timedelta(seconds=1)) == W1
+    assert selectors.current_week(loner, deadline_utc(W1)) == W2
+    assert selectors.current_week(loner, sunday) == W2
     assert selectors.team_deadline(None, W1) == deadline_utc(W1)
 
 

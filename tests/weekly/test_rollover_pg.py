@@ -24,19 +24,26 @@ PEOPLE = 5
 
 
 def _setup(org):
+    """Five people's items of WEEK, written during it (Monday morning, before its deadline)."""
+    written = datetime.combine(WEEK, time(9), tzinfo=UTC)
     team = f.make_unit(org, "Team")
     people = [f.make_person(org, name=f"P{n}") for n in range(PEOPLE)]
     for person in people:
         f.join(team, person)
         for n in range(3):
             services.item_create(
-                actor=person, person=person, week=WEEK, category="plans", text=f"plan {n}"
+                actor=person,
+                person=person,
+                week=WEEK,
+                category="plans",
+                text=f"plan {n}",
+                at=written,
             )
         services.item_create(
-            actor=person, person=person, week=WEEK, category="problems", text="stuck"
+            actor=person, person=person, week=WEEK, category="problems", text="stuck", at=written
         )
         services.item_create(
-            actor=person, person=person, week=WEEK, category="progress", text="done"
+            actor=person, person=person, week=WEEK, category="progress", text="done", at=written
         )
         # Planned ahead: next week's update exists before the rollover, so concurrent runs
         # race on the items themselves, not only on creating the update.

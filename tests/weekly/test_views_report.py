@@ -141,3 +141,13 @@ def test_company_report_queries_do_not_grow(client, org, admin, team, objective)
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("group", ["category", "objective", "person"])
+def test_the_done_plan_and_only_it_is_marked_done(client, member, team, filled, group):
+    client.force_login(member)
+    html = client.get(report_url(team, group=group)).content.decode()
+    assert html.count("Done plan: </span>") == 1
+    done = html.index("Done plan: </span>")
+    assert html[done : done + 40].startswith("Done plan: </span>Plan linked")
+    assert html.count("report-item--done") == 1

@@ -1,19 +1,20 @@
 """/api/v1: propose, approve and return objectives; dependencies; alignment health."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from cadence.alignment import selectors, services
 from cadence.alignment.models import ApprovalEvent, Dependency
+from cadence.alignment.services import MAX_COMMENT, MAX_NOTE
 from cadence.api.auth import actor
 from cadence.api.common import body_object, organization, with_progress
 from cadence.api.errors import fields_renamed
-from cadence.api.schemas import ERRORS, Input, LongText, ObjectiveOut, _clean_text
+from cadence.api.schemas import ERRORS, Input, LongText, ObjectiveOut, text
 from cadence.okrs.models import Objective
 from cadence.okrs.selectors import cycle_get, objective_get
 from cadence.orgs.selectors import unit_get
@@ -21,7 +22,9 @@ from cadence.orgs.selectors import unit_get
 router = Router(tags=["alignment"])
 
 DependencyState = Literal[tuple(Dependency.State.values)]
-Note = Annotated[str, Field(max_length=1000), AfterValidator(_clean_text)]
+Note = text(MAX_NOTE)
+Description = text(MAX_NOTE, min_chars=1)
+ReturnComment = text(MAX_COMMENT, min_chars=1)
 DEPENDENCY_FIELDS = {
     "objective": "objective_id",
     "provider": "provider_id",
@@ -29,8 +32,18 @@ DEPENDENCY_FIELDS = {
 }
 
 
-class CommentIn(Input):
-    comment: LongText = Field("", description="Required to return an objective.")
+class ApprovalCommentIn(Input):
+    """A step of the approval conversation, with an optional comment."""
+
+    comment: LongText = Field("", description="Kept in the objective's approval trail.")
+
+
+class ReturnIn(Input):
+    """Sending a proposed objective back: the comment tells the team what to change."""
+
+    comment: ReturnComment = Field(
+        description="What the team should change before proposing again."
+    )
 
 
 class ApprovalEventOut(Schema):
@@ -40,6 +53,9 @@ class ApprovalEventOut(Schema):
     actor_id: UUID | None
     actor_name: str | None
     parent_id: UUID | None = Field(description="What the objective aligned to at that moment.")
+    own_proposal: bool = Field(
+        description="An approval by the person who proposed it (organization admins only)."
+    )
     at: datetime
 
     @staticmethod
@@ -73,7 +89,7 @@ class HealthOut(Schema):
 class DependencyIn(Input):
     objective_id: UUID = Field(description="The objective that needs something.")
     provider_id: UUID = Field(description="The unit asked for it (not the objective's own).")
-    description: Note
+    description: Description
     provider_objective_id: UUID | None = Field(
         None, description="The provider's objective that covers it, if known."
     )
@@ -108,34 +124,44 @@ class DependencyOut(Schema):
 # Propose → approve ---------------------------------------------------------------------------
 
 
-def _review(request: HttpRequest, objective_id: str, service, payload: CommentIn) -> Objective:
+def _review(
+    request: HttpRequest, objective_id: str, service, payload: ApprovalCommentIn | ReturnIn
+) -> Objective:
     objective = objective_get(organization(request), objective_id)
     objective = service(actor=actor(request), objective=objective, comment=payload.comment)
     return with_progress(request, objective)
 
 
 @router.post("/objectives/{objective_id}/propose", response={200: ObjectiveOut, **ERRORS})
-def objective_propose(request: HttpRequest, objective_id: str, payload: CommentIn) -> Objective:
+def objective_propose(
+    request: HttpRequest, objective_id: str, payload: ApprovalCommentIn
+) -> Objective:
     """The team proposes its draft for approval. A team objective must align to a higher one or
     have a standalone_reason; below company level it needs a key result."""
     return _review(request, objective_id, services.objective_propose, payload)
 
 
 @router.post("/objectives/{objective_id}/approve", response={200: ObjectiveOut, **ERRORS})
-def objective_approve(request: HttpRequest, objective_id: str, payload: CommentIn) -> Objective:
-    """Approve a proposed objective (or a draft, directly): the parent objective's owner (else a
-    lead of its unit; for a standalone objective a lead of the unit above), or an admin."""
+def objective_approve(
+    request: HttpRequest, objective_id: str, payload: ApprovalCommentIn
+) -> Objective:
+    """Approve a proposed objective that still passes the checks of proposing: the parent
+    objective's owner (else a lead of its unit; for a standalone objective a lead of the unit
+    above), or an admin. Nobody approves their own proposal, except an admin (the trail's
+    ``own_proposal`` says so)."""
     return _review(request, objective_id, services.objective_approve, payload)
 
 
 @router.post("/objectives/{objective_id}/return", response={200: ObjectiveOut, **ERRORS})
-def objective_return(request: HttpRequest, objective_id: str, payload: CommentIn) -> Objective:
+def objective_return(request: HttpRequest, objective_id: str, payload: ReturnIn) -> Objective:
     """Send a proposed objective back to draft; the comment (required) tells the team why."""
     return _review(request, objective_id, services.objective_return, payload)
 
 
 @router.post("/objectives/{objective_id}/reopen", response={200: ObjectiveOut, **ERRORS})
-def objective_reopen(request: HttpRequest, objective_id: str, payload: CommentIn) -> Objective:
+def objective_reopen(
+    request: HttpRequest, objective_id: str, payload: ApprovalCommentIn
+) -> Objective:
     """The team takes a proposed or approved objective back to draft."""
     return _review(request, objective_id, services.objective_reopen, payload)
 

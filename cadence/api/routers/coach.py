@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -12,7 +11,17 @@ from pydantic import Field
 from cadence.api.auth import actor
 from cadence.api.common import body_object, organization
 from cadence.api.errors import fields_renamed
-from cadence.api.schemas import ERRORS, Input, KeyResultKind, LongText, MeasureUnit, Number
+from cadence.api.schemas import (
+    ERRORS,
+    Flag,
+    Input,
+    KeyResultKind,
+    LongText,
+    MeasureUnit,
+    Number,
+    text,
+)
+from cadence.coach import checks as coach_checks
 from cadence.coach import selectors as coach_selectors
 from cadence.coach import services as coach_services
 from cadence.coach.models import Dismissal
@@ -28,6 +37,8 @@ router = Router(tags=["coach"])
 
 Level = Literal["error", "warn", "info"]
 CheckText = Literal["key_result", "objective"]
+CheckId = Literal[tuple(coach_checks.CHECKS)]
+DismissReason = text(coach_services.MAX_REASON, min_chars=1)
 
 
 class CheckTextIn(Input):
@@ -117,8 +128,10 @@ class QualityOut(Schema):
 
 
 class DismissalIn(Input):
-    check: str = Field(max_length=40)
-    reason: str = Field(max_length=500)
+    """Exactly one of objective_id, key_result_id and unit_id (a unit with cycle_id)."""
+
+    check: CheckId = Field(description="A check about the kind of thing named.")
+    reason: DismissReason
     objective_id: UUID | None = None
     key_result_id: UUID | None = None
     unit_id: UUID | None = None
@@ -126,8 +139,8 @@ class DismissalIn(Input):
 
 
 class SettingIn(Input):
-    check: str = Field(max_length=40)
-    enabled: bool
+    check: CheckId
+    enabled: Flag
     level: Level | None = Field(None, description="None: the check's own level.")
 
 
@@ -276,10 +289,6 @@ def dismissal_create(request: HttpRequest, payload: DismissalIn) -> Status:
             "unit": body_object(request, "unit_id", unit_get, data["unit_id"]),
             "cycle": body_object(request, "cycle_id", cycle_get, data["cycle_id"]),
         }
-        if sum(1 for k in ("objective", "key_result", "unit") if target[k] is not None) != 1:
-            raise ValidationError(
-                {"__all__": "Give exactly one of objective_id, key_result_id or unit_id."}
-            )
         dismissal = coach_services.finding_dismiss(
             actor=actor(request), check_id=data["check"], reason=data["reason"], **target
         )

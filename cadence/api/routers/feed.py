@@ -1,20 +1,21 @@
-"""Comments, likes and the organization's feed (issue 3 item 7).
+"""Comments, likes and the organization's feed.
 
 Comments and likes hang off objectives, key results and weekly items; the same three routes
 exist under each. Another organization's ids are 404; bad input 422; viewers may read, not write.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator
+from pydantic import ConfigDict
 
 from cadence.api.auth import actor
 from cadence.api.common import organization
-from cadence.api.schemas import ERRORS, Input, _clean_text
+from cadence.api.schemas import DATE_PATTERN, ERRORS, PATTERN_MESSAGES, Input, text
+from cadence.core.limits import DATE_RANGE_TEXT
 from cadence.feed import selectors, services
 from cadence.feed.models import MAX_COMMENT_TEXT, TARGET_FIELDS, Comment
 from cadence.feed.selectors import Event
@@ -26,7 +27,17 @@ from cadence.weekly.weeks import format_week
 
 router = Router(tags=["comments, likes and feed"])
 
-CommentText = Annotated[str, Field(max_length=MAX_COMMENT_TEXT), AfterValidator(_clean_text)]
+CommentText = text(MAX_COMMENT_TEXT, min_chars=1)
+# ``before``: an ISO 8601 date-time (a date alone is midnight; no zone is UTC) or a cursor,
+# ``<date-time>~<kind>~<id>``, as ``next_before`` gives it.
+_DAY = DATE_PATTERN.removeprefix("^").removesuffix("$")
+_ZONE = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+_TIME = rf"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{{1,6}})?)?{_ZONE})?"
+_UUID = r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}"
+CURSOR_PATTERN = rf"^{_DAY}{_TIME}(?:~(?:{'|'.join(selectors.KINDS)})~{_UUID})?$"
+PATTERN_MESSAGES[CURSOR_PATTERN] = (
+    f"Give a date-time such as 2026-11-20T17:00:00Z ({DATE_RANGE_TEXT}), or a next_before cursor."
+)
 TargetKind = Literal["objective", "key_result", "item"]
 
 
@@ -77,10 +88,14 @@ class FeedOut(Schema):
 
 
 class FeedQuery(Schema):
+    model_config = ConfigDict(regex_engine="python-re")
+
     unit_id: UUID | None = Field(None, description="Only this unit and the units below it.")
     person_id: UUID | None = Field(None, description="Only what this person did.")
     before: str | None = Field(
-        None, description="A `next_before` cursor, or an ISO 8601 date-time: older events only."
+        None,
+        pattern=CURSOR_PATTERN,
+        description="A `next_before` cursor, or an ISO 8601 date-time: older events only.",
     )
     limit: int = Field(selectors.FEED_PAGE, ge=1, le=selectors.MAX_FEED_PAGE)
 

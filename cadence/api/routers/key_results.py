@@ -32,21 +32,27 @@ def key_result_detail(request: HttpRequest, key_result_id: str) -> KeyResult:
 def key_result_update(
     request: HttpRequest, key_result_id: str, payload: KeyResultPatch
 ) -> KeyResult:
-    """Change any field; null resets unit, direction, commitment, weight (1) and owner."""
+    """Change any field; null resets unit, direction, commitment, weight (1) and owner. Once the
+    objective is approved, a change of start or target needs a ``reason`` (kept in the target
+    history, as ``POST /key-results/{id}/target`` keeps it)."""
     kr = key_result_get(organization(request), key_result_id)
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", None)
     changes = {}
-    for field, value in payload.model_dump(exclude_unset=True).items():
+    for field, value in data.items():
         if field == "owner_id":
             changes["owner"] = body_object(request, field, person_get, value)
         elif value is None and field in BLANK_WHEN_NULL:
             changes[field] = BLANK_WHEN_NULL[field]
         else:
             changes[field] = value
-    if not changes:
+    if not changes and reason is None:
         require_editor(request, kr.objective.unit)
         return key_result_with_progress(request, kr)
     with fields_renamed(KEY_RESULT_FIELDS):
-        services.key_result_update(actor=actor(request), key_result=kr, **changes)
+        services.key_result_update(
+            actor=actor(request), key_result=kr, reason=reason or "", **changes
+        )
     return key_result_with_progress(request, kr)
 
 

@@ -1,5 +1,3 @@
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -22,6 +20,7 @@ from cadence.api.schemas import (
     ObjectiveOut,
     ObjectivePatch,
 )
+from cadence.core.limits import MAX_INT
 from cadence.okrs import services
 from cadence.okrs.models import KeyResult, Objective
 from cadence.okrs.selectors import cycle_for_request, cycle_get, objective_get, objectives_page
@@ -50,7 +49,7 @@ def objective_list(
     response: HttpResponse,
     cycle_id: str | None = None,
     unit_id: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_INT),
     limit: int = Query(OBJECTIVES_PAGE, ge=1, le=MAX_OBJECTIVES_PAGE),
 ) -> list[Objective]:
     """The objectives of a cycle (default: the current one), optionally of one unit, each with
@@ -77,6 +76,9 @@ def objective_list(
 
 @router.post("/objectives", response={201: ObjectiveOut, **ERRORS})
 def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
+    """Create an objective, as a draft by default. ``state: "proposed"`` must pass the checks of
+    proposing (below company level it needs key results, so a new one starts as a draft);
+    ``state: "approved"`` is for organization admins only (the trail records it as their own)."""
     data = payload.model_dump()
     with fields_renamed(OBJECTIVE_FIELDS):
         objective = services.objective_create(
@@ -108,7 +110,8 @@ def objective_update(request: HttpRequest, objective_id: str, payload: Objective
     state = data.pop("state", None)
     reason = data.pop("reason", None)
     if reason is not None and state != Objective.State.ABANDONED:
-        raise ValidationError({"reason": 'A reason goes with "state": "abandoned".'})
+        # Refused (by the service) before any id in the body is looked up.
+        return _edit(request, objective, state=state, reason=reason)
     lookups = {"parent_id": objective_get, "owner_id": person_get, "unit_id": unit_get}
     changes = {}
     for field, value in data.items():
@@ -119,38 +122,15 @@ def objective_update(request: HttpRequest, objective_id: str, payload: Objective
     if not changes and state is None:
         require_editor(request, objective.unit)
         return with_progress(request, objective)
-    with transaction.atomic(), fields_renamed(OBJECTIVE_FIELDS):
-        if changes:
-            objective = services.objective_update(
-                actor=actor(request), objective=objective, **changes
-            )
-        if state is not None:
-            objective = _move(actor(request), objective, state, reason or "")
-    return with_progress(request, objective)
+    return _edit(request, objective, state=state, reason=reason, **changes)
 
 
-def _move(person, objective: Objective, state: str, reason: str) -> Objective:
-    """State changes that belong to the propose → approve conversation go through the alignment
-    services, so the approval trail is the same whichever way the change came in."""
-    current = objective.state
-    S = Objective.State
-    if state == S.PROPOSED and current != S.PROPOSED:
-        return alignment_services.objective_propose(actor=person, objective=objective)
-    if state == S.APPROVED and current in (S.DRAFT, S.PROPOSED):
-        return alignment_services.objective_approve(actor=person, objective=objective)
-    if state == S.DRAFT and current == S.PROPOSED:
-        raise ValidationError(
-            {
-                "state": "To send a proposed objective back, use POST "
-                f"/api/v1/objectives/{objective.id}/return with a comment, or /reopen to "
-                "withdraw your own proposal."
-            }
+def _edit(request: HttpRequest, objective: Objective, **changes) -> Objective:
+    with fields_renamed(OBJECTIVE_FIELDS):
+        objective = alignment_services.objective_edit(
+            actor=actor(request), objective=objective, **changes
         )
-    if state == S.DRAFT and current == S.APPROVED:
-        return alignment_services.objective_reopen(actor=person, objective=objective)
-    return services.objective_set_state(
-        actor=person, objective=objective, state=state, reason=reason
-    )
+    return with_progress(request, objective)
 
 
 @router.delete("/objectives/{objective_id}", response={204: None, **ERRORS})
@@ -164,7 +144,7 @@ def objective_delete(request: HttpRequest, objective_id: str) -> Status:
 
 @router.get("/objectives/{objective_id}/key-results", response={200: list[KeyResultOut], **ERRORS})
 def objective_key_results(request: HttpRequest, objective_id: str) -> list[KeyResult]:
-    return with_progress(request, objective_get(organization(request), objective_id)).krs
+    return list(with_progress(request, objective_get(organization(request), objective_id)).krs)
 
 
 @router.post("/objectives/{objective_id}/key-results", response={201: KeyResultDetailOut, **ERRORS})

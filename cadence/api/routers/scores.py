@@ -12,19 +12,20 @@ from pydantic import Field
 from cadence.api.auth import actor
 from cadence.api.common import key_result_with_progress, organization, with_progress
 from cadence.api.schemas import (
+    BAND_HELP,
     ERRORS,
     Commitment,
     Input,
     KeyResultOut,
-    LongText,
-    Number,
     ObjectiveOut,
+    RequiredReason,
     ScoreBand,
+    ScoreValue,
 )
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
 from cadence.orgs.models import Organization
-from cadence.reviews import selectors, services
-from cadence.reviews.models import ScoreChange
+from cadence.scoring import selectors, services
+from cadence.scoring.models import ScoreChange
 
 router = Router(tags=["scores"])
 
@@ -32,10 +33,10 @@ GradingScheme = Literal[tuple(Organization.GradingScheme.values)]
 
 
 class ScoreIn(Input):
-    score: Number = Field(
+    score: ScoreValue = Field(
         description="0.0 to 1.0; more than one decimal is rounded half up (0.65 → 0.7)."
     )
-    reason: LongText = Field(description="Why the score differs from the computed one.")
+    reason: RequiredReason = Field(description="Why the score differs from the computed one.")
 
 
 class ScoreChangeOut(Schema):
@@ -61,7 +62,7 @@ class ObjectiveScoreOut(Schema):
     commitment: Commitment
     score: float | None = Field(description="The score in force; null when not scored.")
     computed_score: float | None = Field(description="The score computed from progress.")
-    band: ScoreBand | None
+    band: ScoreBand | None = Field(description=BAND_HELP)
     success: bool | None = Field(
         description="Committed: score 1.0; aspirational: 0.7 or more. Null when not scored."
     )
@@ -145,7 +146,7 @@ def _summary(request: HttpRequest, cycle) -> dict:
 def cycle_close(request: HttpRequest, cycle_id: str) -> dict:
     """Close a cycle (admins): scores every approved objective and its key results from their
     progress now, keeps scores already adjusted by hand, and makes the cycle read-only
-    (check-ins and edits answer 422 from then on). Answers the cycle's summary."""
+    (check-ins and edits answer 409 from then on). Answers the cycle's summary."""
     cycle = cycle_get(organization(request), cycle_id)
     services.cycle_close(actor=actor(request), cycle=cycle)
     return _summary(request, cycle)

@@ -9,26 +9,33 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
-from pydantic import AfterValidator
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object, organization
 from cadence.api.errors import fields_renamed
-from cadence.api.schemas import ERRORS, Input, _clean_text
+from cadence.api.schemas import ERRORS, Flag, Input, Position, WeekText, omittable, text
 from cadence.okrs.selectors import key_result_get, objective_get
 from cadence.orgs.selectors import person_get, unit_get
 from cadence.weekly import selectors, services
 from cadence.weekly.models import Category, Item
 from cadence.weekly.selectors import PersonWeek, TeamReport
-from cadence.weekly.weeks import WeekError, format_week, parse_week, week_of
+from cadence.weekly.weeks import WeekError, format_week, parse_week
 
 router = Router(tags=["weekly"])
 
-ItemText = Annotated[str, AfterValidator(_clean_text)]
-CategoryName = Annotated[str, Field(max_length=60), AfterValidator(_clean_text)]
+ItemText = text(services.MAX_ITEM_TEXT, min_chars=1)
+CategoryName = text(services.MAX_CATEGORY_NAME, min_chars=1)
+# A category's slug: plans, progress, problems or a custom category's.
+CategorySlug = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        description="plans, progress, problems or a custom category's slug.",
+    ),
+]
 ITEM_FIELDS = {"objective": "objective_id", "key_result": "key_result_id"}
-WeekText = Field(..., description="An ISO week such as 2026-W47.", examples=["2026-W47"])
 
 
 def _week(text: str | None) -> date:
@@ -68,6 +75,10 @@ class ItemOut(Schema):
     key_result_id: UUID | None
     carried_over: bool
     carried_over_from_id: UUID | None
+    late: bool = Field(
+        description="Written into its week after the week's deadline: late progress, which "
+        "does not carry over."
+    )
     position: int
     person_id: UUID
     week: str
@@ -93,38 +104,47 @@ class WeekOut(Schema):
     submitted_at: datetime | None = Field(
         description="When the person first wrote in this update themself; null: not yet."
     )
+    deadline: datetime = Field(description="When this week's update is due (the team's rhythm).")
+    closed: bool = Field(
+        description="The deadline has passed: the person now writes in the next week; what is "
+        "added here is late and does not carry over."
+    )
+    current_week: str = Field(
+        description="The week the person writes in now (the next one once this week's "
+        "deadline has passed)."
+    )
     items: list[ItemOut]
     categories: list[CategoryOut] = Field(description="The categories this update may use.")
 
 
 class ItemIn(Input):
-    category: str = Field(description="plans, progress, problems or a custom category's slug.")
+    category: CategorySlug
     text: ItemText
     objective_id: UUID | None = None
     key_result_id: UUID | None = Field(None, description="Implies its objective.")
 
 
 class ItemPatch(Input):
-    text: ItemText | None = None
+    text: ItemText = omittable()
     objective_id: UUID | None = Field(None, description="null unlinks (and its key result).")
     key_result_id: UUID | None = None
 
 
 class MoveIn(Input):
-    category: str
-    position: int | None = Field(None, ge=0, description="0-based place; default last.")
+    category: CategorySlug
+    position: Position | None = Field(None, description="0-based place; default last.")
 
 
 class CategoryIn(Input):
     name: CategoryName
     unit_id: UUID | None = Field(None, description="A team; null: organization-wide (admins).")
-    carries_over: bool = False
+    carries_over: Flag = False
 
 
 class CategoryPatch(Input):
-    name: CategoryName | None = None
-    position: int | None = Field(None, ge=0)
-    archived: bool | None = None
+    name: CategoryName = omittable()
+    position: Position | None = Field(None, description="0-based place among its scope's.")
+    archived: Flag | None = None
 
 
 class PersonWeekOut(Schema):
@@ -198,7 +218,7 @@ def _report(report: TeamReport) -> dict:
 
 
 @router.get("/weekly/{person_id}/{week}", response={200: WeekOut, **ERRORS})
-def weekly_detail(request: HttpRequest, person_id: str, week: str) -> dict:
+def weekly_detail(request: HttpRequest, person_id: str, week: Path[WeekText]) -> dict:
     """A person's update for an ISO week: its live items and the categories it may use."""
     org = organization(request)
     person = person_get(org, person_id)
@@ -207,17 +227,24 @@ def weekly_detail(request: HttpRequest, person_id: str, week: str) -> dict:
     items = list(update.items.all()) if update else []
     for item in items:
         item.update = update
+    team, rhythm = selectors.team_and_rhythm(person)
+    now = timezone.now()
     return {
         "person_id": person.pk,
         "week": format_week(monday),
         "submitted_at": update.submitted_at if update else None,
+        "deadline": rhythm.deadline(monday),
+        "closed": rhythm.is_closed(monday, now),
+        "current_week": format_week(rhythm.current_week(now)),
         "items": items,
-        "categories": selectors.categories_for(org, selectors.primary_team(person)),
+        "categories": selectors.categories_for(org, team),
     }
 
 
 @router.post("/weekly/{person_id}/{week}/items", response={201: ItemOut, **ERRORS})
-def weekly_item_create(request: HttpRequest, person_id: str, week: str, payload: ItemIn) -> Status:
+def weekly_item_create(
+    request: HttpRequest, person_id: str, week: Path[WeekText], payload: ItemIn
+) -> Status:
     """Add an item (the person themself or an admin). Unplanned work may go straight to
     ``progress``."""
     org = organization(request)
@@ -249,8 +276,6 @@ def weekly_item_update(request: HttpRequest, item_id: str, payload: ItemPatch) -
     data = payload.model_dump(exclude_unset=True)
     changes = {}
     if "text" in data:
-        if data["text"] is None:
-            raise ValidationError({"text": "This field cannot be null."})
         changes["text"] = data["text"]
     if "objective_id" in data:
         changes["objective"] = body_object(
@@ -327,35 +352,21 @@ def weekly_category_update(
 ) -> Category:
     """Rename, reorder (``position`` among its scope), archive or restore (``archived``)."""
     category = selectors.category_get(organization(request), category_id)
-    data = payload.model_dump(exclude_unset=True)
-    archived = data.pop("archived", None)
-    if data.get("name", "") is None:
-        raise ValidationError({"name": "This field cannot be null."})
-    who = actor(request)
-    if archived is False:
-        category = services.category_restore(actor=who, category=category)
-    if data or archived is None:
-        category = services.category_update(
-            actor=who, category=category, name=data.get("name"), position=data.get("position")
-        )
-    if archived:
-        category = services.category_archive(actor=who, category=category)
-    return category
+    return services.category_change(
+        actor=actor(request), category=category, **payload.model_dump(exclude_unset=True)
+    )
 
 
 # Reports ----------------------------------------------------------------------------------
 
 
 @router.get("/teams/{unit_id}/report", response={200: ReportOut, **ERRORS})
-def team_report(request: HttpRequest, unit_id: str, week: str | None = None) -> dict:
-    """A team's week (default: its current week): every member's items, the plan completion
+def team_report(request: HttpRequest, unit_id: str, week: Query[WeekText | None] = None) -> dict:
+    """A team's week (default: the week its people write in now — the next one once this
+    week's deadline has passed): every member's items, the plan completion
     rate, the share of plans linked to OKRs and who has not updated. For a department or the
     company, everyone in it and below, with one summary per team."""
     org = organization(request)
     unit = unit_get(org, unit_id)
-    monday = _week(week) if week is not None else week_of(timezone.now(), unit.time_zone)
-    if unit.kind == unit.Kind.TEAM:
-        report = selectors.team_report(org, unit, monday)
-    else:
-        report = selectors.unit_report(org, unit, monday)
-    return _report(report)
+    monday = _week(week) if week is not None else selectors.unit_current_week(unit)
+    return _report(selectors.report_for(org, unit, monday))

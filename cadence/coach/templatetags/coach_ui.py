@@ -1,4 +1,5 @@
-"""Template tags of the coach: its advice where people work outside the OKR pages."""
+"""Template tags of the coach: its advice where people work outside the OKR pages. They run no
+queries: the page hands them what it read once (the organization's coach settings)."""
 
 from django import template
 
@@ -9,19 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("coach/_plan_count.html")
-def coach_plan_count(organization, plan_count: int) -> dict:
-    """The plan-count advice for a weekly update (method.md §8), under the organization's
-    settings: one query, however many plans (so the page's query count never depends on it)."""
-    settings = coach_selectors.settings_of(organization)
-    found = checks.check_weekly_update(checks.WeeklyUpdateFacts(plan_count=plan_count))
-    found = checks.apply_settings(found, settings)
-    return {
-        "findings": [
-            {
-                "finding": f,
-                "check": checks.CHECKS[f.check],
-                "label": coach_selectors.level_label(f.level),
-            }
-            for f in found
-        ]
-    }
+def coach_plan_count(settings: checks.Settings, plan_count: int) -> dict:
+    """The plan-count advice for a weekly update (docs/method.md §8) under ``settings``
+    (``coach.selectors.settings_of``, read once by the page's view)."""
+    return {"findings": coach_selectors.plan_count_findings(settings, plan_count)}

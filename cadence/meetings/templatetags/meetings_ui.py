@@ -2,18 +2,18 @@
 
 from django import template
 
-from cadence.meetings import selectors
 from cadence.weekly.weeks import format_week
 
 register = template.Library()
 
 
 @register.inclusion_tag("meetings/_unit_weekly.html", takes_context=True)
-def unit_weekly(context, unit):
-    request = context["request"]
+def unit_weekly(context, unit, notes):
+    """``notes``: the unit's latest meeting notes, read once by the unit page
+    (``meetings.selectors.latest_notes``): no query here."""
     return {
         "unit": unit,
-        "notes": selectors.latest_notes(request.user.organization, unit, 1),
+        "notes": notes,
         # Set by the unit page: whoever may change the unit's weekly deadline or categories.
         "can_settings": context.get("can_weekly_settings", False),
     }

@@ -1,17 +1,15 @@
-"""Display helpers for OKR pages: percents, statuses, numbers with units, progress bars, and the
-cycle switcher in the header. Presentation only: every value is computed by selectors and the
-pure modules before it reaches a template."""
+"""Display helpers for OKR pages: percents, statuses, numbers with units, progress bars.
+Presentation only: every value is computed by selectors and the pure modules before it reaches
+a template."""
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from cadence.okrs import progress as arithmetic
-from cadence.okrs import selectors
 
 register = template.Library()
 
@@ -156,37 +154,3 @@ def progress_bar(value, expected=None, pace=None, label: str = "Progress", size:
         fill,
         marker,
     )
-
-
-@register.inclusion_tag("components/cycle_switcher.html", takes_context=True)
-def cycle_switcher(context):
-    """The cycle <select> in the header: a plain GET form that works without JavaScript.
-
-    Pages say where it submits (``cycle_switch_action``, default: this page) and which cycle is
-    selected (``cycle``)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"show": False}
-    today = timezone.localdate()
-    cycles = [
-        {"cycle": c, "phase": c.Phase(c.phase_on(today)).label}
-        for c in selectors.cycles_of(user.organization)
-    ]
-    selected = context.get("cycle")
-    return {
-        "show": bool(cycles),
-        "cycles": cycles,
-        "selected_id": getattr(selected, "id", None),
-        "action": context.get("cycle_switch_action") or request.path,
-    }
-
-
-@register.simple_tag(takes_context=True)
-def with_cycle(context, url: str) -> str:
-    """A URL carrying the selected cycle (?cycle=…), so navigation remembers it."""
-    selected = context.get("cycle")
-    if selected is None:
-        return url
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}cycle={selected.id}"

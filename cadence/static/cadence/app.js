@@ -23,6 +23,14 @@
     if (live) live.textContent = text;
   }
 
+  // Print buttons (hidden without this file, which shows them).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // Cancel (a link back to the page without JavaScript) closes the inline form instead.
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest("[data-checkin-cancel]");
@@ -219,4 +227,26 @@
   document.addEventListener("focusin", function (event) { toggle(event, false); });
   document.addEventListener("pointerup", function (event) { toggle(event, true); });
   document.addEventListener("focusout", function (event) { toggle(event, true); });
+})();
+
+// A section an htmx form swapped (data-refocus on it): keyboard focus goes to the first field
+// with an error, else to the element marked data-refocus-here (the field to type the next one
+// in), so the keyboard never falls back to the top of the page.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An outerHTML swap replaced the target: find its successor by id.
+    var target = event.detail && event.detail.target;
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+    var candidates = [event.target, target];
+    var section = null;
+    for (var i = 0; i < candidates.length && !section; i++) {
+      var elt = candidates[i];
+      if (elt && elt.closest) section = elt.closest("[data-refocus]");
+    }
+    if (!section) return;
+    var field = section.querySelector('[aria-invalid="true"]') ||
+      section.querySelector("[data-refocus-here]");
+    if (field) field.focus();
+  });
 })();

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Signing in and its safety: django-allauth (sign-in, password reset, email change,
+    two-factor) and django-axes (throttling), with Cadence's adapter, pages and policies."""
+
+    name = "cadence.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from cadence.accounts import audit, throttle
+
+        throttle.connect_signals()
+        audit.connect_signals()

@@ -1,0 +1,38 @@
+"""The organization's sign-in policy: reading it and setting it (admins only)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from cadence.accounts.models import SignInPolicy
+from cadence.audit.services import audit_record
+from cadence.orgs.models import Organization, Person
+
+
+def requires_two_factor(organization_id) -> bool:
+    """One indexed query per signed-in request (the middleware asks on every page); not cached,
+    so that a change is seen at once by every server process and query counts stay constant."""
+    return SignInPolicy.objects.filter(
+        organization_id=organization_id, require_two_factor=True
+    ).exists()
+
+
+@transaction.atomic
+def sign_in_policy_set(
+    *, actor: Person, organization: Organization, require_two_factor: bool
+) -> None:
+    if not actor.is_admin or actor.organization_id != organization.id:
+        raise PermissionDenied("Only an admin of the organization changes its sign-in policy.")
+    before = requires_two_factor(organization.id)
+    SignInPolicy.objects.update_or_create(
+        organization=organization, defaults={"require_two_factor": require_two_factor}
+    )
+    if before != require_two_factor:
+        audit_record(
+            organization=organization,
+            kind="organization.sign_in_policy_changed",
+            actor=actor,
+            target=organization,
+            changes={"require_two_factor": [before, require_two_factor]},
+        )

@@ -1,0 +1,108 @@
+"""Writing the audit trail. Callers are services, inside the transaction of their change: the
+row is kept if and only if the change is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from cadence.audit.context import current_origin
+from cadence.audit.models import Event
+
+# Texts past this many characters are cut in before → after values (a long description's edit
+# is still visible as an edit, without copying whole documents into the trail).
+MAX_VALUE_CHARS = 500
+# The longest retention that is still a number of days (AUDIT_RETENTION_DAYS): a century.
+MAX_RETENTION_DAYS = 36500
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, readable form of a field's value."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
+    """{field: [before, after]} for each field whose value differs (fields in either side)."""
+    changed = {}
+    for field in dict.fromkeys([*before, *after]):
+        old, new = _plain(before.get(field)), _plain(after.get(field))
+        if old != new:
+            changed[field] = [old, new]
+    return changed
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a model instance (a foreign key by its id), for `changes_between`."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = getattr(instance, attname)
+    return values
+
+
+def audit_record(
+    *,
+    organization,
+    kind: str,
+    actor=None,
+    actor_label: str | None = None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> Event:
+    """Append one event: who (``actor``, a person, or none for the command line and the worker),
+    what (``kind``, ``target``, ``changes``: before → after), when (now), and from where (the
+    request being served, if any). Must run inside the transaction of the change it records."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_label = target_label or str(target)
+    if actor_label is None:
+        actor_label = f"{actor.name} <{actor.email}>" if actor is not None else ""
+    origin = current_origin()
+    with transaction.atomic():
+        return Event.objects.create(
+            # The organization, or its id (a service often holds only the id).
+            organization_id=getattr(organization, "pk", organization),
+            kind=kind,
+            actor=actor,
+            actor_label=actor_label[:254],
+            target_type=target_type[:64],
+            target_id=str(target_id)[:64],
+            target_label=str(target_label)[:300],
+            changes={k: _plain(v) for k, v in (changes or {}).items()},
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+        )
+
+
+def audit_purge(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete the events older than the retention (``AUDIT_RETENTION_DAYS``, 0 keeps them
+    forever): the only way an event goes, run by each turn of the worker. Returns how many."""
+    days = settings.AUDIT_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=min(days, MAX_RETENTION_DAYS))
+    return Event.objects.filter(created_at__lt=cutoff)._purge()

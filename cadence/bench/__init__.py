@@ -1,2 +1,0 @@
-"""The benchmark: a deterministic organization-size data generator (generate.py) and the harness
-that measures Cadence over HTTP against it (issue 6)."""

@@ -1,0 +1,91 @@
+"""A key result's check-ins with the markers derived from them (week-over-week change, stalled,
+stale), for the board objectives a page shows: one query whatever their number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.utils import timezone
+
+from cadence.okrs import progress as arithmetic
+from cadence.okrs.models import CheckIn, KeyResult
+
+if TYPE_CHECKING:
+    from cadence.okrs.selectors import BoardObjective
+
+
+@dataclass
+class KeyResultHistory:
+    key_result: KeyResult
+    check_ins: list[CheckIn]
+    points: list[arithmetic.Point]
+    week_change: float | None
+    stalled: bool
+    stale: bool
+
+
+def key_result_histories(
+    objective: BoardObjective, *, now: datetime | None = None
+) -> dict[UUID, KeyResultHistory]:
+    """Every check-in of an objective's key results in one query, with the markers derived
+    from them: week-over-week change, stalled, stale."""
+    return key_result_histories_many([objective], now=now)
+
+
+def key_result_histories_many(
+    objectives: list[BoardObjective], *, now: datetime | None = None
+) -> dict[UUID, KeyResultHistory]:
+    """``key_result_histories`` for several board objectives of one
+    organization, in one query whatever their number."""
+    now = now or timezone.now()
+    by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
+    if not objectives:
+        return {}
+    # By key-result id, the (key_result, at) index's way in: the key results come from the
+    # organization's own objectives, so this reads nothing of another organization's.
+    kr_ids = [kr.pk for o in objectives for kr in o.krs]
+    for ci in (
+        CheckIn.objects.filter(key_result_id__in=kr_ids)
+        .select_related("author")
+        .order_by("at", "created_at")
+    ):
+        by_kr[ci.key_result_id].append(ci)
+    out = {}
+    for objective in objectives:
+        out.update(_histories_of(objective, by_kr, now))
+    return out
+
+
+def _histories_of(
+    objective: BoardObjective, by_kr: dict[UUID, list[CheckIn]], now: datetime
+) -> dict[UUID, KeyResultHistory]:
+    cycle_start = timezone.make_aware(datetime.combine(objective.cycle.start, datetime.min.time()))
+    out = {}
+    for kr in objective.krs:
+        cis = by_kr.get(kr.id, [])
+        points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
+        # When the start value is the first check-in itself, it is not an earlier week's value.
+        earlier_start = None if kr.start_from_first_check_in else kr.start
+        out[kr.id] = KeyResultHistory(
+            key_result=kr,
+            check_ins=cis,
+            points=points,
+            week_change=arithmetic.week_over_week(
+                kr.kind,
+                start=kr.start,
+                target=kr.target,
+                direction=kr.direction or None,
+                history=points,
+                now=now,
+            ),
+            stalled=arithmetic.is_stalled(points, start=earlier_start, progress=kr.progress),
+            stale=objective.cycle.start <= now.date() <= objective.cycle.end
+            and arithmetic.is_stale(
+                kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now
+            ),
+        )
+    return out

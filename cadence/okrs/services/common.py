@@ -1,0 +1,46 @@
+"""What every okrs service shares: the fields each write takes, the states an objective moves
+between, and the checks of who may act (raising what ``okrs.permissions`` finds).
+"""
+
+from cadence.okrs import hooks, permissions
+from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.states import TRANSITIONS
+from cadence.orgs.models import Person, Unit
+from cadence.orgs.selectors import Access
+
+KR_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "target",
+    "unit",
+    "direction",
+    "weight",
+    "owner",
+    "commitment",
+)
+OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit", "standalone_reason")
+
+
+def require_member(actor: Person, organization_id) -> None:
+    if refusal := permissions.member_refusal(actor, organization_id):
+        raise refusal
+
+
+def require_unit_editor(actor: Person, unit: Unit, access: Access | None = None) -> None:
+    if refusal := permissions.unit_editor_refusal(actor, unit, access):
+        raise refusal
+
+
+def require_open_cycle(cycle: Cycle) -> None:
+    if refusal := permissions.closed_cycle_refusal(cycle):
+        raise refusal
+
+
+def coach_gate(instance: Objective | KeyResult) -> None:
+    """Error-level coach findings block saving (docs/method.md §8), under the organization's
+    settings: for the UI, the API and imports alike."""
+    hooks.coach_gate(instance)
+
+
+__all__ = ["TRANSITIONS"]

@@ -1,0 +1,98 @@
+"""Key results: the forms that add, change and delete one (the check-in is cadence.web's)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cadence.core.forms import submit
+from cadence.okrs import pages, selectors, services
+from cadence.okrs.forms import KeyResultForm
+from cadence.okrs.models import KeyResult
+
+
+def _kr_initial(kr: KeyResult) -> dict:
+    return {
+        "title": kr.title,
+        "kind": kr.kind,
+        "start": kr.start,
+        "target": kr.target,
+        "unit": kr.unit,
+        "direction": kr.direction or KeyResult.Direction.AT_LEAST,
+        "weight": kr.weight,
+        "owner": kr.owner_id,
+        "commitment": kr.commitment,
+    }
+
+
+@login_required
+def key_result_create(request: HttpRequest, objective_id) -> HttpResponse:
+    person = request.user
+    objective = selectors.objective_get(person.organization, objective_id)
+    pages.require_editor(person, objective)
+    form = KeyResultForm(
+        request.POST if request.method == "POST" else None,
+        people=pages.people(person),
+        initial={"owner": person.id, "weight": 1, "kind": KeyResult.Kind.METRIC},
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.key_result_create(actor=person, objective=objective, **data),
+    )
+    if done.saved:
+        kr = done.result
+        messages.success(request, f"Key result “{kr.title}” added.")
+        if request.POST.get("then") == "another":
+            return redirect("key_result_create", objective_id=objective.id)
+        return redirect(pages.objective_url(objective, f"kr-{kr.id}"))
+    return render(
+        request,
+        "okrs/key_result_form.html",
+        pages.objective_context(objective, form=form),
+        status=done.status,
+    )
+
+
+@login_required
+def key_result_edit(request: HttpRequest, key_result_id) -> HttpResponse:
+    person = request.user
+    kr = selectors.key_result_get(person.organization, key_result_id)
+    objective = kr.objective
+    pages.require_editor(person, objective)
+    form = KeyResultForm(
+        request.POST if request.method == "POST" else None,
+        people=pages.people(person),
+        initial=_kr_initial(kr),
+        ask_reason=objective.state in services.COMMITTED_STATES,
+    )
+    done = submit(
+        request, form, lambda data: services.key_result_update(actor=person, key_result=kr, **data)
+    )
+    if done.saved:
+        messages.success(request, "Key result saved.")
+        return redirect(pages.objective_url(objective, f"kr-{kr.id}"))
+    context = pages.objective_context(objective, form=form, key_result=kr)
+    return render(request, "okrs/key_result_form.html", context, status=done.status)
+
+
+@login_required
+def key_result_delete(request: HttpRequest, key_result_id) -> HttpResponse:
+    person = request.user
+    kr = selectors.key_result_get(person.organization, key_result_id)
+    objective = kr.objective
+    pages.require_editor(person, objective)
+    if request.method == "POST":
+        try:
+            services.key_result_delete(actor=person, key_result=kr)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Key result “{kr.title}” was deleted.")
+        return redirect("objective_detail", objective_id=objective.id)
+    context = pages.objective_context(objective, key_result=kr)
+    return render(request, "okrs/key_result_confirm_delete.html", context)

@@ -1,0 +1,107 @@
+"""The setup checklist on an admin's dashboard: four steps of a rollout (method.md §9), each read
+from the organization's data, except the weekly deadline, which an admin confirms."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from cadence.okrs.models import Objective
+from cadence.onboarding.models import Checklist
+from cadence.orgs.models import Organization, Person, Unit
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    text: str
+    done: bool
+    url: str
+    action: str  # the link's words
+
+
+@dataclass(frozen=True)
+class SetupChecklist:
+    steps: list[Step]
+
+    @property
+    def done_count(self) -> int:
+        return sum(step.done for step in self.steps)
+
+    @property
+    def complete(self) -> bool:
+        return all(step.done for step in self.steps)
+
+
+def _deadline_summary(organization: Organization) -> str:
+    """The teams' most common deadline, e.g. "Friday 17:00 (UTC)"."""
+    rhythms = Counter(
+        (weekday, at.strftime("%H:%M"), zone)
+        for weekday, at, zone in Unit.objects.filter(
+            organization=organization, kind=Unit.Kind.TEAM
+        ).values_list("checkin_weekday", "checkin_time", "time_zone")
+    )
+    if not rhythms:
+        return "Friday 17:00, each team in its own time zone"
+    (weekday, at, zone), count = rhythms.most_common(1)[0]
+    text = f"{Unit.Weekday(weekday).label} {at} ({zone})"
+    others = sum(rhythms.values()) - count
+    return text + (f", and {others} team{'s' if others != 1 else ''} otherwise" if others else "")
+
+
+def setup_checklist(person: Person) -> SetupChecklist | None:
+    """The checklist for an admin's dashboard; None for others, once dismissed, or when every
+    step is done."""
+    if not person.is_admin:
+        return None
+    organization = person.organization
+    checklist = Checklist.objects.filter(organization=organization).first()
+    if checklist is not None and checklist.dismissed_at is not None:
+        return None
+    units = Unit.objects.filter(organization=organization).exclude(kind=Unit.Kind.COMPANY)
+    teams = units.filter(kind=Unit.Kind.TEAM).count()
+    people = Person.objects.filter(organization=organization, is_active=True).count()
+    company_objectives = Objective.objects.filter(
+        unit__organization=organization, unit__kind=Unit.Kind.COMPANY
+    ).exists()
+    steps = [
+        Step(
+            "units",
+            "Add departments and teams",
+            "Decide the levels you will set objectives at: the company, perhaps departments, "
+            "and the teams that do the work.",
+            teams > 0,
+            reverse("unit_settings_list"),
+            "Set up teams",
+        ),
+        Step(
+            "people",
+            "Invite people",
+            "Start with the team leads, a pilot team, or everyone at once.",
+            people > 1,
+            reverse("people_invite"),
+            "Invite people",
+        ),
+        Step(
+            "deadline",
+            "Agree the weekly check-in",
+            f"Weekly updates are due {_deadline_summary(organization)}. Keep it or change it per "
+            "team; the check-in meeting that follows takes 15 minutes.",
+            checklist is not None and checklist.deadline_confirmed_at is not None,
+            reverse("unit_settings_list"),
+            "Change deadlines",
+        ),
+        Step(
+            "objectives",
+            "Draft the first company objectives",
+            "Three to five objectives for the cycle; teams then write theirs and align them.",
+            company_objectives,
+            reverse("cycles"),
+            "Go to cycles",
+        ),
+    ]
+    result = SetupChecklist(steps)
+    return None if result.complete else result

@@ -1,0 +1,224 @@
+"""The site header: the same links on every page, the same chosen cycle, fetched once.
+
+``header`` is the context processor (settings.TEMPLATES): it puts ``site_nav`` in every template's
+context, a ``Nav`` that queries nothing until a page draws the header — htmx fragments and
+emails never do. The header reads it through ``{% site_header as header %}`` (cadence/core's
+``nav_ui``), which passes the page's own cycle (its context's ``cycle``); the data — the
+organization's cycles, the approvals and unread notifications counts — is read once per request
+(three queries), however many times the header asks.
+
+The chosen cycle: the page's own (a cycle's pages, an objective's), else ``?cycle=`` (an id that
+is not one of the organization's cycles is ignored), else the current cycle. Every link of the
+header keeps it: the cycle's own pages by their path, the others by ``?cycle=`` (left out when
+it is the current cycle, which they show anyway).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from cadence.alignment.selectors import approvals_count
+from cadence.feed.selectors import unread_count
+from cadence.okrs import selectors as okr_selectors
+from cadence.okrs.models import Cycle
+
+# A page's ``nav`` (its context) → the header link it belongs to.
+SECTION_OF = {
+    "dashboard": "dashboard",
+    "tree": "alignment",
+    "dependencies": "alignment",
+    "cycles": "cycles",
+    "results": "results",
+    "approvals": "approvals",
+    "weekly": "weekly",
+    "meeting": "meeting",
+    "feed": "feed",
+    "learnings": "learnings",
+    "quality": "quality",
+    "settings": "settings",
+    "coach": "settings",
+    "tokens": "settings",
+    "email_settings": "settings",
+    "notifications": "notifications",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    label: str
+    url: str
+    current: bool = False
+    count: int = 0  # a badge (approvals waiting, unread notifications); 0: none
+    count_label: str = ""  # what the count counts, for screen readers ("waiting", "unread")
+
+
+@dataclass(frozen=True)
+class CycleOption:
+    cycle: Cycle
+    phase: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Header:
+    brand_url: str
+    links: list[Link]
+    notifications: Link
+    cycle: Cycle | None
+    cycles: list[CycleOption]
+    switch_action: str
+
+
+def _with_cycle(url: str, cycle: Cycle | None) -> str:
+    if cycle is None:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}cycle={cycle.id}"
+
+
+class Nav:
+    """One request's header data. Built for every template; reads the database only when the
+    header is drawn, and then once."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self._headers: dict = {}
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Nav:
+        nav = getattr(request, "_cadence_nav", None)
+        if nav is None:
+            nav = request._cadence_nav = cls(request)
+        return nav
+
+    @property
+    def person(self):
+        user = getattr(self.request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+    @cached_property
+    def cycles(self) -> list[Cycle]:
+        """The organization's cycles, newest first (one query)."""
+        if self.person is None:
+            return []
+        return list(Cycle.objects.filter(organization_id=self.person.organization_id))
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def approvals(self) -> int:
+        return approvals_count(self.person) if self.person is not None else 0
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(self.person) if self.person is not None else 0
+
+    def chosen_cycle(self, page_cycle=None) -> Cycle | None:
+        """The page's own cycle, else the one ``?cycle=`` names, else the current one."""
+        by_id = {str(c.id): c for c in self.cycles}
+        if isinstance(page_cycle, Cycle) and str(page_cycle.id) in by_id:
+            return by_id[str(page_cycle.id)]
+        asked = self.request.GET.get("cycle", "").strip().lower()
+        if asked in by_id:
+            return by_id[asked]
+        return okr_selectors.current_of(self.cycles, self.today)
+
+    def header(self, *, page_cycle=None, section: str = "", switch_action: str = "") -> Header:
+        key = (getattr(page_cycle, "id", None), section, switch_action)
+        if key not in self._headers:
+            self._headers[key] = self._header(page_cycle, section, switch_action)
+        return self._headers[key]
+
+    def _header(self, page_cycle, section: str, switch_action: str) -> Header:
+        cycle = self.chosen_cycle(page_cycle)
+        current = SECTION_OF.get(section, "")
+        # Links carry ?cycle= when the chosen cycle is not the one pages show anyway.
+        kept = cycle if cycle != okr_selectors.current_of(self.cycles, self.today) else None
+
+        def link(key: str, label: str, url: str, *, keep: bool = True, count=0, of="") -> Link:
+            return Link(
+                key=key,
+                label=label,
+                url=_with_cycle(url, kept) if keep else url,
+                current=current == key,
+                count=count,
+                count_label=of,
+            )
+
+        cycles_url = reverse("cycles")
+        links = [
+            link("dashboard", "Dashboard", reverse("dashboard")),
+            link(
+                "alignment",
+                "Alignment",
+                reverse("cycle_tree", args=[cycle.id]) if cycle else cycles_url,
+                keep=False,
+            ),
+            link("cycles", "Cycles", cycles_url),
+            link(
+                "results",
+                "Results",
+                reverse("cycle_results", args=[cycle.id]) if cycle else cycles_url,
+                keep=False,
+            ),
+        ]
+        # Approvals: for whoever has something waiting — on every page alike, the approvals
+        # page included (after the last approval the link goes, there as everywhere).
+        if self.approvals:
+            links.append(
+                link(
+                    "approvals",
+                    "Approvals",
+                    reverse("approvals"),
+                    count=self.approvals,
+                    of="waiting",
+                )
+            )
+        links += [
+            link("weekly", "Weekly", reverse("weekly_mine")),
+            link("meeting", "Team meeting", reverse("my_meeting")),
+            link("feed", "Feed", reverse("feed")),
+            link("learnings", "Learnings", reverse("learnings")),
+            link(
+                "quality",
+                "Quality",
+                reverse("cycle_quality", args=[cycle.id]) if cycle else reverse("coach_guide"),
+                keep=False,
+            ),
+            link("settings", "Settings", reverse("settings")),
+        ]
+        options = [
+            CycleOption(
+                cycle=c,
+                phase=Cycle.Phase(c.phase_on(self.today)).label,
+                selected=cycle is not None and c.id == cycle.id,
+            )
+            for c in self.cycles
+        ]
+        return Header(
+            brand_url=_with_cycle(reverse("dashboard"), kept),
+            links=links,
+            notifications=link(
+                "notifications",
+                "Notifications",
+                reverse("notifications"),
+                count=self.unread,
+                of="unread",
+            ),
+            cycle=cycle,
+            cycles=options,
+            switch_action=switch_action or self.request.path,
+        )
+
+
+def header(request: HttpRequest) -> dict:
+    """The context processor: the request's header data, fetched when the header is drawn."""
+    return {"site_nav": Nav.of(request)}

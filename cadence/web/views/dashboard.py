@@ -1,0 +1,78 @@
+"""The dashboard: the company's objectives, my units' with their figures, the organization
+overview and "Due now" (reviews)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cadence.okrs import pages, selectors
+from cadence.okrs.models import Cycle
+from cadence.onboarding import selectors as onboarding_selectors
+from cadence.orgs.models import Person, Unit
+from cadence.orgs.selectors import Access, UnitTree
+from cadence.reviews import selectors as review_selectors
+
+
+def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]):
+    """The dashboard's compact "Due now" (None: the dashboard shows none). An admin runs the
+    cadence for everyone, so sees the whole organization's; others see their own units' and
+    those below them (nothing outside any unit). The inline check-in answers with it too
+    (``web.views.check_in.check_in_figures``): one rule for the page and the swap."""
+    if not (person.is_admin or my_units):
+        return None
+    return review_selectors.due_now(
+        person.organization,
+        cycle,
+        compact=True,
+        unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    organization = person.organization
+    cycle = selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    context: dict = {
+        "cycle": cycle,
+        "nav": "dashboard",
+        "setup_checklist": onboarding_selectors.setup_checklist(person),
+    }
+    if cycle is None:
+        return render(request, "okrs/dashboard.html", context)
+    tree = UnitTree.load(organization)
+    access = Access(person, tree)
+    company = tree.root
+    my_units = pages.my_units(tree, access)
+    # What the page shows: the company's objectives, my units' and the ones they align to.
+    shown_units = [u.id for u in my_units] + ([company.id] if company else [])
+    board = selectors.board_for_cycle(
+        organization, cycle, scope=selectors.units_and_parents(organization, cycle, shown_units)
+    )
+    by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
+    stats = selectors.unit_stats(organization, cycle)
+    teams = pages.team_rows(person, access, my_units, stats, by_unit)
+    # The wizard drafts where planning happens: this cycle while it plans, else the next one
+    # when it is being planned already.
+    wizard_cycle = cycle
+    if any(t.can_edit for t in teams) and cycle.phase_on(board.today) != Cycle.Phase.PLANNING:
+        wizard_cycle = selectors.cycle_in_planning(organization, board.today) or cycle
+    context.update(
+        {
+            "board": board,
+            "today": board.today,
+            "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
+            "due": dashboard_due(person, cycle, tree, my_units),
+            "due_is_mine": not person.is_admin,
+            "wizard_cycle": wizard_cycle,
+            "expected": board.expected,
+            "company": company,
+            "company_objectives": by_unit.get(company.id, []) if company else [],
+            "can_edit_company": company is not None and access.can_edit_unit(company),
+            "teams": teams,
+            "overview": pages.overview(tree, stats),
+        }
+    )
+    return render(request, "okrs/dashboard.html", context)

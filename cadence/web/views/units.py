@@ -1,0 +1,67 @@
+"""A unit's page (its people, objectives and sub-units, and a link to its weekly settings) and
+the settings index (which keeps the cycle chosen in the header)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cadence.meetings import selectors as meetings_selectors
+from cadence.okrs import pages, permissions
+from cadence.okrs import selectors as okr_selectors
+from cadence.orgs import selectors
+from cadence.orgs.selectors import Access, UnitTree
+from cadence.scoring import selectors as scoring_selectors
+from cadence.weekly.selectors import may_open_weekly_settings
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
+    person = request.user
+    organization = person.organization
+    unit = selectors.unit_get(organization, unit_id)
+    cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    tree = UnitTree.load(organization)
+    access = Access(person, tree)
+    members = list(selectors.unit_members(unit))
+    context = {
+        "unit": unit,
+        "cycle": cycle,
+        "ancestors": list(reversed(tree.ancestors(unit.id))),
+        "leads": [m for m in members if m.role == m.Role.LEAD],
+        "members": [m for m in members if m.role != m.Role.LEAD],
+        "subunits": pages.subunit_rows(tree, unit, None),
+        "can_edit": permissions.can_edit_unit_okrs(person, unit, access),
+        "can_weekly_settings": may_open_weekly_settings(access, unit),
+        "objectives": [],
+        # The weekly card's latest notes and the success-rate history, read once here (the
+        # template tags that show them run no query).
+        "weekly_notes": meetings_selectors.latest_notes(organization, unit, 1),
+        "success_panel": scoring_selectors.unit_success_panel(organization, unit),
+    }
+    if cycle is not None:
+        # The unit's objectives and the ones they align to; its sub-units only as figures.
+        board = okr_selectors.board_for_cycle(
+            organization,
+            cycle,
+            scope=okr_selectors.units_and_parents(organization, cycle, [unit.id]),
+        )
+        rows = pages.board_rows(board, person, access)
+        context["board"] = board
+        context["today"] = board.today
+        context["expected"] = board.expected
+        context["objectives"] = pages.rows_by_unit(board, rows).get(unit.id, [])
+        # The unit's figures and its sub-units' come from one grouped query, the same one the
+        # inline check-in answers with (web.views.check_in.check_in_figures).
+        stats = okr_selectors.unit_stats(organization, cycle)
+        context["progress"] = stats.get(unit.id, okr_selectors.UnitStat()).progress
+        context["subunits"] = pages.subunit_rows(tree, unit, stats)
+    return render(request, "orgs/unit_detail.html", context)
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """One place that leads to every setting: personal ones, then the organization's."""
+    cycle = okr_selectors.cycle_for_request(request.user.organization, request.GET.get("cycle"))
+    return render(request, "orgs/settings.html", {"nav": "settings", "cycle": cycle})
