@@ -13,6 +13,7 @@ from cadence.api.routers import (
     key_results,
     me,
     objectives,
+    organization,
     people,
     planning,
     retrospectives,
@@ -92,6 +93,7 @@ api = CadenceAPI(
 errors.register(api)
 
 api.add_router("", me.router)
+api.add_router("", organization.router)
 api.add_router("", units.router)
 api.add_router("", people.router)
 api.add_router("", cycles.router)

@@ -1,4 +1,4 @@
-"""Calendar quarters: the cycle a new one is suggested as. Pure (no database)."""
+"""Calendar quarters and half-years: the cycle a new one is suggested as. Pure (no database)."""
 
 from datetime import date, timedelta
 
@@ -14,9 +14,16 @@ def quarter_of(day: date) -> tuple[date, date]:
     return start, end
 
 
-def next_cycle_initial(cycles: list[Cycle], today: date) -> dict:
-    """Suggest the calendar quarter after the latest cycle (or the current quarter): the new
-    cycle form's initial name, kind and dates."""
+def half_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar half-year holding ``day``."""
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def next_cycle_initial(cycles: list[Cycle], today: date, kind: str = Cycle.Kind.QUARTER) -> dict:
+    """Suggest the calendar quarter (or half-year, when ``kind`` says so) after the latest
+    cycle, or the current one: the new cycle form's initial name, kind and dates."""
     # A cycle whose dates lie outside the bounds (stored before they were kept) is skipped: the
     # quarter after it would be no date at all.
     latest_end = max(
@@ -24,12 +31,15 @@ def next_cycle_initial(cycles: list[Cycle], today: date) -> dict:
         default=None,
     )
     first = latest_end + timedelta(days=1) if latest_end else today.replace(day=1)
-    start, end = quarter_of(first)
+    half = kind == Cycle.Kind.HALF_YEAR
+    period = half_of if half else quarter_of
+    start, end = period(first)
     if start < first:
-        start, end = quarter_of(end + timedelta(days=1))
+        start, end = period(end + timedelta(days=1))
+    name = f"H{1 if start.month == 1 else 2}" if half else f"Q{(start.month - 1) // 3 + 1}"
     return {
-        "name": f"Q{(start.month - 1) // 3 + 1} {start.year}",
-        "kind": Cycle.Kind.QUARTER,
+        "name": f"{name} {start.year}",
+        "kind": Cycle.Kind.HALF_YEAR if half else Cycle.Kind.QUARTER,
         "start": start,
         "end": end,
     }

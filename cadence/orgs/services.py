@@ -3,11 +3,11 @@
 import hashlib
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_record, changes_between, snapshot
 from cadence.orgs import hooks
 from cadence.orgs.models import ApiToken, Organization, Person, Unit
 from cadence.orgs.unit_services import (  # noqa: F401 (the unit writes, one namespace)
@@ -53,6 +53,51 @@ def organization_create(
         name=admin_name,
         role=Person.Role.ADMIN,
         password=admin_password,
+    )
+    return organization
+
+
+ORGANIZATION_FIELDS = ("name", "time_zone", "default_cycle_kind")
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    actor: Person | None,
+    organization: Organization,
+    name: str | None = None,
+    time_zone: str | None = None,
+    default_cycle_kind: str | None = None,
+) -> Organization:
+    """An admin renames the organization or changes its time zone (the company's dates and the
+    one new departments start with; the company unit follows it, existing teams keep theirs) or
+    the kind of cycle suggested next. ``None`` leaves a field as it is."""
+    if actor is not None and (actor.organization_id != organization.pk or not actor.is_admin):
+        raise PermissionDenied("Only admins change the organization's settings.")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = snapshot(organization, ORGANIZATION_FIELDS)
+    if name is not None:
+        organization.name = name.strip()
+    if time_zone is not None:
+        organization.time_zone = time_zone.strip()
+    if default_cycle_kind is not None:
+        organization.default_cycle_kind = default_cycle_kind
+    organization.full_clean()
+    changes = changes_between(before, snapshot(organization, ORGANIZATION_FIELDS))
+    if not changes:
+        return organization
+    organization.save(update_fields=[*changes, "updated_at"])
+    if "time_zone" in changes:
+        Unit.objects.filter(organization=organization, kind=Unit.Kind.COMPANY).update(
+            time_zone=organization.time_zone, updated_at=timezone.now()
+        )
+    audit_record(
+        organization=organization,
+        kind="organization.updated",
+        actor=actor,
+        actor_label="command line" if actor is None else None,
+        target=organization,
+        changes=changes,
     )
     return organization
 

@@ -6,7 +6,7 @@ from django import forms
 
 from cadence.accounts.invitation_rows import MAX_FILE_BYTES, MAX_ROWS
 from cadence.core.limits import MAX_EMAIL, MAX_NAME
-from cadence.orgs.models import TIME_ZONES, Person
+from cadence.orgs.models import TIME_ZONES, Organization, Person
 
 ROLE_HELP = (
     "Admins manage people, teams and settings; members write their teams' OKRs and weekly "
@@ -94,3 +94,26 @@ class ProfileForm(forms.Form):
         self.fields[
             "time_zone"
         ].help_text = "Weeks and deadlines follow your team; emails show times in this time zone."
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=MAX_NAME)
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text=(
+            "The company's dates and the time zone new departments and teams start with; "
+            "teams keep their own."
+        ),
+    )
+    default_cycle_kind = forms.ChoiceField(
+        label="Cycles",
+        choices=Organization.CycleKind.choices,
+        help_text="The length of cycle suggested when an admin creates the next one.",
+    )
+
+    def __init__(self, *args, editable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in TIME_ZONES]
+        if not editable:
+            for field in self.fields.values():
+                field.disabled = True

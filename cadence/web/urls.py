@@ -17,6 +17,7 @@ urlpatterns = [
     path("units/<uuid:unit_id>/", views.unit_detail, name="unit_detail"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/audit/", views.audit_trail, name="audit_trail"),
+    path("settings/organization/", views.organization_settings, name="organization_settings"),
     path("settings/profile/", views.profile, name="profile"),
     path("settings/people/", views.people, name="people"),
     path("settings/people/invite/", views.invite, name="people_invite"),

@@ -123,6 +123,9 @@ RULES: dict[str, dict[str, str]] = {
     "PUT /api/v1/cycles/{cycle_id}/reviews/monthly/{month}": {
         "unit": "a review's unit is one of the organization's",
     },
+    "PATCH /api/v1/organization": {
+        "time_zone": TIME_ZONE,
+    },
     # Units: the tree's rules depend on the units already there, not on the body alone.
     "POST /api/v1/units": {
         "name": "names are unique among a unit's siblings",

@@ -32,7 +32,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
     if may_create:
         form = CycleForm(
             request.POST if request.method == "POST" else None,
-            initial=next_cycle_initial(all_cycles, today),
+            initial=next_cycle_initial(all_cycles, today, organization.default_cycle_kind),
         )
         done = submit(request, form, lambda data: services.cycle_create(actor=person, **data))
         if done.saved:
