@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cadence.scheduling",
     "cadence.onboarding",
     "cadence.feed",
+    "cadence.transfer",
     "cadence.web",
     "cadence.demo",
 ]

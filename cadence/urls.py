@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("cadence.feed.urls")),
     path("", include("cadence.scheduling.urls")),
     path("", include("cadence.onboarding.urls")),
+    path("", include("cadence.transfer.urls")),
 ]
