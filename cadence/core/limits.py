@@ -54,6 +54,7 @@ MAX_INT = 2**31 - 1
 MIN_TITLE = 3  # an objective's or key result's title, once stripped
 MAX_TITLE = 200
 MAX_NAME = 200  # an organization's, unit's or person's name
+MAX_EXTERNAL_ID = 100  # the id of an objective or key result in another system (imports)
 MAX_CYCLE_NAME = 100
 MAX_TOKEN_NAME = 100  # a personal API token's name
 MAX_EMAIL = 254  # what an address can be (RFC 5321)

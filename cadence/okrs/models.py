@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT, MAX_WEIGHT, MIN_WEIGHT
+from cadence.core.limits import MAX_EXTERNAL_ID, MAX_SHORT_TEXT, MAX_TEXT, MAX_WEIGHT, MIN_WEIGHT
 from cadence.core.models import BaseModel
 from cadence.core.validators import validate_date_in_range, validate_finite
 from cadence.okrs import progress as arithmetic
@@ -123,6 +123,9 @@ class Objective(BaseModel):
     # instead of loading a whole tree; kept correct by okrs.services in the same transaction as
     # every write that can change it (this objective's and every ancestor's).
     progress = models.FloatField(null=True, blank=True, editable=False)
+    # The id another system (a spreadsheet, a previous tool) knows it by: a re-import matches on
+    # it. Unique within the organization when set.
+    external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True, default="")
 
     class Meta:
         ordering = ["position", "created_at"]
@@ -131,6 +134,13 @@ class Objective(BaseModel):
             models.Index(fields=["parent"]),
             # The approvals badge in every page's navigation counts proposed objectives.
             models.Index(fields=["organization", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="okrs_objective_external_id_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -194,10 +204,18 @@ class KeyResult(BaseModel):
     # End-of-cycle score, as on Objective.
     computed_score = models.FloatField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
+    external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True, default="")
 
     class Meta:
         ordering = ["position", "created_at"]
         indexes = [models.Index(fields=["organization", "objective"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="okrs_keyresult_external_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
