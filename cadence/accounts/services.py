@@ -38,6 +38,7 @@ from cadence.core.limits import MAX_EMAIL, MAX_NAME
 from cadence.mail.models import Delivery
 from cadence.mail.services import delivery_enqueue_to_address
 from cadence.orgs import services as org_services
+from cadence.orgs.acting import audit_change
 from cadence.orgs.models import Organization, Person, Unit
 from cadence.orgs.person_services import COMMAND_LINE, require_people_admin
 
@@ -173,12 +174,11 @@ def invitation_create(
     invitation.save()
     invitation.units.set(units)
     _queue_email(invitation, secret, actor)
-    audit_record(
-        organization=organization,
-        kind="person.invited",
+    audit_change(
+        "person.invited",
         actor=actor,
-        actor_label=_label(actor),
         target=invitation,
+        organization=organization,
         changes={
             "email": email,
             "name": name,
@@ -245,11 +245,9 @@ def invitation_resend(*, actor: Person | None, invitation: Invitation) -> Invita
     secret = _issue(invitation, timezone.now())
     invitation.save(update_fields=["token_hash", "sends", "sent_at", "expires_at", "updated_at"])
     _queue_email(invitation, secret, actor)
-    audit_record(
-        organization=invitation.organization,
-        kind="invitation.resent",
+    audit_change(
+        "invitation.resent",
         actor=actor,
-        actor_label=_label(actor),
         target=invitation,
         changes={"sends": invitation.sends},
     )
@@ -265,11 +263,9 @@ def invitation_revoke(*, actor: Person | None, invitation: Invitation) -> Invita
         raise Conflict({"__all__": STATE_MESSAGES[selectors.invitation_state(invitation)]})
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    audit_record(
-        organization=invitation.organization,
-        kind="invitation.revoked",
+    audit_change(
+        "invitation.revoked",
         actor=actor,
-        actor_label=_label(actor),
         target=invitation,
     )
     return invitation

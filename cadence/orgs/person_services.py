@@ -20,27 +20,24 @@ from django.db import transaction
 from cadence.audit.services import audit_record, changes_between, snapshot
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_NAME
+from cadence.orgs import acting
+from cadence.orgs.acting import audit_change
 from cadence.orgs.models import ApiToken, Organization, Person, validate_time_zone
 from cadence.orgs.services import api_token_revoke
 
-COMMAND_LINE = "command line"
+COMMAND_LINE = acting.COMMAND_LINE
 LAST_ADMIN = (
     "{name} is the last active admin of the organization. Make someone else an admin first."
 )
 
 
 def _label(actor: Person | None) -> str | None:
-    return COMMAND_LINE if actor is None else None
+    return acting.system_label(actor)
 
 
 def require_people_admin(actor: Person | None, organization_id) -> None:
     """Admins of the organization (or the command line: ``None``) manage its people."""
-    if actor is None:
-        return
-    if actor.organization_id != organization_id or not actor.is_active:
-        raise PermissionDenied("You are not part of this organization.")
-    if not actor.is_admin:
-        raise PermissionDenied("Only admins manage people.")
+    acting.require_admin(actor, organization_id, "Only admins manage people.")
 
 
 def _locked(person: Person, *, organization: bool = False) -> Person:
@@ -85,11 +82,9 @@ def person_role_change(*, actor: Person | None, person: Person, role: str) -> Pe
     before = snapshot(person, ["role"])
     person.role = role
     person.save(update_fields=["role", "updated_at"])
-    audit_record(
-        organization=person.organization,
-        kind="person.role_changed",
+    audit_change(
+        "person.role_changed",
         actor=actor,
-        actor_label=_label(actor),
         target=person,
         changes=changes_between(before, snapshot(person, ["role"])),
     )
@@ -127,11 +122,9 @@ def person_deactivate(*, actor: Person | None, person: Person) -> Person:
     person.save(update_fields=["is_active", "updated_at"])
     tokens = list(ApiToken.objects.select_for_update().filter(person=person).order_by("pk"))
     revoked = _tokens_revoke(tokens, person, actor)
-    audit_record(
-        organization=person.organization,
-        kind="person.deactivated",
+    audit_change(
+        "person.deactivated",
         actor=actor,
-        actor_label=_label(actor),
         target=person,
         changes={"active": [True, False], "tokens_revoked": revoked},
     )
@@ -147,11 +140,9 @@ def person_reactivate(*, actor: Person | None, person: Person) -> Person:
         return person
     person.is_active = True
     person.save(update_fields=["is_active", "updated_at"])
-    audit_record(
-        organization=person.organization,
-        kind="person.reactivated",
+    audit_change(
+        "person.reactivated",
         actor=actor,
-        actor_label=_label(actor),
         target=person,
         changes={"active": [False, True]},
     )

@@ -3,12 +3,13 @@
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cadence.audit.services import audit_record, changes_between, snapshot
 from cadence.orgs import hooks
+from cadence.orgs.acting import audit_change, require_admin
 from cadence.orgs.models import ApiToken, Organization, Person, Unit
 from cadence.orgs.unit_services import (  # noqa: F401 (the unit writes, one namespace)
     membership_remove,
@@ -72,8 +73,7 @@ def organization_update(
     """An admin renames the organization or changes its time zone (the company's dates and the
     one new departments start with; the company unit follows it, existing teams keep theirs) or
     the kind of cycle suggested next. ``None`` leaves a field as it is."""
-    if actor is not None and (actor.organization_id != organization.pk or not actor.is_admin):
-        raise PermissionDenied("Only admins change the organization's settings.")
+    require_admin(actor, organization.pk, "Only admins change the organization's settings.")
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = snapshot(organization, ORGANIZATION_FIELDS)
     if name is not None:
@@ -91,12 +91,11 @@ def organization_update(
         Unit.objects.filter(organization=organization, kind=Unit.Kind.COMPANY).update(
             time_zone=organization.time_zone, updated_at=timezone.now()
         )
-    audit_record(
-        organization=organization,
-        kind="organization.updated",
+    audit_change(
+        "organization.updated",
         actor=actor,
-        actor_label="command line" if actor is None else None,
         target=organization,
+        organization=organization,
         changes=changes,
     )
     return organization

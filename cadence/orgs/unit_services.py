@@ -24,18 +24,14 @@ from django.utils import timezone
 from cadence.audit.services import audit_record, changes_between
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_NAME
+from cadence.orgs.acting import audit_change, require_admin
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.orgs.unit_selectors import unit_holdings
 
 
 def _require_admin(actor: Person | None, organization_id) -> None:
-    if actor is None:
-        return
-    if actor.organization_id != organization_id or not actor.is_active:
-        raise PermissionDenied("You are not part of this organization.")
-    if not actor.is_admin:
-        raise PermissionDenied("Only admins change departments and teams.")
+    require_admin(actor, organization_id, "Only admins change departments and teams.")
 
 
 def _require_lead(actor: Person | None, unit: Unit) -> None:
@@ -119,12 +115,12 @@ def unit_create(
     )
     unit.full_clean()
     unit.save()
-    audit_record(
-        organization=organization,
-        kind="unit.created",
+    audit_change(
+        "unit.created",
         actor=actor,
         actor_label=actor_label,
         target=unit,
+        organization=organization,
         changes=changes_between({}, _unit_values(unit, parent.name)),
     )
     return unit
@@ -188,9 +184,8 @@ def unit_update(
     unit.save()
     changes = changes_between(before, _unit_values(unit, new_parent.name if new_parent else None))
     if changes:
-        audit_record(
-            organization=unit.organization,
-            kind="unit.updated",
+        audit_change(
+            "unit.updated",
             actor=actor,
             actor_label=actor_label,
             target=unit,
@@ -260,9 +255,8 @@ def unit_delete(*, actor: Person | None, unit: Unit, actor_label: str | None = N
         .values_list("person__name", flat=True)
     )
     values = _unit_values(unit, unit.parent.name if unit.parent else None)
-    audit_record(
-        organization=unit.organization,
-        kind="unit.deleted",
+    audit_change(
+        "unit.deleted",
         actor=actor,
         actor_label=actor_label,
         target=unit,
@@ -334,12 +328,12 @@ def membership_remove(
     membership = Membership.objects.select_for_update().filter(unit=unit, person=person).first()
     if membership is None:
         raise ValidationError({"person": f"{person.name} is not in {unit.name}."})
-    audit_record(
-        organization=unit.organization,
-        kind="membership.removed",
+    audit_change(
+        "membership.removed",
         actor=actor,
         actor_label=actor_label,
         target=membership,
+        organization=unit.organization,
         target_label=_membership_label(unit, person),
         changes={"unit": unit.name, "role": [membership.role, None]},
     )
@@ -373,9 +367,8 @@ def unit_rhythm_update(
     unit.save(update_fields=["checkin_weekday", "checkin_time", "time_zone", "updated_at"])
     changes = changes_between(before, _unit_values(unit, parent_name))
     if changes:
-        audit_record(
-            organization=unit.organization,
-            kind="unit.updated",
+        audit_change(
+            "unit.updated",
             actor=actor,
             actor_label=actor_label,
             target=unit,

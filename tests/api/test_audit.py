@@ -8,35 +8,10 @@ from cadence.audit.services import audit_record
 from cadence.okrs import services as okr_services
 from cadence.scoring import services as scoring_services
 from tests import factories as f
-from tests.api.conftest import Api, errors_of
+from tests.api.conftest import errors_of
 from tests.clock import TEST_NOW
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_api(admin):
-    return Api(admin)
-
-
-@pytest.fixture
-def member_api(member):
-    return Api(member)
-
-
-@pytest.fixture
-def viewer_api(viewer):
-    return Api(viewer)
-
-
-@pytest.fixture
-def outsider_api(outsider):
-    return Api(outsider)
-
-
-@pytest.fixture
-def anonymous_api():
-    return Api()
 
 
 @pytest.fixture
