@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cadence.accounts.models import PROVIDER_ID_PREFIX, SingleSignOn, SingleSignOnDomain
 from cadence.audit.services import audit_record, changes_between
 from cadence.core import outbound
 from cadence.orgs import services as org_services
+from cadence.orgs.acting import require_admin, system_label
 from cadence.orgs.models import Organization, Person
 
 MAX_DOMAINS = 50
@@ -113,7 +114,7 @@ AUDITED = ("enabled", "name", "issuer", "client_id", "require_sso")
 @transaction.atomic
 def sso_settings_set(
     *,
-    actor: Person,
+    actor: Person | None,
     organization: Organization,
     enabled: bool,
     name: str,
@@ -123,9 +124,11 @@ def sso_settings_set(
     domains: list[str],
     require_sso: bool,
 ) -> SingleSignOn:
-    """Set the organization's provider. ``client_secret`` None (or blank) keeps the saved one."""
-    if not actor.is_admin or actor.organization_id != organization.id:
-        raise PermissionDenied("Only an admin of the organization changes its single sign-on.")
+    """Set the organization's provider. ``client_secret`` None (or blank) keeps the saved one.
+    ``actor`` None is the operator (``cadence sso set``)."""
+    require_admin(
+        actor, organization.id, "Only an admin of the organization changes its single sign-on."
+    )
     sso = SingleSignOn.objects.select_for_update().filter(
         organization=organization
     ).first() or SingleSignOn(organization=organization)
@@ -195,6 +198,7 @@ def sso_settings_set(
             organization=organization,
             kind="sso.settings_changed",
             actor=actor,
+            actor_label=system_label(actor),
             target=sso,
             target_label=f"Single sign-on ({sso.name})",
             changes=changes,
