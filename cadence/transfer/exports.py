@@ -16,6 +16,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -373,3 +374,12 @@ def export_file(
             sheets[CHECK_IN_SHEET] = check_in_table(scope)
         content = write_xlsx(sheets)
     return ExportFile(content, filename(cycle, what, fmt, unit), CONTENT_TYPES[fmt])
+
+
+def attachment(out: ExportFile) -> HttpResponse:
+    """The file as a download, for the web and the API alike (its name is made of slugs: safe
+    in the header)."""
+    response = HttpResponse(out.content, content_type=out.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

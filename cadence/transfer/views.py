@@ -16,14 +16,6 @@ def _what_and_format(name: str) -> tuple[str, str]:
     return what, fmt
 
 
-def attachment(out: exports.ExportFile) -> HttpResponse:
-    """The file as a download (its name is made of slugs: safe in the header)."""
-    response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def export(request: HttpRequest, cycle_id, filename: str) -> HttpResponse:
     """A cycle's OKRs, check-ins, weekly items, scores or learnings as CSV or XLSX, of the
@@ -34,4 +26,4 @@ def export(request: HttpRequest, cycle_id, filename: str) -> HttpResponse:
     what, fmt = _what_and_format(filename)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return attachment(exports.export_file(organization, cycle, what, fmt, unit))
+    return exports.attachment(exports.export_file(organization, cycle, what, fmt, unit))
