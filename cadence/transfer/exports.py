@@ -162,51 +162,54 @@ def okr_table(scope: Scope) -> Table:
     loaded = {o.pk: (o.external_id, o.title) for o in board.objectives.values()}
     missing = {o.parent_id for o in objectives if o.parent_id and o.parent_id not in loaded}
     labels = {**loaded, **selectors.objective_labels(scope.organization, missing)}
+    columns = (*OKR_COLUMNS, *OKR_COMPUTED_COLUMNS)
     rows = []
     for o in objectives:
         parent = ""
         if o.parent_id in labels:
             external_id, title = labels[o.parent_id]
             parent = external_id or title
-        head = [
-            scope.cycle.name,
-            scope.path(o.unit_id),
-            o.external_id,
-            o.title,
-            o.commitment,
-            o.why,
-            parent,
-            o.owner.email if o.owner else "",
-        ]
+        objective = {
+            "cycle": scope.cycle.name,
+            "unit": scope.path(o.unit_id),
+            "external_id": o.external_id,
+            "objective": o.title,
+            "commitment": o.commitment,
+            "why": o.why,
+            "parent": parent,
+            "objective_owner_email": o.owner.email if o.owner else "",
+            "state": o.state,
+        }
         if not o.krs:
             result = scored.get(o.pk)
-            rows.append(
-                head
-                + [""] * 10
-                + [o.state, _number(o.progress), "", _number(result.score if result else None)]
-            )
+            values = {
+                **dict.fromkeys(columns, ""),
+                **objective,
+                "progress": _number(o.progress),
+                "score": _number(result.score if result else None),
+            }
+            rows.append([values[c] for c in columns])
             continue
         for kr in o.krs:
-            rows.append(
-                head
-                + [
-                    kr.external_id,
-                    kr.title,
-                    kr.kind,
-                    kr.start,
-                    kr.target,
-                    kr.unit,
-                    kr.direction,
-                    kr.weight,
-                    kr.owner.email if kr.owner else "",
-                    kr.current,
-                    o.state,
-                    _number(kr.progress),
-                    kr.confidence,
-                    _number(kr_scores.get(kr.pk)),
-                ]
-            )
-    return (*OKR_COLUMNS, *OKR_COMPUTED_COLUMNS), rows
+            values = {
+                **objective,
+                "key_result_external_id": kr.external_id,
+                "key_result": kr.title,
+                "kind": kr.kind,
+                "start": kr.start,
+                "target": kr.target,
+                "unit_of_measure": kr.unit,
+                "direction": kr.direction,
+                "weight": kr.weight,
+                "owner_email": kr.owner.email if kr.owner else "",
+                "current": kr.current,
+                "progress": _number(kr.progress),
+                "confidence": kr.confidence,
+                "score": _number(kr_scores.get(kr.pk)),
+            }
+            # A column added to columns.py and not filled here fails loudly (KeyError).
+            rows.append([values[c] for c in columns])
+    return columns, rows
 
 
 def check_in_table(scope: Scope) -> Table:
