@@ -52,6 +52,9 @@ PARAM_VALUES = {
     "secret": "not-an-invitation",
     # An unsubscribe link's token: not one of anybody's.
     "token": "not-a-subscriber-token",
+    # An export's file name (the export is of the cycle in the path).
+    "filename": "okrs.xlsx",
+    "what": "okrs",
 }
 
 # allauth's single sign-on URLs name an organization's provider by a regular expression group.
@@ -215,6 +218,7 @@ def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, vic
         f"/?cycle={victim['cycle'].pk}",
         f"/objectives/new/?unit={victim['unit'].pk}",
         f"/settings/audit/?actor={victim['person'].pk}",
+        f"/cycles/{victim['cycle'].pk}/export/okrs.csv?unit={victim['unit'].pk}",
     ):
         response = intruder_client.get(query)
         _assert_404_no_leak(response, victim, query)

@@ -9,6 +9,7 @@ from cadence.api.routers import (
     audit,
     coach,
     cycles,
+    exports,
     feed,
     key_results,
     me,
@@ -108,3 +109,4 @@ api.add_router("", reviews.router)
 api.add_router("", retrospectives.router)
 api.add_router("", planning.router)
 api.add_router("", audit.router)
+api.add_router("", exports.router)

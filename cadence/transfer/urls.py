@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401 (each feature adds its routes here)
+from django.urls import path
 
-urlpatterns: list = []
+from cadence.transfer import views
+
+urlpatterns = [
+    # <filename> is "<what>.<csv|xlsx>": okrs, check-ins, weekly, scores or learnings.
+    path("cycles/<uuid:cycle_id>/export/<str:filename>", views.export, name="export"),
+]

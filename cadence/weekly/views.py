@@ -444,6 +444,10 @@ def team_report(request: HttpRequest, unit_id) -> HttpResponse:
         "previous_label": format_week(report.previous_week),
         "next_label": format_week(report.next_week),
         "this_week_label": format_week(selectors.unit_current_week(unit)),
+        # The cycle the week is in (else the next, else the latest): its items download.
+        "export_cycle": okr_selectors.current_of(
+            list(okr_selectors.cycles_of(organization)), report.week
+        ),
         "deadline": deadline,
         "closed": deadline <= timezone.now(),
         "can_settings": selectors.may_open_weekly_settings(

@@ -38,7 +38,7 @@ PARAMS = {
     "invitation_id": "invitation",
 }
 # Path parameters that are values, not objects.
-VALUES = {"week": "2026-W47", "month": "2026-11"}
+VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
 BODIES = [
     None,
     {},

@@ -33,7 +33,17 @@ BIN = Path(sys.executable).parent
 MIN_EXAMPLES = 50
 # The API's operations in two halves by tag, for two schemathesis processes side by side.
 SHARDS = [
-    ["reviews", "alignment", "objectives", "key results", "units", "me", "audit", "organization"],
+    [
+        "reviews",
+        "alignment",
+        "objectives",
+        "key results",
+        "units",
+        "me",
+        "audit",
+        "organization",
+        "exports",
+    ],
     ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people"],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")
