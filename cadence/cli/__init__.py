@@ -1,5 +1,5 @@
 """The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
-token, people, units, export, manage. (The benchmark is not part of the installed command:
+token, people, units, sso, export, manage. (The benchmark is not part of the installed command:
 `make bench`.)
 
 Each module registers its commands on the parser. Expected failures (bad input, an unknown email,
