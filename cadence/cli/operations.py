@@ -9,6 +9,10 @@ from cadence.cli import base
 from cadence.cli.base import CLIError
 
 
+def _migrations(count: int) -> str:
+    return f"{count} migration{'s' if count != 1 else ''}"
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     base.setup_django()
     from cadence.transfer import backup
@@ -36,13 +40,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"Restored the {backup.ENGINE_NAMES[result.engine]} database from {args.file}.")
     if result.unknown_migrations:
         raise CLIError(
-            f"The backup comes from a newer release of Cadence ({result.unknown_migrations} "
-            "migrations this release does not know): install that release or a later one "
+            "The backup comes from a newer release of Cadence "
+            f"({_migrations(result.unknown_migrations)} this release does not know): install "
+            "that release or a later one "
             "before starting the app."
         )
     if result.pending_migrations:
         print(
-            f"The backup comes from an older release: {result.pending_migrations} migrations "
+            f"The backup comes from an older release: {_migrations(result.pending_migrations)} "
             "to apply. Run cadence migrate before starting the app and the worker."
         )
     else:

@@ -164,6 +164,47 @@ def test_sqlite_backup_while_writers_commit_keeps_every_acknowledged_check_in(tm
     assert forced.returncode == 0, forced.stderr
 
 
+@pytest.mark.real_clock
+def test_a_backup_of_an_older_release_is_restored_then_migrated(tmp_path):
+    """A database one migration behind (the okrs app's latest rolled back, as the previous
+    release left it): the restore says to run cadence migrate, and migrate brings it up. One
+    with a migration this release does not know: the restore says to install the newer one."""
+    from django.db.migrations.loader import MigrationLoader
+
+    leaf = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("okrs")[0]
+    previous = MigrationLoader(None).graph.node_map[leaf].parents
+    (parent,) = [p.key for p in previous if p.key[0] == "okrs"]
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    for args in (("migrate",), ("manage", "migrate", "okrs", parent[1])):
+        done = _cadence(url, *args)
+        assert done.returncode == 0, done.stderr
+    assert _cadence(url, "backup", str(tmp_path / "old.backup")).returncode == 0
+
+    fresh = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    restored = _cadence(fresh, "restore", str(tmp_path / "old.backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert "older release: 1 migration to apply" in restored.stdout
+    assert "cadence migrate" in restored.stdout
+    migrated = _cadence(fresh, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applied 1 migration" in migrated.stdout
+
+    # A database a newer release migrated has a migration this release does not know.
+    db = sqlite3.connect(tmp_path / "old.sqlite3")
+    with db:
+        db.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('okrs', '9999_of_a_newer_release', '2027-01-01')"
+        )
+    db.close()
+    assert _cadence(url, "backup", str(tmp_path / "newer.backup")).returncode == 0
+    newer = _cadence(
+        f"sqlite:///{tmp_path / 'third.sqlite3'}", "restore", str(tmp_path / "newer.backup")
+    )
+    assert newer.returncode == 1
+    assert "newer release" in newer.stderr and "Traceback" not in newer.stderr
+
+
 def _server(database: str):
     import psycopg
 
