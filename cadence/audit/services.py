@@ -115,8 +115,9 @@ def audit_anonymise(
     """Erasure (``orgs.person_services.person_erase``): rewrite the organization's events that
     name the person — the person's own label as actor or target, and every occurrence of their
     email addresses (``texts`` containing "@") or names (the others, as whole words) in labels
-    and in before → after values — to ``replacement`` / ``email_replacement``. The only change
-    ever made to an event besides the retention purge; the erasure's own event records it.
+    (except labels of another person: a namesake's) and in before → after values — to
+    ``replacement`` / ``email_replacement``. The only change ever made to an event besides the
+    retention purge; the erasure's own event records it.
     Returns how many events were rewritten. Must run inside the erasure's transaction."""
     emails = sorted({t.strip() for t in texts if t and "@" in t}, key=len, reverse=True)
     names = sorted({t.strip() for t in texts if t and "@" not in t and t.strip()}, key=len)
@@ -130,16 +131,21 @@ def audit_anonymise(
         return text
 
     person_id = str(person_id)
-    rewritten = 0
+
+    def label(text: str, names_them: bool, names_another: bool) -> str:
+        # A label that names another person (a namesake) is theirs: left as it is.
+        return replacement if names_them else text if names_another else replace(text)
+
+    rewrites = []
     events = Event.objects.filter(organization_id=getattr(organization, "pk", organization))
     for event in events.order_by("created_at").iterator(chunk_size=500):
-        actor_label = (
-            replacement if str(event.actor_id) == person_id else replace(event.actor_label)
-        )
-        target_label = (
-            replacement
-            if event.target_type == "orgs.person" and event.target_id == person_id
-            else replace(event.target_label)
+        actor = "" if event.actor_id is None else str(event.actor_id)
+        actor_label = label(event.actor_label, actor == person_id, actor not in ("", person_id))
+        of_person = event.target_type == "orgs.person"
+        target_label = label(
+            event.target_label,
+            of_person and event.target_id == person_id,
+            of_person and event.target_id != person_id,
         )
         changes = _replaced(event.changes, replace)
         fields = {}
@@ -150,9 +156,11 @@ def audit_anonymise(
         if changes != event.changes:
             fields["changes"] = changes
         if fields:
-            Event.objects.filter(pk=event.pk)._rewrite(**fields)
-            rewritten += 1
-    return rewritten
+            rewrites.append((event.pk, fields))
+    # Written after the read: SQLite gives no isolation between a cursor and writes to its table.
+    for pk, fields in rewrites:
+        Event.objects.filter(pk=pk)._rewrite(**fields)
+    return len(rewrites)
 
 
 def audit_purge(*, now: dt.datetime | None = None, days: int | None = None) -> int:

@@ -144,6 +144,17 @@ def test_the_audit_trail_keeps_no_personal_data(admin, leaver, org):
     assert Event.objects.filter(actor=leaver, actor_label="Former member 1").exists()
 
 
+def test_a_namesakes_own_events_keep_their_name(org, admin, leaver):
+    namesake = f.make_person(org, name="Lea Leaver")
+    person_services.person_profile_update(actor=namesake, person=namesake, time_zone="UTC")
+    _erase(admin, leaver)
+    event = Event.objects.get(kind="person.updated", actor=namesake)
+    assert event.actor_label == f"Lea Leaver <{namesake.email}>"
+    assert event.target_label == "Lea Leaver"
+    namesake.refresh_from_db()
+    assert namesake.name == "Lea Leaver"
+
+
 def test_numbers_are_unique_and_stable(org, admin, leaver):
     other = f.make_person(org, name="Oscar Other")
     person_services.person_deactivate(actor=admin, person=other)
