@@ -211,6 +211,8 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
             _assert_404_no_leak(response, victim, f"{method.upper()} {path}")
     victim["subscriber"].refresh_from_db()  # neither removed nor unsubscribed by the intruder
     assert victim["subscriber"].unsubscribed_at is None
+    victim["person"].refresh_from_db()  # not erased (settings/people/<id>/erase/)
+    assert victim["person"].name == "Secret Person"
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -264,6 +266,7 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     )
     victim["person"].refresh_from_db()
     assert (victim["person"].role, victim["person"].is_active) == ("member", True)
+    assert victim["person"].name == "Secret Person"  # not erased (POST …/people/{id}/erase)
     victim["invitation"].refresh_from_db()
     assert victim["invitation"].is_open and victim["invitation"].sends == 1
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it

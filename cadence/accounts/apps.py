@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from cadence.accounts import audit, throttle
+        from cadence.accounts import audit, erasure, throttle
+        from cadence.orgs import hooks as org_hooks
 
         throttle.connect_signals()
         audit.connect_signals()
+        org_hooks.person_erased.register(erasure.person_erased)

@@ -72,6 +72,7 @@ KINDS: dict[str, str] = {
     "person.deactivated": "Person deactivated",
     "person.reactivated": "Person reactivated",
     "person.updated": "Profile changed",
+    "person.erased": "Person erased",
     "invitation.resent": "Invitation sent again",
     "invitation.revoked": "Invitation revoked",
     "invitation.accepted": "Invitation accepted",

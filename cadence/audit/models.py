@@ -22,6 +22,11 @@ class EventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("Audit events are removed only by the retention purge.")
 
+    def _rewrite(self, **fields) -> int:
+        """Change these rows' labels and changes: for `services.audit_anonymise` (erasure of a
+        person's personal data) alone."""
+        return models.QuerySet.update(self, **fields)
+
     def _purge(self) -> int:
         """Delete these rows: for `services.audit_purge` (retention) alone."""
         return models.QuerySet.delete(self)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -96,6 +97,70 @@ def audit_record(
             ip_address=origin.ip_address,
             user_agent=origin.user_agent,
         )
+
+
+def _replaced(value: Any, replace) -> Any:
+    if isinstance(value, str):
+        return replace(value)
+    if isinstance(value, list):
+        return [_replaced(v, replace) for v in value]
+    if isinstance(value, dict):
+        return {k: _replaced(v, replace) for k, v in value.items()}
+    return value
+
+
+def audit_anonymise(
+    *, organization, person_id, texts: Iterable[str], replacement: str, email_replacement: str
+) -> int:
+    """Erasure (``orgs.person_services.person_erase``): rewrite the organization's events that
+    name the person — the person's own label as actor or target, and every occurrence of their
+    email addresses (``texts`` containing "@") or names (the others, as whole words) in labels
+    (except labels of another person: a namesake's) and in before → after values — to
+    ``replacement`` / ``email_replacement``. The only change ever made to an event besides the
+    retention purge; the erasure's own event records it.
+    Returns how many events were rewritten. Must run inside the erasure's transaction."""
+    emails = sorted({t.strip() for t in texts if t and "@" in t}, key=len, reverse=True)
+    names = sorted({t.strip() for t in texts if t and "@" not in t and t.strip()}, key=len)
+    names.reverse()
+    patterns = [(re.compile(re.escape(e), re.IGNORECASE), email_replacement) for e in emails]
+    patterns += [(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)"), replacement) for n in names]
+
+    def replace(text: str) -> str:
+        for pattern, new in patterns:
+            text = pattern.sub(new, text)
+        return text
+
+    person_id = str(person_id)
+
+    def label(text: str, names_them: bool, names_another: bool) -> str:
+        # A label that names another person (a namesake) is theirs: left as it is.
+        return replacement if names_them else text if names_another else replace(text)
+
+    rewrites = []
+    events = Event.objects.filter(organization_id=getattr(organization, "pk", organization))
+    for event in events.order_by("created_at").iterator(chunk_size=500):
+        actor = "" if event.actor_id is None else str(event.actor_id)
+        actor_label = label(event.actor_label, actor == person_id, actor not in ("", person_id))
+        of_person = event.target_type == "orgs.person"
+        target_label = label(
+            event.target_label,
+            of_person and event.target_id == person_id,
+            of_person and event.target_id != person_id,
+        )
+        changes = _replaced(event.changes, replace)
+        fields = {}
+        if actor_label != event.actor_label:
+            fields["actor_label"] = actor_label[:254]
+        if target_label != event.target_label:
+            fields["target_label"] = target_label[:300]
+        if changes != event.changes:
+            fields["changes"] = changes
+        if fields:
+            rewrites.append((event.pk, fields))
+    # Written after the read: SQLite gives no isolation between a cursor and writes to its table.
+    for pk, fields in rewrites:
+        Event.objects.filter(pk=pk)._rewrite(**fields)
+    return len(rewrites)
 
 
 def audit_purge(*, now: dt.datetime | None = None, days: int | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``cadence people list|invite|deactivate``: an organization's people from the command line.
+"""``cadence people list|invite|deactivate|erase``: an organization's people from the command line.
 Changes are recorded in the audit trail as made by the "command line"."""
 
 from __future__ import annotations
@@ -81,8 +81,29 @@ def cmd_people_deactivate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_people_erase(args: argparse.Namespace) -> int:
+    base.setup_django()
+    from cadence.orgs import person_selectors, person_services
+
+    organization = base.organization_choice(args.organization)
+    person = person_selectors.person_by_email(organization, args.email)
+    if person is None:
+        raise CLIError(f"Nobody in {organization.name} has the email address {args.email!r}.")
+    if person.is_active:
+        raise CLIError(
+            f"{person.email} is still active. Deactivate them first "
+            "(cadence people deactivate), then erase them."
+        )
+    person = person_services.person_erase(actor=None, person=person)
+    print(
+        f"Erased {args.email}: now {person.name}, who cannot sign in; their OKRs and weekly "
+        "updates stay under that name."
+    )
+    return 0
+
+
 def register(commands) -> None:
-    p = commands.add_parser("people", help="list, invite and deactivate people")
+    p = commands.add_parser("people", help="list, invite, deactivate and erase people")
     people_commands = p.add_subparsers(dest="people_command", metavar="ACTION")
     people_commands.required = True
 
@@ -114,3 +135,11 @@ def register(commands) -> None:
     )
     t.add_argument("email", metavar="EMAIL")
     t.set_defaults(handler=cmd_people_deactivate)
+
+    t = with_organization(
+        people_commands.add_parser(
+            "erase", help="erase a deactivated person's name, email and sign-in (GDPR)"
+        )
+    )
+    t.add_argument("email", metavar="EMAIL")
+    t.set_defaults(handler=cmd_people_erase)

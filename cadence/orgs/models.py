@@ -79,6 +79,11 @@ class Person(AbstractBaseUser, BaseModel):
         return self.name
 
     @property
+    def is_erased(self) -> bool:
+        """Their personal data was erased (``person_services.person_erase``)."""
+        return self.email.startswith("erased-") and self.email.endswith("@invalid")
+
+    @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
 

@@ -1,6 +1,6 @@
 """Writes for people once they are in: an admin changes a person's role, deactivates a leaver
-and reactivates them; a person edits their own profile (name, time zone, notification
-preferences).
+and reactivates them, erases a leaver's personal data; a person edits their own profile (name,
+time zone, notification preferences).
 
 ``actor`` is the person making the change, whose rights are checked, or ``None`` for the
 command line, which checks no rights and is named "command line" in the audit trail. Every
@@ -14,14 +14,19 @@ waits, then counts the admins again after the first commits.
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from cadence.audit.services import audit_record, changes_between, snapshot
+from cadence.audit.models import Event
+from cadence.audit.services import audit_anonymise, audit_record, changes_between, snapshot
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_NAME
 from cadence.orgs import acting
 from cadence.orgs.acting import audit_change
+from cadence.orgs.hooks import person_erased
 from cadence.orgs.models import ApiToken, Organization, Person, validate_time_zone
 from cadence.orgs.services import api_token_revoke
 
@@ -138,6 +143,10 @@ def person_reactivate(*, actor: Person | None, person: Person) -> Person:
     person = _locked(person)
     if person.is_active:
         return person
+    if person.is_erased:
+        raise Conflict(
+            {"__all__": f"{person.name} was erased and cannot sign in again: invite them anew."}
+        )
     person.is_active = True
     person.save(update_fields=["is_active", "updated_at"])
     audit_change(
@@ -220,4 +229,84 @@ def person_profile_update(
             target=person,
             changes=changes,
         )
+    return person
+
+
+ERASED_NAME = "Former member {n}"
+_ERASED_NAME = re.compile(r"^Former member (\d+)$")
+ERASED_DOMAIN = "invalid"  # RFC 2606: a name that can never route mail (``Person.is_erased``)
+
+
+def _erased_name(organization_id) -> str:
+    """ "Former member N": N one more than any such name in the organization (the organization's
+    row is locked, so two erasures at once count one after the other)."""
+    numbers = [
+        int(match.group(1))
+        for name in Person.objects.filter(
+            organization_id=organization_id, name__startswith="Former member "
+        ).values_list("name", flat=True)
+        if (match := _ERASED_NAME.match(name))
+    ]
+    return ERASED_NAME.format(n=max(numbers, default=0) + 1)
+
+
+def _former_texts(person: Person) -> set[str]:
+    """The person's name and email now and as the audit trail knows them from before (a profile
+    name change, an email change): what the trail's rewrite looks for."""
+    texts = {person.name, person.email}
+    changed = Event.objects.filter(
+        organization_id=person.organization_id, target_type="orgs.person", target_id=str(person.pk)
+    ).values_list("changes", flat=True)
+    for changes in changed:
+        for key in ("name", "email"):
+            values = (changes or {}).get(key)
+            if isinstance(values, list):
+                texts.update(v for v in values if isinstance(v, str) and v.strip())
+    return texts
+
+
+@transaction.atomic
+def person_erase(*, actor: Person | None, person: Person) -> Person:
+    """Erase a leaver's personal data (GDPR's right to erasure) and keep the organization's
+    history: their name becomes "Former member N", their email an address that routes nowhere;
+    they can never sign in (unusable password, sign-in records, two-factor, single sign-on links
+    and sessions removed, API tokens deleted); invitations to their address are revoked and
+    anonymised, subscriptions of their address removed, emails to them deleted. Their
+    objectives, key results, check-ins, weekly items and comments stay, by the anonymised person.
+    The audit trail's events that name them are rewritten to the anonymised name; the
+    ``person.erased`` event holds no personal data. Only for a deactivated person."""
+    require_people_admin(actor, person.organization_id)
+    person = _locked(person, organization=True)
+    if person.is_active:
+        raise Conflict(
+            {"__all__": f"{person.name} is still active. Deactivate them first, then erase them."}
+        )
+    if person.is_erased:
+        raise Conflict({"__all__": f"{person.name} is erased already."})
+    texts = _former_texts(person)
+    old_email = person.email
+    person.name = _erased_name(person.organization_id)
+    person.email = f"erased-{uuid.uuid4().hex}@{ERASED_DOMAIN}"
+    person.set_unusable_password()
+    person.time_zone = ""
+    person.weekly_reminders = False
+    person.weekly_digests = False
+    person.last_login = None
+    person.save()
+    tokens = ApiToken.objects.filter(person=person).delete()[0]
+    for extra in person_erased(person=person, email=old_email, name=person.name):
+        texts.update(extra or ())
+    rewritten = audit_anonymise(
+        organization=person.organization_id,
+        person_id=person.pk,
+        texts=texts,
+        replacement=person.name,
+        email_replacement=person.email,
+    )
+    audit_change(
+        "person.erased",
+        actor=actor,
+        target=person,
+        changes={"erased": True, "tokens_deleted": tokens, "events_rewritten": rewritten},
+    )
     return person

@@ -23,6 +23,7 @@ urlpatterns = [
     path("settings/people/invite/", views.invite, name="people_invite"),
     path("settings/people/<uuid:person_id>/role/", views.person_role, name="person_role"),
     path("settings/people/<uuid:person_id>/active/", views.person_active, name="person_active"),
+    path("settings/people/<uuid:person_id>/erase/", views.person_erase, name="person_erase"),
     path(
         "settings/invitations/<uuid:invitation_id>/resend/",
         views.invitation_resend,

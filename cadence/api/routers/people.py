@@ -1,5 +1,5 @@
 """People and invitations. Everyone in the organization reads them; admins change roles,
-deactivate and reactivate people, and invite (the email is queued for the worker)."""
+deactivate, reactivate and erase people, and invite (the email is queued for the worker)."""
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
@@ -89,6 +89,18 @@ def person_update(request: HttpRequest, person_id: str, payload: PersonPatch) ->
     person = person_services.person_update(
         actor=actor(request), person=person, role=data.get("role"), active=data.get("active")
     )
+    return _person_out(person, person_selectors.unit_ids_of([person]).get(person.pk, []))
+
+
+@router.post("/people/{person_id}/erase", response={200: PersonOut, **ERRORS})
+def person_erase(request: HttpRequest, person_id: str) -> dict:
+    """Erase a deactivated person's personal data (admins only): their name becomes "Former
+    member N", their email an ``erased-…@invalid`` address, and every way to sign in as them
+    goes; their OKRs, check-ins, weekly items and comments stay under the new name, and the
+    audit trail's events about them are rewritten to it. 409 for an active person (deactivate
+    them first) or one erased already."""
+    person = person_selectors.person_get_any(organization(request), person_id)
+    person = person_services.person_erase(actor=actor(request), person=person)
     return _person_out(person, person_selectors.unit_ids_of([person]).get(person.pk, []))
 
 

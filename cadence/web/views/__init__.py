@@ -12,6 +12,7 @@ from cadence.web.views.people import (
     invite,
     people,
     person_active,
+    person_erase,
     person_role,
     profile,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "invite",
     "people",
     "person_active",
+    "person_erase",
     "person_role",
     "profile",
     "dashboard",

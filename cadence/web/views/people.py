@@ -145,6 +145,34 @@ def person_active(request: HttpRequest, person_id) -> HttpResponse:
     return _back(request)
 
 
+@login_required
+def person_erase(request: HttpRequest, person_id) -> HttpResponse:
+    """GET: what erasing a deactivated person does, and the button; POST: erase them."""
+    target = person_selectors.person_get_any(request.user.organization, person_id)  # else 404
+    admin = _admin(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    error = None
+    if request.method == "POST":
+        old_name = target.name
+        try:
+            erased = person_services.person_erase(actor=admin, person=target)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"{old_name} is erased: they are {erased.name} now, everywhere in Cadence.",
+            )
+            return redirect(reverse("people") + "?status=deactivated")
+    return render(
+        request,
+        "web/person_erase.html",
+        {"nav": "settings", "target": target, "error": error},
+        status=UNPROCESSABLE if error else 200,
+    )
+
+
 def _invitation_action(request: HttpRequest, invitation_id, act, done: str) -> HttpResponse:
     """Resend or revoke: the invitation (else 404), an admin (else 403), a POST, the service."""
     organization = request.user.organization
