@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cadence.cli import admin, base, people, server, sso, units
+from cadence.cli import admin, archive, base, people, server, sso, units
 from cadence.cli.base import CLIError
 
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for module in (server, admin, people, units, sso):
+    for module in (server, admin, people, units, sso, archive):
         module.register(commands)
     return parser
 
