@@ -740,6 +740,10 @@ def organization_import(*, source) -> ImportResult:
         for name, expected in members.items():
             if expected["model"] != known[name].label:
                 raise ArchiveError(f"The manifest names the wrong model for {name!r}.")
+            if known[name].label in CREDENTIAL_MODELS and not manifest["with_passwords"]:
+                raise ArchiveError(
+                    f"The archive holds {name!r} while its manifest says it holds no secrets."
+                )
         result = ImportResult(organization=None, with_passwords=manifest["with_passwords"])  # type: ignore[arg-type]
         try:
             with transaction.atomic():

@@ -334,5 +334,18 @@ def test_hostile_and_broken_files_are_refused_and_change_nothing(monkeypatch):
 
     refused(rebuilt(data, repeated), "repeats the row")
 
+    def secrets_slipped_in(files):
+        manifest = json.loads(files["manifest.json"])
+        manifest["with_passwords"] = False
+        manifest["members"]["mfa.authenticator.jsonl"] = {
+            "model": "mfa.authenticator",
+            "rows": 0,
+            "sha256": hashlib.sha256(b"").hexdigest(),
+        }
+        files["manifest.json"] = json.dumps(manifest).encode()
+        files["mfa.authenticator.jsonl"] = b""
+
+    refused(rebuilt(data, secrets_slipped_in, fix_checksums=False), "says it holds no secrets")
+
     monkeypatch.setattr(arc, "MAX_LINE_BYTES", 200)
     refused(data, "line 1 is longer than 200 bytes")
