@@ -524,9 +524,13 @@ class ImportResult:
 
 
 class _Refs:
-    """The primary keys read so far, per model, and the keys rows name, to be found at the end."""
+    """The primary keys read so far of the models that rows point at (only those: memory grows
+    with them, not with check-ins or events), and the keys rows name, to be found at the end."""
 
-    def __init__(self):
+    def __init__(self, steps: list[Step]):
+        self.targets = {f.related_model for s in steps for f in _foreign_keys(s.model)} | {
+            f.related_model for s in steps for f in s.model._meta.many_to_many
+        }
         self.present: dict[type, set] = defaultdict(set)
         self.named: dict[type, dict[Any, str]] = defaultdict(dict)
 
@@ -621,8 +625,8 @@ def _insert(model, objects: list, m2m: list) -> None:
         )[:1]
         if clash:
             raise ArchiveError(
-                f"A {model._meta.verbose_name} of the archive ({clash[0]}) already exists in this "
-                "installation; nothing was imported."
+                f"A {model._meta.verbose_name} of the archive ({clash[0]}) is already in this "
+                "installation, or twice in the archive; nothing was imported."
             )
     size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
     for start in range(0, len(objects), size):
@@ -672,7 +676,7 @@ def _load_member(
                 raise ArchiveError(f"{where} is another organization than the manifest's.")
         elif direct and getattr(obj, step.path) != org_id:
             raise ArchiveError(f"{where} belongs to another organization than the archive's.")
-        if not auto_pk:
+        if not auto_pk and model in refs.targets:
             if obj.pk in refs.present[model]:
                 raise ArchiveError(f"{where} repeats the row {obj.pk}.")
             refs.present[model].add(obj.pk)
@@ -750,7 +754,7 @@ def organization_import(*, source) -> ImportResult:
                 _check_target(manifest, archive, steps)
                 if "orgs.organization.jsonl" not in members:
                     raise ArchiveError("The archive holds no organization.")
-                refs = _Refs()
+                refs = _Refs(steps)
                 for step in steps:
                     if step.member in members:
                         _load_member(archive, step, members[step.member], manifest, refs, result)
@@ -778,8 +782,8 @@ def organization_import(*, source) -> ImportResult:
                 result.organization = organization
         except IntegrityError as exc:
             raise ArchiveError(
-                f"The archive's rows clash with this installation's data: {_first_line(exc)}; "
-                "nothing was imported."
+                "The archive's rows clash with one another or with this installation's data: "
+                f"{_first_line(exc)}; nothing was imported."
             ) from exc
         except DatabaseError as exc:
             raise ArchiveError(

@@ -334,6 +334,11 @@ def test_hostile_and_broken_files_are_refused_and_change_nothing(monkeypatch):
 
     refused(rebuilt(data, repeated), "repeats the row")
 
+    def repeated_check_in(files):
+        files["okrs.checkin.jsonl"] += files["okrs.checkin.jsonl"]
+
+    refused(rebuilt(data, repeated_check_in), "clash with one another")
+
     def secrets_slipped_in(files):
         manifest = json.loads(files["manifest.json"])
         manifest["with_passwords"] = False
