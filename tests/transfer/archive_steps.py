@@ -3,12 +3,14 @@ each step run in its own process with its own DATABASE_URL:
 
     python archive_steps.py source --at ISO --read-at ISO --archive FILE --out PHOTO \
         [--with-passwords]
-    python archive_steps.py target --archive FILE --read-at ISO --urls PHOTO --out PHOTO
+    python archive_steps.py target --archive FILE --read-at ISO --urls PHOTO --out PHOTO \
+        [--export-again FILE] [--with-passwords]
 
 ``source`` migrates an empty database, fills it the way tests/upgrade/seed.py does (the demo
 organization loaded for ``--at`` plus a few objects of every kind the demo lacks), exports the
 organization with ``cadence export-org`` and photographs it. ``target`` migrates another empty
-database, imports the archive with ``cadence import-org`` and photographs the same addresses.
+database, imports the archive with ``cadence import-org``, photographs the same addresses and,
+with ``--export-again``, exports the imported organization again.
 
 A photograph, taken with the clock stopped at ``--read-at``: every API read of
 tests/upgrade/snapshot.py's crawl as the admin (a bearer token) plus the audit trail kind by kind,
@@ -161,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--urls", help="the source's photograph (target)")
     parser.add_argument("--with-passwords", action="store_true")
+    parser.add_argument("--export-again", help="target: export the imported organization here")
     args = parser.parse_args(argv)
     setup()
     import time_machine
@@ -197,6 +200,13 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.urls, encoding="utf-8") as source:
                 urls = json.load(source)
         photo = photograph(read_at, urls)
+        if args.export_again:
+            command = ["export-org", "--output", args.export_again]
+            if args.with_passwords:
+                command.append("--with-passwords")
+            with time_machine.travel(read_at, tick=True):
+                if cadence(command) != 0:
+                    return 1
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(photo, out, sort_keys=True)
     return 0
