@@ -352,5 +352,11 @@ def test_hostile_and_broken_files_are_refused_and_change_nothing(monkeypatch):
 
     refused(rebuilt(data, secrets_slipped_in, fix_checksums=False), "says it holds no secrets")
 
+    monkeypatch.setattr(arc, "MAX_MEMBERS", 5)
+    refused(data, "an organization's has at most 6")
+    monkeypatch.undo()
+    monkeypatch.setattr(arc, "MAX_MEMBER_BYTES", 1000)
+    refused(data, r"is too large \(\d+ bytes; at most 1000\)")
+    monkeypatch.undo()
     monkeypatch.setattr(arc, "MAX_LINE_BYTES", 200)
     refused(data, "line 1 is longer than 200 bytes")
