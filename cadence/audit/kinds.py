@@ -66,6 +66,9 @@ KINDS: dict[str, str] = {
     "weekly_category.restored": "Weekly category restored",
     # The organization's first run (onboarding.services).
     "organization.created": "Organization created",
+    # The whole-organization archive (transfer.archive): downloaded or exported, and imported.
+    "organization.exported": "Organization's data exported",
+    "organization.imported": "Organization imported from an archive",
     # People and invitations (orgs and accounts services).
     "person.invited": "Person invited",
     "person.role_changed": "Role changed",

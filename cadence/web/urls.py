@@ -18,6 +18,11 @@ urlpatterns = [
     path("settings/", views.settings_index, name="settings"),
     path("settings/audit/", views.audit_trail, name="audit_trail"),
     path("settings/organization/", views.organization_settings, name="organization_settings"),
+    path(
+        "settings/organization/archive.zip",
+        views.organization_archive,
+        name="organization_archive",
+    ),
     path("settings/profile/", views.profile, name="profile"),
     path("settings/people/", views.people, name="people"),
     path("settings/people/invite/", views.invite, name="people_invite"),

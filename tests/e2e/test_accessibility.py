@@ -79,6 +79,7 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("approvals", "/approvals/"),
         ("notifications", "/notifications/"),
         ("settings", "/settings/"),
+        ("organization settings, with its archive's download", "/settings/organization/"),
         ("email settings", "/settings/notifications/"),
         ("coach settings", "/settings/coach/"),
         ("weekly categories", "/settings/weekly-categories/"),

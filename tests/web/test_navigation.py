@@ -25,7 +25,11 @@ from tests.test_tenancy import PARAM, _fill, _walk
 
 HEADER = re.compile(r'<header class="site-header">.*?</header>', re.S)
 # Routes that change something when opened: following a notification marks it read.
-SIDE_EFFECTS = {"notifications/<uuid:notification_id>/"}
+SIDE_EFFECTS = {
+    "notifications/<uuid:notification_id>/",
+    # A download (a streamed zip, no page), recorded in the audit trail.
+    "settings/organization/archive.zip",
+}
 # The pages a newcomer moves between: the walk must reach each of them with a header.
 MAIN_PAGES = {
     "",

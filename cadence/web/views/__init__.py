@@ -5,7 +5,7 @@ from cadence.web.views.audit import audit_trail
 from cadence.web.views.check_in import key_result_check_in
 from cadence.web.views.dashboard import dashboard
 from cadence.web.views.objectives import objective_detail, objective_state
-from cadence.web.views.organization import organization_settings
+from cadence.web.views.organization import organization_archive, organization_settings
 from cadence.web.views.people import (
     invitation_resend,
     invitation_revoke,
@@ -34,6 +34,7 @@ __all__ = [
     "key_result_check_in",
     "objective_detail",
     "objective_state",
+    "organization_archive",
     "organization_settings",
     "settings_index",
     "unit_detail",
