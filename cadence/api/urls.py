@@ -10,6 +10,7 @@ from cadence.api.routers import (
     coach,
     cycles,
     feed,
+    imports,
     key_results,
     me,
     objectives,
@@ -108,3 +109,4 @@ api.add_router("", reviews.router)
 api.add_router("", retrospectives.router)
 api.add_router("", planning.router)
 api.add_router("", audit.router)
+api.add_router("", imports.router)

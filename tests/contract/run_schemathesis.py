@@ -34,7 +34,7 @@ MIN_EXAMPLES = 50
 # The API's operations in two halves by tag, for two schemathesis processes side by side.
 SHARDS = [
     ["reviews", "alignment", "objectives", "key results", "units", "me", "audit", "organization"],
-    ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people"],
+    ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people", "imports"],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")
 
