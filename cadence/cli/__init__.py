@@ -1,5 +1,6 @@
 """The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
-token, people, manage. (The benchmark is not part of the installed command: `make bench`.)
+token, people, units, import, manage. (The benchmark is not part of the installed command:
+`make bench`.)
 
 Each module registers its commands on the parser. Expected failures (bad input, an unknown email,
 a database that does not answer, a port in use) end with a one-line message on stderr and exit
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cadence.cli import admin, base, people, server, units
+from cadence.cli import admin, base, imports, people, server, units
 from cadence.cli.base import CLIError
 
 
@@ -22,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for module in (server, admin, people, units):
+    for module in (server, admin, people, units, imports):
         module.register(commands)
     return parser
 

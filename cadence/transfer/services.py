@@ -90,10 +90,13 @@ def okr_import_dry_run(*, actor: Person, organization: Organization, files: Impo
 
 
 @transaction.atomic
-def okr_import_apply(*, actor: Person, organization: Organization, plan: Plan) -> Plan:
+def okr_import_apply(
+    *, actor: Person, organization: Organization, plan: Plan, via: str = ""
+) -> Plan:
     """Import the files a dry run planned: planned again here (the organization may have changed
     since), refused whole (``ImportRefused``) if any row has an error, else written through the
-    okrs services, all in this one transaction. A plan that changes nothing writes nothing."""
+    okrs services, all in this one transaction. A plan that changes nothing writes nothing.
+    ``via`` names where it came from other than a page or the API ("command line")."""
     _require_importer(actor, organization)
     # One import at a time per organization: two at once would both create the same objectives.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
@@ -111,6 +114,7 @@ def okr_import_apply(*, actor: Person, organization: Organization, plan: Plan) -
         organization=organization,
         kind="okrs.imported",
         actor=actor,
+        actor_label=f"{via} as {actor.name} <{actor.email}>" if via else None,
         target_type="transfer.import",
         target_label=plan.source.okr_name[:300],
         changes={name: [None, n] for name, n in counts.items() if n},
