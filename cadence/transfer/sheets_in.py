@@ -282,7 +282,12 @@ def _xlsx_errors() -> tuple[type[BaseException], ...]:
 def _hostile(exc: BaseException, name: str) -> ValidationError:
     from defusedxml import DefusedXmlException
 
-    if isinstance(exc, DefusedXmlException):
+    cause: BaseException | None = exc
+    seen = 0
+    while cause is not None and seen < 10 and not isinstance(cause, DefusedXmlException):
+        # openpyxl wraps what the XML parser raised in a ValueError of its own.
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if isinstance(cause, DefusedXmlException):
         return refuse(
             f"{name} contains XML entity declarations or external references, which are "
             "refused (they can make a small file expand without bound)."
