@@ -256,11 +256,13 @@ def test_csv_encodings():
         (b"\n\n", "okrs.csv is empty: the first row names the columns."),
         (
             b"cycle,title\n",
-            "okrs.csv has no 'objective' column: the first row names the columns (download the template to see them).",
+            "okrs.csv has no 'objective' column: the first row names the columns (download the "
+            "template to see them).",
         ),
         (
             b"objective\n",
-            "okrs.csv has no 'cycle' column: the first row names the columns (download the template to see them).",
+            "okrs.csv has no 'cycle' column: the first row names the columns (download the "
+            "template to see them).",
         ),
         (b"cycle,objective,Cycle\n", "okrs.csv: the column 'cycle' appears twice."),
         (b"cycle,objective\n", "okrs.csv has no rows below its header."),
