@@ -320,7 +320,8 @@ def test_parent_errors(admin, org, cycle, product, sales):
         (
             3,
             "parent",
-            "Several objectives of Q4 2026 are titled 'Grow revenue across all regions': name the parent by its external_id.",
+            "Several objectives of Q4 2026 are titled 'Grow revenue across all regions': "
+            "name the parent by its external_id.",
         ),
         (4, "parent", "An objective cannot align to itself."),
         (5, "parent", "That objective was abandoned; align to a live one."),
@@ -355,7 +356,8 @@ def test_objective_column_errors(admin, org, cycle, product, engineering):
         (
             8,
             "unit",
-            "Several units are called 'Product': give its path, as 'Product & Engineering/Product'.",
+            "Several units are called 'Product': give its path, as 'Product & "
+            "Engineering/Product'.",
         ),
         (9, "commitment", "'maybe' is not one of: aspirational, committed."),
         (
@@ -455,22 +457,26 @@ def test_identity_errors(admin, org, cycle, product, sales, stored):
         (
             5,
             "cycle",
-            "The objective with the external id 'O-1' belongs to another cycle: objectives do not move between cycles.",
+            "The objective with the external id 'O-1' belongs to another cycle: objectives "
+            "do not move between cycles.",
         ),
         (
             6,
             "external_id",
-            "Product already has 'Make onboarding delightful for new teams' in Q4 2026, with the external id 'O-1'.",
+            "Product already has 'Make onboarding delightful for new teams' in Q4 2026, with "
+            "the external id 'O-1'.",
         ),
         (
             7,
             "objective",
-            "Sales has several objectives titled 'Duplicate title here' in Q4 2026: give this one an external_id to say which.",
+            "Sales has several objectives titled 'Duplicate title here' in Q4 2026: give "
+            "this one an external_id to say which.",
         ),
         (
             8,
             "key_result_external_id",
-            "This external id belongs to a key result of 'Elsewhere objective': key results do not move between objectives.",
+            "This external id belongs to a key result of 'Elsewhere objective': key results "
+            "do not move between objectives.",
         ),
         (10, "key_result", "Row 9 already has this key result."),
         (12, "key_result", "Row 11 already has this key result."),
@@ -601,13 +607,15 @@ def test_check_in_errors(admin, org, cycle, product, sales, stored, lead):
             "Check-ins",
             3,
             "key_result",
-            "Name the key result: its key_result_external_id, or the cycle, unit, objective and key result titles.",
+            "Name the key result: its key_result_external_id, or the cycle, unit, objective "
+            "and key result titles.",
         ),
         (
             "Check-ins",
             4,
             "key_result",
-            "Product has no key result 'No such key result' under 'Make onboarding delightful for new teams' in Q4 2026.",
+            "Product has no key result 'No such key result' under 'Make onboarding "
+            "delightful for new teams' in Q4 2026.",
         ),
         ("Check-ins", 5, "date", "Give the check-in's date, as YYYY-MM-DD."),
         ("Check-ins", 6, "date", "'2 Nov 2026' is not a date: write it as YYYY-MM-DD."),
