@@ -112,7 +112,11 @@ def import_okrs(request: HttpRequest) -> HttpResponse:
             f"{counts['check_ins_created']} check-ins added.",
         )
         if plan.objectives:
-            return redirect(reverse("cycle_tree", args=[plan.objectives[0].cycle.pk]))
+            # The first objective's unit, in its cycle: where the imported objectives show.
+            first = plan.objectives[0]
+            return redirect(
+                reverse("unit_detail", args=[first.unit.pk]) + f"?cycle={first.cycle.pk}"
+            )
         return redirect("import_okrs")
     return render(request, "transfer/import_okrs.html", context)
 

@@ -36,7 +36,8 @@ def test_upload_preview_confirm(client, admin, org, cycle, product, owner):
     pending = PendingImport.objects.get(organization=org)
     assert pending.person == admin
     done = client.post("/import/okrs/", {"action": "confirm", "pending": str(pending.pk)})
-    assert done.status_code == 302 and done["Location"] == f"/cycles/{cycle.pk}/tree/"
+    assert done.status_code == 302
+    assert done["Location"] == f"/units/{product.pk}/?cycle={cycle.pk}"
     assert Objective.objects.get(organization=org).external_id == "O-1"
     assert not PendingImport.objects.exists()
     # Confirming again: the upload is gone.
