@@ -126,3 +126,115 @@ def test_members_may_not_import_and_leads_only_their_units(
     assert [(e.row, e.column) for e in plan.errors] == [(3, "unit")]
     plan = _import(lead, org, files([okr_row()]))
     assert Objective.objects.get(organization=org).created_by == lead
+
+
+def test_stored_progress_rolls_up_through_parents_created_in_the_file(
+    admin, org, cycle, product, sales
+):
+    from tests.progress_check import stale_objectives
+
+    rows = [
+        okr_row(
+            unit="",
+            external_id="CO-1",
+            objective="Become the easiest tool to start with",
+            key_result="Raise paying teams from 100 to 200",
+            start="100",
+            target="200",
+            current="150",
+        ),
+        okr_row(parent="CO-1", current="50"),
+        okr_row(
+            unit="Sales",
+            objective="Win the mid-market segment",
+            parent="Become the easiest tool to start with",
+            key_result="Sign ten new mid-market logos",
+            start="0",
+            target="10",
+            current="10",
+        ),
+    ]
+    _import(admin, org, files(rows))
+    assert stale_objectives(org) == []
+    company = Objective.objects.get(external_id="CO-1")
+    assert company.children.count() == 2
+    # KR 0.5; children 0.5 and 1.0: (0.5 + 0.5 + 1.0) / 3.
+    assert company.progress == pytest.approx(2 / 3)
+    # A changed current value on a re-import moves the roll-up too.
+    rows[2]["current"] = "5"
+    _import(admin, org, files(rows))
+    assert stale_objectives(org) == []
+    company.refresh_from_db()
+    assert company.progress == pytest.approx((0.5 + 0.5 + 0.5) / 3)
+
+
+def test_a_target_change_of_an_approved_objective_is_kept_with_a_reason(admin, org, cycle, product):
+    from cadence.okrs.models import TargetChange
+    from cadence.okrs.services import objective_set_state, objective_update
+
+    rows = [
+        okr_row(external_id="O-1", key_result_external_id="K-1"),
+        okr_row(
+            external_id="O-1",
+            key_result_external_id="K-2",
+            key_result="Cut time to first objective from 9 to 3 days",
+            start="9",
+            target="3",
+            unit_of_measure="days",
+        ),
+    ]
+    _import(admin, org, files(rows))
+    objective = Objective.objects.get(external_id="O-1")
+    objective_update(actor=admin, objective=objective, standalone_reason="Our own bet.")
+    objective_set_state(actor=admin, objective=objective, state="proposed")
+    objective_set_state(actor=admin, objective=objective, state="approved")
+    rows[0]["target"] = "65"
+    _import(admin, org, files(rows))
+    change = TargetChange.objects.get(key_result__external_id="K-1")
+    assert (change.old_target, change.new_target) == (60, 65)
+    assert change.reason == "Imported from okrs.csv."
+
+
+def test_the_plan_is_read_in_a_fixed_number_of_queries(
+    admin, org, cycle, product, django_assert_max_num_queries
+):
+    from cadence.transfer.services import okr_import_plan
+
+    def many(n):
+        return files(
+            [
+                okr_row(objective=f"Objective number {i}", key_result=f"Key result number {i}")
+                for i in range(n)
+            ]
+        )
+
+    okr_import_plan(actor=admin, organization=org, files=many(1))  # warm the unit cache
+    with django_assert_max_num_queries(12):
+        okr_import_plan(actor=admin, organization=org, files=many(3))
+    with django_assert_max_num_queries(12):
+        okr_import_plan(actor=admin, organization=org, files=many(60))
+
+
+def test_the_template_imports_as_it_is(admin, org, product, engineering):
+    from datetime import date
+
+    import time_machine
+
+    from cadence.okrs.models import KeyResult
+    from cadence.orgs.services import person_create
+    from cadence.transfer.okr_import import ImportFiles
+    from cadence.transfer.okr_template import template_xlsx
+    from tests import factories as fac
+
+    fac.make_cycle(admin, name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31))
+    for email in ("ceo@example.com", "product.lead@example.com"):
+        person_create(organization=org, email=email, name=email, role="member")
+    with time_machine.travel(date(2027, 2, 1), tick=False):
+        source = ImportFiles(okr_name="template.xlsx", okr_data=template_xlsx())
+        plan = _import(admin, org, source)
+    assert plan.counts()["objectives_created"] == 2
+    assert plan.counts()["key_results_created"] == 4
+    assert plan.counts()["check_ins_created"] == 3  # two dated ones and one current value
+    child = Objective.objects.get(external_id="PR-1")
+    assert child.parent.external_id == "CO-1"
+    assert KeyResult.objects.get(external_id="PR-1-KR3").kind == "milestone"
