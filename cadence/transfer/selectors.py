@@ -13,7 +13,8 @@ from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Organization, Person
 from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.transfer.models import PendingImport
-from cadence.transfer.okr_import import ExistingState, _norm
+from cadence.transfer.okr_import import ExistingState
+from cadence.transfer.okr_import.cells import norm as _norm
 
 PENDING_LIFETIME = timedelta(hours=1)
 
