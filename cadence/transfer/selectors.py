@@ -14,7 +14,7 @@ from cadence.orgs.models import Membership, Organization, Person
 from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import ExistingState
-from cadence.transfer.okr_import.cells import norm as _norm
+from cadence.transfer.okr_import.cells import cell_text, norm
 
 PENDING_LIFETIME = timedelta(hours=1)
 
@@ -42,18 +42,13 @@ def import_state(
     tree = UnitTree.load(organization)
     access = Access(actor, tree)
     cycles = list(Cycle.objects.filter(organization=organization))
-    names = {
-        _norm(str(row.get("cycle")))
-        for _, row in (*okr_rows, *check_in_rows)
-        if row.get("cycle") is not None
-    }
-    cycle_ids = [c.pk for c in cycles if _norm(c.name) in names]
+    names = {norm(cell_text(row.get("cycle"))) for _, row in (*okr_rows, *check_in_rows)}
+    cycle_ids = [c.pk for c in cycles if norm(c.name) in names]
     external_ids = {
-        str(row[c]).strip()
+        cell_text(row.get(c))
         for _, row in (*okr_rows, *check_in_rows)
         for c in ("external_id", "parent", "key_result_external_id")
-        if row.get(c) is not None
-    }
+    } - {""}
     kr_objective_ids = KeyResult.objects.filter(
         organization=organization, external_id__in=external_ids
     ).values("objective_id")

@@ -238,3 +238,29 @@ def test_the_template_imports_as_it_is(admin, org, product, engineering):
     child = Objective.objects.get(external_id="PR-1")
     assert child.parent.external_id == "CO-1"
     assert KeyResult.objects.get(external_id="PR-1-KR3").kind == "milestone"
+
+
+def test_ids_and_names_a_spreadsheet_stores_as_numbers_match_on_reimport(admin, org, product):
+    """A workbook cell holding 2027 or 1001 is a number to openpyxl: it matches the text."""
+    import io
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from cadence.transfer.columns import OKR_COLUMNS
+    from cadence.transfer.okr_import import ImportFiles
+
+    f.make_cycle(admin, name="2027", start=date(2027, 1, 1), end=date(2027, 12, 31), kind="year")
+    book = Workbook()
+    book.active.title = "OKRs"
+    book.active.append(list(OKR_COLUMNS))
+    row = okr_row(cycle=2027, unit="", external_id=1001.0, key_result_external_id=7)
+    book.active.append([row.get(c) or None for c in OKR_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    source = ImportFiles(okr_name="okrs.xlsx", okr_data=out.getvalue())
+    _import(admin, org, source)
+    assert Objective.objects.get(organization=org).external_id == "1001"
+    assert KeyResult.objects.get(organization=org).external_id == "7"
+    again = okr_import_dry_run(actor=admin, organization=org, files=source)
+    assert not again.errors and not again.changes_anything

@@ -31,16 +31,22 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip()).lower()
 
 
-def read_text(row: dict, column: str, *, max_len: int, min_len: int = 0, label: str = "") -> str:
-    value = row.get(column)
+def cell_text(value) -> str:
+    """A cell as text: a whole number without its ".0" (a spreadsheet stores ids and names that
+    look like numbers as numbers), an export's formula guard (a leading apostrophe before = + -
+    @) taken off."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
     if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@":
-        # A spreadsheet export's guard against formula injection: the value is what follows.
         text = text[1:]
+    return text
+
+
+def read_text(row: dict, column: str, *, max_len: int, min_len: int = 0, label: str = "") -> str:
+    text = cell_text(row.get(column))
     if "\x00" in text:
         raise CellError(column, "Text cannot contain NUL characters.")
     if len(text) > max_len:
