@@ -264,3 +264,19 @@ def test_ids_and_names_a_spreadsheet_stores_as_numbers_match_on_reimport(admin, 
     assert KeyResult.objects.get(organization=org).external_id == "7"
     again = okr_import_dry_run(actor=admin, organization=org, files=source)
     assert not again.errors and not again.changes_anything
+
+
+def test_the_coach_gate_speaks_in_the_dry_run_at_its_row(admin, org, cycle, product):
+    """A check the organization made an error blocks the import as it blocks the form."""
+    from cadence.coach.services import check_setting_update
+
+    check_setting_update(actor=admin, check_id="kr-binary", enabled=True, level="error")
+    rows = [
+        okr_row(),
+        okr_row(key_result="New pricing page is live", kind="milestone"),
+    ]
+    plan = okr_import_dry_run(actor=admin, organization=org, files=files(rows))
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "key_result")]
+    assert plan.errors[0].message.startswith("Done / not done: ")
+    assert plan.errors[0].message.endswith("your organization's coach treats it as an error.")
+    assert not Objective.objects.filter(organization=org).exists()
