@@ -170,3 +170,9 @@ def test_api_needs_credentials_and_an_importer(client, org, owner):
         HTTP_AUTHORIZATION=f"Bearer {member_token}",
     )
     assert response.status_code == 403
+
+
+def test_settings_and_cycles_link_to_the_import(client, admin, org, cycle):
+    client.force_login(admin)
+    assert b'href="/import/okrs/"' in client.get("/settings/").content
+    assert b'href="/import/okrs/"' in client.get("/cycles/").content
