@@ -632,3 +632,10 @@ def test_check_in_errors(admin, org, cycle, product, sales, stored, lead):
     assert errors(led) == [
         ("Check-ins", 2, "key_result", "You may import check-ins only for the units you lead."),
     ]
+
+
+def test_a_current_value_equal_to_the_value_now_is_no_check_in(admin, stored):
+    # Never checked in: the value now is the start (40), as an export writes it.
+    assert plan(admin, [okr_row(current="40")]).check_ins == []
+    assert plan(admin, [okr_row(objective="A new objective here", current="40")]).check_ins == []
+    assert [c.value for c in plan(admin, [okr_row(current="41")]).check_ins] == [41.0]

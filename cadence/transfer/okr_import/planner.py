@@ -497,11 +497,13 @@ def _plan_check_ins(
     error,
 ) -> None:
     seen: set[tuple] = set()
-    # The "current" column: a check-in today when it differs from the stored value.
+    # The "current" column: a check-in today when it differs from the value now (the latest
+    # check-in's, else the start: what an export writes for a key result never checked in).
     for kr in plan.key_results:
         if kr.current is None:
             continue
-        if kr.existing is not None and kr.existing.current == kr.current:
+        now = kr.existing.value_now if kr.existing is not None else kr.values.get("start")
+        if now is not None and now == kr.current:
             continue
         confidence = (
             kr.existing.confidence
