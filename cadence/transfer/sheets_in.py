@@ -47,6 +47,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 MB = 1024 * 1024
 
 Value = str | int | float | date | datetime | None
+# Empty rows between the data a sheet may have (beyond its row limit).
+MAX_EMPTY_ROWS = 1000
 
 
 def refuse(message: str) -> ValidationError:
@@ -93,14 +95,18 @@ def _rows(
 ) -> Iterator[tuple[int, dict[str, Value]]]:
     count = 0
     for number, values in raw:
+        if number > max_rows + MAX_EMPTY_ROWS:
+            # Counted by the row's number, empty rows too: a sheet whose last row is far down
+            # costs its reader every row before it.
+            raise refuse(f"{name} has more than {max_rows:,} rows: split it into several files.")
         while values and values[-1] in (None, ""):
             values = values[:-1]
         if not values:
             continue  # an empty row
         if len(values) > MAX_IMPORT_COLUMNS:
             raise refuse(
-                f"{name}, row {number}: {len(values):,} columns; a sheet may have at most "
-                f"{MAX_IMPORT_COLUMNS}."
+                f"{name}, row {number} has more than {MAX_IMPORT_COLUMNS} columns; a sheet may "
+                f"have at most {MAX_IMPORT_COLUMNS}."
             )
         count += 1
         if count > max_rows:
@@ -120,7 +126,8 @@ def _header(
         values = values[:-1]
     if len(values) > MAX_IMPORT_COLUMNS:
         raise refuse(
-            f"{name} has {len(values):,} columns; a sheet may have at most {MAX_IMPORT_COLUMNS}."
+            f"{name} has more than {MAX_IMPORT_COLUMNS} columns; a sheet may have at most "
+            f"{MAX_IMPORT_COLUMNS}."
         )
     headers = [header_name(v) for v in values]
     seen: set[str] = set()
@@ -330,7 +337,9 @@ class Workbook:
         label = f"{self.name}, sheet {sheet_name!r}"
         try:
             worksheet = self._book[sheet_name]
-            values = worksheet.iter_rows(values_only=True)
+            # At most one column past the limit is read from any row (so a row past it is seen):
+            # a workbook that declares 16,384 columns is not padded to them.
+            values = worksheet.iter_rows(max_col=MAX_IMPORT_COLUMNS + 1, values_only=True)
             header = next(values, None)
         except _xlsx_errors() as exc:
             raise _hostile(exc, self.name) from None
@@ -343,7 +352,7 @@ class Workbook:
             try:
                 for row in values:
                     number += 1
-                    yield number, list(row[: MAX_IMPORT_COLUMNS + 1])
+                    yield number, list(row)
             except ValidationError:
                 raise
             except _xlsx_errors() as exc:

@@ -117,13 +117,24 @@ def test_10000_columns_are_refused():
     with pytest.raises(ValidationError) as exc:
         _read(_xlsx([[f"c{i}" for i in range(10_000)]]))
     assert _message(exc) == (
-        "okrs.xlsx, sheet 'OKRs' has 10,000 columns; a sheet may have at most 100."
+        "okrs.xlsx, sheet 'OKRs' has more than 100 columns; a sheet may have at most 100."
     )
     header = ",".join(OKR_COLUMNS)
     wide = header + "\n" + ",".join(["x"] * 10_000) + "\n"
     with pytest.raises(ValidationError) as exc:
         _read(wide.encode(), "okrs.csv")
-    assert _message(exc) == "okrs.csv, row 2: 10,000 columns; a sheet may have at most 100."
+    assert _message(exc) == (
+        "okrs.csv, row 2 has more than 100 columns; a sheet may have at most 100."
+    )
+    # A data row wider than the limit in a workbook, under a header that is not (its cells past
+    # the 101st are never read).
+    rows = _header_and_row()
+    rows[1] = rows[1] + [None] * (100 - len(rows[1])) + ["far away"]
+    with pytest.raises(ValidationError) as exc:
+        _read(_xlsx(rows))
+    assert _message(exc) == (
+        "okrs.xlsx, sheet 'OKRs', row 2 has more than 100 columns; a sheet may have at most 100."
+    )
 
 
 def test_a_truncated_workbook_is_refused():
@@ -216,6 +227,24 @@ def test_too_many_rows_are_refused(monkeypatch):
     with pytest.raises(ValidationError) as exc:
         _read(data, "okrs.csv")
     assert _message(exc) == "okrs.csv has more than 2 rows: split it into several files."
+
+
+def test_a_row_far_down_the_sheet_is_refused_without_reading_every_row_before_it():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "OKRs"
+    sheet.append(list(OKR_COLUMNS))
+    sheet.cell(row=1_000_000, column=16_000, value="far away")
+    out = io.BytesIO()
+    book.save(out)
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as exc:
+        _read(out.getvalue())
+    assert time.monotonic() - started < 5
+    assert (
+        _message(exc)
+        == "okrs.xlsx, sheet 'OKRs' has more than 5,000 rows: split it into several files."
+    )
 
 
 def test_a_huge_cell_is_refused():
