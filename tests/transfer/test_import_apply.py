@@ -280,3 +280,42 @@ def test_the_coach_gate_speaks_in_the_dry_run_at_its_row(admin, org, cycle, prod
     assert plan.errors[0].message.startswith("Done / not done: ")
     assert plan.errors[0].message.endswith("your organization's coach treats it as an error.")
     assert not Objective.objects.filter(organization=org).exists()
+
+
+def test_the_import_plans_again_and_refuses_what_changed_since_the_dry_run(
+    admin, org, cycle, product
+):
+    rows = [okr_row(external_id="O-1"), okr_row(objective="Win the mid-market segment")]
+    plan = okr_import_dry_run(actor=admin, organization=org, files=files(rows))
+    assert not plan.errors
+    # Meanwhile the cycle is closed.
+    from cadence.scoring.services import cycle_close
+
+    cycle_close(actor=admin, cycle=cycle)
+    events = Event.objects.filter(organization=org).count()
+    with pytest.raises(ImportRefused) as refused:
+        okr_import_apply(actor=admin, organization=org, plan=plan)
+    assert [(e.row, e.column) for e in refused.value.plan.errors] == [(2, "cycle"), (3, "cycle")]
+    assert not Objective.objects.filter(organization=org).exists()
+    assert Event.objects.filter(organization=org).count() == events
+
+
+def test_a_kept_upload_expires_after_an_hour(client, admin, org, cycle, product):
+    import io
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from cadence.transfer.models import PendingImport
+    from tests.transfer.conftest import csv_bytes
+
+    client.force_login(admin)
+    upload = io.BytesIO(csv_bytes([okr_row()]))
+    upload.name = "okrs.csv"
+    client.post("/import/okrs/", {"action": "preview", "okr_file": upload})
+    pending = PendingImport.objects.get()
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        response = client.post("/import/okrs/", {"action": "confirm", "pending": str(pending.pk)})
+    assert response.status_code == 404
+    assert not Objective.objects.filter(organization=org).exists()
