@@ -17,6 +17,7 @@ from cadence.transfer.okr_import import ImportFiles, Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_OBJECTIVES = 300  # objectives listed on the preview (the counts cover them all)
+PREVIEW_ERRORS = 500  # errors listed on the preview (the heading counts them all)
 
 
 def _importer(request: HttpRequest):
@@ -39,6 +40,7 @@ def _files(form: ImportUploadForm) -> ImportFiles:
 
 def _preview(request, plan: Plan, pending, status: int = 200) -> HttpResponse:
     counts = plan.counts()
+    errors = plan.sorted_errors()
     changing = counts["objectives_created"] + counts["objectives_updated"]
     changing_krs = counts["key_results_created"] + counts["key_results_updated"]
     return render(
@@ -48,7 +50,9 @@ def _preview(request, plan: Plan, pending, status: int = 200) -> HttpResponse:
             "nav": "settings",
             "plan": plan,
             "counts": counts,
-            "errors": plan.sorted_errors(),
+            "errors": errors[:PREVIEW_ERRORS],
+            "error_count": len(errors),
+            "more_errors": max(0, len(errors) - PREVIEW_ERRORS),
             "objectives": plan.objectives[:PREVIEW_OBJECTIVES],
             "more": max(0, len(plan.objectives) - PREVIEW_OBJECTIVES),
             "changing": changing,

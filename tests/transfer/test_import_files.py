@@ -243,7 +243,7 @@ def test_a_row_far_down_the_sheet_is_refused_without_reading_every_row_before_it
     assert time.monotonic() - started < 5
     assert (
         _message(exc)
-        == "okrs.xlsx, sheet 'OKRs' has more than 5,000 rows: split it into several files."
+        == "okrs.xlsx, sheet 'OKRs' has more than 2,000 rows: split it into several files."
     )
 
 

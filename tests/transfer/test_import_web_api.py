@@ -176,3 +176,16 @@ def test_settings_and_cycles_link_to_the_import(client, admin, org, cycle):
     client.force_login(admin)
     assert b'href="/import/okrs/"' in client.get("/settings/").content
     assert b'href="/import/okrs/"' in client.get("/cycles/").content
+
+
+def test_a_file_full_of_errors_lists_the_first_500(client, admin, org, cycle, product):
+    client.force_login(admin)
+    rows = [okr_row(objective=f"Objective number {i}", kind="bad") for i in range(501)]
+    preview = client.post(
+        "/import/okrs/", {"action": "preview", "okr_file": _upload(csv_bytes(rows))}
+    )
+    text = preview.content.decode()
+    assert preview.status_code == 422
+    assert "501 errors: nothing can be imported" in text
+    assert "And 1 more: the first 500 are listed." in text
+    assert text.count("is not one of: metric, milestone, threshold.") == 500
