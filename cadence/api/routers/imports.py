@@ -1,8 +1,10 @@
 """/api/v1/imports/okrs: import objectives, key results and check-ins from a spreadsheet."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from cadence.api.auth import actor
 from cadence.api.common import organization
@@ -34,12 +36,22 @@ class RowErrorOut(Schema):
     message: str
 
 
-class PlannedObjective(Schema):
-    row: int
+Action = Literal["create", "update", "unchanged"]
+
+
+class PlannedKeyResult(Schema):
+    row: int = Field(description="The OKRs sheet's row (the header is row 1).")
     title: str
-    action: str
-    changes: list[str]
-    key_results: list[dict[str, str | int | list[str]]]
+    action: Action
+    changes: list[str] = Field(description="The fields an update changes.")
+
+
+class PlannedObjective(Schema):
+    row: int = Field(description="The OKRs sheet's first row of the objective.")
+    title: str
+    action: Action
+    changes: list[str] = Field(description="The fields an update changes.")
+    key_results: list[PlannedKeyResult]
 
 
 class ImportOut(Schema):
