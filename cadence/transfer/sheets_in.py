@@ -333,7 +333,9 @@ class Workbook:
         required: Iterable[str],
         known: Iterable[str],
         max_rows: int,
+        optional: bool = False,
     ) -> Sheet:
+        """The sheet's rows; an ``optional`` sheet left entirely empty has none."""
         label = f"{self.name}, sheet {sheet_name!r}"
         try:
             worksheet = self._book[sheet_name]
@@ -344,6 +346,8 @@ class Workbook:
         except _xlsx_errors() as exc:
             raise _hostile(exc, self.name) from None
         if not header or not any(v not in (None, "") for v in header):
+            if optional and next(values, None) is None:
+                return Sheet(name=label, headers=[], rows=iter(()))
             raise refuse(f"{label} is empty: the first row names the columns.")
         headers, warnings = _header(label, list(header), required, known)
 

@@ -312,7 +312,9 @@ def test_a_workbook_and_a_separate_check_in_file_with_its_own_sheet_is_refused()
     book.active.title = "OKRs"
     book.active.append(list(OKR_COLUMNS))
     book.active.append([okr_row().get(c) or None for c in OKR_COLUMNS])
-    book.create_sheet("Check-ins").append(["key_result_external_id", "date", "value"])
+    check_ins = book.create_sheet("Check-ins")
+    check_ins.append(["key_result_external_id", "date", "value"])
+    check_ins.append(["K-1", "2026-11-02", 3])
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(ValidationError) as exc:
@@ -348,3 +350,15 @@ def test_sheets_in_reads_only_what_it_is_given():
     data = _xlsx(_header_and_row())
     assert _read(data).okr_rows == _read(data).okr_rows
     assert sheets_in.is_xlsx(data, "okrs.csv") and not sheets_in.is_xlsx(b"a,b", "okrs.csv")
+
+
+def test_an_empty_check_ins_sheet_is_no_check_ins():
+    book = Workbook()
+    book.active.title = "OKRs"
+    for row in _header_and_row():
+        book.active.append(row)
+    book.create_sheet("Check-ins")
+    out = io.BytesIO()
+    book.save(out)
+    read = _read(out.getvalue())
+    assert len(read.okr_rows) == 1 and read.check_in_rows == []

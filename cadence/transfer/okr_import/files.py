@@ -57,9 +57,10 @@ def read_files(files: ImportFiles) -> ReadFiles:
             warnings += sheet.warnings
             check_in_name = book.find(CHECK_IN_SHEET, "checkins", "check_ins")
             if check_in_name and check_in_name != okr_name:
-                has_check_in_sheet = True
-                sheet = book.sheet(check_in_name, **check_in_args)
+                sheet = book.sheet(check_in_name, **check_in_args, optional=True)
                 check_in_rows = list(sheet.rows)
+                # A Check-ins sheet with no rows (the template's, emptied) leaves room for a file.
+                has_check_in_sheet = bool(check_in_rows)
                 warnings += sheet.warnings
         finally:
             book.close()
