@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cadence.transfer.columns import CHECK_IN_SHEET, OKR_SHEET
+from cadence.core import limits
+from cadence.transfer import sheets_in
+from cadence.transfer.columns import CHECK_IN_SHEET, OKR_COLUMNS, OKR_COMPUTED_COLUMNS, OKR_SHEET
 from cadence.transfer.okr_import.planner import (
     CHECK_IN_KNOWN,
     CHECK_IN_REQUIRED,
@@ -34,16 +36,16 @@ class ReadFiles:
 
 def read_files(files: ImportFiles) -> ReadFiles:
     """The rows of both sheets, or a ValidationError saying what is wrong with the file."""
-    from cadence.core.limits import MAX_IMPORT_CHECK_IN_ROWS, MAX_IMPORT_OKR_ROWS
-    from cadence.transfer import sheets_in
-    from cadence.transfer.columns import OKR_COLUMNS, OKR_COMPUTED_COLUMNS
-
     okr_known = (*OKR_COLUMNS, *OKR_COMPUTED_COLUMNS)
-    okr_args = {"required": OKR_REQUIRED, "known": okr_known, "max_rows": MAX_IMPORT_OKR_ROWS}
+    okr_args = {
+        "required": OKR_REQUIRED,
+        "known": okr_known,
+        "max_rows": limits.MAX_IMPORT_OKR_ROWS,
+    }
     check_in_args = {
         "required": CHECK_IN_REQUIRED,
         "known": CHECK_IN_KNOWN,
-        "max_rows": MAX_IMPORT_CHECK_IN_ROWS,
+        "max_rows": limits.MAX_IMPORT_CHECK_IN_ROWS,
     }
     warnings: list[str] = []
     check_in_rows: list[tuple[int, dict]] = []
