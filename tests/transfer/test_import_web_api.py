@@ -189,3 +189,19 @@ def test_a_file_full_of_errors_lists_the_first_500(client, admin, org, cycle, pr
     assert "501 errors: nothing can be imported" in text
     assert "And 1 more: the first 500 are listed." in text
     assert text.count("is not one of: metric, milestone, threshold.") == 500
+
+
+def test_a_file_that_changes_nothing_offers_no_import(client, admin, org, cycle, product):
+    client.force_login(admin)
+    data = csv_bytes([{**okr_row(), "colour": "blue"}], columns=(*OKR_COLUMNS, "colour"))
+    for _ in range(2):
+        preview = client.post("/import/okrs/", {"action": "preview", "okr_file": _upload(data)})
+        pending = PendingImport.objects.filter(organization=org).first()
+        if pending is not None:
+            client.post("/import/okrs/", {"action": "confirm", "pending": str(pending.pk)})
+    text = preview.content.decode()
+    assert preview.status_code == 200
+    assert "The file changes nothing: everything in it is already in Cadence." in text
+    assert "okrs.csv: this column is not read: colour." in text
+    assert 'name="pending"' not in text
+    assert not PendingImport.objects.exists()
