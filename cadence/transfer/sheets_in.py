@@ -26,7 +26,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -275,10 +277,12 @@ def _xlsx_errors() -> tuple[type[BaseException], ...]:
         InvalidFileException,
         ParseError,
         zipfile.BadZipFile,
-        KeyError,
+        zlib.error,
+        struct.error,
+        LookupError,
         ValueError,
         TypeError,
-        IndexError,
+        ArithmeticError,
         AttributeError,
         EOFError,
         OSError,

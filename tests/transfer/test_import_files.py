@@ -8,6 +8,8 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cadence.core import limits
@@ -362,3 +364,31 @@ def test_an_empty_check_ins_sheet_is_no_check_ins():
     book.save(out)
     read = _read(out.getvalue())
     assert len(read.okr_rows) == 1 and read.check_in_rows == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=3000), name=st.sampled_from(["okrs.csv", "okrs.xlsx"]))
+def test_any_bytes_are_rows_or_one_message(data, name):
+    try:
+        _read(data, name)
+    except ValidationError as exc:
+        assert set(exc.message_dict) == {"file"}
+
+
+_VALID = _xlsx(_header_and_row())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    flips=st.lists(
+        st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), min_size=1, max_size=8
+    )
+)
+def test_a_corrupted_workbook_is_rows_or_one_message(flips):
+    data = bytearray(_VALID)
+    for at, value in flips:
+        data[at] = value
+    try:
+        _read(bytes(data))
+    except ValidationError as exc:
+        assert set(exc.message_dict) == {"file"}

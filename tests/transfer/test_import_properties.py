@@ -7,6 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadence.audit.models import Event
+from cadence.transfer.columns import CHECK_IN_COLUMNS, OKR_COLUMNS
+from cadence.transfer.okr_import import plan_import
+from cadence.transfer.selectors import import_state
 from cadence.transfer.services import okr_import_apply, okr_import_dry_run
 from tests.progress_check import stale_objectives
 from tests.transfer.conftest import files
@@ -77,3 +80,31 @@ def test_importing_any_valid_file_twice_changes_nothing_the_second_time(
         okr_import_apply(actor=admin, organization=org, plan=again)
         assert Event.objects.filter(organization=org).count() == events
         transaction.set_rollback(True)
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.sampled_from(["Q4 2026", "Product", "Sales", "metric", "milestone", "at_most", "O-1"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.dates(),
+    st.datetimes(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.fixed_dictionaries({c: CELLS for c in OKR_COLUMNS}), max_size=4),
+    check_ins=st.lists(st.fixed_dictionaries({c: CELLS for c in CHECK_IN_COLUMNS}), max_size=3),
+)
+def test_any_cells_are_a_plan_with_errors_never_an_exception(
+    rows, check_ins, admin, org, cycle, product, sales
+):
+    okr_rows = list(enumerate(rows, 2))
+    check_in_rows = list(enumerate(check_ins, 2))
+    state = import_state(org, admin, okr_rows, check_in_rows)
+    plan = plan_import(state, okr_rows, check_in_rows)
+    for error in plan.errors:
+        assert error.sheet in ("OKRs", "Check-ins") and error.message
