@@ -293,3 +293,57 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
     assert response.status_code == 404
     response = client.get(f"/api/v1/audit?actor_id={victim['person'].pk}", **auth)
     assert response.status_code == 404
+
+
+def _import_rows_naming(victim) -> bytes:
+    """A spreadsheet that names the victim's cycle, unit, objective, key result and person."""
+    header = "cycle,unit,objective,key_result,start,target,owner_email,external_id,parent\n"
+    row = (
+        f"{victim['cycle'].name},{victim['unit'].name},Secret objective,Secret key result,0,10,"
+        f"{victim['person'].email},,Secret objective\n"
+    )
+    return (header + row).encode()
+
+
+def test_imports_name_only_the_callers_organization(client, victim, intruder_client, outsider):
+    """The import pages and API (/import/okrs/, /api/v1/imports/okrs) find cycles, units, people
+    and objectives in the caller's organization only, and a kept upload is its uploader's."""
+    from io import BytesIO
+
+    from cadence.transfer import services as transfer_services
+    from cadence.transfer.models import PendingImport
+    from cadence.transfer.okr_import import ImportFiles
+
+    upload = BytesIO(_import_rows_naming(victim))
+    upload.name = "okrs.csv"
+    response = intruder_client.post("/import/okrs/", {"action": "preview", "okr_file": upload})
+    assert response.status_code == 422
+    assert "There is no cycle called" in response.content.decode()
+    _assert_no_leak_beyond_names(response, victim)
+    token = org_services.api_token_create(person=outsider, name="intruder")[1]
+    upload = BytesIO(_import_rows_naming(victim))
+    upload.name = "okrs.csv"
+    response = client.post(
+        "/api/v1/imports/okrs?dry_run=false",
+        {"file": upload},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    _assert_no_leak_beyond_names(response, victim)
+    # The victim's admin's upload, kept for confirmation, is not the intruder's to confirm.
+    victim_admin = victim["org"].people.filter(role="admin").first()
+    pending = transfer_services.pending_import_create(
+        actor=victim_admin,
+        organization=victim["org"],
+        files=ImportFiles(okr_name="okrs.csv", okr_data=b"cycle,objective\nx,Secret objective\n"),
+    )
+    response = intruder_client.post("/import/okrs/", {"action": "confirm", "pending": pending.pk})
+    _assert_404_no_leak(response, victim, "POST /import/okrs/ confirm")
+    assert PendingImport.objects.filter(pk=pending.pk).exists()
+
+
+def _assert_no_leak_beyond_names(response, victim) -> None:
+    """The answer may repeat the names the file itself gave, never what only the victim has."""
+    text = response.content.decode()
+    assert victim["person"].name not in text
+    assert str(victim["objective"].pk) not in text and str(victim["cycle"].pk) not in text

@@ -11,6 +11,7 @@ from cadence.api.routers import (
     cycles,
     exports,
     feed,
+    imports,
     key_results,
     me,
     objectives,
@@ -110,3 +111,4 @@ api.add_router("", retrospectives.router)
 api.add_router("", planning.router)
 api.add_router("", audit.router)
 api.add_router("", exports.router)
+api.add_router("", imports.router)

@@ -26,6 +26,7 @@ GROUPS = (
     Group("objective", "Objectives"),
     Group("key_result", "Key results"),
     Group("cycle", "Cycles"),
+    Group("okrs", "OKR imports"),
     Group("organization", "Organization settings"),
     Group("weekly_category", "Weekly categories"),
     Group("person", "People and roles"),
@@ -50,6 +51,8 @@ KINDS: dict[str, str] = {
     "key_result.updated": "Key result changed",
     "key_result.target_changed": "Key result's target changed",
     "key_result.deleted": "Key result deleted",
+    # A spreadsheet of OKRs imported (transfer.services), with what it created and changed.
+    "okrs.imported": "OKRs imported from a spreadsheet",
     # Cycles (okrs.services, scoring.services).
     "cycle.created": "Cycle created",
     "cycle.updated": "Cycle changed",

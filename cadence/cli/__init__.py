@@ -1,6 +1,6 @@
 """The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
-token, people, units, sso, export, export-org, import-org, backup, restore, manage. (The
-benchmark is not part of the installed command: `make bench`.)
+token, people, units, sso, import, export, export-org, import-org, backup, restore, manage.
+(The benchmark is not part of the installed command: `make bench`.)
 
 Each module registers its commands on the parser. Expected failures (bad input, an unknown email,
 a database that does not answer, a port in use) end with a one-line message on stderr and exit
@@ -12,7 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cadence.cli import admin, archive, base, exports, operations, people, server, sso, units
+from cadence.cli import (
+    admin,
+    archive,
+    base,
+    exports,
+    imports,
+    operations,
+    people,
+    server,
+    sso,
+    units,
+)
 from cadence.cli.base import CLIError
 
 
@@ -23,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for module in (server, admin, operations, people, units, sso, exports, archive):
+    for module in (server, admin, operations, people, units, sso, imports, exports, archive):
         module.register(commands)
     return parser
 

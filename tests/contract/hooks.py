@@ -155,6 +155,12 @@ RULES: dict[str, dict[str, str]] = {
     "POST /api/v1/invitations": {
         "email": "an address already of a person, or already invited, is refused",
     },
+    # A spreadsheet is bytes to the schema: its columns, cells and the cycles, units and people
+    # it names (the rows' errors are listed under `file`) cannot be stated there.
+    "POST /api/v1/imports/okrs": {
+        "file": "an XLSX or CSV of the OKR columns, naming the organization's cycles and units",
+        "checkins": "an XLSX or CSV of the check-in columns, naming the organization's key results",
+    },
 }
 
 

@@ -44,7 +44,7 @@ SHARDS = [
         "organization",
         "exports",
     ],
-    ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people"],
+    ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people", "imports"],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")
 

@@ -89,6 +89,7 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("unit settings", f"/settings/units/{product.pk}/"),
         ("audit trail", "/settings/audit/"),
         ("external subscribers", "/settings/subscribers/"),
+        ("import OKRs", "/import/okrs/"),
         ("unsubscribe page", f"/unsubscribe/{board_member.token}/"),
         ("sign-in security", "/settings/security/"),
         ("single sign-on settings", "/settings/sso/"),

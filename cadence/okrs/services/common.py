@@ -18,8 +18,32 @@ KR_FIELDS = (
     "weight",
     "owner",
     "commitment",
+    "external_id",
 )
-OBJECTIVE_FIELDS = ("title", "why", "commitment", "parent", "owner", "unit", "standalone_reason")
+OBJECTIVE_FIELDS = (
+    "title",
+    "why",
+    "commitment",
+    "parent",
+    "owner",
+    "unit",
+    "standalone_reason",
+    "external_id",
+)
+
+
+def external_id_refusal(model, organization_id, external_id: str, pk=None) -> str | None:
+    """The message when another objective (or key result) of the organization already has this
+    external id (what a re-import matches on, so it is unique within the organization)."""
+    if not external_id:
+        return None
+    others = model.objects.filter(organization_id=organization_id, external_id=external_id)
+    if pk is not None:
+        others = others.exclude(pk=pk)
+    if others.exists():
+        noun = "objective" if model is Objective else "key result"
+        return f"Another {noun} already has the external id {external_id!r}."
+    return None
 
 
 def require_member(actor: Person, organization_id) -> None:

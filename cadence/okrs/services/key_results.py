@@ -14,6 +14,7 @@ from cadence.okrs.services import trail
 from cadence.okrs.services.common import (
     KR_FIELDS,
     coach_gate,
+    external_id_refusal,
     require_open_cycle,
     require_unit_editor,
 )
@@ -41,6 +42,8 @@ def validate_key_result(kr: KeyResult) -> None:
         kr.start, kr.target, kr.direction = 0.0, 1.0, ""
     if kr.owner is not None and kr.owner.organization_id != kr.organization_id:
         errors["owner"] = "Choose a person of this organization."
+    if refusal := external_id_refusal(KeyResult, kr.organization_id, kr.external_id, kr.pk):
+        errors["external_id"] = refusal
     if errors:
         raise ValidationError(errors)
 
@@ -59,6 +62,7 @@ def key_result_create(
     weight: float = 1.0,
     owner: Person | None = None,
     commitment: str = "",
+    external_id: str = "",
 ) -> KeyResult:
     # The stored objective, not the caller's copy (it may since have been abandoned or closed).
     objective = Objective.objects.select_related("unit", "cycle").get(pk=objective.pk)
@@ -78,6 +82,7 @@ def key_result_create(
         weight=1.0 if weight is None else weight,
         owner=owner,
         commitment=commitment or "",
+        external_id=(external_id or "").strip(),
     )
     validate_key_result(kr)
     coach_gate(kr)
@@ -121,7 +126,8 @@ def key_result_update(
     if "\x00" in reason:
         raise ValidationError({"reason": "Text cannot contain NUL characters."})
     old_start, old_target = kr.start, kr.target
-    before = trail.key_result_facts(kr)
+    facts = (*trail.KEY_RESULT_FACTS, "external_id")
+    before = trail.key_result_facts(kr, facts)
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
@@ -138,8 +144,10 @@ def key_result_update(
     coach_gate(kr)
     kr.save()
     progress_refresh(kr.objective_id)
-    after = trail.key_result_facts(kr)
+    after = trail.key_result_facts(kr, facts)
     rest = [f for f in trail.KEY_RESULT_FACTS if f not in trail.TARGET_FACTS]
+    if "external_id" in changes:
+        rest.append("external_id")
     trail.record_changes(
         actor=actor,
         kind="key_result.updated",

@@ -12,6 +12,7 @@ from cadence.okrs.services.common import (
     OBJECTIVE_FIELDS,
     TRANSITIONS,
     coach_gate,
+    external_id_refusal,
     require_open_cycle,
     require_unit_editor,
 )
@@ -79,6 +80,10 @@ def _validate_objective(objective: Objective) -> None:
             errors["parent"] = "That objective was abandoned; align to a live one."
         elif objective.pk and _is_descendant(parent, objective):
             errors["parent"] = "That objective is aligned below this one: it would make a loop."
+    if "external_id" not in errors and (
+        refusal := external_id_refusal(Objective, org_id, objective.external_id, objective.pk)
+    ):
+        errors["external_id"] = refusal
     if errors:
         raise ValidationError(errors)
 
@@ -108,6 +113,7 @@ def objective_create(
     owner: Person | None = None,
     state: str = Objective.State.DRAFT,
     standalone_reason: str = "",
+    external_id: str = "",
 ) -> Objective:
     require_unit_editor(actor, unit)
     require_open_cycle(cycle)
@@ -124,6 +130,7 @@ def objective_create(
         created_by=actor,
         state=state,
         standalone_reason=(standalone_reason or "").strip(),
+        external_id=(external_id or "").strip(),
     )
     if state not in (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED):
         raise ValidationError({"state": "A new objective starts as draft, proposed or approved."})
@@ -155,7 +162,8 @@ def objective_create(
 
 @transaction.atomic
 def objective_update(*, actor: Person, objective: Objective, **changes) -> Objective:
-    """Change any of title, why, commitment, parent, owner, unit. An approved objective whose
+    """Change any of title, why, commitment, parent, owner, unit, standalone_reason,
+    external_id. An approved objective whose
     parent or unit changes is proposed again (its approval was for the old alignment)."""
     unknown = set(changes) - set(OBJECTIVE_FIELDS)
     if unknown:

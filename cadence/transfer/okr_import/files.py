@@ -1,0 +1,94 @@
+"""Reading the uploaded files of an import into the rows of its two sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cadence.core import limits
+from cadence.transfer import sheets_in
+from cadence.transfer.columns import CHECK_IN_SHEET, OKR_COLUMNS, OKR_COMPUTED_COLUMNS, OKR_SHEET
+from cadence.transfer.okr_import.planner import (
+    CHECK_IN_KNOWN,
+    CHECK_IN_REQUIRED,
+    OKR_REQUIRED,
+)
+
+# Reading the uploaded files -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportFiles:
+    """The uploaded bytes: one workbook (with an OKRs sheet and an optional Check-ins sheet), or
+    a CSV of OKRs, and optionally a separate file of check-ins."""
+
+    okr_name: str
+    okr_data: bytes
+    check_in_name: str = ""
+    check_in_data: bytes | None = None
+
+
+@dataclass
+class ReadFiles:
+    okr_rows: list[tuple[int, dict]]
+    check_in_rows: list[tuple[int, dict]]
+    warnings: list[str]
+
+
+def read_files(files: ImportFiles) -> ReadFiles:
+    """The rows of both sheets, or a ValidationError saying what is wrong with the file."""
+    okr_known = (*OKR_COLUMNS, *OKR_COMPUTED_COLUMNS)
+    okr_args = {
+        "required": OKR_REQUIRED,
+        "known": okr_known,
+        "max_rows": limits.MAX_IMPORT_OKR_ROWS,
+    }
+    check_in_args = {
+        "required": CHECK_IN_REQUIRED,
+        "known": CHECK_IN_KNOWN,
+        "max_rows": limits.MAX_IMPORT_CHECK_IN_ROWS,
+    }
+    warnings: list[str] = []
+    check_in_rows: list[tuple[int, dict]] = []
+    has_check_in_sheet = False
+    if sheets_in.is_xlsx(files.okr_data, files.okr_name):
+        book = sheets_in.Workbook(files.okr_data, files.okr_name)
+        try:
+            okr_name = book.find(OKR_SHEET) or book.sheet_names[0]
+            sheet = book.sheet(okr_name, **okr_args)
+            okr_rows = list(sheet.rows)
+            warnings += sheet.warnings
+            check_in_name = book.find(CHECK_IN_SHEET, "checkins", "check_ins")
+            if check_in_name and check_in_name != okr_name:
+                sheet = book.sheet(check_in_name, **check_in_args, optional=True)
+                check_in_rows = list(sheet.rows)
+                # A Check-ins sheet with no rows (the template's, emptied) leaves room for a file.
+                has_check_in_sheet = bool(check_in_rows)
+                warnings += sheet.warnings
+        finally:
+            book.close()
+    else:
+        sheet = sheets_in.read_csv(files.okr_data, name=files.okr_name, **okr_args)
+        okr_rows = list(sheet.rows)
+        warnings += sheet.warnings
+    if files.check_in_data is not None:
+        if has_check_in_sheet:
+            raise sheets_in.refuse(
+                f"{files.okr_name} has a {CHECK_IN_SHEET} sheet: give the check-ins there or "
+                "in a separate file, not both."
+            )
+        name = files.check_in_name or "check-ins"
+        if sheets_in.is_xlsx(files.check_in_data, name):
+            book = sheets_in.Workbook(files.check_in_data, name)
+            try:
+                sheet_name = book.find(CHECK_IN_SHEET, "checkins", "check_ins")
+                sheet = book.sheet(sheet_name or book.sheet_names[0], **check_in_args)
+                check_in_rows = list(sheet.rows)
+            finally:
+                book.close()
+        else:
+            sheet = sheets_in.read_csv(files.check_in_data, name=name, **check_in_args)
+            check_in_rows = list(sheet.rows)
+        warnings += sheet.warnings
+    if not okr_rows:
+        raise sheets_in.refuse(f"{files.okr_name} has no rows below its header.")
+    return ReadFiles(okr_rows=okr_rows, check_in_rows=check_in_rows, warnings=warnings)

@@ -1,0 +1,629 @@
+"""The OKR import's planner: what a spreadsheet would create, update and leave alone.
+
+Pure apart from the models it is handed: ``plan_import`` takes the organization's existing
+cycles, units, people, objectives, key results and check-ins (loaded once by
+``transfer.selectors.import_state``, in a fixed number of queries) and the sheets' rows, and
+returns a ``Plan``: per objective and key result ``create``, ``update`` (with the changed
+fields) or ``unchanged``, the check-ins to add, and every error as (sheet, row, column,
+message). It writes nothing; ``transfer.services`` rehearses and applies a plan through the okrs
+services, whose own validation and coach gate then speak for the rows they refuse.
+
+The rules (docs/decisions.md, "Issue 14 — import"):
+- An objective is matched by ``external_id``, else by cycle + unit + title (case aside); a key
+  result by ``key_result_external_id``, else by its title within its objective.
+- A blank cell leaves the stored value alone: an import never clears a field.
+- New objectives arrive as drafts (the forms start them so); their people propose them.
+- Only admins, and leads for the units they lead (and the units below), import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cadence.core.limits import (
+    MAX_EXTERNAL_ID,
+    MAX_MEASURE_UNIT,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_WEIGHT,
+    MIN_TITLE,
+    MIN_WEIGHT,
+)
+from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.orgs.models import Unit
+from cadence.transfer.columns import CHECK_IN_COLUMNS, CHECK_IN_SHEET, OKR_SHEET
+from cadence.transfer.okr_import.cells import (
+    COMMITMENTS,
+    CONFIDENCES,
+    DIRECTIONS,
+    KINDS,
+    CellError,
+    norm,
+    read_choice,
+    read_day,
+    read_number,
+    read_text,
+)
+from cadence.transfer.okr_import.index import Index
+from cadence.transfer.okr_import.plans import (
+    CREATE,
+    KEY_RESULT_COLUMNS,
+    OBJECTIVE_FIELD_COLUMNS,
+    UNCHANGED,
+    UPDATE,
+    CheckInPlan,
+    ExistingState,
+    KeyResultPlan,
+    ObjectivePlan,
+    Plan,
+    RowError,
+)
+
+# Planning -----------------------------------------------------------------------------------
+
+
+def plan_import(
+    state: ExistingState,
+    okr_rows: Iterable[tuple[int, dict]],
+    check_in_rows: Iterable[tuple[int, dict]] = (),
+) -> Plan:
+    """What importing these rows would do. A column the sheet does not have is left alone, like
+    a blank cell."""
+    plan = Plan()
+    index = Index(state)
+    by_key: dict[tuple, ObjectivePlan] = {}
+    kr_by_ext: dict[str, KeyResultPlan] = {}
+    obj_by_ext: dict[str, ObjectivePlan] = {}
+
+    def error(sheet: str, row: int, column: str, message: str) -> None:
+        plan.errors.append(RowError(sheet, row, column, message))
+
+    for number, row in okr_rows:
+        try:
+            objective = _objective_of_row(index, plan, by_key, obj_by_ext, number, row)
+        except CellError as exc:
+            error(OKR_SHEET, number, exc.column, exc.message)
+            continue
+        if objective is None:
+            continue
+        try:
+            kr = _key_result_of_row(index, objective, kr_by_ext, number, row)
+        except CellError as exc:
+            error(OKR_SHEET, number, exc.column, exc.message)
+            continue
+        if kr is not None:
+            plan.key_results.append(kr)
+            objective.key_results.append(kr)
+            if kr.external_id:
+                kr_by_ext[kr.external_id] = kr
+
+    for objective in plan.objectives:
+        try:
+            _resolve_parent(index, plan, objective, obj_by_ext)
+        except CellError as exc:
+            error(OKR_SHEET, objective.parent_row or objective.row, exc.column, exc.message)
+    _refuse_loops(plan, error)
+    for objective in plan.objectives:
+        _decide_objective(objective, error)
+        for kr in objective.key_results:
+            _decide_key_result(kr, error)
+
+    _plan_check_ins(index, plan, state, check_in_rows, by_key, kr_by_ext, error)
+    return plan
+
+
+def _objective_of_row(
+    index: Index,
+    plan: Plan,
+    by_key: dict,
+    obj_by_ext: dict,
+    number: int,
+    row: dict,
+) -> ObjectivePlan | None:
+    title = read_text(row, "objective", max_len=MAX_TITLE, min_len=MIN_TITLE, label="the title")
+    if not title:
+        raise CellError("objective", "Give the objective's title.")
+    cycle = index.cycle(row)
+    unit = index.unit(row)
+    external_id = read_text(row, "external_id", max_len=MAX_EXTERNAL_ID, label="the external id")
+    title_key = ("title", cycle.pk, unit.pk, norm(title))
+    plan_ = by_key.get(("ext", external_id)) if external_id else None
+    if plan_ is None:
+        plan_ = by_key.get(title_key)
+        if plan_ is not None and external_id and plan_.external_id not in ("", external_id):
+            raise CellError(
+                "external_id",
+                f"Row {plan_.row} has this objective with the external id {plan_.external_id!r}.",
+            )
+    values = _objective_values(index, row)
+    if plan_ is not None:
+        # A further key result's row: the objective's columns repeat (or are left blank).
+        if (plan_.cycle.pk, plan_.unit.pk, norm(plan_.title)) != title_key[1:]:
+            raise CellError(
+                "objective",
+                f"Row {plan_.row} gives the external id {external_id!r} to "
+                f"{plan_.title!r} in {plan_.cycle.name}, {plan_.unit.name}.",
+            )
+        for name, value in values.items():
+            if name == "parent":
+                if value and norm(value) != norm(plan_.parent_ref or value):
+                    raise CellError("parent", f"Row {plan_.row} names another parent.")
+                if value and not plan_.parent_ref:
+                    plan_.parent_ref, plan_.parent_row = value, number
+                continue
+            if name in plan_.values and value != plan_.values[name]:
+                column = OBJECTIVE_FIELD_COLUMNS[name]
+                raise CellError(column, f"Row {plan_.row} gives this objective another {column}.")
+            plan_.values[name] = value
+        if external_id and not plan_.external_id:
+            plan_.external_id = external_id
+            by_key[("ext", external_id)] = plan_
+            obj_by_ext[external_id] = plan_
+        plan_.rows.append(number)
+        return plan_
+    if unit.pk not in index.state.leads:
+        raise CellError(
+            "unit",
+            f"You may import OKRs only into the units you lead; you do not lead {unit.name}.",
+        )
+    existing = _match_objective(index, cycle, unit, title, external_id)
+    if existing is not None:
+        if existing.cycle_id != cycle.pk:
+            raise CellError(
+                "cycle",
+                f"The objective with the external id {external_id!r} belongs to another cycle: "
+                "objectives do not move between cycles.",
+            )
+        if existing.unit_id not in index.state.leads:
+            raise CellError(
+                "unit",
+                "You may import OKRs only into the units you lead; this objective belongs to "
+                f"{index.state.units[existing.unit_id].name}.",
+            )
+        if existing.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
+            # It may stay as it is; any change is refused below when it is asked for.
+            pass
+    parent_ref = values.pop("parent", "")
+    plan_ = ObjectivePlan(
+        row=number,
+        title=title,
+        cycle=cycle,
+        unit=unit,
+        external_id=external_id,
+        existing=existing,
+        values=values,
+        parent_ref=parent_ref,
+        parent_row=number if parent_ref else 0,
+        rows=[number],
+    )
+    plan.objectives.append(plan_)
+    by_key[title_key] = plan_
+    if external_id:
+        by_key[("ext", external_id)] = plan_
+        obj_by_ext[external_id] = plan_
+    return plan_
+
+
+def _objective_values(index: Index, row: dict) -> dict[str, Any]:
+    """The objective's fields this row sets (blank cells set nothing)."""
+    values: dict[str, Any] = {}
+    if commitment := read_choice(row, "commitment", COMMITMENTS):
+        values["commitment"] = commitment
+    if why := read_text(row, "why", max_len=MAX_TEXT, label="why it matters"):
+        values["why"] = why
+    if parent := read_text(row, "parent", max_len=MAX_TITLE, label="the parent"):
+        values["parent"] = parent
+    if owner := index.person(row, "objective_owner_email"):
+        values["owner"] = owner
+    return values
+
+
+def _match_objective(
+    index: Index, cycle: Cycle, unit: Unit, title: str, external_id: str
+) -> Objective | None:
+    if external_id and external_id in index.objectives_by_ext:
+        return index.objectives_by_ext[external_id]
+    found = index.objectives_by_title.get((cycle.pk, unit.pk, norm(title)), [])
+    if external_id and any(o.external_id for o in found):
+        other = next(o.external_id for o in found if o.external_id)
+        raise CellError(
+            "external_id",
+            f"{unit.name} already has {title!r} in {cycle.name}, with the external id {other!r}.",
+        )
+    if len(found) > 1:
+        raise CellError(
+            "objective",
+            f"{unit.name} has several objectives titled {title!r} in {cycle.name}: give this one "
+            "an external_id to say which.",
+        )
+    return found[0] if found else None
+
+
+def _key_result_of_row(
+    index: Index, objective: ObjectivePlan, kr_by_ext: dict, number: int, row: dict
+) -> KeyResultPlan | None:
+    if all(row.get(c) is None for c in KEY_RESULT_COLUMNS):
+        return None  # an objective without key results (or a repeat of its row)
+    title = read_text(row, "key_result", max_len=MAX_TITLE, min_len=MIN_TITLE, label="the title")
+    if not title:
+        raise CellError("key_result", "Give the key result's title.")
+    external_id = read_text(
+        row, "key_result_external_id", max_len=MAX_EXTERNAL_ID, label="the external id"
+    )
+    for other in objective.key_results:
+        if (external_id and other.external_id == external_id) or (norm(other.title) == norm(title)):
+            raise CellError("key_result", f"Row {other.row} already has this key result.")
+    if external_id and external_id in kr_by_ext:
+        raise CellError(
+            "key_result_external_id",
+            f"Row {kr_by_ext[external_id].row} has a key result with this external id.",
+        )
+    values: dict[str, Any] = {"title": title}
+    if kind := read_choice(row, "kind", KINDS):
+        values["kind"] = kind
+    for column in ("start", "target"):
+        number_ = read_number(row, column)
+        if number_ is not None:
+            values[column] = number_
+    if unit := read_text(row, "unit_of_measure", max_len=MAX_MEASURE_UNIT, label="the unit"):
+        values["unit"] = unit
+    if direction := read_choice(row, "direction", DIRECTIONS):
+        values["direction"] = direction
+    weight = read_number(row, "weight")
+    if weight is not None:
+        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            raise CellError("weight", f"Give a weight between {MIN_WEIGHT} and {MAX_WEIGHT:g}.")
+        values["weight"] = weight
+    if owner := index.person(row, "owner_email"):
+        values["owner"] = owner
+    current = read_number(row, "current")
+    existing = _match_key_result(index, objective, title, external_id)
+    return KeyResultPlan(
+        row=number,
+        objective=objective,
+        title=title,
+        external_id=external_id,
+        existing=existing,
+        values=values,
+        current=current,
+    )
+
+
+def _match_key_result(
+    index: Index, objective: ObjectivePlan, title: str, external_id: str
+) -> KeyResult | None:
+    if external_id and external_id in index.krs_by_ext:
+        kr = index.krs_by_ext[external_id]
+        if objective.existing is None or kr.objective_id != objective.existing.pk:
+            owner = index.objectives.get(kr.objective_id)
+            raise CellError(
+                "key_result_external_id",
+                f"This external id belongs to a key result of "
+                f"{owner.title if owner else 'another objective'!r}: key results do not move "
+                "between objectives.",
+            )
+        return kr
+    if objective.existing is None:
+        return None
+    found = [
+        k
+        for k in index.krs_by_objective.get(objective.existing.pk, [])
+        if norm(k.title) == norm(title)
+    ]
+    if external_id and any(k.external_id for k in found):
+        raise CellError(
+            "key_result_external_id",
+            f"{objective.title!r} already has the key result {title!r}, with the external id "
+            f"{next(k.external_id for k in found if k.external_id)!r}.",
+        )
+    if len(found) > 1:
+        raise CellError(
+            "key_result",
+            f"{objective.title!r} has several key results titled {title!r}: give this one a "
+            "key_result_external_id to say which.",
+        )
+    return found[0] if found else None
+
+
+def _resolve_parent(index: Index, plan: Plan, objective: ObjectivePlan, obj_by_ext) -> None:
+    ref = objective.parent_ref
+    if not ref:
+        return
+    parent: ObjectivePlan | Objective | None = obj_by_ext.get(ref)
+    if parent is None:
+        parent = index.objectives_by_ext.get(ref)
+        if parent is not None:
+            # An objective the file names too is planned: its planned values win.
+            parent = next((p for p in plan.objectives if p.existing is parent), parent)
+    if parent is None:
+        in_file = [
+            p
+            for p in plan.objectives
+            if p.cycle.pk == objective.cycle.pk and norm(p.title) == norm(ref)
+        ]
+        stored = [
+            o
+            for o in index.objectives_by_cycle_title.get((objective.cycle.pk, norm(ref)), [])
+            if not any(p.existing is o for p in in_file)
+        ]
+        found = in_file + stored
+        if len(found) > 1:
+            raise CellError(
+                "parent",
+                f"Several objectives of {objective.cycle.name} are titled {ref!r}: name the "
+                "parent by its external_id.",
+            )
+        if not found:
+            raise CellError(
+                "parent",
+                f"No objective of {objective.cycle.name} is titled {ref!r} or has that external "
+                "id.",
+            )
+        parent = found[0]
+    if parent is objective or parent is objective.existing:
+        raise CellError("parent", "An objective cannot align to itself.")
+    if isinstance(parent, Objective) and parent.state == Objective.State.ABANDONED:
+        raise CellError("parent", "That objective was abandoned; align to a live one.")
+    objective.parent = parent
+
+
+def _refuse_loops(plan: Plan, error) -> None:
+    for objective in plan.objectives:
+        seen = {id(objective)}
+        node = objective.parent
+        while isinstance(node, ObjectivePlan):
+            if id(node) in seen:
+                error(
+                    OKR_SHEET,
+                    objective.parent_row or objective.row,
+                    "parent",
+                    "These parents make a loop: an objective would be aligned below itself.",
+                )
+                objective.parent = None
+                break
+            seen.add(id(node))
+            node = node.parent
+
+
+def _parent_id(parent) -> Any:
+    if isinstance(parent, ObjectivePlan):
+        return parent.existing.pk if parent.existing is not None else parent
+    return parent.pk if parent is not None else None
+
+
+def _decide_objective(objective: ObjectivePlan, error) -> None:
+    existing = objective.existing
+    if existing is None:
+        objective.action = CREATE
+        return
+    changes: dict[str, Any] = {}
+    if existing.title != objective.title:
+        changes["title"] = objective.title
+    if objective.external_id and existing.external_id != objective.external_id:
+        changes["external_id"] = objective.external_id
+    if existing.unit_id != objective.unit.pk:
+        changes["unit"] = objective.unit
+    for name in ("commitment", "why"):
+        if name in objective.values and objective.values[name] != getattr(existing, name):
+            changes[name] = objective.values[name]
+    if "owner" in objective.values and objective.values["owner"].pk != existing.owner_id:
+        changes["owner"] = objective.values["owner"]
+    if objective.parent is not None and _parent_id(objective.parent) != existing.parent_id:
+        changes["parent"] = objective.parent
+    objective.changes = changes
+    objective.action = UPDATE if changes else UNCHANGED
+    if changes and existing.state not in (
+        Objective.State.DRAFT,
+        Objective.State.PROPOSED,
+        Objective.State.APPROVED,
+    ):
+        error(
+            OKR_SHEET,
+            objective.row,
+            "objective",
+            f"This objective is {existing.get_state_display().lower()}: it no longer changes.",
+        )
+
+
+def _kr_effective(values: dict, existing: KeyResult | None) -> dict[str, Any]:
+    """The key result's fields once the file's values are laid over the stored ones, with the
+    kind's rules applied as the okrs service applies them."""
+    out = {
+        "kind": existing.kind if existing else KeyResult.Kind.METRIC,
+        "start": existing.start if existing else None,
+        "target": existing.target if existing else None,
+        "direction": existing.direction if existing else "",
+    }
+    out.update({k: v for k, v in values.items() if k in out})
+    if out["kind"] == KeyResult.Kind.METRIC:
+        out["direction"] = ""
+    elif out["kind"] == KeyResult.Kind.THRESHOLD:
+        out["direction"] = out["direction"] or KeyResult.Direction.AT_LEAST
+    else:
+        out.update(start=0.0, target=1.0, direction="")
+    return out
+
+
+def _decide_key_result(kr: KeyResultPlan, error) -> None:
+    existing = kr.existing
+    effective = _kr_effective(kr.values, existing)
+    if effective["kind"] == KeyResult.Kind.METRIC:
+        if effective["target"] is None:
+            error(OKR_SHEET, kr.row, "target", "A metric key result needs a target value.")
+        elif effective["start"] is not None and effective["start"] == effective["target"]:
+            error(OKR_SHEET, kr.row, "target", "The target must differ from the start value.")
+    elif effective["kind"] == KeyResult.Kind.THRESHOLD and effective["target"] is None:
+        error(OKR_SHEET, kr.row, "target", "A threshold key result needs the bound to hold.")
+    if (
+        kr.current is not None
+        and effective["kind"] == KeyResult.Kind.MILESTONE
+        and kr.current not in (0, 1)
+    ):
+        error(OKR_SHEET, kr.row, "current", "A milestone takes 1 (done) or 0 (not done).")
+    if existing is None:
+        kr.action = CREATE
+        if kr.objective.existing is not None and kr.objective.existing.state not in (
+            Objective.State.DRAFT,
+            Objective.State.PROPOSED,
+            Objective.State.APPROVED,
+        ):
+            error(OKR_SHEET, kr.row, "key_result", "This objective takes no new key results.")
+        return
+    changes: dict[str, Any] = {}
+    if existing.title != kr.title:
+        changes["title"] = kr.title
+    if kr.external_id and existing.external_id != kr.external_id:
+        changes["external_id"] = kr.external_id
+    for name in ("kind", "start", "target", "direction"):
+        if effective[name] != getattr(existing, name):
+            changes[name] = effective[name]
+    for name in ("unit", "weight"):
+        if name in kr.values and kr.values[name] != getattr(existing, name):
+            changes[name] = kr.values[name]
+    if "owner" in kr.values and kr.values["owner"].pk != existing.owner_id:
+        changes["owner"] = kr.values["owner"]
+    kr.changes = changes
+    kr.action = UPDATE if changes else UNCHANGED
+
+
+def _plan_check_ins(
+    index: Index,
+    plan: Plan,
+    state: ExistingState,
+    rows: Iterable[tuple[int, dict]],
+    by_key: dict,
+    kr_by_ext: dict,
+    error,
+) -> None:
+    seen: set[tuple] = set()
+    # The "current" column: a check-in today when it differs from the value now (the latest
+    # check-in's, else the start: what an export writes for a key result never checked in).
+    for kr in plan.key_results:
+        if kr.current is None:
+            continue
+        now = kr.existing.value_now if kr.existing is not None else kr.values.get("start")
+        if now is not None and now == kr.current:
+            continue
+        confidence = (
+            kr.existing.confidence
+            if kr.existing is not None and kr.existing.confidence
+            else KeyResult.Confidence.ON_TRACK
+        )
+        plan.check_ins.append(
+            CheckInPlan(
+                sheet=OKR_SHEET,
+                row=kr.row,
+                key_result=kr,
+                day=state.today,
+                value=kr.current,
+                confidence=confidence,
+                note="",
+            )
+        )
+        seen.add((id(kr), state.today, kr.current))
+    for number, row in rows:
+        try:
+            target = _check_in_key_result(index, plan, row, by_key, kr_by_ext)
+            day = read_day(row, "date")
+            if day is None:
+                raise CellError("date", "Give the check-in's date, as YYYY-MM-DD.")
+            if day > state.today:
+                raise CellError("date", "A check-in cannot be dated in the future.")
+            value = read_number(row, "value")
+            if value is None:
+                raise CellError("value", "Give the value measured.")
+            confidence = (
+                read_choice(row, "confidence", CONFIDENCES) or KeyResult.Confidence.ON_TRACK
+            )
+            note = read_text(row, "note", max_len=MAX_TEXT, label="the note")
+        except CellError as exc:
+            error(CHECK_IN_SHEET, number, exc.column, exc.message)
+            continue
+        kind = target.values.get("kind") if isinstance(target, KeyResultPlan) else target.kind
+        if isinstance(target, KeyResultPlan) and kind is None:
+            kind = target.existing.kind if target.existing else KeyResult.Kind.METRIC
+        if kind == KeyResult.Kind.MILESTONE and value not in (0, 1):
+            error(CHECK_IN_SHEET, number, "value", "A milestone takes 1 (done) or 0 (not done).")
+            continue
+        stored = target.existing if isinstance(target, KeyResultPlan) else target
+        key = (id(target), day, value)
+        action = CREATE
+        if key in seen or (stored is not None and (stored.pk, day, value) in state.check_ins):
+            action = UNCHANGED
+        seen.add(key)
+        plan.check_ins.append(
+            CheckInPlan(
+                sheet=CHECK_IN_SHEET,
+                row=number,
+                key_result=target,
+                day=day,
+                value=value,
+                confidence=confidence,
+                note=note,
+                action=action,
+            )
+        )
+
+
+def _check_in_key_result(
+    index: Index, plan: Plan, row: dict, by_key: dict, kr_by_ext: dict
+) -> KeyResultPlan | KeyResult:
+    external_id = read_text(row, "key_result_external_id", max_len=MAX_EXTERNAL_ID)
+    if external_id:
+        if external_id in kr_by_ext:
+            return kr_by_ext[external_id]
+        kr = index.krs_by_ext.get(external_id)
+        if kr is None:
+            raise CellError("key_result_external_id", "No key result has this external id.")
+        return _in_plan(plan, kr) or _led(index, kr)
+    title = read_text(row, "key_result", max_len=MAX_TITLE)
+    objective_title = read_text(row, "objective", max_len=MAX_TITLE)
+    if not title or not objective_title:
+        raise CellError(
+            "key_result",
+            "Name the key result: its key_result_external_id, or the cycle, unit, objective and "
+            "key result titles.",
+        )
+    cycle = index.cycle(row)
+    unit = index.unit(row)
+    objective = by_key.get(("title", cycle.pk, unit.pk, norm(objective_title)))
+    if objective is not None:
+        for kr in objective.key_results:
+            if norm(kr.title) == norm(title):
+                return kr
+    stored = index.objectives_by_title.get((cycle.pk, unit.pk, norm(objective_title)), [])
+    found = [
+        k
+        for o in stored
+        for k in index.krs_by_objective.get(o.pk, [])
+        if norm(k.title) == norm(title)
+    ]
+    if len(found) > 1:
+        raise CellError(
+            "key_result", "Several key results match: name it by its key_result_external_id."
+        )
+    if not found:
+        raise CellError(
+            "key_result",
+            f"{unit.name} has no key result {title!r} under {objective_title!r} in {cycle.name}.",
+        )
+    return _in_plan(plan, found[0]) or _led(index, found[0])
+
+
+def _in_plan(plan: Plan, kr: KeyResult) -> KeyResultPlan | None:
+    return next((k for k in plan.key_results if k.existing is kr), None)
+
+
+def _led(index: Index, kr: KeyResult) -> KeyResult:
+    objective = index.objectives.get(kr.objective_id)
+    if objective is None or objective.unit_id not in index.state.leads:
+        raise CellError("key_result", "You may import check-ins only for the units you lead.")
+    if objective.cycle.closed_at:
+        raise CellError("key_result", f"{objective.cycle.name} is closed: it takes no check-ins.")
+    return kr
+
+
+CHECK_IN_REQUIRED = ("date", "value")
+OKR_REQUIRED = ("cycle", "objective")
+CHECK_IN_KNOWN = CHECK_IN_COLUMNS
