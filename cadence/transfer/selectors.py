@@ -4,8 +4,9 @@ view of what the organization holds."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -72,8 +73,10 @@ def import_state(
             organization=organization, objective_id__in=[o.pk for o in objectives]
         ).order_by("position", "created_at")
     )
+    # A check-in's day is its day in the organization's time zone, as the export writes it.
+    zone = ZoneInfo(organization.time_zone or "UTC")
     check_ins = {
-        (kr_id, at.astimezone(UTC).date(), value)
+        (kr_id, at.astimezone(zone).date(), value)
         for kr_id, at, value in CheckIn.objects.filter(
             organization=organization, key_result_id__in=[k.pk for k in key_results]
         ).values_list("key_result_id", "at", "value")
@@ -88,7 +91,7 @@ def import_state(
         key_results=key_results,
         check_ins=check_ins,
         leads={u.pk for u in tree.units.values() if access.can_lead_unit(u)},
-        today=today or timezone.now().date(),
+        today=today or timezone.now().astimezone(zone).date(),
     )
 
 

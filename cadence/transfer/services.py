@@ -11,8 +11,9 @@ rolled back, so its preview holds every error the import would meet.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -167,9 +168,10 @@ def _in_parent_order(plan: Plan) -> list[ObjectivePlan]:
     return out
 
 
-def _check_in_moment(day, now: datetime) -> datetime:
-    """A check-in dated by a day is taken at noon UTC that day (never later than now)."""
-    return min(datetime.combine(day, time(12), tzinfo=UTC), now)
+def _check_in_moment(day, now: datetime, time_zone: str) -> datetime:
+    """A check-in dated by a day is taken at noon that day in the organization's time zone (the
+    day the export writes it under), never later than now."""
+    return min(datetime.combine(day, time(12), tzinfo=ZoneInfo(time_zone or "UTC")), now)
 
 
 def _execute(*, actor: Person, plan: Plan) -> list[RowError]:
@@ -265,7 +267,11 @@ def _execute(*, actor: Person, plan: Plan) -> list[RowError]:
                 continue
 
         def create_check_in(check_in=check_in, target=target):
-            at = now if check_in.sheet == OKR_SHEET else _check_in_moment(check_in.day, now)
+            at = (
+                now
+                if check_in.sheet == OKR_SHEET
+                else _check_in_moment(check_in.day, now, actor.organization.time_zone)
+            )
             return okrs.check_in_create(
                 actor=actor,
                 key_result=target,

@@ -15,6 +15,7 @@ from cadence.core.limits import (
     MAX_ABS_VALUE_TEXT,
 )
 from cadence.okrs.models import KeyResult, Objective
+from cadence.transfer.sheets_out import APOSTROPHE, FORMULA_STARTS, restore
 
 
 class CellError(Exception):
@@ -33,16 +34,16 @@ def norm(text: str) -> str:
 
 def cell_text(value) -> str:
     """A cell as text: a whole number without its ".0" (a spreadsheet stores ids and names that
-    look like numbers as numbers), an export's formula guard (a leading apostrophe before = + -
-    @) taken off."""
+    look like numbers as numbers), an export's formula guard taken off (``sheets_out``: the
+    apostrophe it puts before = + - @ tab, carriage return or an apostrophe)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
+    text = str(value)
+    if len(text) >= 2 and text[0] == APOSTROPHE and text[1] in (*FORMULA_STARTS, APOSTROPHE):
+        text = restore(text)
+    return text.strip()
 
 
 def read_text(row: dict, column: str, *, max_len: int, min_len: int = 0, label: str = "") -> str:
@@ -68,7 +69,8 @@ def read_number(row: dict, column: str) -> float | None:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        # A spreadsheet may hold "-10" as text guarded like a formula ("'-10").
+        text = cell_text(value).replace(" ", "").replace("\u00a0", "")
         if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
             text = text.replace(",", "")  # 1,234.5
         elif text.count(",") == 1 and "." not in text:
