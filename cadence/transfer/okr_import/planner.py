@@ -1,20 +1,5 @@
-"""The OKR import's planner: what a spreadsheet would create, update and leave alone.
-
-Pure apart from the models it is handed: ``plan_import`` takes the organization's existing
-cycles, units, people, objectives, key results and check-ins (loaded once by
-``transfer.selectors.import_state``, in a fixed number of queries) and the sheets' rows, and
-returns a ``Plan``: per objective and key result ``create``, ``update`` (with the changed
-fields) or ``unchanged``, the check-ins to add, and every error as (sheet, row, column,
-message). It writes nothing; ``transfer.services`` rehearses and applies a plan through the okrs
-services, whose own validation and coach gate then speak for the rows they refuse.
-
-The rules (docs/decisions.md, "Issue 14 — import"):
-- An objective is matched by ``external_id``, else by cycle + unit + title (case aside); a key
-  result by ``key_result_external_id``, else by its title within its objective.
-- A blank cell leaves the stored value alone: an import never clears a field.
-- New objectives arrive as drafts (the forms start them so); their people propose them.
-- Only admins, and leads for the units they lead (and the units below), import.
-"""
+"""The OKR import's planner: ``plan_import`` (the package's docstring says what a plan is and
+the rules it follows)."""
 
 from __future__ import annotations
 
