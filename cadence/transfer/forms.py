@@ -15,7 +15,7 @@ class ImportUploadForm(forms.Form):
         "Check-ins.",
     )
     check_in_file = forms.FileField(
-        label="Check-in history (CSV or XLSX, optional)",
+        label="Check-in history (CSV or XLSX)",
         required=False,
         help_text=f"One row per check-in, at most {MAX_IMPORT_CHECK_IN_ROWS:,}.",
     )
