@@ -128,7 +128,8 @@ class Objective(BaseModel):
     external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True, default="")
 
     class Meta:
-        ordering = ["position", "created_at"]
+        # The id last: rows made at the same moment (an import, the demo) keep one order.
+        ordering = ["position", "created_at", "id"]
         indexes = [
             models.Index(fields=["organization", "cycle", "unit"]),
             models.Index(fields=["parent"]),
@@ -207,7 +208,8 @@ class KeyResult(BaseModel):
     external_id = models.CharField(max_length=MAX_EXTERNAL_ID, blank=True, default="")
 
     class Meta:
-        ordering = ["position", "created_at"]
+        # The id last: rows made at the same moment (an import, the demo) keep one order.
+        ordering = ["position", "created_at", "id"]
         indexes = [models.Index(fields=["organization", "objective"])]
         constraints = [
             models.UniqueConstraint(

@@ -238,7 +238,7 @@ def board_for_cycle(
         objectives_of(organization)
         .filter(in_cycle, *([scope] if scope is not None else []))
         .select_related("cycle", "unit", "owner")
-        .order_by("position", "created_at")
+        .order_by("position", "created_at", "id")
     )
     loaded = {o.id: o for o in objectives}
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
@@ -248,7 +248,7 @@ def board_for_cycle(
         for kr in (
             KeyResult.objects.filter(organization=organization, objective__in=with_krs)
             .select_related("owner")
-            .order_by("position", "created_at")
+            .order_by("position", "created_at", "id")
         ):
             krs[kr.objective_id].append(kr)
     if scope is None:
@@ -261,7 +261,7 @@ def board_for_cycle(
         children = (
             objectives_of(organization)
             .filter(parent_id__in=list(loaded))
-            .order_by("position", "created_at")
+            .order_by("position", "created_at", "id")
             .values_list("id", "parent_id")
         )
         for child_id, parent_id in children:

@@ -190,7 +190,7 @@ def next_cycle_plan(
             okr_selectors.objectives_of(organization)
             .filter(cycle=target)
             .select_related("unit", "carried_from")
-            .order_by("position", "created_at")
+            .order_by("position", "created_at", "id")
         ):
             carried = o.carried_from is not None and o.carried_from.cycle_id == cycle.id
             repeated = carried or _repeats(o.title, here_titles.get(o.unit_id, ()))

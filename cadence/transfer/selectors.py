@@ -71,7 +71,7 @@ def import_state(
     key_results = list(
         KeyResult.objects.filter(
             organization=organization, objective_id__in=[o.pk for o in objectives]
-        ).order_by("position", "created_at")
+        ).order_by("position", "created_at", "id")
     )
     # A check-in's day is its day in the organization's time zone, as the export writes it.
     zone = ZoneInfo(organization.time_zone or "UTC")

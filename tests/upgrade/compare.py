@@ -6,6 +6,7 @@ as sentences (empty: nothing was lost or changed).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 SHOWN = 3  # examples given per problem
@@ -78,30 +79,55 @@ def compare_rows(
     return problems
 
 
-def _differences(old, new, path: str, added: set[str], out: list[str]) -> None:
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _differences(
+    old, new, path: str, added: set[str], out: list[str], unordered: frozenset[str] = frozenset()
+) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
         for key, value in old.items():
             if key not in new:
                 out.append(f"{path}.{key} is gone")
             else:
-                _differences(value, new[key], f"{path}.{key}", added, out)
+                _differences(value, new[key], f"{path}.{key}", added, out, unordered)
         for key in new.keys() - old.keys() - added:
             out.append(f"{path}.{key} is new (list it in ADDED_API_FIELDS if it is meant)")
     elif isinstance(old, list) and isinstance(new, list):
+        if path.rpartition(".")[2] in unordered and len(old) == len(new):
+            # Compared as a multiset: matched elements first, by their canonical JSON.
+            rest = list(new)
+            keys = [_canonical(b) for b in rest]
+            pending = []
+            for a in old:
+                key = _canonical(a)
+                if key in keys:
+                    index = keys.index(key)
+                    del keys[index], rest[index]
+                else:
+                    pending.append(a)
+            old, new = pending, rest
         if len(old) != len(new):
             out.append(f"{path}: {len(old)} entries → {len(new)}")
         for index, (a, b) in enumerate(zip(old, new, strict=False)):
-            _differences(a, b, f"{path}[{index}]", added, out)
+            _differences(a, b, f"{path}[{index}]", added, out, unordered)
     elif old != new or type(old) is not type(new):
         out.append(f"{path}: {old!r} → {new!r}")
 
 
 def compare_api(
-    old: Mapping[str, dict], new: Mapping[str, dict], *, added_fields: Iterable[str] = ()
+    old: Mapping[str, dict],
+    new: Mapping[str, dict],
+    *,
+    added_fields: Iterable[str] = (),
+    unordered_lists: Iterable[str] = (),
 ) -> list[str]:
     """Every URL read before is answered the same after: status, paging headers and JSON, where
-    only the field names in ``added_fields`` may appear in the new answers."""
+    only the field names in ``added_fields`` may appear in the new answers, and the lists named
+    in ``unordered_lists`` (by their field name) may hold the same elements in another order."""
     added = set(added_fields)
+    unordered = frozenset(unordered_lists)
     problems: list[str] = []
     for url, before in old.items():
         after = new.get(url)
@@ -113,7 +139,7 @@ def compare_api(
             differences.append(f"status {before['status']} → {after['status']}")
         if before["headers"] != after["headers"]:
             differences.append(f"headers {before['headers']} → {after['headers']}")
-        _differences(before["json"], after["json"], "", added, differences)
+        _differences(before["json"], after["json"], "", added, differences, unordered)
         if differences:
             problems.append(
                 f"{url}: {len(differences)} difference(s), e.g. {'; '.join(differences[:SHOWN])}"

@@ -147,3 +147,15 @@ def test_a_number_that_changes_type_is_a_difference():
     new = copy.deepcopy(API)
     new[URL]["json"][0]["progress"] = "0.5"
     assert "[0].progress: 0.5 → '0.5'" in compare_api(API, new)[0]
+
+
+def test_a_list_named_unordered_may_change_its_order_not_its_elements():
+    old = {URL: {"status": 200, "headers": {}, "json": {"children": ["a", "b"], "ids": [1, 2]}}}
+    reordered = {
+        URL: {"status": 200, "headers": {}, "json": {"children": ["b", "a"], "ids": [1, 2]}}
+    }
+    assert compare_api(old, reordered, unordered_lists={"children"}) == []
+    assert compare_api(old, reordered) != []
+    changed = {URL: {"status": 200, "headers": {}, "json": {"children": ["b", "c"], "ids": [2, 1]}}}
+    (problem,) = compare_api(old, changed, unordered_lists={"children"})
+    assert ".children[0]: 'a' → 'c'" in problem and ".ids[0]: 1 → 2" in problem
