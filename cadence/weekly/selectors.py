@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -446,10 +446,13 @@ def _people_weeks(
     return out
 
 
-def _members(unit_ids) -> list[Membership]:
-    """Memberships of active, non-viewer people in these units (viewers keep no update)."""
+def _members(unit_ids, week: date) -> list[Membership]:
+    """Memberships of non-viewer people in these units (viewers keep no update): the active
+    ones, and those who have left since but wrote an update that week (the week's history)."""
+    wrote = WeeklyUpdate.objects.filter(person_id=OuterRef("person_id"), week=week)
     return list(
-        Membership.objects.filter(unit_id__in=list(unit_ids), person__is_active=True)
+        Membership.objects.filter(unit_id__in=list(unit_ids))
+        .filter(Q(person__is_active=True) | Exists(wrote))
         .exclude(person__role=Person.Role.VIEWER)
         .select_related("person")
         .order_by("person__name", "person_id")
@@ -463,7 +466,7 @@ def team_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
         raise Http404("No such unit.")
     week = monday_of(week)
     people: dict[UUID, Person] = {}
-    for membership in _members([unit.pk]):
+    for membership in _members([unit.pk], week):
         people.setdefault(membership.person_id, membership.person)
     categories = categories_for(organization, unit if unit.kind == Unit.Kind.TEAM else None)
     weeks = _people_weeks(organization, list(people.values()), week, categories)
@@ -489,7 +492,7 @@ def unit_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
     week = monday_of(week)
     tree = UnitTree.load(organization)
     units = [tree.units.get(unit.pk, unit), *tree.descendants(unit.pk)]
-    memberships = _members([u.pk for u in units])
+    memberships = _members([u.pk for u in units], week)
     people: dict[UUID, Person] = {}
     members_of: dict[UUID, list[UUID]] = defaultdict(list)
     for membership in memberships:

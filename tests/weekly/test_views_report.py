@@ -151,3 +151,22 @@ def test_the_done_plan_and_only_it_is_marked_done(client, member, team, filled, 
     done = html.index("Done plan: </span>")
     assert html[done : done + 40].startswith("Done plan: </span>Plan linked")
     assert html.count("report-item--done") == 1
+
+
+def test_people_who_left_keep_the_weeks_they_wrote(client, org, admin, member, team, filled):
+    """Omar wrote in week 47 and then left: that week's report still shows his update, under
+    his name marked as left (his own weekly page is closed, so no link); a week he did not write
+    does not count him, not even as missing."""
+    from cadence.orgs import person_services
+
+    _, other, idle = filled
+    person_services.person_deactivate(actor=admin, person=other)
+    person_services.person_deactivate(actor=admin, person=idle)
+    client.force_login(member)
+    html = client.get(report_url(team, group="person")).content.decode()
+    assert "Blocked on API" in html
+    assert 'Omar Other <span class="badge">Left</span>' in html
+    assert reverse("weekly_update", args=[other.pk, LABEL]) not in html
+    assert "Ida Idle" not in html  # left without writing that week: not missing either
+    later = client.get(report_url(team, week="2026-W48", group="person")).content.decode()
+    assert "Omar Other" not in later
