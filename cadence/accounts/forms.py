@@ -19,6 +19,8 @@ class LoginForm(AllauthLoginForm):
             data["login"] = data["username"]
             kwargs["data"] = data
         super().__init__(*args, **kwargs)
+        # allauth puts hint text inside the fields; the page's visible labels say it, and text
+        # that vanishes as one types is no label (accessibility), so the hints are dropped.
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["login"].widget.attrs["autofocus"] = True

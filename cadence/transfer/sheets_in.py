@@ -286,6 +286,7 @@ def _xlsx_errors() -> tuple[type[BaseException], ...]:
         AttributeError,
         EOFError,
         OSError,
+        # openpyxl raises it for workbook features it does not read (a file we refuse).
         NotImplementedError,
     )
 

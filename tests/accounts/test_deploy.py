@@ -56,7 +56,7 @@ def _cadence(args, env, timeout=120):
 def test_check_deploy_is_clean_with_the_readme_production_environment(tmp_path):
     readme = readme_production_environment()
     assert {"SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER"} <= set(readme)
-    # The placeholders ("...", "postgres://...") are the operator's own secrets.
+    # README's example values stand for the operator's own secrets: the test supplies a real one.
     readme["SECRET_KEY"] = "a-real-secret-" + os.urandom(24).hex()
     env = _clean_environment(tmp_path, **readme)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
