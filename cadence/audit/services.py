@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cadence.audit.context import current_origin
 from cadence.audit.models import Event
+from cadence.core.bulk import insert_rows
 
 # Texts past this many characters are cut in before → after values (a long description's edit
 # is still visible as an edit, without copying whole documents into the trail).
@@ -49,6 +50,19 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
         if old != new:
             changed[field] = [old, new]
     return changed
+
+
+def created_facts(facts: Mapping[str, str | float | int | bool | None]) -> dict[str, list]:
+    """``changes_between({}, facts)`` for facts that are already plain (text, numbers, None), in
+    a fraction of its time: an import records a hundred thousand of them."""
+    out = {}
+    for name, value in facts.items():
+        if value is None:
+            continue
+        if type(value) is str and len(value) > MAX_VALUE_CHARS:
+            value = value[: MAX_VALUE_CHARS - 1] + "…"
+        out[name] = [None, value]
+    return out
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -97,6 +111,61 @@ def audit_record(
             ip_address=origin.ip_address,
             user_agent=origin.user_agent,
         )
+
+
+def audit_record_many(
+    *,
+    organization,
+    actor=None,
+    actor_label: str | None = None,
+    events: Iterable[tuple[str, str, Any, str, Mapping[str, Any]]],
+    at: dt.datetime | None = None,
+) -> int:
+    """Append many events of one actor at once (an import's new objectives and key results):
+    each is (kind, target type, target id, target label, changes), streamed into the table.
+    ``changes`` are stored as given: plain values, as ``created_facts`` or ``changes_between``
+    make them. Must run inside the transaction of the changes it records; returns how many."""
+    if actor_label is None:
+        actor_label = f"{actor.name} <{actor.email}>" if actor is not None else ""
+    origin = current_origin()
+    organization_id = getattr(organization, "pk", organization)
+    actor_id = getattr(actor, "pk", None)
+    at = at or timezone.now()
+    rows = (
+        (
+            uuid.uuid4(),
+            organization_id,
+            at,
+            actor_id,
+            actor_label[:254],
+            kind,
+            target_type[:64],
+            str(target_id)[:64],
+            str(target_label)[:300],
+            changes or {},
+            origin.ip_address,
+            origin.user_agent,
+        )
+        for kind, target_type, target_id, target_label, changes in events
+    )
+    return insert_rows(
+        Event,
+        (
+            "id",
+            "organization",
+            "created_at",
+            "actor",
+            "actor_label",
+            "kind",
+            "target_type",
+            "target_id",
+            "target_label",
+            "changes",
+            "ip_address",
+            "user_agent",
+        ),
+        rows,
+    )
 
 
 def _replaced(value: Any, replace) -> Any:

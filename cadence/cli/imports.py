@@ -57,16 +57,20 @@ def cmd_import_okrs(args: argparse.Namespace) -> int:
         check_in_name, check_in_data = _read(args.checkins, MAX_IMPORT_BYTES)
     files = ImportFiles(okr_name, okr_data, check_in_name, check_in_data)
     try:
-        plan = services.okr_import_dry_run(actor=actor, organization=organization, files=files)
+        if args.dry_run:
+            plan = services.okr_import_dry_run(actor=actor, organization=organization, files=files)
+        else:
+            # Planned once, inside the import's transaction: refused whole at the first error.
+            plan = services.okr_import_apply(
+                actor=actor,
+                organization=organization,
+                plan=services.Plan(source=files),
+                via="command line",
+            )
+    except services.ImportRefused as refused:
+        plan = refused.plan
     except PermissionDenied as exc:
         raise CLIError(f"{actor.email}: {exc}") from None
-    if not plan.errors and not args.dry_run and plan.changes_anything:
-        try:
-            plan = services.okr_import_apply(
-                actor=actor, organization=organization, plan=plan, via="command line"
-            )
-        except services.ImportRefused as refused:
-            plan = refused.plan
     for warning in plan.warnings:
         print(f"warning: {warning}")
     counts = plan.counts()
@@ -92,8 +96,11 @@ def cmd_import_okrs(args: argparse.Namespace) -> int:
     errors = plan.sorted_errors()
     for error in errors:
         print(error.as_line())
+    if plan.errors_dropped:
+        print(f"… and {plan.errors_dropped:,} more errors after these.")
     if errors:
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}: nothing was imported.")
+        n = plan.error_count
+        print(f"{n:,} error{'s' if n != 1 else ''}: nothing was imported.")
         return 1
     if not plan.changes_anything:
         print("Nothing to import: the file matches what is saved.")

@@ -293,6 +293,13 @@ CHECKS: dict[str, Check] = _checks(
 STALE_DAYS = 14
 
 
+def start_equals_target(kr: KeyResultDraft) -> Finding | None:
+    """The one check of a key result read from its numbers alone."""
+    if kr.kind == "metric" and kr.start is not None and kr.start == kr.target:
+        return Finding("kr-start-equals-target", ERROR, "The target equals the start value.")
+    return None
+
+
 def check_key_result(kr: KeyResultDraft) -> list[Finding]:
     findings: list[Finding] = []
     title = (kr.title or "").strip()
@@ -344,10 +351,8 @@ def check_key_result(kr: KeyResultDraft) -> list[Finding]:
                 "Measure that, so partial progress shows.",
             )
         )
-    if kr.kind == "metric" and kr.start is not None and kr.start == kr.target:
-        findings.append(
-            Finding("kr-start-equals-target", ERROR, "The target equals the start value.")
-        )
+    if equal := start_equals_target(kr):
+        findings.append(equal)
     if kr.kind in ("metric", "threshold") and kr.target is not None:
         for low, high in kr.kpi_bands:
             if kr.target in (low, high):
@@ -483,6 +488,14 @@ class Settings:
         if check_id in self.overrides:
             return self.overrides[check_id]
         return CHECKS[check_id].level
+
+
+def may_block(settings: Settings, subject: str) -> frozenset[str]:
+    """The checks of this subject that are errors under these settings: only their findings
+    can block a save."""
+    return frozenset(
+        c.id for c in CHECKS.values() if c.subject == subject and settings.level_of(c.id) == ERROR
+    )
 
 
 def apply_settings(findings: Iterable[Finding], settings: Settings) -> list[Finding]:

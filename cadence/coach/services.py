@@ -270,6 +270,34 @@ def dismissal_withdraw(*, actor: Person, dismissal: Dismissal) -> None:
     dismissal.delete()
 
 
+def blocking_errors(
+    *,
+    settings: checks.Settings,
+    subject: str,
+    draft: checks.KeyResultDraft | checks.ObjectiveDraft,
+) -> dict[str, list[str]]:
+    """The messages, by field, of the error-level findings that block saving this draft under
+    these settings (none: it may be saved). Pure: callers judging many drafts (an import) load
+    the settings once."""
+    blockers = checks.may_block(settings, subject)
+    if not blockers:
+        return {}  # nothing can block: the text need not be read (an import judges thousands)
+    if subject == checks.KEY_RESULT and blockers == {"kr-start-equals-target"}:
+        found = [f for f in (checks.start_equals_target(draft),) if f is not None]
+    elif subject == checks.KEY_RESULT:
+        found = checks.check_key_result(draft)
+    else:
+        found = checks.check_objective(draft)
+    errors: dict[str, list[str]] = {}
+    for f in checks.blocking(checks.apply_settings(found, settings)):
+        title = checks.CHECKS[f.check].title
+        errors.setdefault(FINDING_FIELDS.get(f.check, "title"), []).append(
+            f"{title}: {f.message} Fix this to save: your organization's coach treats it as an "
+            "error."
+        )
+    return errors
+
+
 def require_no_errors(
     *,
     organization: Organization | UUID,
@@ -279,18 +307,9 @@ def require_no_errors(
     """Refuse (ValidationError at the field) a key result or objective that an error-level
     finding judges, under the organization's settings. Judges what is being saved (as the live
     check does), not the stored context: a stale check-in never blocks an edit."""
-    if subject == checks.KEY_RESULT:
-        found = checks.check_key_result(draft)
-    else:
-        found = checks.check_objective(draft)
-    errors: dict[str, list[str]] = {}
-    settings = coach_selectors.settings_of(organization)
-    for f in checks.blocking(checks.apply_settings(found, settings)):
-        title = checks.CHECKS[f.check].title
-        errors.setdefault(FINDING_FIELDS.get(f.check, "title"), []).append(
-            f"{title}: {f.message} Fix this to save: your organization's coach treats it as an "
-            "error."
-        )
+    errors = blocking_errors(
+        settings=coach_selectors.settings_of(organization), subject=subject, draft=draft
+    )
     if errors:
         raise ValidationError(errors)
 

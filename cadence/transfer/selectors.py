@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cadence.coach.selectors.settings import settings_of
+from cadence.coach.services import blocking_errors
 from cadence.core.ids import uuid_or_404
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.okrs.selectors import objectives_of
@@ -20,7 +22,7 @@ from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.retrospectives.models import ObjectiveReviewNote
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import ExistingState
-from cadence.transfer.okr_import.cells import cell_text, norm
+from cadence.transfer.okr_import.plans import check_in_key
 from cadence.weekly.models import PLANS, Item, ItemMove
 from cadence.weekly.weeks import monday_of
 
@@ -37,61 +39,62 @@ def can_import(actor: Person) -> bool:
 
 
 def import_state(
-    organization: Organization,
-    actor: Person,
-    okr_rows: list[tuple[int, dict]],
-    check_in_rows: list[tuple[int, dict]],
-    *,
-    today: date | None = None,
+    organization: Organization, actor: Person, *, today: date | None = None
 ) -> ExistingState:
-    """What the rows can name, in a fixed number of queries: the cycles, the unit tree, the
-    people, the objectives of the cycles the rows name (and those named by external id), their
-    key results and those key results' check-ins."""
+    """What an import's rows can name, in a fixed number of queries whatever the file: the
+    cycles, the unit tree, the people, the objectives of the open cycles (an import changes no
+    other) and those with an external id, their key results (and every key result with an
+    external id, with its objective) and those key results' check-ins, each as one number
+    (``check_in_key``)."""
     tree = UnitTree.load(organization)
     access = Access(actor, tree)
     cycles = list(Cycle.objects.filter(organization=organization))
-    names = {norm(cell_text(row.get("cycle"))) for _, row in (*okr_rows, *check_in_rows)}
-    cycle_ids = [c.pk for c in cycles if norm(c.name) in names]
-    external_ids = {
-        cell_text(row.get(c))
-        for _, row in (*okr_rows, *check_in_rows)
-        for c in ("external_id", "parent", "key_result_external_id")
-    } - {""}
-    kr_objective_ids = KeyResult.objects.filter(
-        organization=organization, external_id__in=external_ids
-    ).values("objective_id")
+    open_cycles = [c.pk for c in cycles if not c.closed_at]
+    kr_objective_ids = (
+        KeyResult.objects.filter(organization=organization)
+        .exclude(external_id="")
+        .values("objective_id")
+    )
     objectives = list(
         Objective.objects.filter(organization=organization)
-        .filter(
-            Q(cycle_id__in=cycle_ids) | Q(external_id__in=external_ids) | Q(pk__in=kr_objective_ids)
-        )
+        .filter(Q(cycle_id__in=open_cycles) | ~Q(external_id="") | Q(pk__in=kr_objective_ids))
         .select_related("cycle")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
-    key_results = list(
-        KeyResult.objects.filter(
-            organization=organization, objective_id__in=[o.pk for o in objectives]
-        ).order_by("position", "created_at", "id")
-    )
+    objective_ids = {o.pk for o in objectives}
+    key_results = [
+        k
+        for k in KeyResult.objects.filter(organization=organization)
+        .filter(Q(objective__cycle_id__in=open_cycles) | ~Q(external_id=""))
+        .order_by("position", "created_at", "id")
+        if k.objective_id in objective_ids
+    ]
+    token = {k.pk: i for i, k in enumerate(key_results)}
     # A check-in's day is its day in the organization's time zone, as the export writes it.
     zone = ZoneInfo(organization.time_zone or "UTC")
     check_ins = {
-        (kr_id, at.astimezone(zone).date(), value)
+        check_in_key(token[kr_id], at.astimezone(zone).date(), value)
         for kr_id, at, value in CheckIn.objects.filter(
-            organization=organization, key_result_id__in=[k.pk for k in key_results]
+            organization=organization, key_result__objective__cycle_id__in=open_cycles
         ).values_list("key_result_id", "at", "value")
+        if kr_id in token
     }
-    company = tree.root
+    settings = settings_of(organization)
+
+    def coach(subject: str, draft) -> dict[str, list[str]]:
+        return blocking_errors(settings=settings, subject=subject, draft=draft)
+
     return ExistingState(
         cycles=cycles,
         units=tree.units,
-        company=company,
+        company=tree.root,
         people={p.email.lower(): p for p in people_of(organization)},
         objectives=objectives,
         key_results=key_results,
         check_ins=check_ins,
         leads={u.pk for u in tree.units.values() if access.can_lead_unit(u)},
         today=today or timezone.now().astimezone(zone).date(),
+        coach=coach,
     )
 
 

@@ -11,7 +11,9 @@ rolled back, so its preview holds every error the import would meet.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,12 +24,13 @@ from django.utils import timezone
 from cadence.audit.services import audit_record
 from cadence.okrs import services as okrs
 from cadence.okrs.models import KeyResult, Objective
+from cadence.okrs.services.bulk import LatestCheckIn, NewCheckIn, NewKeyResult, NewObjective
 from cadence.orgs.models import Organization, Person
 from cadence.transfer import okr_import
 from cadence.transfer.columns import OKR_SHEET
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import (
-    CHECK_IN_FIELD_COLUMNS,
+    CONFIDENCE_CODES,
     CREATE,
     KEY_RESULT_FIELD_COLUMNS,
     OBJECTIVE_FIELD_COLUMNS,
@@ -39,6 +42,7 @@ from cadence.transfer.okr_import import (
     Plan,
     RowError,
 )
+from cadence.transfer.okr_import.planner import _kr_effective
 from cadence.transfer.selectors import PENDING_LIFETIME, can_import, import_state
 
 
@@ -46,7 +50,7 @@ class ImportRefused(ValidationError):
     """The file's rows have errors: nothing was saved. ``plan`` holds them, row by row."""
 
     def __init__(self, plan: Plan):
-        n = len(plan.errors)
+        n = plan.error_count
         super().__init__(
             {"file": f"The file has {n} error{'s' if n != 1 else ''}: nothing was imported."}
         )
@@ -62,10 +66,10 @@ def okr_import_plan(*, actor: Person, organization: Organization, files: ImportF
     """Read the files and plan the import (no writes). A file that cannot be read at all raises
     ValidationError; errors in its rows are in the plan."""
     _require_importer(actor, organization)
-    read = okr_import.read_files(files)
-    state = import_state(organization, actor, read.okr_rows, read.check_in_rows)
-    plan = okr_import.plan_import(state, read.okr_rows, read.check_in_rows)
-    plan.warnings = read.warnings
+    state = import_state(organization, actor)
+    with okr_import.read_files(files) as read:
+        plan = okr_import.plan_import(state, read.okr_rows, read.check_in_rows)
+        plan.warnings = read.warnings
     plan.source = files
     return plan
 
@@ -77,10 +81,11 @@ class _Rehearsed(Exception):
 
 
 def okr_import_dry_run(*, actor: Person, organization: Organization, files: ImportFiles) -> Plan:
-    """The plan, with the errors the okrs services would raise: every write is made in a
-    transaction that is then rolled back. Nothing is saved."""
+    """The plan, with the errors the okrs services would raise. The planner judges every row
+    the import creates; changes to stored objectives and key results are rehearsed through the
+    okrs services in a transaction that is then rolled back. Nothing is saved."""
     plan = okr_import_plan(actor=actor, organization=organization, files=files)
-    if plan.errors or not plan.changes_anything:
+    if plan.errors or not any(i.action == UPDATE for i in (*plan.objectives, *plan.key_results)):
         return plan
     try:
         with transaction.atomic():
@@ -102,7 +107,7 @@ def okr_import_apply(
     # One import at a time per organization: two at once would both create the same objectives.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     fresh = okr_import_plan(actor=actor, organization=organization, files=plan.source)
-    if fresh.errors:
+    if fresh.error_count:
         raise ImportRefused(fresh)
     if not fresh.changes_anything:
         return fresh
@@ -168,121 +173,182 @@ def _in_parent_order(plan: Plan) -> list[ObjectivePlan]:
     return out
 
 
-def _check_in_moment(day, now: datetime, time_zone: str) -> datetime:
+def _check_in_moment(day: date, now: datetime, zone: ZoneInfo) -> datetime:
     """A check-in dated by a day is taken at noon that day in the organization's time zone (the
     day the export writes it under), never later than now."""
-    return min(datetime.combine(day, time(12), tzinfo=ZoneInfo(time_zone or "UTC")), now)
+    return min(datetime.combine(day, time(12), tzinfo=zone), now)
+
+
+def _new_id(item: ObjectivePlan | KeyResultPlan | Objective | KeyResult | None) -> Any:
+    if item is None:
+        return None
+    if isinstance(item, (ObjectivePlan, KeyResultPlan)):
+        return item.existing.pk if item.existing is not None else item.new_id
+    return item.pk
+
+
+def _name(item) -> str | None:
+    if item is None:
+        return None
+    return getattr(item, "title", None) or getattr(item, "name", None)
+
+
+def _bulk_rows(actor: Person, plan: Plan, now: datetime):
+    """What ``okrs_bulk_create`` takes from a plan: its new objectives (parents first), new key
+    results, new check-ins (streamed) and each key result's latest new check-in."""
+    for op in plan.objectives:
+        if op.action == CREATE:
+            op.new_id = uuid.uuid4()
+    for kr in plan.key_results:
+        if kr.action == CREATE:
+            kr.new_id = uuid.uuid4()
+    objectives = [
+        NewObjective(
+            id=op.new_id,
+            cycle_id=op.cycle.pk,
+            unit_id=op.unit.pk,
+            title=op.title,
+            why=op.values.get("why", ""),
+            commitment=op.values.get("commitment", Objective.Commitment.COMMITTED),
+            parent_id=_new_id(op.parent),
+            owner_id=_new_id(op.values.get("owner")),
+            external_id=op.external_id,
+            unit_name=op.unit.name,
+            cycle_name=op.cycle.name,
+            parent_title=_name(op.parent),
+            owner_name=_name(op.values.get("owner")),
+        )
+        for op in _in_parent_order(plan)
+        if op.action == CREATE
+    ]
+    key_results = []
+    for kr in plan.key_results:
+        if kr.action != CREATE:
+            continue
+        values = kr.values
+        effective = _kr_effective(values, None)
+        owner = values.get("owner")
+        key_results.append(
+            NewKeyResult(
+                id=kr.new_id,
+                objective_id=_new_id(kr.objective),
+                title=kr.title,
+                kind=effective["kind"],
+                start=effective["start"],
+                target=effective["target"],
+                unit=values.get("unit", ""),
+                direction=effective["direction"],
+                weight=values.get("weight", 1.0),
+                owner_id=_new_id(owner),
+                external_id=kr.external_id,
+                owner_name=_name(owner),
+            )
+        )
+    table = plan.check_ins
+    target_ids = [_new_id(t) for t in table.targets]
+    zone = ZoneInfo(actor.organization.time_zone or "UTC")
+    moments: dict[int, datetime] = {}
+
+    def moment(sheet: int, day: int) -> datetime:
+        if sheet == 0:  # the OKRs sheet's "current" column: now
+            return now
+        at = moments.get(day)
+        if at is None:
+            at = moments[day] = _check_in_moment(date.fromordinal(day), now, zone)
+        return at
+
+    latest: dict[int, list] = {}
+    first: dict[int, tuple] = {}
+    for i, target, day, value, confidence, sheet, _note in table.raw():
+        key = (moment(sheet, day), (sheet == 0) << 21 | table.row_of(i))
+        if target not in latest or key >= latest[target][0]:
+            latest[target] = [key, value, confidence]
+        if target not in first or key < first[target][0]:
+            first[target] = (key, value)
+    latest_rows = [
+        LatestCheckIn(
+            key_result_id=target_ids[target],
+            current=value,
+            confidence=CONFIDENCE_CODES[confidence],
+            at=key[0],
+            start=first[target][1],
+        )
+        for target, (key, value, confidence) in latest.items()
+    ]
+
+    def check_ins() -> Iterator[NewCheckIn]:
+        for i, target, day, value, confidence, sheet, note in table.raw():
+            yield (
+                target_ids[target],
+                value,
+                CONFIDENCE_CODES[confidence],
+                note,
+                moment(sheet, day),
+                (sheet == 0) << 21 | table.row_of(i),
+            )
+
+    return objectives, key_results, check_ins(), latest_rows
 
 
 def _execute(*, actor: Person, plan: Plan) -> list[RowError]:
+    """Write the plan: its new objectives, key results and check-ins in bulk (the planner judged
+    each row as the okrs services would), then each change to a stored objective or key result
+    through ``objective_update`` and ``key_result_update``, whose refusals are the rows'
+    errors."""
     errors: list[RowError] = []
-    objectives: dict[int, Objective] = {}
-    key_results: dict[int, KeyResult] = {}
+    now = timezone.now()
+    objectives, key_results, check_ins, latest = _bulk_rows(actor, plan, now)
+    try:
+        with transaction.atomic():
+            okrs.okrs_bulk_create(
+                actor=actor,
+                objectives=objectives,
+                key_results=key_results,
+                check_ins=check_ins,
+                latest=latest,
+                now=now,
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        return _row_errors(exc, OKR_SHEET, 0, {})
+    created = {
+        o.pk: o
+        for o in Objective.objects.filter(
+            pk__in=[op.new_id for op in plan.objectives if op.action == CREATE and op.parent]
+        )
+    }
     reason = f"Imported from {plan.source.okr_name}."[:200]
     for op in _in_parent_order(plan):
-        parent = op.parent
-        if isinstance(parent, ObjectivePlan):
-            parent = objectives.get(id(parent))
-            if parent is None:
-                continue  # its parent was refused: said at the parent's row
-        if op.action == CREATE:
-            values = op.values
-
-            def create(op=op, parent=parent, values=values):
-                return okrs.objective_create(
-                    actor=actor,
-                    cycle=op.cycle,
-                    unit=op.unit,
-                    title=op.title,
-                    why=values.get("why", ""),
-                    commitment=values.get("commitment", Objective.Commitment.COMMITTED),
-                    parent=parent,
-                    owner=values.get("owner"),
-                    external_id=op.external_id,
-                )
-
-            done = _step(errors, OKR_SHEET, op.row, OBJECTIVE_FIELD_COLUMNS, create)
-        elif op.action == UPDATE:
-            changes = dict(op.changes)
-            if "parent" in changes:
-                changes["parent"] = parent
-
-            def update(op=op, changes=changes):
-                return okrs.objective_update(actor=actor, objective=op.existing, **changes)
-
-            done = _step(errors, OKR_SHEET, op.row, OBJECTIVE_FIELD_COLUMNS, update)
-        else:
-            done = op.existing
-        if done is not None:
-            objectives[id(op)] = done
-    for kr in plan.key_results:
-        objective = objectives.get(id(kr.objective))
-        if objective is None:
+        if op.action != UPDATE:
             continue
-        if kr.action == CREATE:
-            values = kr.values
-
-            def create_kr(kr=kr, objective=objective, values=values):
-                return okrs.key_result_create(
-                    actor=actor,
-                    objective=objective,
-                    title=kr.title,
-                    kind=values.get("kind", KeyResult.Kind.METRIC),
-                    start=values.get("start"),
-                    target=values.get("target"),
-                    unit=values.get("unit", ""),
-                    direction=values.get("direction", ""),
-                    weight=values.get("weight", 1.0),
-                    owner=values.get("owner"),
-                    external_id=kr.external_id,
+        changes = dict(op.changes)
+        if "parent" in changes:
+            parent = changes["parent"]
+            if isinstance(parent, ObjectivePlan):
+                parent = (
+                    parent.existing
+                    or created.get(parent.new_id)
+                    or Objective.objects.get(pk=parent.new_id)
                 )
+            changes["parent"] = parent
 
-            done = _step(errors, OKR_SHEET, kr.row, KEY_RESULT_FIELD_COLUMNS, create_kr)
-        elif kr.action == UPDATE:
-            target_moved = "start" in kr.changes or "target" in kr.changes
+        def update(op=op, changes=changes):
+            return okrs.objective_update(actor=actor, objective=op.existing, **changes)
 
-            def update_kr(kr=kr, target_moved=target_moved):
-                return okrs.key_result_update(
-                    actor=actor,
-                    key_result=kr.existing,
-                    reason=reason if target_moved else "",
-                    **kr.changes,
-                )
+        _step(errors, OKR_SHEET, op.row, OBJECTIVE_FIELD_COLUMNS, update)
+    for kr in plan.key_results:
+        if kr.action != UPDATE:
+            continue
+        target_moved = "start" in kr.changes or "target" in kr.changes
 
-            done = _step(errors, OKR_SHEET, kr.row, KEY_RESULT_FIELD_COLUMNS, update_kr)
-        else:
-            done = kr.existing
-        if done is not None:
-            key_results[id(kr)] = done
-    now = timezone.now()
-    check_ins = sorted(
-        (c for c in plan.check_ins if c.action != UNCHANGED),
-        key=lambda c: (c.day, c.sheet == OKR_SHEET, c.row),
-    )
-    for check_in in check_ins:
-        target = check_in.key_result
-        if isinstance(target, KeyResultPlan):
-            target = key_results.get(id(target))
-            if target is None:
-                continue
-
-        def create_check_in(check_in=check_in, target=target):
-            at = (
-                now
-                if check_in.sheet == OKR_SHEET
-                else _check_in_moment(check_in.day, now, actor.organization.time_zone)
-            )
-            return okrs.check_in_create(
+        def update_kr(kr=kr, target_moved=target_moved):
+            return okrs.key_result_update(
                 actor=actor,
-                key_result=target,
-                value=check_in.value,
-                confidence=check_in.confidence,
-                note=check_in.note,
-                at=at,
+                key_result=kr.existing,
+                reason=reason if target_moved else "",
+                **kr.changes,
             )
 
-        columns = CHECK_IN_FIELD_COLUMNS if check_in.sheet != OKR_SHEET else {"value": "current"}
-        _step(errors, check_in.sheet, check_in.row, columns, create_check_in)
+        _step(errors, OKR_SHEET, kr.row, KEY_RESULT_FIELD_COLUMNS, update_kr)
     return errors
 
 

@@ -23,6 +23,7 @@ row 1). Values are strings (trimmed), numbers, dates or None.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -96,16 +97,18 @@ def _rows(
     max_rows: int,
 ) -> Iterator[tuple[int, dict[str, Value]]]:
     count = 0
+    named = [(i, header) for i, header in enumerate(headers) if header]
     for number, values in raw:
         if number > max_rows + MAX_EMPTY_ROWS:
             # Counted by the row's number, empty rows too: a sheet whose last row is far down
             # costs its reader every row before it.
             raise refuse(f"{name} has more than {max_rows:,} rows: split it into several files.")
-        while values and values[-1] in (None, ""):
-            values = values[:-1]
-        if not values:
+        width = len(values)
+        while width and values[width - 1] in (None, ""):
+            width -= 1
+        if not width:
             continue  # an empty row
-        if len(values) > MAX_IMPORT_COLUMNS:
+        if width > MAX_IMPORT_COLUMNS:
             raise refuse(
                 f"{name}, row {number} has more than {MAX_IMPORT_COLUMNS} columns; a sheet may "
                 f"have at most {MAX_IMPORT_COLUMNS}."
@@ -113,11 +116,18 @@ def _rows(
         count += 1
         if count > max_rows:
             raise refuse(f"{name} has more than {max_rows:,} rows: split it into several files.")
-        row = {}
-        for i, header in enumerate(headers):
-            if header:
-                row[header] = _cell(values[i], name, number) if i < len(values) else None
-        if any(v is not None for v in row.values()):
+        row: dict[str, Value] = {}
+        filled = False
+        for i, header in named:
+            value = values[i] if i < width else None
+            if type(value) is str and len(value) <= MAX_IMPORT_CELL:
+                # (the common cell, as _cell reads it)
+                value = value.strip() or None
+            elif value is not None:
+                value = _cell(value, name, number)
+            row[header] = value
+            filled = filled or value is not None
+        if filled:
             yield number, row
 
 
@@ -159,21 +169,24 @@ def _header(
 # CSV ---------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise refuse(
-            f"{name} is neither UTF-8 nor Windows-1252 text: save it as “CSV UTF-8” "
-            "(or as an XLSX workbook) and upload it again."
-        ) from None
-    return text, [f"{name} is not UTF-8: it was read as Windows-1252 (Western European)."]
+def _encoding(data: bytes, name: str) -> tuple[str, list[str]]:
+    """UTF-8 (a byte-order mark aside), else Windows-1252; decoded a megabyte at a time and
+    thrown away, so that a large file is not held twice."""
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for at in range(0, len(data), MB):
+                decoder.decode(data[at : at + MB])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8":
+            return encoding, []
+        return encoding, [f"{name} is not UTF-8: it was read as Windows-1252 (Western European)."]
+    raise refuse(
+        f"{name} is neither UTF-8 nor Windows-1252 text: save it as “CSV UTF-8” "
+        "(or as an XLSX workbook) and upload it again."
+    )
 
 
 def read_csv(
@@ -184,17 +197,22 @@ def read_csv(
     known: Iterable[str],
     max_rows: int,
 ) -> Sheet:
-    """One CSV file as one sheet. Commas or semicolons (what a spreadsheet program in a
-    comma-decimal locale writes) are told apart from the header line."""
+    """One CSV file as one sheet, read as it is parsed. Commas or semicolons (what a spreadsheet
+    program in a comma-decimal locale writes) are told apart from the header line."""
     _size_guard(data, name)
     if data.startswith(ZIP_MAGIC):
         raise refuse(f"{name} is an XLSX workbook, not a CSV file: name it .xlsx.")
-    if b"\x00" in data:
+    if data.find(b"\x00") != -1:
         raise refuse(f"{name} is not a text file (it holds NUL bytes): upload a CSV or XLSX.")
-    text, warnings = _decode(data, name)
-    first_line = text.split("\n", 1)[0]
+    encoding, warnings = _encoding(data, name)
+    body = io.BytesIO(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        body.seek(3)
+    first_line = data[: data.find(b"\n") if b"\n" in data[:65536] else 65536]
+    first_line = first_line.decode(encoding, errors="replace")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text = io.TextIOWrapper(body, encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader, None)
     except csv.Error as exc:

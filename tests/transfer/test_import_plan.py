@@ -24,7 +24,7 @@ def _rows(rows):
 
 def plan(actor, rows, check_ins=()):
     okr_rows, check_in_rows = _rows(rows), _rows(check_ins)
-    state = import_state(actor.organization, actor, okr_rows, check_in_rows)
+    state = import_state(actor.organization, actor)
     return plan_import(state, okr_rows, check_in_rows)
 
 

@@ -104,7 +104,7 @@ def test_any_cells_are_a_plan_with_errors_never_an_exception(
 ):
     okr_rows = list(enumerate(rows, 2))
     check_in_rows = list(enumerate(check_ins, 2))
-    state = import_state(org, admin, okr_rows, check_in_rows)
+    state = import_state(org, admin)
     plan = plan_import(state, okr_rows, check_in_rows)
     for error in plan.errors:
         assert error.sheet in ("OKRs", "Check-ins") and error.message

@@ -7,6 +7,7 @@ stored progress they all keep current; callers import this package.
 """
 
 from cadence.core.limits import MAX_TEXT
+from cadence.okrs.services.bulk import okrs_bulk_create
 from cadence.okrs.services.common import (
     KR_FIELDS,
     OBJECTIVE_FIELDS,
@@ -64,6 +65,7 @@ __all__ = [
     "objective_create",
     "objective_delete",
     "objective_progress_recompute",
+    "okrs_bulk_create",
     "objective_set_state",
     "objective_update",
     "progress_refresh",

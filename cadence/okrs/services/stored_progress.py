@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from cadence.core.bulk import update_rows
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import Cycle, KeyResult, Objective
 
@@ -131,10 +132,8 @@ def objective_progress_recompute(*, organization, cycle: Cycle | None = None) ->
             )
         )
     rolled = arithmetic.roll_up(nodes)
-    changed = [
-        Objective(id=oid, progress=rolled[oid]) for oid, _p, _s, old in rows if rolled[oid] != old
-    ]
-    Objective.objects.bulk_update(changed, ["progress"], batch_size=1000)
+    changed = [(oid, rolled[oid]) for oid, _p, _s, old in rows if rolled[oid] != old]
+    update_rows(Objective, ["progress"], changed)
     outside = {parent for _oid, parent, _s, _p in rows if parent and parent not in nodes}
     if outside:
         progress_refresh(*outside)

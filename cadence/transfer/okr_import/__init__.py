@@ -25,6 +25,7 @@ from cadence.transfer.okr_import.planner import (
 )
 from cadence.transfer.okr_import.plans import (
     CHECK_IN_FIELD_COLUMNS,
+    CONFIDENCE_CODES,
     CREATE,
     KEY_RESULT_COLUMNS,
     KEY_RESULT_FIELD_COLUMNS,
@@ -43,6 +44,7 @@ from cadence.transfer.okr_import.plans import (
 __all__ = [
     "CHECK_IN_FIELD_COLUMNS",
     "CHECK_IN_KNOWN",
+    "CONFIDENCE_CODES",
     "CHECK_IN_REQUIRED",
     "CREATE",
     "KEY_RESULT_COLUMNS",

@@ -3,9 +3,12 @@ the rules it follows)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from cadence.coach.checks import KEY_RESULT, OBJECTIVE, KeyResultDraft, ObjectiveDraft
 from cadence.core.limits import (
     MAX_EXTERNAL_ID,
     MAX_MEASURE_UNIT,
@@ -16,6 +19,7 @@ from cadence.core.limits import (
     MIN_WEIGHT,
 )
 from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.permissions import OPEN_STATES
 from cadence.orgs.models import Unit
 from cadence.transfer.columns import CHECK_IN_COLUMNS, CHECK_IN_SHEET, OKR_SHEET
 from cadence.transfer.okr_import.cells import (
@@ -34,15 +38,15 @@ from cadence.transfer.okr_import.index import Index
 from cadence.transfer.okr_import.plans import (
     CREATE,
     KEY_RESULT_COLUMNS,
+    KEY_RESULT_FIELD_COLUMNS,
     OBJECTIVE_FIELD_COLUMNS,
     UNCHANGED,
     UPDATE,
-    CheckInPlan,
     ExistingState,
     KeyResultPlan,
     ObjectivePlan,
     Plan,
-    RowError,
+    check_in_key,
 )
 
 # Planning -----------------------------------------------------------------------------------
@@ -60,9 +64,8 @@ def plan_import(
     by_key: dict[tuple, ObjectivePlan] = {}
     kr_by_ext: dict[str, KeyResultPlan] = {}
     obj_by_ext: dict[str, ObjectivePlan] = {}
-
-    def error(sheet: str, row: int, column: str, message: str) -> None:
-        plan.errors.append(RowError(sheet, row, column, message))
+    error = plan.error
+    first_token = len(state.key_results)
 
     for number, row in okr_rows:
         try:
@@ -78,14 +81,21 @@ def plan_import(
             error(OKR_SHEET, number, exc.column, exc.message)
             continue
         if kr is not None:
+            kr.token = first_token + len(plan.key_results)
             plan.key_results.append(kr)
             objective.key_results.append(kr)
+            if kr.existing is not None:
+                plan.planned_for[kr.existing.pk] = kr
             if kr.external_id:
                 kr_by_ext[kr.external_id] = kr
 
+    planned = {o.existing.pk: o for o in plan.objectives if o.existing is not None}
+    by_title: dict[tuple, list[ObjectivePlan]] = {}
+    for o in plan.objectives:
+        by_title.setdefault((o.cycle.pk, norm(o.title)), []).append(o)
     for objective in plan.objectives:
         try:
-            _resolve_parent(index, plan, objective, obj_by_ext)
+            _resolve_parent(index, objective, obj_by_ext, planned, by_title)
         except CellError as exc:
             error(OKR_SHEET, objective.parent_row or objective.row, exc.column, exc.message)
     _refuse_loops(plan, error)
@@ -95,6 +105,7 @@ def plan_import(
             _decide_key_result(kr, error)
 
     _plan_check_ins(index, plan, state, check_in_rows, by_key, kr_by_ext, error)
+    _judge_new(plan, state, error)
     return plan
 
 
@@ -311,7 +322,10 @@ def _match_key_result(
     return found[0] if found else None
 
 
-def _resolve_parent(index: Index, plan: Plan, objective: ObjectivePlan, obj_by_ext) -> None:
+def _resolve_parent(
+    index: Index, objective: ObjectivePlan, obj_by_ext: dict, planned: dict, by_title: dict
+) -> None:
+    """``planned``: stored objective id → its plan; ``by_title``: (cycle id, title) → plans."""
     ref = objective.parent_ref
     if not ref:
         return
@@ -320,13 +334,9 @@ def _resolve_parent(index: Index, plan: Plan, objective: ObjectivePlan, obj_by_e
         parent = index.objectives_by_ext.get(ref)
         if parent is not None:
             # An objective the file names too is planned: its planned values win.
-            parent = next((p for p in plan.objectives if p.existing is parent), parent)
+            parent = planned.get(parent.pk, parent)
     if parent is None:
-        in_file = [
-            p
-            for p in plan.objectives
-            if p.cycle.pk == objective.cycle.pk and norm(p.title) == norm(ref)
-        ]
+        in_file = by_title.get((objective.cycle.pk, norm(ref)), [])
         stored = [
             o
             for o in index.objectives_by_cycle_title.get((objective.cycle.pk, norm(ref)), [])
@@ -369,6 +379,92 @@ def _refuse_loops(plan: Plan, error) -> None:
                 break
             seen.add(id(node))
             node = node.parent
+
+
+def _judge_new(plan: Plan, state: ExistingState, error) -> None:
+    """What objective_create, key_result_create and check_in_create would refuse of the rows
+    the plan creates (these rows are written in bulk, not through those services): the coach's
+    gate, archived units, annual objectives below the company, a parent whose cycle does not
+    cover the objective's, and a first measurement that equals the target."""
+    coach = state.coach
+    # The coach judges what the services' own validation let through (as they call it last).
+    refused = {e.row for e in plan.errors if e.sheet == OKR_SHEET}
+    for o in plan.objectives:
+        if o.action != CREATE or o.row in refused:
+            continue
+        if o.unit.archived_at is not None:
+            error(OKR_SHEET, o.row, "unit", f"{o.unit.name} is archived: choose another unit.")
+        if o.cycle.kind == Cycle.Kind.YEAR and o.unit.kind != Unit.Kind.COMPANY:
+            error(OKR_SHEET, o.row, "cycle", "Annual objectives are set at company level only.")
+        parent = o.parent
+        if parent is not None:
+            parent_cycle = parent.cycle
+            if not parent_cycle.contains(o.cycle):
+                error(
+                    OKR_SHEET,
+                    o.parent_row or o.row,
+                    "parent",
+                    f"The parent objective belongs to {parent_cycle.name}, which does not cover "
+                    f"{o.cycle.name}.",
+                )
+        if coach is not None:
+            found = coach(
+                OBJECTIVE,
+                ObjectiveDraft(title=o.title, why=o.values.get("why", ""), unit_kind=o.unit.kind),
+            )
+            for name, messages in found.items():
+                for message in messages:
+                    error(OKR_SHEET, o.row, OBJECTIVE_FIELD_COLUMNS.get(name, "objective"), message)
+    for kr in plan.key_results:
+        if kr.action != CREATE or coach is None or kr.row in refused:
+            continue
+        effective = _kr_effective(kr.values, None)
+        found = coach(
+            KEY_RESULT,
+            KeyResultDraft(
+                title=kr.title,
+                kind=effective["kind"],
+                start=effective["start"],
+                target=effective["target"],
+                unit=kr.values.get("unit", ""),
+            ),
+        )
+        for name, messages in found.items():
+            for message in messages:
+                error(OKR_SHEET, kr.row, KEY_RESULT_FIELD_COLUMNS.get(name, "key_result"), message)
+    _judge_first_measurements(plan, error)
+
+
+def _judge_first_measurements(plan: Plan, error) -> None:
+    """A metric key result without a start value takes its first measurement as the start: one
+    equal to the target is refused (progress would divide by zero)."""
+    table = plan.check_ins
+    first: dict[int, tuple] = {}
+    for i, target, day, value, _confidence, sheet, _note in table.raw():
+        order = (day, sheet == 0, table.row_of(i))
+        if target not in first or order < first[target][0]:
+            first[target] = (order, value, sheet, table.row_of(i))
+    for target, (_order, value, sheet, row) in first.items():
+        kr = table.targets[target]
+        if isinstance(kr, KeyResultPlan):
+            effective = _kr_effective(kr.values, kr.existing)
+            has_check_ins = kr.existing is not None and kr.existing.last_check_in_at is not None
+        else:
+            effective = {"kind": kr.kind, "start": kr.start, "target": kr.target}
+            has_check_ins = kr.last_check_in_at is not None
+        if (
+            effective["kind"] == KeyResult.Kind.METRIC
+            and effective["start"] is None
+            and not has_check_ins
+            and value == effective["target"]
+        ):
+            error(
+                OKR_SHEET if sheet == 0 else CHECK_IN_SHEET,
+                row,
+                "current" if sheet == 0 else "value",
+                "This first measurement already equals the target: set a start value or a more "
+                "ambitious target first.",
+            )
 
 
 def _parent_id(parent) -> Any:
@@ -472,6 +568,41 @@ def _decide_key_result(kr: KeyResultPlan, error) -> None:
     kr.action = UPDATE if changes else UNCHANGED
 
 
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    column: str
+    message: str
+
+
+class _Memo:
+    """What a cell's text was read as, or the error it raised, for cells that repeat (a day, a
+    key result's id, a confidence): a million check-ins name a few thousand of each."""
+
+    def __init__(self, read):
+        self.read = read
+        self.seen: dict = {}
+
+    def __call__(self, key, *args):
+        try:
+            found = self.seen[key]
+        except KeyError:
+            try:
+                found = self.read(*args)
+            except CellError as exc:
+                found = _Refused(exc.column, exc.message)
+            if len(self.seen) < 200_000:
+                self.seen[key] = found
+        if type(found) is _Refused:
+            raise CellError(found.column, found.message)
+        return found
+
+
+def _token(index: Index, target: KeyResultPlan | KeyResult) -> int:
+    if isinstance(target, KeyResultPlan):
+        return index.kr_token[target.existing.pk] if target.existing is not None else target.token
+    return index.kr_token[target.pk]
+
+
 def _plan_check_ins(
     index: Index,
     plan: Plan,
@@ -481,7 +612,10 @@ def _plan_check_ins(
     kr_by_ext: dict,
     error,
 ) -> None:
-    seen: set[tuple] = set()
+    table = plan.check_ins
+    # (State's own set, added to: the stored check-ins and the file's so far, one number each.)
+    seen = state.check_ins
+    today = state.today
     # The "current" column: a check-in today when it differs from the value now (the latest
     # check-in's, else the start: what an export writes for a key result never checked in).
     for kr in plan.key_results:
@@ -495,60 +629,81 @@ def _plan_check_ins(
             if kr.existing is not None and kr.existing.confidence
             else KeyResult.Confidence.ON_TRACK
         )
-        plan.check_ins.append(
-            CheckInPlan(
-                sheet=OKR_SHEET,
-                row=kr.row,
-                key_result=kr,
-                day=state.today,
-                value=kr.current,
-                confidence=confidence,
-                note="",
-            )
+        key = check_in_key(_token(index, kr), today, kr.current)
+        action = UNCHANGED if key in seen else CREATE
+        table.add(
+            OKR_SHEET, kr.row, table.target_index(kr), today, kr.current, confidence, "", action
         )
-        seen.add((id(kr), state.today, kr.current))
+        seen.add(key)
+
+    def target_of(row: dict) -> tuple[KeyResultPlan | KeyResult, int, int, str | None]:
+        target = _check_in_key_result(index, plan, row, by_key, kr_by_ext)
+        kind = target.values.get("kind") if isinstance(target, KeyResultPlan) else target.kind
+        if isinstance(target, KeyResultPlan):
+            if kind is None:
+                kind = target.existing.kind if target.existing else KeyResult.Kind.METRIC
+            objective = target.objective.existing
+            if objective is not None and objective.state not in OPEN_STATES:
+                raise CellError(
+                    "key_result",
+                    f"This objective is {objective.get_state_display().lower()}: it takes no "
+                    "check-ins.",
+                )
+        return target, _token(index, target), table.target_index(target), kind
+
+    by_id = _Memo(lambda row: target_of(row))
+    by_names = _Memo(lambda row: target_of(row))
+    days = _Memo(lambda row: _check_in_day(row, today))
+    confidences = _Memo(
+        lambda row: read_choice(row, "confidence", CONFIDENCES) or KeyResult.Confidence.ON_TRACK
+    )
+    milestone = KeyResult.Kind.MILESTONE
     for number, row in rows:
         try:
-            target = _check_in_key_result(index, plan, row, by_key, kr_by_ext)
-            day = read_day(row, "date")
-            if day is None:
-                raise CellError("date", "Give the check-in's date, as YYYY-MM-DD.")
-            if day > state.today:
-                raise CellError("date", "A check-in cannot be dated in the future.")
-            value = read_number(row, "value")
-            if value is None:
-                raise CellError("value", "Give the value measured.")
-            confidence = (
-                read_choice(row, "confidence", CONFIDENCES) or KeyResult.Confidence.ON_TRACK
-            )
-            note = read_text(row, "note", max_len=MAX_TEXT, label="the note")
+            ref = row.get("key_result_external_id")
+            if ref is not None:
+                target, token, target_index, kind = by_id(ref, row)
+            else:
+                key = tuple(row.get(c) for c in ("cycle", "unit", "objective", "key_result"))
+                target, token, target_index, kind = by_names(key, row)
+            day = days(row.get("date"), row)
+            value = _check_in_value(row)
+            confidence = confidences(row.get("confidence"), row)
+            note = row.get("note")
+            note = read_text(row, "note", max_len=MAX_TEXT, label="the note") if note else ""
         except CellError as exc:
             error(CHECK_IN_SHEET, number, exc.column, exc.message)
             continue
-        kind = target.values.get("kind") if isinstance(target, KeyResultPlan) else target.kind
-        if isinstance(target, KeyResultPlan) and kind is None:
-            kind = target.existing.kind if target.existing else KeyResult.Kind.METRIC
-        if kind == KeyResult.Kind.MILESTONE and value not in (0, 1):
+        if kind == milestone and value not in (0, 1):
             error(CHECK_IN_SHEET, number, "value", "A milestone takes 1 (done) or 0 (not done).")
             continue
-        stored = target.existing if isinstance(target, KeyResultPlan) else target
-        key = (id(target), day, value)
-        action = CREATE
-        if key in seen or (stored is not None and (stored.pk, day, value) in state.check_ins):
-            action = UNCHANGED
+        key = check_in_key(token, day, value)
+        action = UNCHANGED if key in seen else CREATE
+        table.add(CHECK_IN_SHEET, number, target_index, day, value, confidence, note, action)
         seen.add(key)
-        plan.check_ins.append(
-            CheckInPlan(
-                sheet=CHECK_IN_SHEET,
-                row=number,
-                key_result=target,
-                day=day,
-                value=value,
-                confidence=confidence,
-                note=note,
-                action=action,
-            )
-        )
+
+
+def _check_in_day(row: dict, today) -> Any:
+    day = read_day(row, "date")
+    if day is None:
+        raise CellError("date", "Give the check-in's date, as YYYY-MM-DD.")
+    if day > today:
+        raise CellError("date", "A check-in cannot be dated in the future.")
+    return day
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(\.\d{1,15})?")
+
+
+def _check_in_value(row: dict) -> float:
+    value = row.get("value")
+    # The common cell (a plain decimal in range) read at once; anything else by read_number.
+    if type(value) is str and _PLAIN_NUMBER.fullmatch(value):
+        return float(value)
+    number = read_number(row, "value")
+    if number is None:
+        raise CellError("value", "Give the value measured.")
+    return number
 
 
 def _check_in_key_result(
@@ -597,7 +752,7 @@ def _check_in_key_result(
 
 
 def _in_plan(plan: Plan, kr: KeyResult) -> KeyResultPlan | None:
-    return next((k for k in plan.key_results if k.existing is kr), None)
+    return plan.planned_for.get(kr.pk)
 
 
 def _led(index: Index, kr: KeyResult) -> KeyResult:
@@ -606,6 +761,11 @@ def _led(index: Index, kr: KeyResult) -> KeyResult:
         raise CellError("key_result", "You may import check-ins only for the units you lead.")
     if objective.cycle.closed_at:
         raise CellError("key_result", f"{objective.cycle.name} is closed: it takes no check-ins.")
+    if objective.state not in OPEN_STATES:
+        raise CellError(
+            "key_result",
+            f"This objective is {objective.get_state_display().lower()}: it takes no check-ins.",
+        )
     return kr
 
 

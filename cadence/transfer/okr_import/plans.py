@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +14,9 @@ from cadence.orgs.models import Person, Unit
 from cadence.transfer.columns import CHECK_IN_SHEET, OKR_SHEET
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# The errors a plan keeps to report, row by row; past them it counts (a file whose every row is
+# wrong says so in its first rows, and a million errors would fill memory).
+MAX_KEPT_ERRORS = 10_000
 
 # The objective's columns, which repeat on each of its key results' rows.
 OBJECTIVE_COLUMNS = (
@@ -90,9 +96,28 @@ class ExistingState:
     people: dict[str, Person]  # by lower-cased email, active people only
     objectives: list[Objective]
     key_results: list[KeyResult]
-    check_ins: set[tuple[Any, date, float]]  # (key result id, day, value)
+    # The stored check-ins of those key results, each as ``check_in_key(i, day, value)`` where i
+    # is its key result's index in ``key_results`` (compact: an import may meet a million).
+    check_ins: set[int]
     leads: set[Any]  # ids of the units the actor may import into
     today: date
+    # The coach's gate under the organization's settings: (subject, draft) → messages by field.
+    coach: Callable[[str, Any], dict[str, list[str]]] | None = None
+
+
+def check_in_key(target: int, day: date, value: float) -> int:
+    """One number for (key result, day, value), exact: the target's index, the day's ordinal
+    (under 2^20) and the float's 64 bits."""
+    return (target << 84) | (day.toordinal() << 64) | _bits(value)
+
+
+_DOUBLE = struct.Struct("<d")
+_WORD = struct.Struct("<Q")
+
+
+def _bits(value: float) -> int:
+    # (+ 0.0 makes -0.0 the same number as 0.0, as the database compares them)
+    return _WORD.unpack(_DOUBLE.pack(value + 0.0))[0]
 
 
 @dataclass
@@ -111,9 +136,10 @@ class ObjectivePlan:
     parent: ObjectivePlan | Objective | None = None
     key_results: list[KeyResultPlan] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    new_id: Any = None  # the id it is created with
 
 
-@dataclass
+@dataclass(eq=False)
 class KeyResultPlan:
     row: int
     objective: ObjectivePlan
@@ -124,9 +150,11 @@ class KeyResultPlan:
     values: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
     current: float | None = None
+    token: int = -1  # its number among the plan's key results, after the stored ones
+    new_id: Any = None  # the id it is created with
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckInPlan:
     sheet: str
     row: int
@@ -138,34 +166,160 @@ class CheckInPlan:
     action: str = CREATE
 
 
+_CONFIDENCES = ("on_track", "at_risk", "off_track")
+_SHEETS = (OKR_SHEET, CHECK_IN_SHEET)
+_ACTIONS = (CREATE, UNCHANGED)
+_CODES = {
+    (sheet, confidence, action): s | c << 1 | a << 3
+    for s, sheet in enumerate(_SHEETS)
+    for c, confidence in enumerate(_CONFIDENCES)
+    for a, action in enumerate(_ACTIONS)
+}
+
+
+class CheckIns:
+    """A plan's check-ins, one per row, kept in columns of machine numbers (about 30 bytes a
+    check-in, where a list of ``CheckInPlan`` would take ten times that): an import may hold a
+    million. Iterating yields ``CheckInPlan`` objects, made on the way."""
+
+    def __init__(self) -> None:
+        self.targets: list[KeyResultPlan | KeyResult] = []
+        self._target_index: dict[int, int] = {}
+        self._target = array("i")
+        self._day = array("i")
+        self._value = array("d")
+        self._row = array("i")
+        self._codes = bytearray()  # sheet, confidence and action, packed
+        self._notes: dict[int, str] = {}
+        self.created = 0
+
+    def target_index(self, target: KeyResultPlan | KeyResult) -> int:
+        index = self._target_index.get(id(target))
+        if index is None:
+            index = self._target_index[id(target)] = len(self.targets)
+            self.targets.append(target)
+        return index
+
+    def add(
+        self,
+        sheet: str,
+        row: int,
+        target: int,
+        day: date,
+        value: float,
+        confidence: str,
+        note: str,
+        action: str,
+    ) -> None:
+        """One check-in (positional, in this order: a million calls)."""
+        if note:
+            self._notes[len(self._row)] = note
+        self._target.append(target)
+        self._day.append(day.toordinal())
+        self._value.append(value)
+        self._row.append(row)
+        self._codes.append(_CODES[sheet, confidence, action])
+        if action == CREATE:
+            self.created += 1
+
+    def append(self, item: CheckInPlan) -> None:
+        self.add(
+            item.sheet,
+            item.row,
+            self.target_index(item.key_result),
+            item.day,
+            item.value,
+            item.confidence,
+            item.note,
+            item.action,
+        )
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __getitem__(self, i: int) -> CheckInPlan:
+        code = self._codes[i]
+        return CheckInPlan(
+            sheet=_SHEETS[code & 1],
+            row=self._row[i],
+            key_result=self.targets[self._target[i]],
+            day=date.fromordinal(self._day[i]),
+            value=self._value[i],
+            confidence=_CONFIDENCES[(code >> 1) & 3],
+            note=self._notes.get(i, ""),
+            action=_ACTIONS[code >> 3],
+        )
+
+    def __iter__(self) -> Iterator[CheckInPlan]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, CheckIns)) else NotImplemented
+
+    def raw(self) -> Iterator[tuple[int, int, int, float, int, int, str]]:
+        """(index, target, day ordinal, value, confidence code, sheet code, note) of each check-in
+        to create, without making objects on the way."""
+        notes = self._notes
+        for i, code in enumerate(self._codes):
+            if code >> 3 == 0:
+                yield (
+                    i,
+                    self._target[i],
+                    self._day[i],
+                    self._value[i],
+                    (code >> 1) & 3,
+                    code & 1,
+                    notes.get(i, ""),
+                )
+
+    @property
+    def unchanged(self) -> int:
+        return len(self) - self.created
+
+    def row_of(self, i: int) -> int:
+        return self._row[i]
+
+
+CONFIDENCE_CODES = _CONFIDENCES
+
+
 @dataclass
 class Plan:
     objectives: list[ObjectivePlan] = field(default_factory=list)
     key_results: list[KeyResultPlan] = field(default_factory=list)
-    check_ins: list[CheckInPlan] = field(default_factory=list)
+    check_ins: CheckIns = field(default_factory=CheckIns)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: Any = None  # the ImportFiles it was read from
+    errors_dropped: int = 0  # errors past MAX_KEPT_ERRORS, counted only
+    # The key result plan of each stored key result the file names (by its id).
+    planned_for: dict[Any, KeyResultPlan] = field(default_factory=dict)
+
+    def error(self, sheet: str, row: int, column: str, message: str) -> None:
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(RowError(sheet, row, column, message))
+        else:
+            self.errors_dropped += 1
+
+    @property
+    def error_count(self) -> int:
+        return len(set(self.errors)) + self.errors_dropped
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for name, items in (
-            ("objectives", self.objectives),
-            ("key_results", self.key_results),
-            ("check_ins", self.check_ins),
-        ):
+        for name, items in (("objectives", self.objectives), ("key_results", self.key_results)):
             for action in (CREATE, UPDATE, UNCHANGED):
-                if name == "check_ins" and action == UPDATE:
-                    continue
                 out[f"{name}_{action}d" if action != UNCHANGED else f"{name}_unchanged"] = sum(
                     1 for i in items if i.action == action
                 )
+        out["check_ins_created"] = self.check_ins.created
+        out["check_ins_unchanged"] = self.check_ins.unchanged
         return out
 
     @property
     def changes_anything(self) -> bool:
-        return any(
-            i.action != UNCHANGED for i in (*self.objectives, *self.key_results, *self.check_ins)
+        return self.check_ins.created > 0 or any(
+            i.action != UNCHANGED for i in (*self.objectives, *self.key_results)
         )
 
     def sorted_errors(self) -> list[RowError]:
