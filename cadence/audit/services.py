@@ -17,6 +17,7 @@ from django.utils import timezone
 from cadence.audit.context import current_origin
 from cadence.audit.models import Event
 from cadence.core.bulk import insert_rows
+from cadence.core.ids import ordered_uuids
 
 # Texts past this many characters are cut in before → after values (a long description's edit
 # is still visible as an edit, without copying whole documents into the trail).
@@ -131,9 +132,10 @@ def audit_record_many(
     organization_id = getattr(organization, "pk", organization)
     actor_id = getattr(actor, "pk", None)
     at = at or timezone.now()
+    ids = ordered_uuids()
     rows = (
         (
-            uuid.uuid4(),
+            next(ids),
             organization_id,
             at,
             actor_id,

@@ -14,7 +14,8 @@ from cadence.cli.base import CLIError
 MB = 1024 * 1024
 
 
-def _read(path: str, limit: int) -> tuple[str, bytes]:
+def _read(path: str, limit: int) -> tuple[str, Path]:
+    """The file's name and path: it is read from disk as it is parsed, never held whole."""
     file = Path(path)
     if not file.is_file():
         raise CLIError(f"There is no file {path!r}.")
@@ -23,7 +24,7 @@ def _read(path: str, limit: int) -> tuple[str, bytes]:
         raise CLIError(
             f"{file.name} is {size / MB:.1f} MB; an import takes files of at most {limit // MB} MB."
         )
-    return file.name, file.read_bytes()
+    return file.name, file
 
 
 def _actor(organization, email: str | None):

@@ -22,7 +22,7 @@ from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.retrospectives.models import ObjectiveReviewNote
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import ExistingState
-from cadence.transfer.okr_import.plans import check_in_key
+from cadence.transfer.okr_import.plans import StoredCheckIns
 from cadence.weekly.models import PLANS, Item, ItemMove
 from cadence.weekly.weeks import monday_of
 
@@ -44,8 +44,8 @@ def import_state(
     """What an import's rows can name, in a fixed number of queries whatever the file: the
     cycles, the unit tree, the people, the objectives of the open cycles (an import changes no
     other) and those with an external id, their key results (and every key result with an
-    external id, with its objective) and those key results' check-ins, each as one number
-    (``check_in_key``)."""
+    external id, with its objective) and those key results' check-ins (streamed into
+    ``StoredCheckIns``)."""
     tree = UnitTree.load(organization)
     access = Access(actor, tree)
     cycles = list(Cycle.objects.filter(organization=organization))
@@ -72,13 +72,17 @@ def import_state(
     token = {k.pk: i for i, k in enumerate(key_results)}
     # A check-in's day is its day in the organization's time zone, as the export writes it.
     zone = ZoneInfo(organization.time_zone or "UTC")
-    check_ins = {
-        check_in_key(token[kr_id], at.astimezone(zone).date(), value)
-        for kr_id, at, value in CheckIn.objects.filter(
+    check_ins = StoredCheckIns()
+    stored = (
+        CheckIn.objects.filter(
             organization=organization, key_result__objective__cycle_id__in=open_cycles
-        ).values_list("key_result_id", "at", "value")
-        if kr_id in token
-    }
+        )
+        .values_list("key_result_id", "at", "value")
+        .iterator(chunk_size=5000)
+    )
+    for kr_id, at, value in stored:
+        if kr_id in token:
+            check_ins.add(token[kr_id], at.astimezone(zone).date(), value)
     settings = settings_of(organization)
 
     def coach(subject: str, draft) -> dict[str, list[str]]:

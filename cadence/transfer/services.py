@@ -11,7 +11,6 @@ rolled back, so its preview holds every error the import would meet.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.audit.services import audit_record
+from cadence.core.ids import ordered_uuids
 from cadence.okrs import services as okrs
 from cadence.okrs.models import KeyResult, Objective
 from cadence.okrs.services.bulk import LatestCheckIn, NewCheckIn, NewKeyResult, NewObjective
@@ -196,12 +196,13 @@ def _name(item) -> str | None:
 def _bulk_rows(actor: Person, plan: Plan, now: datetime):
     """What ``okrs_bulk_create`` takes from a plan: its new objectives (parents first), new key
     results, new check-ins (streamed) and each key result's latest new check-in."""
+    ids = ordered_uuids()
     for op in plan.objectives:
         if op.action == CREATE:
-            op.new_id = uuid.uuid4()
+            op.new_id = next(ids)
     for kr in plan.key_results:
         if kr.action == CREATE:
-            kr.new_id = uuid.uuid4()
+            kr.new_id = next(ids)
     objectives = [
         NewObjective(
             id=op.new_id,

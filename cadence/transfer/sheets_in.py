@@ -33,7 +33,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 
@@ -56,6 +57,35 @@ MAX_EMPTY_ROWS = 1000
 
 def refuse(message: str) -> ValidationError:
     return ValidationError({"file": message})
+
+
+# An upload's bytes, or (from the command line) the file on disk, read as it is parsed.
+Source = bytes | Path
+
+
+def _size(data: Source) -> int:
+    return len(data) if isinstance(data, bytes) else data.stat().st_size
+
+
+def _head(data: Source, n: int) -> bytes:
+    if isinstance(data, bytes):
+        return data[:n]
+    with data.open("rb") as file:
+        return file.read(n)
+
+
+def _chunks(data: Source) -> Iterator[bytes]:
+    if isinstance(data, bytes):
+        for at in range(0, len(data), MB):
+            yield data[at : at + MB]
+        return
+    with data.open("rb") as file:
+        while chunk := file.read(MB):
+            yield chunk
+
+
+def _binary(data: Source) -> BinaryIO:
+    return io.BytesIO(data) if isinstance(data, bytes) else data.open("rb")
 
 
 def header_name(value: Any) -> str:
@@ -169,14 +199,14 @@ def _header(
 # CSV ---------------------------------------------------------------------------------------
 
 
-def _encoding(data: bytes, name: str) -> tuple[str, list[str]]:
+def _encoding(data: Source, name: str) -> tuple[str, list[str]]:
     """UTF-8 (a byte-order mark aside), else Windows-1252; decoded a megabyte at a time and
     thrown away, so that a large file is not held twice."""
     for encoding in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            for at in range(0, len(data), MB):
-                decoder.decode(data[at : at + MB])
+            for chunk in _chunks(data):
+                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
@@ -190,7 +220,7 @@ def _encoding(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def read_csv(
-    data: bytes,
+    data: Source,
     *,
     name: str,
     required: Iterable[str],
@@ -200,16 +230,17 @@ def read_csv(
     """One CSV file as one sheet, read as it is parsed. Commas or semicolons (what a spreadsheet
     program in a comma-decimal locale writes) are told apart from the header line."""
     _size_guard(data, name)
-    if data.startswith(ZIP_MAGIC):
+    head = _head(data, 65536)
+    if head.startswith(ZIP_MAGIC):
         raise refuse(f"{name} is an XLSX workbook, not a CSV file: name it .xlsx.")
-    if data.find(b"\x00") != -1:
+    if any(b"\x00" in chunk for chunk in _chunks(data)):
         raise refuse(f"{name} is not a text file (it holds NUL bytes): upload a CSV or XLSX.")
     encoding, warnings = _encoding(data, name)
-    body = io.BytesIO(data)
-    if data.startswith(b"\xef\xbb\xbf"):
+    body = _binary(data)
+    if head.startswith(b"\xef\xbb\xbf"):
         body.seek(3)
-    first_line = data[: data.find(b"\n") if b"\n" in data[:65536] else 65536]
-    first_line = first_line.decode(encoding, errors="replace")
+        head = head[3:]
+    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     text = io.TextIOWrapper(body, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
@@ -227,6 +258,8 @@ def read_csv(
                 yield reader.line_num, values
         except csv.Error as exc:
             raise refuse(f"{name}, row {reader.line_num + 1} is not valid CSV ({exc}).") from None
+        finally:
+            text.close()
 
     return Sheet(
         name=name,
@@ -239,24 +272,25 @@ def read_csv(
 # XLSX --------------------------------------------------------------------------------------
 
 
-def _size_guard(data: bytes, name: str) -> None:
-    if len(data) > MAX_IMPORT_BYTES:
+def _size_guard(data: Source, name: str) -> None:
+    size = _size(data)
+    if size > MAX_IMPORT_BYTES:
         raise refuse(
-            f"{name} is {len(data) / MB:.1f} MB; an import takes files of at most "
+            f"{name} is {size / MB:.1f} MB; an import takes files of at most "
             f"{MAX_IMPORT_BYTES // MB} MB."
         )
-    if not data:
+    if not size:
         raise refuse(f"{name} is empty.")
 
 
-def inspect_xlsx(data: bytes, name: str) -> None:
+def inspect_xlsx(data: Source, name: str) -> None:
     """Refuse a file that is not a workbook, or whose members would unzip past the limits,
     from the zip's directory alone (nothing is inflated)."""
     _size_guard(data, name)
-    if not data.startswith(ZIP_MAGIC):
+    if not _head(data, 4).startswith(ZIP_MAGIC):
         raise refuse(f"{name} is not an XLSX workbook (it is not a zip file).")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(_binary(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise refuse(f"{name} is damaged or truncated: it cannot be read as a workbook.") from None
@@ -328,14 +362,14 @@ def _hostile(exc: BaseException, name: str) -> ValidationError:
 class Workbook:
     """An XLSX opened read-only; sheets found by name (case and spacing aside)."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, data: Source, name: str):
         from openpyxl import load_workbook
 
         inspect_xlsx(data, name)
         self.name = name
         try:
             self._book = load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+                _binary(data), read_only=True, data_only=True, keep_links=False
             )
             self.sheet_names = list(self._book.sheetnames)
         except _xlsx_errors() as exc:
@@ -396,7 +430,7 @@ class Workbook:
         self._book.close()
 
 
-def is_xlsx(data: bytes, filename: str) -> bool:
+def is_xlsx(data: Source, filename: str) -> bool:
     """What the bytes are, and only then what the name says: a zip is read as a workbook; a file
     named .xlsx that is not a zip is refused as one (not read as CSV)."""
-    return data.startswith(ZIP_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm"))
+    return _head(data, 4).startswith(ZIP_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm"))

@@ -14,7 +14,6 @@ cycles are open and the objectives it adds key results and check-ins to are in o
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from cadence.audit.services import audit_record_many, created_facts
 from cadence.core.bulk import insert_rows
+from cadence.core.ids import ordered_uuids
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.okrs.permissions import OPEN_STATES
 from cadence.okrs.services.stored_progress import objective_progress_recompute
@@ -259,11 +259,12 @@ def okrs_bulk_create(
     }
 
     def check_in_rows() -> Iterator[tuple]:
+        ids = ordered_uuids()
         for key_result_id, value, confidence, note, at, order in check_ins:
             # created_at orders check-ins of one moment as they were given.
             created = now.replace(microsecond=0) + _MICROSECOND * order
             yield (
-                uuid.uuid4(),
+                next(ids),
                 organization_id,
                 key_result_id,
                 actor.pk,

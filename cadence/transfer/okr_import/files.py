@@ -25,9 +25,9 @@ class ImportFiles:
     a CSV of OKRs, and optionally a separate file of check-ins."""
 
     okr_name: str
-    okr_data: bytes
+    okr_data: sheets_in.Source  # the bytes, or (from the command line) the file, read as parsed
     check_in_name: str = ""
-    check_in_data: bytes | None = None
+    check_in_data: sheets_in.Source | None = None
 
 
 @dataclass

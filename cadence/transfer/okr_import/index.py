@@ -37,7 +37,7 @@ class Index:
             )
             self.objectives_by_cycle_title.setdefault((o.cycle_id, norm(o.title)), []).append(o)
         self.krs_by_ext = {k.external_id: k for k in state.key_results if k.external_id}
-        # A stored key result's number in check_in_key: its place in the state's list.
+        # A stored key result's number in StoredCheckIns: its place in the state's list.
         self.kr_token = {k.pk: i for i, k in enumerate(state.key_results)}
         self.krs_by_objective: dict[Any, list[KeyResult]] = {}
         for k in state.key_results:

@@ -4,6 +4,7 @@ the rules it follows)."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +47,6 @@ from cadence.transfer.okr_import.plans import (
     KeyResultPlan,
     ObjectivePlan,
     Plan,
-    check_in_key,
 )
 
 # Planning -----------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _key_result_of_row(
         if number_ is not None:
             values[column] = number_
     if unit := read_text(row, "unit_of_measure", max_len=MAX_MEASURE_UNIT, label="the unit"):
-        values["unit"] = unit
+        values["unit"] = sys.intern(unit)  # (a few units, on a hundred thousand rows)
     if direction := read_choice(row, "direction", DIRECTIONS):
         values["direction"] = direction
     weight = read_number(row, "weight")
@@ -590,17 +590,12 @@ class _Memo:
                 found = self.read(*args)
             except CellError as exc:
                 found = _Refused(exc.column, exc.message)
-            if len(self.seen) < 200_000:
-                self.seen[key] = found
+            if len(self.seen) >= 20_000:
+                self.seen.clear()  # (bounded: a file rarely repeats far apart)
+            self.seen[key] = found
         if type(found) is _Refused:
             raise CellError(found.column, found.message)
         return found
-
-
-def _token(index: Index, target: KeyResultPlan | KeyResult) -> int:
-    if isinstance(target, KeyResultPlan):
-        return index.kr_token[target.existing.pk] if target.existing is not None else target.token
-    return index.kr_token[target.pk]
 
 
 def _plan_check_ins(
@@ -613,8 +608,6 @@ def _plan_check_ins(
     error,
 ) -> None:
     table = plan.check_ins
-    # (State's own set, added to: the stored check-ins and the file's so far, one number each.)
-    seen = state.check_ins
     today = state.today
     # The "current" column: a check-in today when it differs from the value now (the latest
     # check-in's, else the start: what an export writes for a key result never checked in).
@@ -629,14 +622,10 @@ def _plan_check_ins(
             if kr.existing is not None and kr.existing.confidence
             else KeyResult.Confidence.ON_TRACK
         )
-        key = check_in_key(_token(index, kr), today, kr.current)
-        action = UNCHANGED if key in seen else CREATE
-        table.add(
-            OKR_SHEET, kr.row, table.target_index(kr), today, kr.current, confidence, "", action
-        )
-        seen.add(key)
+        target = table.target_index(kr)
+        table.add(OKR_SHEET, kr.row, target, today, kr.current, confidence, "", CREATE)
 
-    def target_of(row: dict) -> tuple[KeyResultPlan | KeyResult, int, int, str | None]:
+    def target_of(row: dict) -> tuple[KeyResultPlan | KeyResult, int, str | None]:
         target = _check_in_key_result(index, plan, row, by_key, kr_by_ext)
         kind = target.values.get("kind") if isinstance(target, KeyResultPlan) else target.kind
         if isinstance(target, KeyResultPlan):
@@ -649,7 +638,7 @@ def _plan_check_ins(
                     f"This objective is {objective.get_state_display().lower()}: it takes no "
                     "check-ins.",
                 )
-        return target, _token(index, target), table.target_index(target), kind
+        return target, table.target_index(target), kind
 
     by_id = _Memo(lambda row: target_of(row))
     by_names = _Memo(lambda row: target_of(row))
@@ -662,10 +651,10 @@ def _plan_check_ins(
         try:
             ref = row.get("key_result_external_id")
             if ref is not None:
-                target, token, target_index, kind = by_id(ref, row)
+                target, target_index, kind = by_id(ref, row)
             else:
                 key = tuple(row.get(c) for c in ("cycle", "unit", "objective", "key_result"))
-                target, token, target_index, kind = by_names(key, row)
+                target, target_index, kind = by_names(key, row)
             day = days(row.get("date"), row)
             value = _check_in_value(row)
             confidence = confidences(row.get("confidence"), row)
@@ -677,10 +666,16 @@ def _plan_check_ins(
         if kind == milestone and value not in (0, 1):
             error(CHECK_IN_SHEET, number, "value", "A milestone takes 1 (done) or 0 (not done).")
             continue
-        key = check_in_key(token, day, value)
-        action = UNCHANGED if key in seen else CREATE
-        table.add(CHECK_IN_SHEET, number, target_index, day, value, confidence, note, action)
-        seen.add(key)
+        table.add(CHECK_IN_SHEET, number, target_index, day, value, confidence, note, CREATE)
+    # Those already stored, or given earlier in the file, are unchanged.
+    table.settle(state.check_ins, [_stored_token(index, t) for t in table.targets])
+
+
+def _stored_token(index: Index, target: KeyResultPlan | KeyResult) -> int:
+    """The target's index among the stored key results, or -1 for a new one."""
+    if isinstance(target, KeyResultPlan):
+        return -1 if target.existing is None else index.kr_token[target.existing.pk]
+    return index.kr_token[target.pk]
 
 
 def _check_in_day(row: dict, today) -> Any:

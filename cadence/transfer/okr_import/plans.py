@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -96,31 +95,34 @@ class ExistingState:
     people: dict[str, Person]  # by lower-cased email, active people only
     objectives: list[Objective]
     key_results: list[KeyResult]
-    # The stored check-ins of those key results, each as ``check_in_key(i, day, value)`` where i
-    # is its key result's index in ``key_results`` (compact: an import may meet a million).
-    check_ins: set[int]
+    # The stored check-ins of those key results (compact: an import may meet a million).
+    check_ins: StoredCheckIns
     leads: set[Any]  # ids of the units the actor may import into
     today: date
     # The coach's gate under the organization's settings: (subject, draft) → messages by field.
     coach: Callable[[str, Any], dict[str, list[str]]] | None = None
 
 
-def check_in_key(target: int, day: date, value: float) -> int:
-    """One number for (key result, day, value), exact: the target's index, the day's ordinal
-    (under 2^20) and the float's 64 bits."""
-    return (target << 84) | (day.toordinal() << 64) | _bits(value)
+class StoredCheckIns:
+    """The stored check-ins an import compares its rows with, in columns of machine numbers:
+    for each, its key result (the index in ``ExistingState.key_results``), day (ordinal, in
+    the organization's time zone) and value."""
+
+    def __init__(self) -> None:
+        self.token = array("i")
+        self.day = array("i")
+        self.value = array("d")
+
+    def add(self, token: int, day: date, value: float) -> None:
+        self.token.append(token)
+        self.day.append(day.toordinal())
+        self.value.append(value)
+
+    def __len__(self) -> int:
+        return len(self.token)
 
 
-_DOUBLE = struct.Struct("<d")
-_WORD = struct.Struct("<Q")
-
-
-def _bits(value: float) -> int:
-    # (+ 0.0 makes -0.0 the same number as 0.0, as the database compares them)
-    return _WORD.unpack(_DOUBLE.pack(value + 0.0))[0]
-
-
-@dataclass
+@dataclass(eq=False, slots=True)
 class ObjectivePlan:
     row: int
     title: str
@@ -139,7 +141,7 @@ class ObjectivePlan:
     new_id: Any = None  # the id it is created with
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class KeyResultPlan:
     row: int
     objective: ObjectivePlan
@@ -255,6 +257,53 @@ class CheckIns:
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (list, CheckIns)) else NotImplemented
+
+    def settle(self, stored: StoredCheckIns, tokens: list[int]) -> None:
+        """Mark as unchanged each check-in already stored, or given earlier in the file, for
+        the same key result, day and value. ``tokens[t]`` is target t's index among the stored
+        key results (-1 for a new one). One key result at a time: its stored and planned
+        check-ins are chained through arrays, and only its own keys are ever in a set."""
+        n = len(self._row)
+        targets = len(self.targets)
+        first = array("i", [-1]) * targets
+        last = array("i", [-1]) * targets
+        chained = array("i", [-1]) * n
+        for i, target in enumerate(self._target):
+            if first[target] == -1:
+                first[target] = i
+            else:
+                chained[last[target]] = i
+            last[target] = i
+        stored_first: dict[int, int] = {}
+        stored_last: dict[int, int] = {}
+        stored_chained = array("i", [-1]) * len(stored)
+        wanted = {t for t in tokens if t >= 0}
+        for j, token in enumerate(stored.token):
+            if token in wanted:
+                if token in stored_first:
+                    stored_chained[stored_last[token]] = j
+                else:
+                    stored_first[token] = j
+                stored_last[token] = j
+        days, values, codes = self._day, self._value, self._codes
+        for target in range(targets):
+            i = first[target]
+            j = stored_first.get(tokens[target], -1)
+            if i == -1 or (chained[i] == -1 and j == -1):
+                continue  # one check-in, and none stored
+            seen = set()
+            while j != -1:
+                seen.add((stored.day[j], stored.value[j]))
+                j = stored_chained[j]
+            while i != -1:
+                key = (days[i], values[i])
+                if key in seen:
+                    if not codes[i] >> 3:
+                        codes[i] |= 1 << 3
+                        self.created -= 1
+                else:
+                    seen.add(key)
+                i = chained[i]
 
     def raw(self) -> Iterator[tuple[int, int, int, float, int, int, str]]:
         """(index, target, day ordinal, value, confidence code, sheet code, note) of each check-in
