@@ -27,7 +27,7 @@ from cadence.okrs.models import KeyResult, Objective
 from cadence.okrs.services.bulk import LatestCheckIn, NewCheckIn, NewKeyResult, NewObjective
 from cadence.orgs.models import Organization, Person
 from cadence.transfer import okr_import
-from cadence.transfer.columns import OKR_SHEET
+from cadence.transfer.columns import CHECK_IN_SHEET, OKR_SHEET
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import (
     CONFIDENCE_CODES,
@@ -222,6 +222,29 @@ def _bulk_rows(actor: Person, plan: Plan, now: datetime):
         for op in _in_parent_order(plan)
         if op.action == CREATE
     ]
+    table = plan.check_ins
+    zone = ZoneInfo(actor.organization.time_zone or "UTC")
+    moments: dict[int, datetime] = {}
+
+    def moment(sheet: int, day: int) -> datetime:
+        if sheet == 0:  # the OKRs sheet's "current" column: now
+            return now
+        at = moments.get(day)
+        if at is None:
+            at = moments[day] = _check_in_moment(date.fromordinal(day), now, zone)
+        return at
+
+    first, latest = table.ends()
+    target_of = {id(t): n for n, t in enumerate(table.targets)}
+
+    def latest_of(target: int) -> tuple[float | None, str, datetime | None, float | None]:
+        """(current, confidence, at, first value) its new check-ins give a key result."""
+        i = latest[target]
+        if i == -1:
+            return None, "", None, None
+        at = moment(table.sheet_of(i) == CHECK_IN_SHEET, table.day_of(i))
+        return table.value_of(i), table.confidence_of(i), at, table.value_of(first[target])
+
     key_results = []
     for kr in plan.key_results:
         if kr.action != CREATE:
@@ -229,6 +252,10 @@ def _bulk_rows(actor: Person, plan: Plan, now: datetime):
         values = kr.values
         effective = _kr_effective(values, None)
         owner = values.get("owner")
+        target = target_of.get(id(kr))
+        current, confidence, at, first_value = (
+            latest_of(target) if target is not None else (None, "", None, None)
+        )
         key_results.append(
             NewKeyResult(
                 id=kr.new_id,
@@ -243,39 +270,29 @@ def _bulk_rows(actor: Person, plan: Plan, now: datetime):
                 owner_id=_new_id(owner),
                 external_id=kr.external_id,
                 owner_name=_name(owner),
+                current=current,
+                confidence=confidence,
+                last_check_in_at=at,
+                first_value=first_value,
             )
         )
-    table = plan.check_ins
+    # Stored key results that receive check-ins.
+    latest_rows = []
+    for n, t in enumerate(table.targets):
+        if isinstance(t, KeyResultPlan) and t.existing is None:
+            continue
+        current, confidence, at, first_value = latest_of(n)
+        if at is not None:
+            latest_rows.append(
+                LatestCheckIn(
+                    key_result_id=_new_id(t),
+                    current=current,
+                    confidence=confidence,
+                    at=at,
+                    start=first_value,
+                )
+            )
     target_ids = [_new_id(t) for t in table.targets]
-    zone = ZoneInfo(actor.organization.time_zone or "UTC")
-    moments: dict[int, datetime] = {}
-
-    def moment(sheet: int, day: int) -> datetime:
-        if sheet == 0:  # the OKRs sheet's "current" column: now
-            return now
-        at = moments.get(day)
-        if at is None:
-            at = moments[day] = _check_in_moment(date.fromordinal(day), now, zone)
-        return at
-
-    latest: dict[int, list] = {}
-    first: dict[int, tuple] = {}
-    for i, target, day, value, confidence, sheet, _note in table.raw():
-        key = (moment(sheet, day), (sheet == 0) << 21 | table.row_of(i))
-        if target not in latest or key >= latest[target][0]:
-            latest[target] = [key, value, confidence]
-        if target not in first or key < first[target][0]:
-            first[target] = (key, value)
-    latest_rows = [
-        LatestCheckIn(
-            key_result_id=target_ids[target],
-            current=value,
-            confidence=CONFIDENCE_CODES[confidence],
-            at=key[0],
-            start=first[target][1],
-        )
-        for target, (key, value, confidence) in latest.items()
-    ]
 
     def check_ins() -> Iterator[NewCheckIn]:
         for i, target, day, value, confidence, sheet, note in table.raw():
@@ -285,7 +302,7 @@ def _bulk_rows(actor: Person, plan: Plan, now: datetime):
                 CONFIDENCE_CODES[confidence],
                 note,
                 moment(sheet, day),
-                (sheet == 0) << 21 | table.row_of(i),
+                table.tie(i),
             )
 
     return objectives, key_results, check_ins(), latest_rows

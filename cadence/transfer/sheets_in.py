@@ -375,6 +375,11 @@ class Workbook:
         except _xlsx_errors() as exc:
             raise _hostile(exc, name) from None
 
+    def first_sheet(self) -> str:
+        if not self.sheet_names:
+            raise refuse(f"{self.name} has no sheets: it cannot be read as a workbook.")
+        return self.sheet_names[0]
+
     def find(self, *wanted: str) -> str | None:
         keys = {header_name(n).replace("_", ""): n for n in self.sheet_names}
         for w in wanted:

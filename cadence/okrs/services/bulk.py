@@ -67,6 +67,12 @@ class NewKeyResult:
     owner_id: UUID | None = None
     external_id: str = ""
     owner_name: str | None = None
+    # What its check-ins (created with it) make of it: the latest one's value, confidence and
+    # moment, and the first one's value (the start of a metric given none).
+    current: float | None = None
+    confidence: str = ""
+    last_check_in_at: datetime | None = None
+    first_value: float | None = None
 
 
 @dataclass(slots=True)
@@ -81,8 +87,8 @@ class LatestCheckIn:
     start: float | None = None
 
 
-# One new check-in: (key result id, value, confidence, note, at, order). ``order`` breaks ties
-# between check-ins of one key result at the same moment: the larger is the later.
+# One new check-in: (key result id, value, confidence, note, at, order). ``order`` (under 2^22)
+# breaks ties between check-ins of one key result at the same moment: the larger is the later.
 NewCheckIn = tuple[UUID, float, str, str, datetime, int]
 
 _OBJECTIVE_COLUMNS = (
@@ -219,17 +225,14 @@ def okrs_bulk_create(
                 now,
             )
 
-    latest_of = {item.key_result_id: item for item in latest}
-
     def key_result_rows() -> Iterator[tuple]:
         for k in key_results:
             position = kr_position.get(k.objective_id, 0)
             kr_position[k.objective_id] = position + 1
-            last = latest_of.pop(k.id, None)
             start = k.start
             from_first = False
-            if k.kind == KeyResult.Kind.METRIC and start is None and last is not None:
-                start, from_first = last.start, True
+            if k.kind == KeyResult.Kind.METRIC and start is None and k.first_value is not None:
+                start, from_first = k.first_value, True
             yield (
                 k.id,
                 organization_id,
@@ -244,9 +247,9 @@ def okrs_bulk_create(
                 k.weight,
                 "",
                 position,
-                last.current if last else None,
-                last.confidence if last else "",
-                last.at if last else None,
+                k.current,
+                k.confidence,
+                k.last_check_in_at,
                 from_first,
                 k.external_id,
                 now,
@@ -261,8 +264,9 @@ def okrs_bulk_create(
     def check_in_rows() -> Iterator[tuple]:
         ids = ordered_uuids()
         for key_result_id, value, confidence, note, at, order in check_ins:
-            # created_at orders check-ins of one moment as they were given.
-            created = now.replace(microsecond=0) + _MICROSECOND * order
+            # created_at orders check-ins of one moment as they were given (order is under 2^22
+            # microseconds: at most four seconds after now).
+            created = now + _MICROSECOND * order
             yield (
                 next(ids),
                 organization_id,
@@ -277,7 +281,7 @@ def okrs_bulk_create(
             )
 
     counts["check_ins"] = insert_rows(CheckIn, _CHECK_IN_COLUMNS, check_in_rows())
-    touched = _apply_latest(list(latest_of.values()), now) | stored_objective_ids
+    touched = _apply_latest(latest, now) | stored_objective_ids
     _record_created(actor, objectives, key_results, now)
     cycle_ids = {o.cycle_id for o in objectives} | set(
         Objective.objects.filter(pk__in=list(touched)).values_list("cycle_id", flat=True)

@@ -70,7 +70,7 @@ def read_files(files: ImportFiles) -> Iterator[ReadFiles]:
         if sheets_in.is_xlsx(files.okr_data, files.okr_name):
             book = sheets_in.Workbook(files.okr_data, files.okr_name)
             books.append(book)
-            okr_name = book.find(OKR_SHEET) or book.sheet_names[0]
+            okr_name = book.find(OKR_SHEET) or book.first_sheet()
             sheet = book.sheet(okr_name, **okr_args)
             okr_rows = sheet.rows
             warnings += sheet.warnings
@@ -96,7 +96,7 @@ def read_files(files: ImportFiles) -> Iterator[ReadFiles]:
                 book = sheets_in.Workbook(files.check_in_data, name)
                 books.append(book)
                 sheet_name = book.find(CHECK_IN_SHEET, "checkins", "check_ins")
-                sheet = book.sheet(sheet_name or book.sheet_names[0], **check_in_args)
+                sheet = book.sheet(sheet_name or book.first_sheet(), **check_in_args)
             else:
                 sheet = sheets_in.read_csv(files.check_in_data, name=name, **check_in_args)
             check_in_rows = sheet.rows

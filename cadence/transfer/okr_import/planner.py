@@ -439,12 +439,10 @@ def _judge_first_measurements(plan: Plan, error) -> None:
     """A metric key result without a start value takes its first measurement as the start: one
     equal to the target is refused (progress would divide by zero)."""
     table = plan.check_ins
-    first: dict[int, tuple] = {}
-    for i, target, day, value, _confidence, sheet, _note in table.raw():
-        order = (day, sheet == 0, table.row_of(i))
-        if target not in first or order < first[target][0]:
-            first[target] = (order, value, sheet, table.row_of(i))
-    for target, (_order, value, sheet, row) in first.items():
+    first, _latest = table.ends()
+    for target, i in enumerate(first):
+        if i == -1:
+            continue
         kr = table.targets[target]
         if isinstance(kr, KeyResultPlan):
             effective = _kr_effective(kr.values, kr.existing)
@@ -456,12 +454,13 @@ def _judge_first_measurements(plan: Plan, error) -> None:
             effective["kind"] == KeyResult.Kind.METRIC
             and effective["start"] is None
             and not has_check_ins
-            and value == effective["target"]
+            and table.value_of(i) == effective["target"]
         ):
+            sheet = table.sheet_of(i)
             error(
-                OKR_SHEET if sheet == 0 else CHECK_IN_SHEET,
-                row,
-                "current" if sheet == 0 else "value",
+                sheet,
+                table.row_of(i),
+                "current" if sheet == OKR_SHEET else "value",
                 "This first measurement already equals the target: set a start value or a more "
                 "ambitious target first.",
             )

@@ -321,6 +321,42 @@ class CheckIns:
                     notes.get(i, ""),
                 )
 
+    def tie(self, i: int) -> int:
+        """Check-in i's place among its key result's check-ins of the same day (under 2^22): the
+        OKRs sheet's "current" (taken now) after the day's dated rows, then by row."""
+        return (self._codes[i] & 1 == 0) << 21 | self._row[i]
+
+    def ends(self) -> tuple[array, array]:
+        """For each target, the index of its first and of its latest check-in to create (by
+        ``order``), or -1 when it has none."""
+        first = array("i", [-1]) * len(self.targets)
+        latest = array("i", [-1]) * len(self.targets)
+        first_order = array("q", [0]) * len(self.targets)
+        latest_order = array("q", [0]) * len(self.targets)
+        days, rows, codes = self._day, self._row, self._codes
+        for i, target in enumerate(self._target):
+            code = codes[i]
+            if code >> 3:
+                continue  # unchanged
+            order = days[i] << 22 | (code & 1 == 0) << 21 | rows[i]
+            if first[target] == -1 or order < first_order[target]:
+                first[target], first_order[target] = i, order
+            if latest[target] == -1 or order >= latest_order[target]:
+                latest[target], latest_order[target] = i, order
+        return first, latest
+
+    def day_of(self, i: int) -> int:
+        return self._day[i]
+
+    def value_of(self, i: int) -> float:
+        return self._value[i]
+
+    def confidence_of(self, i: int) -> str:
+        return _CONFIDENCES[(self._codes[i] >> 1) & 3]
+
+    def sheet_of(self, i: int) -> str:
+        return _SHEETS[self._codes[i] & 1]
+
     @property
     def unchanged(self) -> int:
         return len(self) - self.created
