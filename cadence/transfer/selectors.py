@@ -22,7 +22,7 @@ from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.retrospectives.models import ObjectiveReviewNote
 from cadence.transfer.models import PendingImport
 from cadence.transfer.okr_import import ExistingState
-from cadence.transfer.okr_import.plans import StoredCheckIns
+from cadence.transfer.okr_import.plans import StoredCheckIns, StoredKeyResult
 from cadence.weekly.models import PLANS, Item, ItemMove
 from cadence.weekly.weeks import monday_of
 
@@ -63,11 +63,13 @@ def import_state(
     )
     objective_ids = {o.pk for o in objectives}
     key_results = [
-        k
-        for k in KeyResult.objects.filter(organization=organization)
+        StoredKeyResult(*row)
+        for row in KeyResult.objects.filter(organization=organization)
         .filter(Q(objective__cycle_id__in=open_cycles) | ~Q(external_id=""))
         .order_by("position", "created_at", "id")
-        if k.objective_id in objective_ids
+        .values_list(*StoredKeyResult.FIELDS)
+        .iterator(chunk_size=5000)
+        if row[1] in objective_ids
     ]
     token = {k.pk: i for i, k in enumerate(key_results)}
     # A check-in's day is its day in the organization's time zone, as the export writes it.

@@ -121,7 +121,7 @@ def objective_progress_recompute(*, organization, cycle: Cycle | None = None) ->
     )
     for objective_id, kind, start, target, current, direction, weight in krs.values_list(
         "objective_id", "kind", "start", "target", "current", "direction", "weight"
-    ):
+    ).iterator(chunk_size=5000):
         value_now = current if current is not None else start
         nodes[objective_id].krs.append(
             (

@@ -45,7 +45,9 @@ from cadence.transfer.okr_import.plans import (
     UPDATE,
     ExistingState,
     KeyResultPlan,
+    KeyResultValues,
     ObjectivePlan,
+    ObjectiveValues,
     Plan,
 )
 
@@ -201,9 +203,9 @@ def _objective_of_row(
     return plan_
 
 
-def _objective_values(index: Index, row: dict) -> dict[str, Any]:
+def _objective_values(index: Index, row: dict) -> ObjectiveValues:
     """The objective's fields this row sets (blank cells set nothing)."""
-    values: dict[str, Any] = {}
+    values = ObjectiveValues()
     if commitment := read_choice(row, "commitment", COMMITMENTS):
         values["commitment"] = commitment
     if why := read_text(row, "why", max_len=MAX_TEXT, label="why it matters"):
@@ -255,7 +257,8 @@ def _key_result_of_row(
             "key_result_external_id",
             f"Row {kr_by_ext[external_id].row} has a key result with this external id.",
         )
-    values: dict[str, Any] = {"title": title}
+    values = KeyResultValues()
+    values["title"] = title
     if kind := read_choice(row, "kind", KINDS):
         values["kind"] = kind
     for column in ("start", "target"):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from cadence.okrs.models import Cycle, KeyResult, Objective
@@ -94,13 +95,56 @@ class ExistingState:
     company: Unit
     people: dict[str, Person]  # by lower-cased email, active people only
     objectives: list[Objective]
-    key_results: list[KeyResult]
+    key_results: list[StoredKeyResult]
     # The stored check-ins of those key results (compact: an import may meet a million).
     check_ins: StoredCheckIns
     leads: set[Any]  # ids of the units the actor may import into
     today: date
     # The coach's gate under the organization's settings: (subject, draft) → messages by field.
     coach: Callable[[str, Any], dict[str, list[str]]] | None = None
+
+
+@dataclass(eq=False, slots=True)
+class StoredKeyResult:
+    """A stored key result as an import reads it: the fields it compares and names, without a
+    model instance's weight (a re-import meets a hundred thousand)."""
+
+    pk: Any
+    objective_id: Any
+    title: str
+    external_id: str
+    kind: str
+    start: float | None
+    target: float | None
+    unit: str
+    direction: str
+    weight: float
+    owner_id: Any
+    current: float | None
+    confidence: str
+    last_check_in_at: Any
+
+    FIELDS = (
+        "id",
+        "objective_id",
+        "title",
+        "external_id",
+        "kind",
+        "start",
+        "target",
+        "unit",
+        "direction",
+        "weight",
+        "owner_id",
+        "current",
+        "confidence",
+        "last_check_in_at",
+    )
+
+    @property
+    def value_now(self) -> float | None:
+        """The latest check-in's value, else the start value (as KeyResult.value_now)."""
+        return self.current if self.current is not None else self.start
 
 
 class StoredCheckIns:
@@ -122,6 +166,53 @@ class StoredCheckIns:
         return len(self.token)
 
 
+class _Values(MutableMapping):
+    """What a row sets (blank cells set nothing), as a mapping of the fields it names: a dict's
+    interface at a quarter of a dict's size (an import holds a hundred thousand)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.__slots__:
+            raise KeyError(name)
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name not in self.__slots__:
+            raise KeyError(name)
+        setattr(self, name, value)
+
+    def __delitem__(self, name: str) -> None:
+        try:
+            delattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.__slots__ if hasattr(self, name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class KeyResultValues(_Values):
+    __slots__ = ("title", "kind", "start", "target", "unit", "direction", "weight", "owner")
+
+
+class ObjectiveValues(_Values):
+    __slots__ = ("commitment", "why", "parent", "owner")
+
+
+# The changes of a plan that changes nothing (one shared, read-only mapping).
+NO_CHANGES: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(eq=False, slots=True)
 class ObjectivePlan:
     row: int
@@ -131,8 +222,8 @@ class ObjectivePlan:
     external_id: str = ""
     existing: Objective | None = None
     action: str = CREATE
-    values: dict[str, Any] = field(default_factory=dict)  # what the file sets
-    changes: dict[str, Any] = field(default_factory=dict)  # for update: field -> new value
+    values: ObjectiveValues = field(default_factory=ObjectiveValues)  # what the file sets
+    changes: Mapping[str, Any] = field(default_factory=lambda: NO_CHANGES)  # update: field → new
     parent_ref: str = ""
     parent_row: int = 0
     parent: ObjectivePlan | Objective | None = None
@@ -149,8 +240,8 @@ class KeyResultPlan:
     external_id: str = ""
     existing: KeyResult | None = None
     action: str = CREATE
-    values: dict[str, Any] = field(default_factory=dict)
-    changes: dict[str, Any] = field(default_factory=dict)
+    values: KeyResultValues = field(default_factory=KeyResultValues)
+    changes: Mapping[str, Any] = field(default_factory=lambda: NO_CHANGES)
     current: float | None = None
     token: int = -1  # its number among the plan's key results, after the stored ones
     new_id: Any = None  # the id it is created with
