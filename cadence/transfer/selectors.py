@@ -4,6 +4,7 @@ view of what the organization holds."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -55,22 +56,50 @@ def import_state(
         .exclude(external_id="")
         .values("objective_id")
     )
-    objectives = list(
+    cycle_of = {c.pk: c for c in cycles}
+    objectives = []
+    for o in (
         Objective.objects.filter(organization=organization)
         .filter(Q(cycle_id__in=open_cycles) | ~Q(external_id="") | Q(pk__in=kr_objective_ids))
-        .select_related("cycle")
         .order_by("created_at", "id")
-    )
-    objective_ids = {o.pk for o in objectives}
-    key_results = [
-        StoredKeyResult(*row)
-        for row in KeyResult.objects.filter(organization=organization)
+        .iterator(chunk_size=2000)
+    ):
+        o.cycle = cycle_of[o.cycle_id]  # one instance per cycle, not one per objective
+        objectives.append(o)
+    # Ids and repeated texts shared, not one object per row (a re-import meets 100,000 rows).
+    objective_ids = {o.pk: o.pk for o in objectives}
+    people = people_of(organization)
+    person_ids = {p.pk: p.pk for p in people}
+    key_results = []
+    for row in (
+        KeyResult.objects.filter(organization=organization)
         .filter(Q(objective__cycle_id__in=open_cycles) | ~Q(external_id=""))
         .order_by("position", "created_at", "id")
         .values_list(*StoredKeyResult.FIELDS)
         .iterator(chunk_size=5000)
-        if row[1] in objective_ids
-    ]
+    ):
+        pk, objective_id, title, external_id, kind, start, target, unit, direction = row[:9]
+        weight, owner_id, current, confidence, last_check_in_at = row[9:]
+        if objective_id not in objective_ids:
+            continue
+        key_results.append(
+            StoredKeyResult(
+                pk,
+                objective_ids[objective_id],
+                title,
+                external_id,
+                sys.intern(kind),
+                start,
+                target,
+                sys.intern(unit),
+                sys.intern(direction),
+                weight,
+                person_ids.get(owner_id, owner_id),
+                current,
+                sys.intern(confidence),
+                last_check_in_at,
+            )
+        )
     token = {k.pk: i for i, k in enumerate(key_results)}
     # A check-in's day is its day in the organization's time zone, as the export writes it.
     zone = ZoneInfo(organization.time_zone or "UTC")
@@ -94,7 +123,7 @@ def import_state(
         cycles=cycles,
         units=tree.units,
         company=tree.root,
-        people={p.email.lower(): p for p in people_of(organization)},
+        people={p.email.lower(): p for p in people},
         objectives=objectives,
         key_results=key_results,
         check_ins=check_ins,
