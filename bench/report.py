@@ -36,6 +36,17 @@ ROLLUP_10K_MS = 200.0
 COLD_START_S = 1.0
 RSS_IDLE_MB = 150.0
 RSS_LOAD_MB = 250.0
+# The import of 100,000 key results with ten check-ins each (bench/imports.py).
+IMPORT_ROWS_JUDGED = 100_000
+IMPORT_S = 60.0
+IMPORT_DRY_RUN_S = 30.0
+IMPORT_RSS_MB = 300.0
+IMPORT_CASES = {
+    "dry_run": "Dry run",
+    "dry_run_errors": "Dry run, 1 row in 100 wrong",
+    "import": "Import",
+    "again": "The same file again (nothing changes)",
+}
 
 # The measured cases, in report order: key → label. "write" cases have the check-in budget.
 CASES = {
@@ -220,7 +231,46 @@ def other_budgets(result: dict) -> list[tuple[str, Verdict]]:
                 judge("cadence worker RSS idle", data.get("worker_rss_idle_mb"), RSS_IDLE_MB, "MB"),
             )
         )
+    for engine, data in (result.get("imports") or {}).items():
+        if data.get("status") != "ok" or data.get("rows", 0) < IMPORT_ROWS_JUDGED:
+            continue
+        cases = data["cases"]
+        for key, limit in (
+            ("import", IMPORT_S),
+            ("dry_run", IMPORT_DRY_RUN_S),
+            ("dry_run_errors", IMPORT_DRY_RUN_S),
+        ):
+            label = f"{IMPORT_CASES[key].lower()} of {data['rows']:,} key results"
+            rows.append((engine, judge(label, cases[key]["seconds"], limit, "s")))
+        for key in ("dry_run", "dry_run_errors", "import"):
+            label = f"{IMPORT_CASES[key].lower()}: peak RSS"
+            rows.append((engine, judge(label, cases[key]["rss_mb"], IMPORT_RSS_MB, "MB")))
     return rows
+
+
+def import_lines(result: dict) -> list[str]:
+    """The import cases' table: seconds and peak memory of each command, per engine."""
+    imports = result.get("imports") or {}
+    if not imports:
+        return []
+    lines = [
+        "",
+        "| import case | engine | rows | seconds | peak RSS MB | exit |",
+        "|---|---|---|---|---|---|",
+    ]
+    for engine, data in imports.items():
+        if data.get("status") not in ("ok", "failed") or "cases" not in data:
+            lines.append(
+                f"| — | {engine} | — | — | — | {data.get('status')}: {data.get('reason')} |"
+            )
+            continue
+        for key, label in IMPORT_CASES.items():
+            case = data["cases"][key]
+            lines.append(
+                f"| {label} | {engine} | {data['rows']:,} + {data['check_ins']:,} check-ins "
+                f"| {_num(case['seconds'])} | {_num(case['rss_mb'])} | {case['exit']} |"
+            )
+    return lines
 
 
 # Markdown --------------------------------------------------------------------------------
@@ -305,6 +355,7 @@ def markdown(result: dict, small: dict | None = None) -> str:
                 f"| {case['queries']} | {_num((case.get('floor') or {}).get('p50'))} "
                 f"| {_num(floor_ratio(case))} | {verdict_cell(verdicts)} |"
             )
+    lines += import_lines(result)
     lines += ["", "| budget | engine | measured | limit | verdict |", "|---|---|---|---|---|"]
     for engine, v in other_budgets(result):
         lines.append(

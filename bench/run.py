@@ -23,6 +23,9 @@ from bench import report
 
 PROJECT = Path(__file__).resolve().parent.parent
 SIZES = ("small", "org-100k")
+# Key-result rows of the import cases (bench/imports.py) at each size; the budgets of
+# docs/scaling.md are judged at 100,000.
+IMPORT_ROWS = {"small": 2000, "org-100k": 100_000}
 ENGINES = ("sqlite", "postgres")
 
 
@@ -40,6 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--data-dir", default="bench-data", help="SQLite files and server logs (bench-data)"
     )
     parser.add_argument("--seed", type=int, default=42, help="the generator's seed (42)")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        help="key-result rows of the import cases (default: 2,000 at small, 100,000 at org-100k)",
+    )
+    parser.add_argument(
+        "--only-imports", action="store_true", help="run only the import cases (bench/imports.py)"
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -260,8 +271,33 @@ def run_engine(engine: str, *, size: str, seed: int, quick: bool, data_dir: Path
     return result
 
 
+def run_imports(engine: str, *, rows: int, seed: int, data_dir: Path) -> dict:
+    """The import cases on one engine, in a database of their own made anew."""
+    from bench import imports
+
+    if engine == "sqlite":
+        url = f"sqlite:///{(data_dir / 'import.sqlite3').resolve()}"
+    else:
+        # Its own database beside the request cases' (it is dropped and made anew).
+        url = urlsplit(postgres_url("import"))._replace(path="/cadence_bench_import").geturl()
+        reason = ensure_postgres(url)
+        if reason:
+            print(f"postgres imports: skipped — {reason}", flush=True)
+            return {"status": "skipped", "reason": reason}
+    print(f"== {engine}: importing {rows:,} key results with 10 check-ins each", flush=True)
+    return imports.measure(url, rows, seed, data_dir, datetime.now(UTC).date())
+
+
 def measure(
-    *, size: str, engines: list[str], seed: int, quick: bool, out: Path, data_dir: Path
+    *,
+    size: str,
+    engines: list[str],
+    seed: int,
+    quick: bool,
+    out: Path,
+    data_dir: Path,
+    import_rows: int | None = None,
+    only_imports: bool = False,
 ) -> dict:
     result = {
         "size": size,
@@ -271,9 +307,16 @@ def measure(
         "engines": {},
     }
     for engine in engines:
+        if only_imports:
+            result["engines"][engine] = {"status": "skipped", "reason": "--only-imports"}
+            continue
         result["engines"][engine] = run_engine(
             engine, size=size, seed=seed, quick=quick, data_dir=data_dir
         )
+    rows = import_rows or IMPORT_ROWS[size]
+    result["imports"] = {
+        engine: run_imports(engine, rows=rows, seed=seed, data_dir=data_dir) for engine in engines
+    }
     print("== pure: coach checks and the roll-up of 10k objectives", flush=True)
     result["pure"] = {
         "coach": time_coach(200 if quick else 1000),
@@ -309,10 +352,17 @@ def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     data_dir = data_dir if data_dir.is_absolute() else PROJECT / data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    options = {"seed": args.seed, "quick": args.quick, "out": out, "data_dir": data_dir}
+    options = {
+        "seed": args.seed,
+        "quick": args.quick,
+        "out": out,
+        "data_dir": data_dir,
+        "import_rows": args.import_rows,
+        "only_imports": args.only_imports,
+    }
 
     small = None
-    if args.size != "small":
+    if args.size != "small" and not args.only_imports:
         small = load_result(out, "small")
         missing = [
             e
@@ -334,7 +384,8 @@ def run(args: argparse.Namespace) -> int:
     print(text, end="")
     print(f"\nWritten: {out / f'{args.size}.json'} and {out / f'{args.size}.md'}")
 
-    statuses = {e: d.get("status") for e, d in result["engines"].items()}
+    statuses = {e: d.get("status") for e, d in result["engines"].items() if not args.only_imports}
+    statuses.update({f"{e} imports": d.get("status") for e, d in result["imports"].items()})
     if any(s == "failed" for s in statuses.values()):
         return 1
     if os.environ.get("CI") == "true" and any(s == "skipped" for s in statuses.values()):

@@ -351,3 +351,34 @@ def test_a_comparison_with_small_says_when_it_is_not_like_for_like():
     assert len(warnings) == 2
     assert "commit abc1234" in warnings[0]
     assert "--quick" in warnings[1]
+
+
+def _imports(rows: int, import_s: float, rss: float) -> dict:
+    case = {"seconds": 10.0, "rss_mb": 200.0, "exit": 0, "output": []}
+    return {
+        "sqlite": {
+            "status": "ok",
+            "rows": rows,
+            "check_ins": rows * 10,
+            "cases": {
+                "dry_run": case,
+                "dry_run_errors": {**case, "exit": 1},
+                "import": {"seconds": import_s, "rss_mb": rss, "exit": 0, "output": []},
+                "again": case,
+            },
+        },
+        "postgres": {"status": "skipped", "reason": "no server"},
+    }
+
+
+def test_import_budgets_are_judged_at_100k_key_results_only():
+    result = {**_result(), "imports": _imports(100_000, 61.0, 250.0)}
+    rows = {v.budget: v for engine, v in report.other_budgets(result) if engine == "sqlite"}
+    assert rows["import of 100,000 key results"].met is False  # 61 s > 60 s
+    assert rows["dry run of 100,000 key results"].met is True
+    assert rows["import: peak RSS"].met is True
+    small = {**_result(), "imports": _imports(2_000, 61.0, 350.0)}
+    assert not [v for _, v in report.other_budgets(small) if "import" in v.budget]
+    text = report.markdown(result)
+    assert "| Import | sqlite | 100,000 + 1,000,000 check-ins | 61 | 250 | 0 |" in text
+    assert "| — | postgres | — | — | — | skipped: no server |" in text

@@ -40,6 +40,7 @@ from cadence.transfer.okr_import.plans import (
     CREATE,
     KEY_RESULT_COLUMNS,
     KEY_RESULT_FIELD_COLUMNS,
+    NO_CHANGES,
     OBJECTIVE_FIELD_COLUMNS,
     UNCHANGED,
     UPDATE,
@@ -494,7 +495,7 @@ def _decide_objective(objective: ObjectivePlan, error) -> None:
         changes["owner"] = objective.values["owner"]
     if objective.parent is not None and _parent_id(objective.parent) != existing.parent_id:
         changes["parent"] = objective.parent
-    objective.changes = changes
+    objective.changes = changes or NO_CHANGES
     objective.action = UPDATE if changes else UNCHANGED
     if changes and existing.state not in (
         Objective.State.DRAFT,
@@ -566,7 +567,7 @@ def _decide_key_result(kr: KeyResultPlan, error) -> None:
             changes[name] = kr.values[name]
     if "owner" in kr.values and kr.values["owner"].pk != existing.owner_id:
         changes["owner"] = kr.values["owner"]
-    kr.changes = changes
+    kr.changes = changes or NO_CHANGES
     kr.action = UPDATE if changes else UNCHANGED
 
 

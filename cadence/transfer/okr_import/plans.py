@@ -365,21 +365,23 @@ class CheckIns:
             else:
                 chained[last[target]] = i
             last[target] = i
-        stored_first: dict[int, int] = {}
-        stored_last: dict[int, int] = {}
+        # The stored check-ins chained the same way, per stored key result (by its token).
+        size = max(tokens, default=-1) + 1
+        stored_first = array("i", [-1]) * size
+        stored_last = array("i", [-1]) * size
         stored_chained = array("i", [-1]) * len(stored)
-        wanted = {t for t in tokens if t >= 0}
         for j, token in enumerate(stored.token):
-            if token in wanted:
-                if token in stored_first:
-                    stored_chained[stored_last[token]] = j
-                else:
+            if token < size:
+                if stored_first[token] == -1:
                     stored_first[token] = j
+                else:
+                    stored_chained[stored_last[token]] = j
                 stored_last[token] = j
         days, values, codes = self._day, self._value, self._codes
         for target in range(targets):
             i = first[target]
-            j = stored_first.get(tokens[target], -1)
+            token = tokens[target]
+            j = stored_first[token] if token >= 0 else -1
             if i == -1 or (chained[i] == -1 and j == -1):
                 continue  # one check-in, and none stored
             seen = set()
