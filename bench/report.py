@@ -335,12 +335,13 @@ def markdown(result: dict, small: dict | None = None) -> str:
         else:
             status = "FAILED" if data.get("status") == "failed" else "skipped"
             lines.append(f"- {engine}: {status} — {data.get('reason', 'unknown reason')}")
-    lines += [
-        "",
-        "| case | engine | c1 p50 / p95 ms | c8 p50 / p95 ms | rps c1 / c8 | queries "
-        "| floor p50 ms | ratio | verdict |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    if any(data.get("status") == "ok" for data in engines.values()):
+        lines += [
+            "",
+            "| case | engine | c1 p50 / p95 ms | c8 p50 / p95 ms | rps c1 / c8 | queries "
+            "| floor p50 ms | ratio | verdict |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
     for key, label in CASES.items():
         for engine, data in engines.items():
             if data.get("status") != "ok" or key not in data.get("cases", {}):

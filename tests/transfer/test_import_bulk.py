@@ -259,3 +259,39 @@ def test_past_the_kept_errors_the_rest_are_counted(admin, org, cycle, product, m
     rows = [okr_row(objective=f"Objective number {i}", key_result="Go") for i in range(5)]
     plan = okr_import_dry_run(actor=admin, organization=org, files=files(rows))
     assert len(plan.errors) == 3 and plan.errors_dropped == 2 and plan.error_count == 5
+
+
+def test_settle_marks_what_is_stored_or_given_twice_per_key_result_only():
+    """CheckIns.settle, pure: three key results, two of them stored (tokens 0 and 2)."""
+    a, b, c = object(), object(), object()
+    stored = plans.StoredCheckIns()
+    stored.add(0, date(2026, 11, 2), 10.0)  # a's
+    stored.add(1, date(2026, 11, 2), 20.0)  # a stored key result the file does not name
+    stored.add(2, date(2026, 11, 9), 30.0)  # c's
+    table = plans.CheckIns()
+    rows = [
+        (a, date(2026, 11, 2), 10.0),  # stored: unchanged
+        (a, date(2026, 11, 2), 11.0),  # new
+        (b, date(2026, 11, 2), 10.0),  # same day and value as a's, but another key result: new
+        (b, date(2026, 11, 2), 10.0),  # given twice: unchanged
+        (c, date(2026, 11, 9), 30.0),  # stored: unchanged
+        (c, date(2026, 11, 9), -0.0),  # new
+        (a, date(2026, 11, 9), 10.0),  # another day: new
+    ]
+    for row, (target, day, value) in enumerate(rows, start=2):
+        table.add(
+            "Check-ins", row, table.target_index(target), day, value, "on_track", "", "create"
+        )
+    table.settle(stored, [0, -1, 2])
+    assert [item.action for item in table] == [
+        "unchanged",
+        "create",
+        "create",
+        "unchanged",
+        "unchanged",
+        "create",
+        "create",
+    ]
+    assert (table.created, table.unchanged) == (4, 3)
+    first, latest = table.ends()
+    assert list(first) == [1, 2, 5] and list(latest) == [6, 2, 5]

@@ -197,8 +197,18 @@ class _Values(MutableMapping):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    # Faster than the mixins' (which go through __iter__ and __getitem__ for each name).
+    def __contains__(self, name: object) -> bool:
+        return name in self.__slots__ and hasattr(self, name)  # type: ignore[arg-type]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default) if name in self.__slots__ else default
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(name, getattr(self, name)) for name in self.__slots__ if hasattr(self, name)]
+
     def __repr__(self) -> str:
-        return repr(dict(self))
+        return repr(dict(self.items()))
 
 
 class KeyResultValues(_Values):
