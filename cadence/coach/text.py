@@ -48,7 +48,7 @@ OUTCOME_VERBS = _set(
     """
     achieve attain be become boost bring close convert cut decrease double expand extend generate
     get grow halve have hit increase keep lift lower maintain maximise maximize minimise minimize
-    quadruple raise reach reduce resolve retain save serve shorten sign stay sustain triple win
+    quadruple raise reach reduce retain save serve shorten sign stay sustain triple win
     enrol enroll earn lose eliminate accelerate speed improve
     """
 )
@@ -115,7 +115,10 @@ MONTHS = (
 
 _FLAGS = re.IGNORECASE
 _PREFIX = re.compile(
-    r"^\s*(?:(?:kr|o|okr)\s*\d+(?:\.\d+)?\s*[.:)\-–]\s*|\d+\s*[.)]\s+|[-*•–—]\s*)+", _FLAGS
+    r"^\s*(?:(?:kr|o|okr)\s*\d+(?:\.\d+)?\s*[.:)\-–]\s*|\d+\s*[.)]\s+|[-*•–—]\s*"
+    # a period that heads the sentence: "Q3: …", "H2 – …", "FY27 - …"
+    r"|(?:[qh][1-4]|fy\s?\d{2,4})(?:\s+(?:19|20)\d{2})?\s*(?::|\s-)\s*)+",
+    _FLAGS,
 )
 _LEADING_SUBJECT = re.compile(r"^(?:we\s+will|we'll|we\s+are\s+going\s+to|to|i\s+will)\s+", _FLAGS)
 
@@ -148,6 +151,12 @@ _NAMES = [
     re.compile(r"\b\d+\.\d+\.\d+\b"),
     re.compile(r"(?<=[a-z] )[A-Z][A-Za-z]+\s+\d+\.\d+\b"),  # "Cadence 2.0" (not the first word)
     re.compile(r"\b[A-Z]{2,}-\d+\b"),  # ticket-like ids "OKR-12"
+    # a year that ends a name: "Net Zero 2030", "Windows Server 2022", "Vision 2030"
+    # (a capitalised word inside the sentence, not its first: "Reach 2000 members" counts)
+    re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\s+(?:19|20)\d{2}\b(?![%\d,.])"),
+    re.compile(r"\b[2-6]g\b|\bb2[bcg]\b|\bc2c\b|\bp2p\b", _FLAGS),  # "5G", "B2C"
+    # clock times: "by 9am", "at 17:30"
+    re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", _FLAGS),
     re.compile(r"\b\d+(?:st|nd|rd|th)\b", _FLAGS),  # ordinals "1st", "3rd"
 ]
 # Idioms that look like numbers but set no measurable bar.
@@ -188,6 +197,26 @@ _RESULT_CLAUSE = re.compile(
     r"reaches|win|wins|raise|raises|increase|increases|grow|grows|lift|lifts|cut|cuts|reduce|"
     r"reduces|convert|converts|attract|attracts|add|adds|save|saves|produce|produces|yield|yields|"
     r"deliver|delivers|in|more|at\s+least)\b(?P<tail>.*)$",
+    _FLAGS,
+)
+# A stated baseline or rate makes a result of work, whatever its verb (issue 18): "… instead of
+# every quarter", "… up from 61%", "currently 35%", "from 2 to 4 a month", "90% of … within …".
+_BASELINE = re.compile(
+    r"\binstead\s+of\b|\b(?:up|down)\s+from\b|\b(?:today|currently)\b"
+    r"|\blast\s+(?:year|quarter|month|term|season|cycle)\b"
+    r"|\d\s*(?:%|percent\b|per\s+cent\b)\s+of\b.*\b(?:within|before|inside)\b",
+    _FLAGS,
+)
+_RATE_WORDS = re.compile(
+    rf"\b(?:{FREQUENCIES}|once|day|week|month|quarter|term|year|hour|minute)\b", _FLAGS
+)
+_FROM_TO = re.compile(r"\bfrom\s+(?P<a>.{1,40}?)\s+to\s+(?P<b>.{1,40})", _FLAGS)
+# Output counted as a rate: "consultations published per quarter", "audits completed per ward",
+# "updates sent to clients: from monthly to weekly" — a thing done, then how often or how many.
+_DONE_RATE = re.compile(
+    r"\b[a-z]+s\s+(?:completed|published|submitted|sent|issued|filed|produced|written|"
+    r"conducted|held|carried\s+out)\b"
+    r"(?=.*(?:\b(?:per|each|every|a)\s+[a-z]+\b|\bfrom\b.+\bto\b))",
     _FLAGS,
 )
 _TOKENS = re.compile(r"[$€£]?\d[\d,.]*(?:k|m|%)?|[a-z]+(?:-[a-z]+)*|%", _FLAGS)
@@ -272,6 +301,19 @@ def _states_result(text: str) -> bool:
     return bool(match) and _has_quantity(match.group("tail"), frequency_ranges=True)
 
 
+def states_baseline(text: str) -> bool:
+    """Whether a key result states where it starts or the rate it must hold: then it reads as a
+    result even when it opens with a verb of work."""
+    if _BASELINE.search(text):
+        return True
+    match = _FROM_TO.search(text)
+    return bool(match) and all(
+        _has_quantity(match.group(side), frequency_ranges=False)
+        or bool(_RATE_WORDS.search(match.group(side)))
+        for side in ("a", "b")
+    )
+
+
 def output_verb(text: str) -> str | None:
     """The activity a key result is phrased as ("Launch the new website" → "launch"), if any.
 
@@ -291,7 +333,7 @@ def output_verb(text: str) -> str | None:
         verb = next((w for w in ws[1:] if w in DONE_PARTICIPLES), None)
         if verb is None:
             return None
-    if _PERCENT_AFTER_VERB.search(text) or _states_result(text):
+    if _PERCENT_AFTER_VERB.search(text) or _states_result(text) or states_baseline(text):
         return None
     return verb
 
@@ -332,6 +374,9 @@ def counted_deliverable(text: str) -> str | None:
                 return " ".join([number, *after[:end]])
         if first is None and after and after[0] not in _UNITS:
             first = " ".join([number, *after[:2]])
+    done = _DONE_RATE.search(bare)
+    if done:
+        return done.group(0)
     match = _RATE_OF.search(bare)
     if match:
         noun = next((w for w in words(match.group("tail")) if w in DELIVERABLES), None)

@@ -823,3 +823,54 @@ def test_unit_and_weekly_checks_never_raise(counts, scores):
     ]:
         assert finding.check in CHECKS
         assert finding.level == CHECKS[finding.check].level
+
+
+# Issue 18: rules about the shape of a sentence, with examples of our own ------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ship hotfixes within a day instead of within a week",
+        "Send invoices within 2 days of delivery, down from 9",
+        "Answer 90% of tenant repair requests within 3 days, today 40%",
+        "Deploy to production from once a month to twice a week",
+        "Run the payroll close in 2 days, last quarter 5",
+    ],
+)
+def test_a_stated_baseline_makes_a_result_whatever_the_verb(title):
+    assert text.states_baseline(title)
+    assert text.output_verb(title) is None
+    assert text.counted_deliverable(title) is None
+
+
+def test_output_counted_as_a_rate_with_a_baseline_is_still_output():
+    for title in (
+        "Risk assessments completed per site from 1 to 3 a year",
+        "Newsletters sent to members: from quarterly to monthly",
+        "Grant bids submitted per month up from 2 to 5",
+    ):
+        assert text.counted_deliverable(title), title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Connect every warehouse to 5G",
+        "Move the finance system to Windows Server 2025",
+        "Publish our Vision 2030 roadmap",
+        "Open the service desk by 8am",
+        "Sell B2B plans through partners",
+    ],
+)
+def test_digits_that_are_names_are_no_quantity(title):
+    assert not text.has_number(title)
+    assert not text.has_metric(title)
+
+
+def test_a_period_heading_the_sentence_hides_nothing():
+    assert text.output_verb("Q3: launch the partner portal") == "launch"
+    assert text.output_verb("H2 - rewrite the onboarding guide") == "rewrite"
+    assert not text.has_number("Q3 2027: launch the partner portal")
+    # "Reach 2000 members" counts: a year-like number is a name only after a name.
+    assert text.has_number("Reach 2000 members")

@@ -29,18 +29,18 @@ REGISTERS = {
     "agriculture",
     "energy",
 }
-# (precision, recall) measured when the set was written (session 8), rounded down.
+# (precision, recall) measured (session 8, after the first rules of issue 18), rounded down.
 FLOORS = {
     "tuning": {
-        "kr-no-number": (1.0, 0.81),
-        "kr-output-verb": (0.81, 0.77),
-        "kr-counts-activities": (0.76, 0.71),
-        OBJ_CHECK: (0.8, 1.0),
+        "kr-no-number": (1.0, 0.96),
+        "kr-output-verb": (1.0, 0.77),
+        "kr-counts-activities": (0.95, 0.82),
+        OBJ_CHECK: (1.0, 1.0),
     },
     "held-out": {
-        "kr-no-number": (1.0, 0.85),
+        "kr-no-number": (1.0, 0.9),
         "kr-output-verb": (0.95, 0.75),
-        "kr-counts-activities": (0.76, 0.65),
+        "kr-counts-activities": (0.81, 0.65),
         OBJ_CHECK: (0.83, 1.0),
     },
 }
