@@ -159,3 +159,12 @@ def test_a_list_named_unordered_may_change_its_order_not_its_elements():
     changed = {URL: {"status": 200, "headers": {}, "json": {"children": ["b", "c"], "ids": [2, 1]}}}
     (problem,) = compare_api(old, changed, unordered_lists={"children"})
     assert ".children[0]: 'a' → 'c'" in problem and ".ids[0]: 1 → 2" in problem
+
+
+def test_a_rejudged_path_keeps_its_status_but_may_change_its_answer():
+    old = {"/api/v1/objectives/x/findings": {"status": 200, "headers": {}, "json": {"n": 1}}}
+    new = {"/api/v1/objectives/x/findings": {"status": 200, "headers": {}, "json": {"n": 0}}}
+    assert compare_api(old, new) != []
+    assert compare_api(old, new, rejudged=("/findings",)) == []
+    gone = {"/api/v1/objectives/x/findings": {"status": 404, "headers": {}, "json": {}}}
+    assert "status 200 → 404" in compare_api(old, gone, rejudged=("/findings",))[0]
