@@ -1,6 +1,9 @@
 """The API v1 object, mounted at /api/v1/ by cadence/urls.py."""
 
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from cadence.api import errors
 from cadence.api.auth import BearerToken, SessionCookie
@@ -63,6 +66,22 @@ URI_TOO_LONG = {
 READS_NEVER_ANSWER = ("400", "409")
 
 
+class OnceParser(Parser):
+    """A query or form parameter given more than once (``?offset=1&offset=2``) reaches the
+    schema as all its values, so one that takes a single value is refused (422) instead of
+    silently taking the last."""
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict:
+        return {
+            key: data.getlist(key)
+            if key in list_fields or len(data.getlist(key)) > 1
+            else data[key]
+            for key in data
+        }
+
+
 class CadenceAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
@@ -89,6 +108,7 @@ api = CadenceAPI(
     description=DESCRIPTION,
     urls_namespace="api-1",
     auth=[BearerToken(), SessionCookie()],
+    parser=OnceParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

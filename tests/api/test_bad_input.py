@@ -20,6 +20,17 @@ def test_page_parameters_out_of_bounds_are_422(admin_api, cycle, path, param, va
     assert param in errors_of(response)
 
 
+@pytest.mark.parametrize("path", ["/objectives", "/learnings", "/people"])
+@pytest.mark.parametrize(
+    "query", ["offset=1&offset=2", "offset=%7B%7D&offset=0", "limit=5&limit=5"]
+)
+def test_a_parameter_given_twice_is_422_not_its_last_value(admin_api, cycle, path, query):
+    response = admin_api.get(f"{path}?{query}")
+    assert response.status_code == 422, response.content
+    assert set(errors_of(response)) == {query.split("=")[0]}
+    assert admin_api.get(f"{path}?offset=0&limit=5").status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/objectives", "/learnings"])
 def test_the_largest_offset_is_an_empty_page(admin_api, cycle, path):
     response = admin_api.get(f"{path}?offset={MAX_INT}")
