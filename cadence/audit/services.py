@@ -114,6 +114,23 @@ def audit_record(
         )
 
 
+# The columns of an event, in the order audit_record_many writes them.
+EVENT_COLUMNS = (
+    "id",
+    "organization",
+    "created_at",
+    "actor",
+    "actor_label",
+    "kind",
+    "target_type",
+    "target_id",
+    "target_label",
+    "changes",
+    "ip_address",
+    "user_agent",
+)
+
+
 def audit_record_many(
     *,
     organization,
@@ -150,24 +167,7 @@ def audit_record_many(
         )
         for kind, target_type, target_id, target_label, changes in events
     )
-    return insert_rows(
-        Event,
-        (
-            "id",
-            "organization",
-            "created_at",
-            "actor",
-            "actor_label",
-            "kind",
-            "target_type",
-            "target_id",
-            "target_label",
-            "changes",
-            "ip_address",
-            "user_agent",
-        ),
-        rows,
-    )
+    return insert_rows(Event, EVENT_COLUMNS, rows)
 
 
 def _replaced(value: Any, replace) -> Any:

@@ -100,8 +100,8 @@ def insert_rows(
                     copy.write_row([prepare(v) for prepare, v in zip(preparers, row, strict=True)])
                     count += 1
             return count
-        placeholders = ", ".join(["%s"] * len(names))
-        sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"
+        parameters = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({parameters})"
         while batch := list(islice(iterator, BATCH)):
             cursor.executemany(
                 sql,

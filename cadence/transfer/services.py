@@ -1,11 +1,12 @@
 """The OKR import's writes: the dry run (a rehearsal, rolled back), the import itself (all or
 nothing) and the uploaded file kept between them.
 
-Both go through the okrs services (``objective_create``, ``key_result_update``,
-``check_in_create``, …), so an imported objective is validated, judged by the coach, recorded in
-the audit trail and rolled up exactly as one made in a form; a row those services refuse is
-reported at its row and column. The dry run runs every write in a transaction that is always
-rolled back, so its preview holds every error the import would meet.
+New objectives, key results and check-ins are written in bulk (``okrs_bulk_create``) after the
+planner has judged each row by the rules the okrs services apply, so an imported objective is
+validated, judged by the coach, recorded in the audit trail and rolled up as one made in a form.
+Changes to stored objectives and key results go through ``objective_update`` and
+``key_result_update``; the dry run rehearses those in a transaction that is always rolled back,
+so its preview holds every error the import would meet, at its row and column.
 """
 
 from __future__ import annotations

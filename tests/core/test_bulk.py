@@ -7,27 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from cadence.audit.models import Event
+from cadence.audit.services import EVENT_COLUMNS
 from cadence.core.bulk import insert_rows, update_rows
 from cadence.core.ids import ordered_uuids
 from cadence.okrs.models import CheckIn, KeyResult, Objective
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-EVENT_COLUMNS = (
-    "id",
-    "organization",
-    "created_at",
-    "actor",
-    "actor_label",
-    "kind",
-    "target_type",
-    "target_id",
-    "target_label",
-    "changes",
-    "ip_address",
-    "user_agent",
-)
 
 
 def _row(instance, columns):

@@ -5,8 +5,8 @@ cycles, units, people, objectives, key results and check-ins (loaded once by
 ``transfer.selectors.import_state``, in a fixed number of queries) and the sheets' rows, and
 returns a ``Plan``: per objective and key result ``create``, ``update`` (with the changed
 fields) or ``unchanged``, the check-ins to add, and every error as (sheet, row, column,
-message). It writes nothing; ``transfer.services`` rehearses and applies a plan through the okrs
-services, whose own validation and coach gate then speak for the rows they refuse.
+message). It writes nothing; ``transfer.services`` writes a plan: its new rows in bulk, its
+changes through the okrs services, whose own validation speaks for the rows they refuse.
 
 The rules (docs/decisions.md, "Issue 14 — import"):
 - An objective is matched by ``external_id``, else by cycle + unit + title (case aside); a key

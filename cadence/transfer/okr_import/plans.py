@@ -325,18 +325,6 @@ class CheckIns:
         if action == CREATE:
             self.created += 1
 
-    def append(self, item: CheckInPlan) -> None:
-        self.add(
-            item.sheet,
-            item.row,
-            self.target_index(item.key_result),
-            item.day,
-            item.value,
-            item.confidence,
-            item.note,
-            item.action,
-        )
-
     def __len__(self) -> int:
         return len(self._row)
 
