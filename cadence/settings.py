@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "cadence.onboarding",
     "cadence.feed",
     "cadence.transfer",
+    "cadence.integrations",
+    "cadence.calendars",
+    "cadence.mailin",
     "cadence.web",
     "cadence.demo",
 ]

@@ -23,7 +23,7 @@ from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.orgs import person_services
 from cadence.orgs.models import Membership, Person, Unit
-from cadence.scheduling import selectors, subscriber_services
+from cadence.scheduling import hooks, selectors, subscriber_services
 from cadence.scheduling.models import DigestSubscription
 from cadence.scheduling.selectors import DueSend
 from cadence.weekly import selectors as weekly_selectors
@@ -162,6 +162,8 @@ class TickSummary:
     queued: mail_services.SendSummary = field(default_factory=mail_services.SendSummary)
     # Audit events past their retention, deleted this turn.
     purged: int = 0
+    # What the apps above scheduling did this turn (hooks.worker_turn), one line each.
+    others: list[str] = field(default_factory=list)
 
     @property
     def did_something(self) -> bool:
@@ -172,6 +174,7 @@ class TickSummary:
             or self.queued.total_sent
             or self.queued.failed
             or self.purged
+            or self.others
         )
 
     def __str__(self) -> str:
@@ -181,13 +184,16 @@ class TickSummary:
         if self.purged:
             plural = "s" if self.purged != 1 else ""
             text += f" Removed {self.purged} audit event{plural} past their retention."
+        for line in self.others:
+            text += f" {line}"
         return text
 
 
 def tick(now: datetime | None = None) -> TickSummary:
     """One turn of the worker: carry over the weeks whose deadline passed, then send what is
     due (carry-over first, so a digest is read after its week was closed), then the emails
-    queued by changes (mentions, approvals) and for external subscribers."""
+    queued by changes (mentions, approvals) and for external subscribers, then what the apps
+    above scheduling do each turn (``hooks.worker_turn``)."""
     from cadence.weekly import services as weekly_services
 
     now = now or timezone.now()
@@ -196,9 +202,9 @@ def tick(now: datetime | None = None) -> TickSummary:
     # External subscribers' digests and summaries join the queue sent right below.
     subscriber_services.subscribers_queue_due(now=now)
     queued = mail_services.deliveries_send_queued()
-    return TickSummary(
-        carried=carried, sends=sends, queued=queued, purged=audit_services.audit_purge(now=now)
-    )
+    purged = audit_services.audit_purge(now=now)
+    others = [line for line in hooks.worker_turn(now=now) if line]
+    return TickSummary(carried=carried, sends=sends, queued=queued, purged=purged, others=others)
 
 
 # Settings and subscriptions ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from cadence.core.hooks import Hook, Listeners, all_hooks
 
 # The hooks modules of the apps (imported so that every declaration is seen).
-HOOK_MODULES = ["cadence.orgs.hooks", "cadence.okrs.hooks"]
+HOOK_MODULES = ["cadence.orgs.hooks", "cadence.okrs.hooks", "cadence.scheduling.hooks"]
 
 
 def _declared():
