@@ -132,6 +132,16 @@ CHECKS: dict[str, Check] = _checks(
         "Grow organic visits to the blog from 8,000 to 12,000 a month",
     ),
     Check(
+        "kr-input-change",
+        INFO,
+        KEY_RESULT,
+        "Measures more effort, not its effect",
+        "More hours, budget or people is an input: worth tracking, but it is not yet a result. "
+        "Ask what the extra input should bring, and measure that too.",
+        "Raise coaching hours per rep from 2 to 4 a month",
+        "Raise the win rate of coached reps from 18% to 25%",
+    ),
+    Check(
         "kr-no-baseline",
         INFO,
         KEY_RESULT,
@@ -332,6 +342,16 @@ def check_key_result(kr: KeyResultDraft) -> list[Finding]:
                     WARN,
                     f"“{counted}” counts output, not what it changes. "
                     "What should that work achieve? Measure that instead.",
+                )
+            )
+        given = language.input_change(title)
+        if given:
+            findings.append(
+                Finding(
+                    "kr-input-change",
+                    INFO,
+                    f"“{given}” is effort put in. What result should the extra "
+                    f"{given.split()[-1]} bring? Consider measuring that as well.",
                 )
             )
     if kr.kind == "metric" and kr.start is None and kr.target is not None:

@@ -37,7 +37,9 @@ OUTPUT_VERBS = _set(
     hold host implement install integrate interview introduce launch make migrate onboard organise
     organize plan post prepare present produce publish recruit redesign refactor release replace
     research review rewrite run schedule send ship start test train translate update upgrade visit
-    write
+    write plant map pilot trial survey catalogue catalog print record paint repaint renew refit
+    repair clean fit stock commission refurbish photograph tender digitise digitize sample
+    inspect knock canvass
     """
 )
 # Two-word output verbs, matched before the one-word ones.
@@ -50,8 +52,44 @@ OUTCOME_VERBS = _set(
     get grow halve have hit increase keep lift lower maintain maximise maximize minimise minimize
     quadruple raise reach reduce retain save serve shorten sign stay sustain triple win
     enrol enroll earn lose eliminate accelerate speed improve
+    sell secure attract acquire gain land regain recover restore strengthen enhance deepen
+    widen broaden narrow shrink slash trim curb prevent avoid protect stabilise stabilize
+    free help place vaccinate immunise immunize treat rehouse house employ
     """
 )
+# A verb of change opens a result; these verbs of change open work when they put something
+# somewhere: "Bring the archive online", "Get the new site live", "Take payroll in-house".
+_PUT_VERBS = _set("bring get take put move")
+_PUT_PLACES = re.compile(
+    r"\b(?:online|live|in-house|to\s+market|into\s+service|on\s+stream|onstream|signed\s+off|"
+    r"approved|agreed|over\s+the\s+line)\b",
+    re.IGNORECASE,
+)
+
+# Words that open a sentence without being its verb: determiners, quantifiers, prepositions,
+# pronouns, conjunctions. A key result that opens with any other word followed by a determiner
+# or a count ("Refurbish the suites", "Print 5,000 leaflets") opens with a verb in the
+# imperative, on a list or not; unless that verb is one of change (OUTCOME_VERBS), it names work.
+_NOT_VERBS = _set(
+    """
+    a an the all every each both either neither any some no none zero more fewer less most least
+    only just even also our their its his her my your this that these those there here it we
+    they you i he she who what when where how why which by in for to with without across on at
+    from of under over above below within per and or but if as than so not new first last next
+    every everyone everybody everything nothing nobody one two three four five six seven eight
+    nine ten half twice once around about after before during until since via into onto
+    """
+)
+_PARTICLES = _set("up out off down over on")
+_LEVEL_AFTER = (["at"], ["below"], ["under"], ["above"], ["within"], ["steady"])
+_COPULAS = _set("is are was were has have becomes become")
+_FUNCTION_WORDS = _set(
+    "of per a an the to for in on at by with from and or than as into across within under over"
+)
+_DETERMINERS = _set("the a an our their its his her my your all every each both this these those")
+# Verb endings that make a word a verb whatever follows it ("Digitise patient records").
+_VERB_ENDINGS = ("ise", "ize", "ify")
+
 
 # Participles that describe a finished piece of work ("Mobile app released").
 DONE_PARTICIPLES = _set(
@@ -89,7 +127,20 @@ DELIVERABLES = _set(
     meetings mockup mockups newsletter newsletters page pages podcast podcasts post posts
     presentation presentations release releases report reports session sessions studies study
     template templates test tests training trainings video videos visit visits webinar webinars
-    workshop workshops audit audits review reviews
+    workshop workshops audit audits review reviews observation observations talk talks
+    inspection inspections consultation consultations briefing briefings huddle huddles drill
+    drills walkthrough walkthroughs leaflet leaflets flyer flyers brochure brochures paper papers
+    guide guides pitch pitches proposal proposals
+    """
+)
+# Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
+# "Weekly driver toolbox talks | up from 2 to 5".
+_ONLINE_COUNTS = _set("visits visit sessions views")
+_ONLINE = _set("organic search web website site page blog unique app online")
+_MEASURED_END = _set(
+    """
+    from per by to up down each every a an each go goes rise rises grow grows fall falls in on
+    at across for between with that which who
     """
 )
 
@@ -122,6 +173,11 @@ _PREFIX = re.compile(
 )
 _LEADING_SUBJECT = re.compile(r"^(?:we\s+will|we'll|we\s+are\s+going\s+to|to|i\s+will)\s+", _FLAGS)
 
+# Acronyms that name a measure: a number after one of them is its value ("NPS 50").
+_MEASURE_ACRONYMS = (
+    "(?:NPS|ENPS|CSAT|CES|OEE|ARR|MRR|GMV|EBITDA|KPI|SLA|GPA|DSO|DPO|MTTR|MTBF|ROI|LTV|CAC|AOV|"
+    "OTIF|FPY|PPM|RPS|QPS|TPS|CO2|GHG|PUE|COP|SAIDI|SAIFI|LTIFR|TRIR|BMI|HBA1C|ALOS)"
+)
 # Numbers that name rather than measure. Each is replaced by a neutral word before counting.
 _NAMES = [
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
@@ -132,7 +188,8 @@ _NAMES = [
     re.compile(r"\b(?:[qh][1-4]|fy\s?\d{2,4})(?:\s+(?:19|20)\d{2})?\b", _FLAGS),
     # years after a preposition or article: "in 2027", "the 2028 fundraise", "Make 2027 …"
     re.compile(
-        r"\b(?:in|by|for|of|the|since|until|till|before|after|during|through|make|"
+        r"\b(?:in|by|for|of|the|since|until|till|before|after|during|through|make|our|their|"
+        r"its|this|next|"
         r"end\s+of|early|late|mid)\s+(?:19|20)\d{2}\b(?![%\d,.]|\s*[km]\b)",
         _FLAGS,
     ),
@@ -143,7 +200,10 @@ _NAMES = [
         r"windows|python|ios|android|macos|java|php|node|web|version|gen|generation|type|class|"
         r"room|building|hall|gate|zone|route|bay|terminal|series|model|chapter|section|article|"
         r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
-        r"mp)[\s-]?\d+(?:\.\d+)*[a-z]?\b",
+        r"mp|ward|block|floor|platform|pier|dock|berth|site|plot|field|district|region|store|"
+        r"branch|lane|road|flight|lab|theatre|theater|day|week|month|period|shift|step|unit|"
+        r"hall|pitch|court|berth|ward)"
+        r"[\s-]?\d+(?:[.:]\d+)*[a-z]?\b",
         _FLAGS,
     ),
     re.compile(r"\bp\d{2,3}\b", _FLAGS),  # percentiles name a measure: "p95 latency"
@@ -153,24 +213,63 @@ _NAMES = [
     re.compile(r"\b[A-Z]{2,}-\d+\b"),  # ticket-like ids "OKR-12"
     # a year that ends a name: "Net Zero 2030", "Windows Server 2022", "Vision 2030"
     # (a capitalised word inside the sentence, not its first: "Reach 2000 members" counts)
-    re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\s+(?:19|20)\d{2}\b(?![%\d,.])"),
+    re.compile(r"(?<=[a-z,] )[A-Z][A-Za-z]+\s+(?:19|20)\d{2}\b(?![%\d,.])"),
+    # a name and its number inside the sentence: "Moodle 4", "Ward 9", "CUDA 12", "SDG 6",
+    # "IATF 16949" (not a measure's name: "NPS 50", "OEE 85%")
+    re.compile(
+        rf"(?<=[A-Za-z,'] )(?:[A-Z][a-z]{{2,}}|(?!{_MEASURE_ACRONYMS}\b)[A-Z]{{2,6}})\s+"
+        r"\d{1,5}(?:[.:]\d+)*\b(?![%+.,]|\s*(?:%|percent\b|per\s+cent\b|points?\b))"
+    ),
+    # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
+    re.compile(r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?\b|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"),
+    # forms and grades named by a letter: "W-2", "I-9", "K-12"
+    re.compile(r"\b[A-Z]-\d{1,4}\b"),
+    # a digit and capitals: "2FA", "3D", "4K" video, "5S", "3PL", "the 5K race"
+    re.compile(r"\b\d(?:D|S|FA|PL|WD|XL|GL)\b|(?<=\bthe )\d{1,2}K\b"),
+    # a ratio that names a rule: "the 80/20 rule", "a 70/30 split"
+    re.compile(r"\b\d{1,3}/\d{1,3}\s+(?:rule|split|model|principle|pattern)\b", _FLAGS),
+    # decades written in digits name a period: "the 1970s and 1980s records"
+    re.compile(r"(?<!into the )(?<!to the )\b(?:19|20)\d0s\b|'\d0s\b", _FLAGS),
     re.compile(r"\b[2-6]g\b|\bb2[bcg]\b|\bc2c\b|\bp2p\b", _FLAGS),  # "5G", "B2C"
     # clock times: "by 9am", "at 17:30"
     re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", _FLAGS),
     re.compile(r"\b\d+(?:st|nd|rd|th)\b", _FLAGS),  # ordinals "1st", "3rd"
+    re.compile(r"\b\d{3}\([a-z]\)", _FLAGS),  # plans and rules named by a section: "401(k)"
+    # a period named by its length: "the first 100 days", "the next 90 days"
+    re.compile(r"\b(?:first|last|next|opening)\s+\d+\s+(?:days|weeks|months)\b", _FLAGS),
+    # decades name a period ("the sixties", "the 1990s"), unless they place a value: "NPS into
+    # the seventies", "to the high nineties"
+    re.compile(
+        r"(?<!into )(?<!to )\bthe\s+(?!(?:low|mid|high|upper)\b)(?:(?:19|20)?\d0s|'\d0s|"
+        r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
+        _FLAGS,
+    ),
 ]
 # Idioms that look like numbers but set no measurable bar.
 _IDIOMS = re.compile(
     r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
-    r"\bany\s+one\b|\bone-stop\b|\bone-on-one\b|\bone-to-one\b|\b1:1\b|\b24/7\b",
+    r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
+    r"\b24x7\b|\bnet[\s-]zero\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
     _FLAGS,
 )
 _DIGIT = re.compile(r"\d")
+# A decade that places a value is a quantity: "NPS into the seventies", "in the high nineties".
+_DECADE_VALUE = re.compile(
+    r"\bthe\s+(?:(?:low|mid|high|upper)[\s-]+)?(?:twenties|thirties|forties|fifties|sixties|"
+    r"seventies|eighties|nineties)\b",
+    _FLAGS,
+)
 # Units of time and measure: "within 2 days" bounds the work, it does not count it.
 _UNITS = _set(
     "ms second seconds minute minutes hour hours day days week weeks month months year years "
     "percent points point"
+)
+# Units of size: after a verb of work they measure its volume ("Plant 12 hectares of hedgerow"),
+# after "a" or "with" they describe a thing ("a 500 kW array", "with 6 MW turbines").
+_SIZE_UNITS = _set(
+    "kw mw gw kwh mwh gwh w m km kg t tonnes tons tonne litres liters hectares ha acres sqm mm "
+    "cm ft miles metres meters"
 )
 _COUNT_START = re.compile(rf"(?:\d|(?:{WRITTEN_NUMBERS})$)")
 # In an objective "one" is unity ("one design language"), unless it starts a large number.
@@ -178,8 +277,14 @@ _OBJECTIVE_ONE = re.compile(
     r"\bone\b(?!\s+(?:hundred|thousand|million|billion|in\s+\w+)\b)", _FLAGS
 )
 _WORD_NUMBER = re.compile(rf"\b(?:{WRITTEN_NUMBERS}|{MULTIPLIERS})\b|\b\d+(?:\.\d+)?x\b", _FLAGS)
-_FRACTION = re.compile(r"\b(?:by|cut|to|of)\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b", _FLAGS)
-_FRACTION_OF = re.compile(r"\b(?:a|one|two)\s+(?:thirds?|quarters?|fifths?)\s+of\b", _FLAGS)
+_FRACTION = re.compile(
+    r"\b(?:by|cut|to|of|bring|reach)\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b", _FLAGS
+)
+_FRACTION_OF = re.compile(
+    r"\b(?:a|one|two|three|four|nine)\s+(?:thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
+    r"\s+of\b",
+    _FLAGS,
+)
 _FREQUENCY_RANGE = re.compile(
     rf"\bfrom\s+(?:\w+\s+)?(?:{FREQUENCIES})\s+to\s+(?:\w+\s+)?(?:{FREQUENCIES})\b", _FLAGS
 )
@@ -191,6 +296,13 @@ _PERCENT_AFTER_VERB = re.compile(
 )
 # An activity that names the measured result it must bring: "… that bring 200 qualified leads",
 # "… and reach $500k in revenue".
+# "… that sign up at least 300 new members": any verb, then a quantity.
+_RESULT_CLAUSE_ANY = re.compile(
+    r"\b(?:that|which|so\s+that|to)\s+(?:will\s+|should\s+|together\s+)?[a-z]+"
+    r"(?:\s+(?:up|in|on|back|over))?\s+(?:at\s+least\s+|more\s+than\s+|over\s+|a\s+further\s+)?"
+    r"[$€£¥₹]?\d",
+    _FLAGS,
+)
 _RESULT_CLAUSE = re.compile(
     r"\b(?:that|which|to|and|so\s+that|resulting\s+in|bringing|generating|driving|leading\s+to)"
     r"\s+(?:will\s+|should\s+|together\s+)?(?:bring|brings|generate|generates|drive|drives|reach|"
@@ -215,11 +327,29 @@ _FROM_TO = re.compile(r"\bfrom\s+(?P<a>.{1,40}?)\s+to\s+(?P<b>.{1,40})", _FLAGS)
 # "updates sent to clients: from monthly to weekly" — a thing done, then how often or how many.
 _DONE_RATE = re.compile(
     r"\b[a-z]+s\s+(?:completed|published|submitted|sent|issued|filed|produced|written|"
-    r"conducted|held|carried\s+out)\b"
+    r"conducted|held|carried\s+out|checked|posted|hosted|run|reviewed|inspected|tested|audited|"
+    r"trained|logged|recorded|visited)\b"
     r"(?=.*(?:\b(?:per|each|every|a)\s+[a-z]+\b|\bfrom\b.+\bto\b))",
     _FLAGS,
 )
-_TOKENS = re.compile(r"[$€£]?\d[\d,.]*(?:k|m|%)?|[a-z]+(?:-[a-z]+)*|%", _FLAGS)
+# A rate of something done: "… at least two a month per store", "… 3 per week".
+_RATE_PHRASE = re.compile(
+    rf"(?:\d|\b(?:{WRITTEN_NUMBERS}))\w*\s+(?:a|per|each|every)\s+(?:day|week|month|quarter|term|"
+    r"year|season|store|site|team|ward|school)\b",
+    _FLAGS,
+)
+_TOKENS = re.compile(r"[$€£¥₹]?\d[\d,.]*(?:k|m|bn|%)?|[a-z]+(?:-[a-z]+)*|%", _FLAGS)
+# A number joined to its word describes a thing ("a 40-seat lab", "a 3-day course").
+_SIZED = re.compile(r"\b\d[\d.,]*-(?=[a-z])")
+_DESCRIBING = _set("the our their its his her my your this these those with")
+_UP_FROM = re.compile(r"\bup\s+from\b", _FLAGS)
+_MONEY_OR_SHARE = re.compile(r"[$€£¥₹]|.*(?:%|\d(?:k|m|bn))$")
+_MONEY_AFTER_VERB = re.compile(
+    r"^\s*[a-z]+(?:\s+(?:in|up|at\s+least|over|more\s+than))?\s+"
+    r"(?:[$€£¥₹]\s?\d|(?:usd|eur|gbp|chf|jpy|inr|aud|cad)\s?\d|\d[\d,.]*\s?(?:k|m|bn)?\s?"
+    r"(?:dollars|euros|pounds|francs|yen|rupees|usd|eur|gbp|chf)\b)",
+    _FLAGS,
+)
 _COUNT_WORDS = frozenset(WRITTEN_NUMBERS.split("|")) - {"zero", "one"}
 _RATE_OF = re.compile(
     r"\b(?:number|rate|count|amount|pace|cadence|volume)\s+of\s+(?P<tail>(?:[a-z-]+\s*){1,3})",
@@ -257,7 +387,7 @@ def _has_quantity(text: str, *, frequency_ranges: bool) -> bool:
     text = _without_names(text)
     if _DIGIT.search(text) or _WORD_NUMBER.search(text):
         return True
-    if _FRACTION.search(text) or _FRACTION_OF.search(text):
+    if _FRACTION.search(text) or _FRACTION_OF.search(text) or _DECADE_VALUE.search(text):
         return True
     return frequency_ranges and bool(_FREQUENCY_RANGE.search(text))
 
@@ -287,6 +417,8 @@ def _lead_verb(ws: list[str]) -> str | None:
     first = ws[0]
     if first not in OUTPUT_VERBS:
         return None
+    if _COPULAS.intersection(ws[1:3]):
+        return None  # "Research data is findable…", "Test coverage is …": a noun
     following = ws[1] if len(ws) > 1 else ""
     if following in MEASURE_NOUNS:
         return None  # "Launch rate of …", "Release cadence …": a measure's name
@@ -297,6 +429,8 @@ def _lead_verb(ws: list[str]) -> str | None:
 
 def _states_result(text: str) -> bool:
     """Whether an activity names a measured result it must bring."""
+    if _RESULT_CLAUSE_ANY.search(_without_names(text)):
+        return True
     match = _RESULT_CLAUSE.search(text)
     return bool(match) and _has_quantity(match.group("tail"), frequency_ranges=True)
 
@@ -314,45 +448,202 @@ def states_baseline(text: str) -> bool:
     )
 
 
+def _imperative(text: str) -> str | None:
+    """The verb a key result opens with when its shape says it is one, on a list or not: a word
+    that is not a determiner, pronoun, preposition, plural noun, comparative or participle,
+    followed by a determiner ("Refurbish the suites"), by a count of things ("Print 5,000
+    leaflets"), by a gerund ("Pilot e-prescribing"), or ending like a verb ("Digitise patient
+    records"); a particle may come between ("Stand up a tool crib")."""
+    tokens = _TOKENS.findall(_without_names(text).lower())
+    if len(tokens) < 2:
+        return None
+    first = tokens[0]
+    if (
+        not first[0].isalpha()
+        or first in _NOT_VERBS
+        or first in COMPARATIVES
+        or first in OUTCOME_VERBS
+        or first in MEASURE_NOUNS
+        or first.endswith(("ly", "ing"))
+        or (first.endswith("s") and not first.endswith("ss"))
+        or (first.endswith("ed") and not first.endswith("eed"))
+    ):
+        return None
+    rest = tokens[1:]
+    if rest[0] in _PARTICLES and len(rest) > 1 and (rest[0] != "on" or rest[1][0].isdigit()):
+        first, rest = f"{first} {rest[0]}", rest[1:]
+    second = rest[0]
+    if second in MEASURE_NOUNS or second in _COPULAS or second in ("of", "per"):
+        return None
+    if (
+        first.endswith(_VERB_ENDINGS)
+        or second in _DETERMINERS
+        or second in ("idiom", "name")
+        or (second.endswith("ing") and len(second) > 5)
+    ):
+        return first
+    third = rest[1] if len(rest) > 1 else ""
+    counted = (second[0].isdigit() and not _MONEY_OR_SHARE.match(second)) or second in _COUNT_WORDS
+    if (
+        counted
+        and third[:1].isalpha()
+        and third not in _UNITS
+        and third not in _SIZE_UNITS  # "Divert 300 tonnes of food waste": an amount, not work
+        and third not in _FUNCTION_WORDS
+    ):
+        return first
+    return None
+
+
+def _money_after_verb(text: str) -> bool:
+    """Money right after the opening verb is an amount to bring in: "Secure €3m in grants"."""
+    return bool(_MONEY_AFTER_VERB.search(text))
+
+
 def output_verb(text: str) -> str | None:
     """The activity a key result is phrased as ("Launch the new website" → "launch"), if any.
 
     None when the key result is phrased as a change, names a measure ("Release cadence …"),
-    sets a service level ("Deliver 98% of orders within 48 hours"), or states the measured
-    result the activity must bring ("Run 3 webinars that bring 200 qualified leads").
+    sets a service level ("Deliver 98% of orders within 48 hours"), states where it starts
+    ("… instead of every quarter"), or states the measured result the activity must bring
+    ("Run 3 webinars that bring 200 qualified leads"). The verb need not be on a list: a key
+    result shaped as an order ("Refurbish the suites", "Print 5,000 leaflets") opens with one.
     """
     text = normalize(text)
     ws = words(text)
-    if not ws or ws[0] in OUTCOME_VERBS:
+    if not ws:
         return None
-    verb = _lead_verb(ws)
+    if ws[0] in OUTCOME_VERBS:
+        # "Bring the archive online": a verb of change that puts something somewhere.
+        if not (
+            ws[0] in _PUT_VERBS
+            and _PUT_PLACES.search(text)
+            and not _has_quantity(text, frequency_ranges=True)
+        ):
+            return None
+        verb = ws[0]
+    else:
+        known = ws[0] in OUTPUT_VERBS or " ".join(ws[:2]) in OUTPUT_PHRASES
+        verb = _lead_verb(ws) or (None if known else _imperative(text))
     if verb is None:
         # A finished piece of work as a noun phrase: "Mobile app released to the App Store".
         if ws[0] in OUTPUT_VERBS and len(ws) > 1 and ws[1] in MEASURE_NOUNS:
             return None
-        verb = next((w for w in ws[1:] if w in DONE_PARTICIPLES), None)
+        # "Mobile app released to the App Store"; not "Food cost held at 28%", nor a participle
+        # deep in a sentence that has its own verb ("… see us as a service built for them").
+        verb = next(
+            (
+                w
+                for i, w in enumerate(ws[1:6], start=1)
+                if w in DONE_PARTICIPLES and ws[i + 1 : i + 2] not in _LEVEL_AFTER
+            ),
+            None,
+        )
         if verb is None:
             return None
-    if _PERCENT_AFTER_VERB.search(text) or _states_result(text) or states_baseline(text):
+    if (
+        _PERCENT_AFTER_VERB.search(text)
+        or _states_result(text)
+        or states_baseline(text)
+        or _money_after_verb(text)
+    ):
         return None
     return verb
 
 
 def _counted_phrases(text: str):
-    """Each counted phrase: a number (not money, not a share) and up to three words after it."""
-    tokens = _TOKENS.findall(text.lower())
+    """Each counted phrase: a number (not money, not a share) and up to three words after it.
+
+    A number that describes the thing rather than counting it is skipped: after "the" or a
+    possessive ("the 50 MW site", "our 12 hotels") or joined to its word ("a 40-seat lab").
+    """
+    tokens = _TOKENS.findall(_SIZED.sub(" sized ", text.lower()))
     for i, token in enumerate(tokens):
         if token[0].isdigit():
             if token.endswith("%") or tokens[i + 1 : i + 2] in (["%"], ["percent"]):
                 continue
         elif token not in _COUNT_WORDS:
             continue
+        if i and (
+            tokens[i - 1] in _DESCRIBING or (tokens[i - 1] in ("a", "an") and token[0].isdigit())
+        ):
+            continue  # "the 50 MW site", "a 500 kW array"
         after = []
         for word in tokens[i + 1 : i + 4]:
             if not word[0].isalpha():
                 break
             after.append(word)
         yield token, after
+
+
+def _counted_change(text: str) -> str | None:
+    """A change in how much of a deliverable is done: "Lesson observations per teacher go from
+    one a term to three", "Weekly toolbox talks up from 2 to 5" — the name of what changes ends
+    in a deliverable, and the key result states where it starts."""
+    if not states_baseline(text) and not _RATE_PHRASE.search(text):
+        return None
+    ws = words(text)
+    if ws and ws[0] in OUTCOME_VERBS:
+        ws = ws[1:]
+    measured: list[str] = []
+    for word in ws:
+        if word in DELIVERABLES:
+            measured.append(word)
+            continue
+        if (
+            word in _MEASURED_END
+            or word in MEASURE_NOUNS
+            or word in _COUNT_WORDS
+            or word in ("share", "number")
+            or (word.endswith("ing") and measured)
+        ):
+            break
+        measured.append(word)
+    else:
+        return None
+    if len(measured) > 1 and measured[-2] in _ONLINE and measured[-1] in _ONLINE_COUNTS:
+        return None  # "organic visits", "page views": people who came, not work done
+    if measured and measured[-1] in DELIVERABLES and measured[-1].endswith("s"):
+        return " ".join(measured)
+    return None
+
+
+# Effort put in: more of it is an input, not yet a result.
+_INPUT_NOUNS = _set(
+    "hours spend spending budget budgets headcount staffing investment fte ftes effort resourcing"
+)
+_MORE_VERBS = _set("raise increase grow lift boost double triple expand extend add")
+
+
+def input_change(text: str) -> str | None:
+    """The input a key result raises ("Raise coaching hours per rep from 2 to 4 a month" →
+    "coaching hours"): more effort, time or money put in. Fair to track, but it asks what result
+    the extra input should bring."""
+    text = normalize(text)
+    ws = words(text)
+    if not ws:
+        return None
+    raises = ws[0] in _MORE_VERBS
+    if raises:
+        ws = ws[1:]
+    elif not _UP_FROM.search(text):
+        return None
+    if not raises and ws and ws[0] in OUTCOME_VERBS:
+        return None
+    if not _has_quantity(text, frequency_ranges=True):
+        return None
+    measured: list[str] = []
+    for word in ws:
+        if word in _MEASURED_END and word != "a":
+            break
+        measured.append(word)
+    if measured and measured[0] in ("the", "our", "a", "an"):
+        measured = measured[1:]
+    if measured and measured[-1] in _INPUT_NOUNS and len(measured) <= 4:
+        # As written ("R&D spend"), not as split into words.
+        span = re.search(r"\W+".join(map(re.escape, measured)), text, _FLAGS)
+        return span.group(0) if span else " ".join(measured)
+    return None
 
 
 def counted_deliverable(text: str) -> str | None:
@@ -374,8 +665,11 @@ def counted_deliverable(text: str) -> str | None:
                 return " ".join([number, *after[:end]])
         if first is None and after and after[0] not in _UNITS:
             first = " ".join([number, *after[:2]])
+    counted = _counted_change(bare)
+    if counted:
+        return counted
     done = _DONE_RATE.search(bare)
-    if done:
+    if done and "%" not in bare:
         return done.group(0)
     match = _RATE_OF.search(bare)
     if match:
@@ -387,7 +681,9 @@ def counted_deliverable(text: str) -> str | None:
             return first
         match = _WORD_NUMBER.search(bare)
         if match and not match.group(0)[0].isdigit():
-            return match.group(0)  # "twice a day", "a dozen"
+            following = words(bare[match.end() :])[:1]
+            if not (following and following[0] in _UNITS):
+                return match.group(0)  # "twice a day", "a dozen" (not "within six weeks")
     return None
 
 

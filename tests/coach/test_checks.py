@@ -62,6 +62,7 @@ def test_catalogue_has_every_check_of_the_method():
         "kr-no-number",
         "kr-output-verb",
         "kr-counts-activities",
+        "kr-input-change",
         "kr-no-baseline",
         "kr-binary",
         "kr-start-equals-target",
@@ -95,6 +96,7 @@ def test_levels_follow_the_method():
         "kr-no-number": WARN,
         "kr-output-verb": WARN,
         "kr-counts-activities": WARN,
+        "kr-input-change": INFO,
         "kr-no-baseline": INFO,
         "kr-binary": WARN,
         "kr-start-equals-target": ERROR,
@@ -120,6 +122,7 @@ def test_only_text_checks_run_live():
         "kr-no-number",
         "kr-output-verb",
         "kr-counts-activities",
+        "kr-input-change",
         "kr-no-baseline",
         "kr-binary",
         "kr-start-equals-target",
@@ -157,6 +160,7 @@ def test_every_finding_uses_the_checks_default_level():
         ),
         *check_key_result(KeyResultDraft(title="Ship it", kind="milestone")),
         *check_key_result(KeyResultDraft(title="Ship it", target=3)),
+        *check_key_result(KeyResultDraft(title="Raise coaching hours from 2 to 4 a month")),
         *check_objective(
             ObjectiveDraft(
                 title="Grow revenue by 20%",
@@ -874,3 +878,135 @@ def test_a_period_heading_the_sentence_hides_nothing():
     assert not text.has_number("Q3 2027: launch the partner portal")
     # "Reach 2000 members" counts: a year-like number is a name only after a name.
     assert text.has_number("Reach 2000 members")
+
+
+@pytest.mark.parametrize(
+    ("title", "verb"),
+    [
+        # verbs on no list: the shape says they are orders
+        ("Repaint the bike shed before the spring term", "repaint"),
+        ("Re-tender the cleaning contract", "re-tender"),
+        ("Digitise paper leave requests", "digitise"),
+        ("Recertify every forklift driver", "recertify"),
+        ("Stock the new pop-up shop in Leith", "stock"),
+        ("Bring the visitor centre's booking online", "bring"),
+        ("Offer 24/7 advice through the tenants' helpline", "offer"),
+    ],
+)
+def test_work_is_recognised_by_the_shape_of_an_order(title, verb):
+    assert text.output_verb(title) == verb
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a noun phrase, a plural subject, a comparative: no order
+        "Tenants feel listened to when they report a repair",
+        "Happier night-shift staff on ward 7",
+        "Fewer missed bin collections",
+        "Patient transport waits under 45 minutes",
+        # verbs of change, and money brought in
+        "Secure £400k in capital grants",
+        "Sell €2m of refurbished laptops",
+        "Place 120 young people in apprenticeships",
+        "Help every Year 6 pupil swim 25 metres",
+        "Win 25 new logos",
+        "Close 30 deals in the public sector",
+        "Make the booking form easier to finish on a phone",
+    ],
+)
+def test_no_order_no_work(title):
+    assert text.output_verb(title) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        ("Paint 14 classrooms over the summer", "14 classrooms over"),
+        ("Print 5,000 flyers for the open day", "5,000 flyers"),
+        ("Resolve 800 support cases", "800 support cases"),
+        ("Catalogue 2,000 herbarium specimens", "2,000 herbarium specimens"),
+        ("Record a dozen podcast episodes", "dozen podcast episodes"),
+        ("Site inspections per month up from 12 to 20", "site inspections"),
+        ("Weekly safety huddles go from 1 to 3", "weekly safety huddles"),
+    ],
+)
+def test_counting_deliverables_is_recognised_by_shape(title, counted):
+    assert text.counted_deliverable(title) == counted
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a number that describes the thing: after "the" or a possessive, or joined to its word
+        "Commission the 20 MW solar farm at Ashby",
+        "Refit our 12 branches' cash desks",
+        "Build a 60-bed step-down unit",
+        # results
+        "Win 25 new logos",
+        "Close 30 deals",
+        "Place 300 people in stable housing",
+        "Grow organic search visits from 8,000 to 12,000 a month",
+    ],
+)
+def test_described_numbers_and_results_count_no_output(title):
+    assert text.counted_deliverable(title) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Make 1:1s useful for every new starter",
+        "Enrol every new hire in the 403(b) plan",
+        "Get through the first 100 days of the merger without losing a client",
+        "Close the books by working day 3",
+        "Reopen Ward 5 to day cases",
+        "Digitise the photo archive of the sixties",
+        "Run A/B tests on the donation page",
+    ],
+)
+def test_more_digits_that_are_names(title):
+    assert not text.has_number(title), title
+    assert not text.has_metric(title), title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Double sign-ups from schools",
+        "Grow to a third of the market",
+        "Lift the net promoter score into the seventies",
+        "Keep first-time pass rates in the high nineties",
+    ],
+)
+def test_number_words_fractions_and_decades_of_a_value_count(title):
+    assert text.has_number(title) and text.has_metric(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "given"),
+    [
+        ("Raise coaching hours per rep from 2 to 4 a month", "coaching hours"),
+        ("Increase the marketing budget from £40k to £60k", "marketing budget"),
+        ("Training hours per engineer up from 10 to 20 a year", "Training hours"),
+        ("Grow R&D spend to 8% of revenue", "R&D spend"),
+    ],
+)
+def test_an_input_measured_as_a_change_gets_a_question(title, given):
+    findings = check_key_result(KeyResultDraft(title=title))
+    finding = only(findings, "kr-input-change")
+    assert finding.level == INFO and f"“{given}”" in finding.message
+    assert "kr-output-verb" not in {f.check for f in findings}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Reduce overtime hours from 500 to 300",
+        "Raise the win rate of coached reps from 18% to 25%",
+        "Cut energy spend per site by 12%",
+        "Raise protected learning time",
+    ],
+)
+def test_no_input_question_for_results_or_savings(title):
+    assert text.input_change(title) is None

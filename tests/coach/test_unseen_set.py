@@ -1,6 +1,8 @@
 """The coach on text it was never tuned on (issue 18): key results and objectives in registers
 the first labeled set lacks, written and labeled by someone who had not seen the rules.
-``unseen_tuning.py`` may inform the rules; ``unseen_held_out.py`` never does.
+``unseen_tuning.py``, ``unseen_tuning_2.py`` and ``unseen_tuning_3.py`` (sets by other writers,
+added when the one before was exhausted; each was scored before any rule was tuned on it) may
+inform the rules; ``unseen_held_out.py`` and ``unseen_held_out_2.py`` never do.
 
 Run with ``-s`` to see precision and recall per check. The target is 0.95 on the held-out part;
 until the rules reach it, FLOORS hold today's scores so that nothing gets worse.
@@ -11,7 +13,13 @@ from collections import Counter
 import pytest
 
 from cadence.coach.checks import KeyResultDraft, ObjectiveDraft, check_key_result, check_objective
-from tests.coach import unseen_held_out, unseen_tuning
+from tests.coach import (
+    unseen_held_out,
+    unseen_held_out_2,
+    unseen_tuning,
+    unseen_tuning_2,
+    unseen_tuning_3,
+)
 
 CODES = {"N": "kr-no-number", "V": "kr-output-verb", "C": "kr-counts-activities"}
 OBJ_CHECK = "obj-has-metric"
@@ -29,27 +37,59 @@ REGISTERS = {
     "agriculture",
     "energy",
 }
-# (precision, recall) measured (session 8, after the first rules of issue 18), rounded down.
+# (precision, recall) measured (session 9), rounded down: nothing may get worse. The target on
+# the untuned parts together is 0.95 (issue 18).
 FLOORS = {
     "tuning": {
-        "kr-no-number": (1.0, 0.96),
-        "kr-output-verb": (1.0, 0.77),
-        "kr-counts-activities": (0.95, 0.82),
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (1.0, 1.0),
+        "kr-counts-activities": (1.0, 1.0),
+        OBJ_CHECK: (1.0, 1.0),
+    },
+    "tuning-2": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (1.0, 1.0),
+        "kr-counts-activities": (1.0, 0.93),
+        OBJ_CHECK: (1.0, 1.0),
+    },
+    "tuning-3": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (1.0, 1.0),
+        "kr-counts-activities": (1.0, 1.0),
         OBJ_CHECK: (1.0, 1.0),
     },
     "held-out": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (0.96, 1.0),
+        "kr-counts-activities": (0.94, 0.85),
+        OBJ_CHECK: (0.9, 1.0),
+    },
+    "held-out-2": {
         "kr-no-number": (1.0, 0.9),
-        "kr-output-verb": (0.95, 0.75),
-        "kr-counts-activities": (0.81, 0.65),
-        OBJ_CHECK: (0.83, 1.0),
+        "kr-output-verb": (0.97, 0.97),
+        "kr-counts-activities": (0.88, 0.88),
+        OBJ_CHECK: (0.88, 1.0),
+    },
+    "untuned": {
+        "kr-no-number": (1.0, 0.93),
+        "kr-output-verb": (0.97, 0.98),
+        "kr-counts-activities": (0.9, 0.86),
+        OBJ_CHECK: (0.89, 1.0),
     },
 }
-PARTS = {"tuning": unseen_tuning, "held-out": unseen_held_out}
+PARTS = {
+    "tuning": unseen_tuning,
+    "tuning-2": unseen_tuning_2,
+    "tuning-3": unseen_tuning_3,
+    "held-out": unseen_held_out,
+    "held-out-2": unseen_held_out_2,
+}
+HELD_OUT = ("held-out", "held-out-2")
 
 
 def test_the_unseen_set_is_large_varied_and_well_formed():
-    krs = [*unseen_tuning.KEY_RESULTS, *unseen_held_out.KEY_RESULTS]
-    objectives = [*unseen_tuning.OBJECTIVES, *unseen_held_out.OBJECTIVES]
+    krs = [row for module in PARTS.values() for row in module.KEY_RESULTS]
+    objectives = [row for module in PARTS.values() for row in module.OBJECTIVES]
     assert len(krs) >= 150 and len(objectives) >= 50
     assert len(unseen_held_out.KEY_RESULTS) >= 50 and len(unseen_held_out.OBJECTIVES) >= 20
     for module in PARTS.values():
@@ -66,18 +106,20 @@ def test_the_unseen_set_is_large_varied_and_well_formed():
     assert all(labels[code] >= 40 for code in CODES), labels
 
 
-def _scores(module) -> dict[str, tuple[float, float]]:
+def _scores(*modules) -> dict[str, tuple[float, float]]:
     counts = {check: [0, 0, 0] for check in (*CODES.values(), OBJ_CHECK)}
 
     def count(check, expected, fired):
         if expected or fired:
             counts[check][0 if expected and fired else 1 if fired else 2] += 1
 
-    for _register, text, labels in module.KEY_RESULTS:
+    key_results = [row for module in modules for row in module.KEY_RESULTS]
+    objectives = [row for module in modules for row in module.OBJECTIVES]
+    for _register, text, labels in key_results:
         fired = {f.check for f in check_key_result(KeyResultDraft(title=text))}
         for code, check in CODES.items():
             count(check, code in labels, check in fired)
-    for _register, text, expected in module.OBJECTIVES:
+    for _register, text, expected in objectives:
         count(
             OBJ_CHECK,
             expected,
@@ -89,11 +131,13 @@ def _scores(module) -> dict[str, tuple[float, float]]:
     }
 
 
-@pytest.mark.parametrize("part", list(PARTS))
+@pytest.mark.parametrize("part", [*PARTS, "untuned"])
 def test_precision_and_recall_on_unseen_text_do_not_fall(part):
-    module = PARTS[part]
-    scores = _scores(module)
-    print(f"\n{part}: {len(module.KEY_RESULTS)} key results, {len(module.OBJECTIVES)} objectives")
+    modules = [PARTS[p] for p in HELD_OUT] if part == "untuned" else [PARTS[part]]
+    scores = _scores(*modules)
+    krs = sum(len(m.KEY_RESULTS) for m in modules)
+    objectives = sum(len(m.OBJECTIVES) for m in modules)
+    print(f"\n{part}: {krs} key results, {objectives} objectives")
     for check, (precision, recall) in scores.items():
         print(f"  {check:24} precision {precision:.3f} recall {recall:.3f}")
     for check, (precision, recall) in scores.items():

@@ -106,8 +106,10 @@ ADDED_API_FIELDS: set[str] = {
 REORDERED_LISTS: set[str] = {"objectives", "children"}
 
 # API paths whose answers are the coach's judgments of the stored text, not stored data: this
-# release changes the coach's rules (issue 18), so they may judge the same rows differently.
-REJUDGED_PATHS: tuple[str, ...] = ("/quality", "/findings")
+# release changes the coach's rules (issue 18), so they may judge the same rows differently; and
+# the catalogue of its checks, which this release extends (kr-input-change). A check the
+# organization set stays set (/coach/settings keeps its status; the rows are compared above).
+REJUDGED_PATHS: tuple[str, ...] = ("/quality", "/findings", "/coach/checks", "/coach/settings")
 
 # Tables the product never writes to (Django's groups: Cadence gives permissions by role).
 EMPTY_TABLES = {"auth_group", "auth_group_permissions"}
