@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from cadence.calendars import selectors, services
 from cadence.calendars.forms import MeetingSlotForm
@@ -158,13 +157,14 @@ def team_meeting_slot(request: HttpRequest, unit_id) -> HttpResponse:
     return _page(request, failed=(unit, form), status=done.status)
 
 
-@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed a secret address names. No session: the secret is the key. Unknown
     (or stopped: its person deactivated, its team archived) → 404; revoked → 410 Gone."""
     found = selectors.feed_for_secret(token)
     if found is None:
         raise Http404("No such calendar feed.")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     if found.is_revoked:
         return HttpResponse(
             "This calendar feed was revoked.\n", status=410, content_type="text/plain"
