@@ -269,3 +269,28 @@ def test_the_feed_needs_no_session_and_sets_no_cookie(client, member, rituals):
     assert response["Content-Disposition"] == 'inline; filename="cadence.ics"'
     assert client.head(reverse("calendar_feed", args=[secret])).status_code == 200
     assert client.post(reverse("calendar_feed", args=[secret])).status_code == 405
+
+
+def test_someone_in_no_team_follows_the_company_rhythm_and_viewers_have_no_deadline(
+    client, org, admin, viewer, rituals
+):
+    company = org.units.get(kind="company")
+    unit_services.unit_rhythm_update(
+        actor=admin,
+        unit=company,
+        checkin_weekday=0,
+        checkin_time=time(12, 0),
+        time_zone="America/New_York",
+    )
+    _, secret = services.calendar_feed_create(actor=admin, person=admin)
+    calendar = parsed(fetch(client, secret))
+    deadline = event(calendar, f"deadline-{company.id}")
+    assert deadline["DTSTART"].params["TZID"] == "America/New_York"
+    assert {(m.weekday(), m.time()) for m in expand(deadline)} == {(0, time(12, 0))}
+    # No team: no meeting and no retrospective; the cycles' dates are there.
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    assert not [u for u in uids if u.startswith(("meeting-", "retrospective-"))]
+    assert any(u.startswith(f"cycle-end-{rituals[0].id}") for u in uids)
+    _, secret = services.calendar_feed_create(actor=viewer, person=viewer)
+    uids = [str(e["UID"]) for e in parsed(fetch(client, secret)).walk("VEVENT")]
+    assert uids and not [u for u in uids if u.startswith("deadline-")]
