@@ -79,7 +79,8 @@ def calendar_feed_create(
         Unit.objects.select_for_update().filter(pk=unit.pk).first()
         live = CalendarFeed.objects.select_for_update().filter(unit=unit, revoked_at__isnull=True)
     now = timezone.now()
-    for old in live.select_related("person", "unit"):
+    for old in live:
+        old.person, old.unit = person, unit  # (already read: no query for the audit label)
         _revoke(old, actor, now)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(
