@@ -4,6 +4,8 @@ signing in."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -77,7 +79,14 @@ def _page(
         "secret_url": url,
         "webcal_url": _webcal(url) if url else "",
         "new_mine": created is not None and created.person_id == person.pk,
-        "example_url": _feed_url(request, selectors.TOKEN_PREFIX + "…"),
+        "google_url": (
+            "https://calendar.google.com/calendar/render?" + urlencode({"cid": _webcal(url)})
+            if url
+            else ""
+        ),
+        "example_url": request.build_absolute_uri(reverse("calendar_feeds"))
+        + selectors.TOKEN_PREFIX
+        + "….ics",
     }
     response = render(request, "calendars/feeds.html", context, status=status)
     if secret:

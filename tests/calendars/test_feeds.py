@@ -214,6 +214,7 @@ def test_the_page_shows_a_new_address_once(client, member):
     address = body[start + len('value="') : body.index('"', start + len('value="'))]
     assert address.endswith(".ics")
     assert f"webcal://testserver/calendars/{address.split('/calendars/')[1]}" in body
+    assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in body
     assert selectors.feed_for_secret(address.split("/calendars/")[1][:-4]) == feed
     again = client.get(reverse("calendar_feeds")).content.decode()
     assert address not in again and feed.prefix in again
