@@ -295,3 +295,39 @@ def test_someone_in_no_team_follows_the_company_rhythm_and_viewers_have_no_deadl
     _, secret = services.calendar_feed_create(actor=viewer, person=viewer)
     uids = [str(e["UID"]) for e in parsed(fetch(client, secret)).walk("VEVENT")]
     assert uids and not [u for u in uids if u.startswith("deadline-")]
+
+
+def test_erasing_a_person_removes_their_feed_and_revokes_the_team_feeds_they_made(
+    client, admin, lead, team, rituals
+):
+    _, mine = services.calendar_feed_create(actor=lead, person=lead)
+    team_feed, theirs = services.calendar_feed_create(actor=lead, unit=team)
+    person_services.person_deactivate(actor=admin, person=lead)
+    person_services.person_erase(actor=admin, person=lead)
+    assert not CalendarFeed.objects.filter(person=lead).exists()
+    assert fetch(client, mine).status_code == 404
+    team_feed.refresh_from_db()
+    assert team_feed.revoked_at is not None
+    assert fetch(client, theirs).status_code == 410
+
+
+def test_a_feed_costs_the_same_few_queries_however_many_teams(client, org, admin, lead, rituals):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, secret = services.calendar_feed_create(actor=lead, person=lead)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert fetch(client, secret).status_code == 200
+        return len(captured)
+
+    queries()  # the first fetch also notes the fetch (an UPDATE); the next within a minute not
+    one = queries()
+    for n in range(4):
+        team = f.make_unit(org, f"Team {n}")
+        f.join(team, lead)
+        meetings_services.meeting_slot_set(
+            actor=admin, unit=team, weekday=n, at=time(9, 0), minutes=20
+        )
+    assert queries() == one <= 10
