@@ -240,6 +240,8 @@ def test_leads_see_their_teams_and_set_the_meeting(client, lead, member, team, o
     assert saved.status_code == 302
     assert (team.meeting_slot.weekday, team.meeting_slot.at) == (2, time(11, 0))
     assert Event.objects.filter(kind="unit.meeting_slot_changed").count() == 1
+    meeting_page = client.get(reverse("team_meeting", args=[team.id])).content.decode()
+    assert "Wednesdays 11:00, 20 minutes (UTC)" in meeting_page
     cleared = client.post(url, {prefix + "weekday": "", prefix + "at": "", prefix + "minutes": ""})
     assert cleared.status_code == 302
     assert not MeetingSlot.objects.filter(unit=team).exists()
