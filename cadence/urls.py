@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cadence.planning.urls")),
     path("", include("cadence.weekly.urls")),
     path("", include("cadence.meetings.urls")),
+    path("", include("cadence.calendars.urls")),
     path("", include("cadence.feed.urls")),
     path("", include("cadence.scheduling.urls")),
     path("", include("cadence.onboarding.urls")),

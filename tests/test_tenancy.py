@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cadence.accounts import services as invitation_services
 from cadence.accounts import sso as sso_services
 from cadence.alignment import services as alignment_services
+from cadence.calendars import services as calendar_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
 from cadence.okrs import services as okr_services
@@ -142,7 +143,12 @@ def victim(db, settings):
     subscriber = subscriber_services.subscriber_add(
         actor=admin, email="secret.subscriber@example.test", what="team_digest", unit=team
     )
+    # Feeds the intruder must neither see nor revoke (calendars/teams/<unit_id>/revoke/).
+    team_feed = calendar_services.calendar_feed_create(actor=admin, unit=team)[0]
+    person_feed = calendar_services.calendar_feed_create(actor=person, person=person)[0]
     return {
+        "team_feed": team_feed,
+        "person_feed": person_feed,
         "invitation": invitation,
         "sso": sso,
         "subscriber": subscriber,
@@ -213,6 +219,9 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     assert victim["subscriber"].unsubscribed_at is None
     victim["person"].refresh_from_db()  # not erased (settings/people/<id>/erase/)
     assert victim["person"].name == "Secret Person"
+    for feed in ("team_feed", "person_feed"):  # still live: not revoked nor replaced
+        victim[feed].refresh_from_db()
+        assert victim[feed].revoked_at is None, feed
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):

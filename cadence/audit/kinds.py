@@ -35,6 +35,7 @@ GROUPS = (
     Group("invitation", "Invitations"),
     Group("subscriber", "External subscribers"),
     Group("token", "API tokens"),
+    Group("calendar_feed", "Calendar feeds"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -87,12 +88,16 @@ KINDS: dict[str, str] = {
     "unit.archived": "Unit archived",
     "unit.restored": "Unit restored",
     "unit.deleted": "Unit deleted",
+    "unit.meeting_slot_changed": "Weekly meeting time changed",
     "membership.added": "Added to a unit",
     "membership.changed": "Role in a unit changed",
     "membership.removed": "Removed from a unit",
     # API tokens (orgs.services).
     "token.created": "API token created",
     "token.revoked": "API token revoked",
+    # Calendar feeds (calendars.services).
+    "calendar_feed.created": "Calendar feed made",
+    "calendar_feed.revoked": "Calendar feed revoked",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",

@@ -27,3 +27,23 @@ class MeetingNote(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.week}"
+
+
+class MeetingSlot(BaseModel):
+    """When a team holds its weekly OKR meeting: a weekday and a time in the team's time zone
+    (``Unit.time_zone``), and how long it lasts (docs/method.md §4: 15–20 minutes). Optional: a
+    team without a slot meets when it likes, and its calendar feed shows no meeting."""
+
+    MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 5, 240, 20
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="meeting_slot")
+    weekday = models.PositiveSmallIntegerField(choices=Unit.Weekday.choices)
+    at = models.TimeField()
+    minutes = models.PositiveSmallIntegerField(default=DEFAULT_MINUTES)
+    updated_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_weekday_display()} {self.at:%H:%M}, {self.minutes} min"

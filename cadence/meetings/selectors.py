@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from cadence.meetings.models import MeetingNote
+from cadence.meetings.models import MeetingNote, MeetingSlot
 from cadence.orgs.models import Organization, Unit
 from cadence.weekly.weeks import monday_of
 
@@ -26,3 +26,16 @@ def note_of(organization: Organization, unit: Unit, week: date) -> MeetingNote |
 
 def latest_notes(organization: Organization, unit: Unit, limit: int = 3) -> list[MeetingNote]:
     return list(notes_of(organization, unit)[:limit])
+
+
+def meeting_slot_of(organization: Organization, unit: Unit) -> MeetingSlot | None:
+    """When the unit holds its weekly meeting, or None when it has not said."""
+    return MeetingSlot.objects.filter(organization=organization, unit=unit).first()
+
+
+def meeting_slots(organization: Organization, unit_ids) -> dict:
+    """unit id → its MeetingSlot, for the units that have one (one query)."""
+    return {
+        s.unit_id: s
+        for s in MeetingSlot.objects.filter(organization=organization, unit_id__in=list(unit_ids))
+    }

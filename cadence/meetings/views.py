@@ -132,6 +132,7 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
     earlier = [n for n in selectors.latest_notes(organization, unit, 6) if n.week != week][:5]
     context = {
         "unit": unit,
+        "slot": selectors.meeting_slot_of(organization, unit),
         "cycle": cycle,
         "board": board,
         "objectives": objectives,

@@ -34,6 +34,8 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         "subunits": pages.subunit_rows(tree, unit, None),
         "can_edit": permissions.can_edit_unit_okrs(person, unit, access),
         "can_weekly_settings": may_open_weekly_settings(access, unit),
+        # Leads of the team (or above) and admins set its calendar feed and meeting time.
+        "can_lead": access.can_lead_unit(unit),
         "objectives": [],
         # The weekly card's latest notes and the success-rate history, read once here (the
         # template tags that show them run no query).
