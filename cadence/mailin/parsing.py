@@ -138,16 +138,51 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     return "\n".join(out)
 
 
+# Where a forwarded message starts (Gmail, Outlook, Apple Mail, Thunderbird; a few languages).
+_FORWARDED = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht|"
+    r"ursprüngliche nachricht|message transféré|message d'origine|mensaje reenviado|"
+    r"mensaje original|messaggio inoltrato|messaggio originale)\s*-{2,}|"
+    r"begin forwarded message:|anfang der weitergeleiteten nachricht:|"
+    r"début du message réexpédié :?|-{5,}\s*転送メッセージ\s*-{5,})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_attributions(lines: list[str]) -> list[str]:
+    """Drop quoted lines ("> ") and the line that introduces them when it ends with a colon
+    (``* Cadence <…> [2026-11-23 11:00]:``, mutt's and other clients' attributions)."""
+    kept: list[str] = []
+    for n, line in enumerate(lines):
+        if line.lstrip().startswith(">"):
+            continue
+        if line.rstrip().endswith((":", "：")):
+            following = next((x for x in lines[n + 1 :] if x.strip()), "")
+            if following.lstrip().startswith(">"):
+                continue
+        kept.append(line)
+    return kept
+
+
 def reply_text(text: str) -> str:
-    """The new text of a reply: quoted history, reply headers and the signature removed."""
+    """The new text of a reply: quoted history, reply headers, a forwarded message and the
+    signature removed."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    message = EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if _FORWARDED.match(line):
+            lines = lines[:n]
+            break
+    lines = _without_attributions(lines)
+    message = EmailMessage(
+        text="\n".join(lines), languages=list(LANGUAGES), keep_hyphen_lists=True
+    ).read()
     newest = message.replies[0].body if message.replies else ""
     kept = [line for line in newest.split("\n") if not line.lstrip().startswith(">")]
     return "\n".join(kept).strip()
 
 
-_BULLET = re.compile(r"^(?:[-*•+–—·▪◦]|\d{1,3}[.)]|\[[ xX]?\])\s+")
+_BULLET = re.compile(r"^(?:[•▪◦・○●]\s*|[-*+–—·]\s+|\d{1,3}[.)]\s+|\[[ xX]?\]\s+)")
 _MARKS = re.compile(r"^[#*_\s>]+|[*_\s]+$")
 _INLINE = re.compile(r"^(?P<head>[^:：]{1,60})[:：]\s*(?P<rest>.+)$")
 _SPACES = re.compile(r"\s+")

@@ -104,9 +104,7 @@ def _person_of(received: Received, now: datetime) -> tuple[Person | None, str]:
         claim = tokens.token_read(token)
         if claim is None:
             continue
-        person = (
-            Person.objects.select_related("organization").filter(pk=claim.person_id).first()
-        )
+        person = Person.objects.select_related("organization").filter(pk=claim.person_id).first()
         if person is None or not claim.verifies(person.organization_id):
             continue
         if claim.expired(now):
