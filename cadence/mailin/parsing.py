@@ -229,8 +229,9 @@ def items_from_reply(
         line = raw.strip()
         if not line:
             continue
-        key = _heading_key(line)
-        if key in names and (line.rstrip().endswith((":", "：")) or not _BULLET.match(line)):
+        colon = line.endswith((":", "："))
+        key = _heading_key(_clean_line(line) if colon else line)
+        if key in names and (colon or not _BULLET.match(line)):
             current = names[key]
             continue
         inline = _INLINE.match(_MARKS.sub("", line) if line.startswith(("#", "*", "_")) else line)
