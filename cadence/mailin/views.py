@@ -20,7 +20,8 @@ def _anymail(name: str) -> str:
 
 @csrf_exempt
 def mailgun_inbound(request: HttpRequest) -> HttpResponse:
-    """Mailgun's route ``forward("https://…/integrations/mail-in/mailgun/")``: signed with
+    """Mailgun's route ``forward("https://…/integrations/mail-in/mailgun-mime/")`` (the whole
+    message, as "mime" in the address asks of Mailgun): signed with
     the webhook signing key."""
     if not _anymail("MAILGUN_WEBHOOK_SIGNING_KEY"):
         raise Http404("The Mailgun inbound webhook is not configured.")
