@@ -57,12 +57,16 @@ def test_mail_in_reads_one_message_from_standard_input(tmp_path):
     forged = raw.replace(token.encode(), b"a" * 48)
     ignored = _run(["-m", "cadence.cli", "mail-in"], env, forged)
     assert ignored.returncode == 0
-    assert "Nothing added: the reply address is not one this site signed." in ignored.stderr.decode()
+    assert (
+        "Nothing added: the reply address is not one this site signed." in ignored.stderr.decode()
+    )
 
     # The envelope recipient (Postfix's ${original_recipient}) when the headers do not name it.
     address = f"updates+{token}@replies.acme.example"
-    other = (MESSAGES / "apple_mail.eml").read_bytes().replace(
-        f"updates+{{{{token}}}}@replies.acme.example".encode(), b"team@acme.example"
+    other = (
+        (MESSAGES / "apple_mail.eml")
+        .read_bytes()
+        .replace(b"updates+{{token}}@replies.acme.example", b"team@acme.example")
     )
     ignored = _run(["-m", "cadence.cli", "mail-in"], env, other)
     assert ignored.returncode == 0 and "not sent to a reply address" in ignored.stderr.decode()

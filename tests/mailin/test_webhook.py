@@ -113,7 +113,10 @@ def test_postmark_with_the_secret_adds_the_reply(client, mia, postmark):
         HTTP_AUTHORIZATION=_basic(SECRET),
     )
     assert response.status_code == 200
-    assert items_of(mia) == [("plans", "Write the launch FAQ"), ("progress", "Fixed the flaky test")]
+    assert items_of(mia) == [
+        ("plans", "Write the launch FAQ"),
+        ("progress", "Fixed the flaky test"),
+    ]
 
 
 def test_postmark_without_the_secret_is_refused(client, mia, postmark):
