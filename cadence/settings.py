@@ -266,6 +266,24 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cadence@localhost")
 
+# Replies to the reminder and digest emails become weekly items (cadence/mailin, README).
+# CADENCE_REPLY_ADDRESS: the mailbox replies go to; each email carries a signed address of it
+# (updates+<token>@example.com). Unset: the emails carry no reply address.
+CADENCE_REPLY_ADDRESS = os.environ.get("CADENCE_REPLY_ADDRESS", "").strip()
+# Days a reply address stays valid after the email that carried it.
+CADENCE_REPLY_DAYS = int(os.environ.get("CADENCE_REPLY_DAYS", "14"))
+# The worker reads unseen replies from this mailbox each turn (imaps://user:pass@host:993/INBOX;
+# imap:// only for a server on this machine).
+CADENCE_IMAP_URL = os.environ.get("CADENCE_IMAP_URL", "").strip()
+# Inbound webhooks (django-anymail) at /integrations/mail-in/<provider>/: Mailgun signs its
+# posts (the webhook signing key); Postmark and the others sign in with ANYMAIL_WEBHOOK_SECRET
+# ("user:password" in the URL the provider posts to). A provider without its secret is off.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "").strip() or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", "").strip()
+    or None,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("cadence.scheduling.urls")),
     path("", include("cadence.onboarding.urls")),
     path("", include("cadence.transfer.urls")),
+    path("", include("cadence.mailin.urls")),
 ]

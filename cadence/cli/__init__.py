@@ -1,5 +1,6 @@
 """The ``cadence`` command line: migrate, serve, demo, worker, remind, rollover, createadmin,
-token, people, units, sso, import, export, export-org, import-org, backup, restore, manage.
+token, people, units, sso, import, export, export-org, import-org, backup, restore, mail-in,
+manage.
 (The benchmark is not part of the installed command: `make bench`.)
 
 Each module registers its commands on the parser. Expected failures (bad input, an unknown email,
@@ -18,6 +19,7 @@ from cadence.cli import (
     base,
     exports,
     imports,
+    mailin,
     operations,
     people,
     server,
@@ -34,7 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for module in (server, admin, operations, people, units, sso, imports, exports, archive):
+    for module in (
+        server,
+        admin,
+        operations,
+        people,
+        units,
+        sso,
+        imports,
+        exports,
+        archive,
+        mailin,
+    ):
         module.register(commands)
     return parser
 

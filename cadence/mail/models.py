@@ -34,6 +34,8 @@ class Delivery(BaseModel):
         INVITATION = "invitation", "Invitation"
         # To an external subscriber (no account): a team's digest, the monthly company summary.
         SUBSCRIBER = "subscriber", "Subscriber update"
+        # The answer to a reply by email (cadence.mailin): what it added to the weekly update.
+        REPLY = "reply", "Reply received"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).

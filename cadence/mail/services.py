@@ -222,7 +222,7 @@ def delivery_give_up(*, delivery: Delivery, reason: str) -> None:
 
 
 # How the worker's summary names a kind whose name is not a noun for the email itself.
-NOUNS = {Delivery.Kind.SUBSCRIBER: "subscriber email"}
+NOUNS = {Delivery.Kind.SUBSCRIBER: "subscriber email", Delivery.Kind.REPLY: "reply confirmation"}
 
 
 @dataclass

@@ -67,15 +67,20 @@ def _common_context(send: DueSend) -> dict:
         "deadline_short": dateformat.format(_local(send.deadline, time_zone), "l H:i"),
         "time_zone": time_zone,
         "settings_url": emails.absolute_url(reverse("notification_settings")),
+        # Answering the email writes the update (mailin), when a reply mailbox is configured.
+        "reply_to": hooks.reply_address(person=person),
     }
 
 
 def _headers(kind: str, context: dict) -> dict[str, str]:
-    return {
+    headers = {
         "List-Unsubscribe": f"<{context['settings_url']}>",
         "Auto-Submitted": "auto-generated",
         "X-Cadence-Kind": kind,
     }
+    if context.get("reply_to"):
+        headers["Reply-To"] = context["reply_to"]
+    return headers
 
 
 def _update_path(send: DueSend) -> str:
