@@ -39,7 +39,7 @@ OUTPUT_VERBS = _set(
     research review rewrite run schedule send ship start test train translate update upgrade visit
     write plant map pilot trial survey catalogue catalog print record paint repaint renew refit
     repair clean fit stock commission refurbish photograph tender digitise digitize sample
-    inspect knock canvass
+    inspect knock canvass brief align
     """
 )
 # Two-word output verbs, matched before the one-word ones.
@@ -52,9 +52,9 @@ OUTCOME_VERBS = _set(
     get grow halve have hit increase keep lift lower maintain maximise maximize minimise minimize
     quadruple raise reach reduce retain save serve shorten sign stay sustain triple win
     enrol enroll earn lose eliminate accelerate speed improve
-    sell secure attract acquire gain land regain recover restore strengthen enhance deepen
+    sell secure attract acquire gain land regain recover strengthen enhance deepen
     widen broaden narrow shrink slash trim curb prevent avoid protect stabilise stabilize
-    free help place vaccinate immunise immunize treat rehouse house employ
+    free help place vaccinate immunise immunize treat rehouse house employ rehome
     """
 )
 # A verb of change opens a result; these verbs of change open work when they put something
@@ -62,7 +62,7 @@ OUTCOME_VERBS = _set(
 _PUT_VERBS = _set("bring get take put move")
 _PUT_PLACES = re.compile(
     r"\b(?:online|live|in-house|to\s+market|into\s+service|on\s+stream|onstream|signed\s+off|"
-    r"approved|agreed|over\s+the\s+line)\b",
+    r"approved|agreed|over\s+the\s+line|into\s+line)\b",
     re.IGNORECASE,
 )
 
@@ -86,7 +86,9 @@ _COPULAS = _set("is are was were has have becomes become")
 _FUNCTION_WORDS = _set(
     "of per a an the to for in on at by with from and or than as into across within under over"
 )
-_DETERMINERS = _set("the a an our their its his her my your all every each both this these those")
+_DETERMINERS = _set(
+    "the a an our their its his her my your all every each both this these those new"
+)
 # Verb endings that make a word a verb whatever follows it ("Digitise patient records").
 _VERB_ENDINGS = ("ise", "ize", "ify")
 
@@ -130,7 +132,8 @@ DELIVERABLES = _set(
     workshop workshops audit audits review reviews observation observations talk talks
     inspection inspections consultation consultations briefing briefings huddle huddles drill
     drills walkthrough walkthroughs leaflet leaflets flyer flyers brochure brochures paper papers
-    guide guides pitch pitches proposal proposals
+    guide guides pitch pitches proposal proposals patrol patrols seminar seminars tasting
+    tastings walk walks clinic clinics
     """
 )
 # Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
@@ -180,6 +183,19 @@ _MEASURE_ACRONYMS = (
 )
 # Numbers that name rather than measure. Each is replaced by a neutral word before counting.
 _NAMES = [
+    # year ranges and fiscal years: "2026–2041", "the 2024/25 season", "FY2025/26", "2025-30"
+    re.compile(r"\b(?:fy\s?)?(?:19|20)\d{2}\s*[–/-]\s*(?:19|20)?\d{2}\b(?![–/-]\d)", _FLAGS),
+    # service numbers: "999 calls", "NHS 111", "911 dispatch"
+    re.compile(
+        r"\b(?:999|911|111|112|101|988)\b(?=\s+(?:calls?|service|services|line|lines|number|"
+        r"dispatch|for|online|operators?))|(?<=NHS )\d{2,3}\b"
+    ),
+    # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
+    re.compile(
+        r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
+        r"childcare)\b|\b11(?:\+|-plus\b)",
+        _FLAGS,
+    ),
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
     re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", _FLAGS),
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b(?:\s+\d{{4}})?", _FLAGS),
@@ -202,8 +218,9 @@ _NAMES = [
         r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
         r"mp|ward|block|floor|platform|pier|dock|berth|site|plot|field|district|region|store|"
         r"branch|lane|road|flight|lab|theatre|theater|day|week|month|period|shift|step|unit|"
-        r"hall|pitch|court|berth|ward)"
-        r"[\s-]?\d+(?:[.:]\d+)*[a-z]?\b",
+        r"pitch|court|band|rule|form|junction|junctions|part|schedule|tier|key\s+stages?|press|"
+        r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases)"
+        r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b",
         _FLAGS,
     ),
     re.compile(r"\bp\d{2,3}\b", _FLAGS),  # percentiles name a measure: "p95 latency"
@@ -221,11 +238,11 @@ _NAMES = [
         r"\d{1,5}(?:[.:]\d+)*\b(?![%+.,]|\s*(?:%|percent\b|per\s+cent\b|points?\b))"
     ),
     # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
-    re.compile(r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?\b|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"),
+    re.compile(r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\))?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"),
     # forms and grades named by a letter: "W-2", "I-9", "K-12"
     re.compile(r"\b[A-Z]-\d{1,4}\b"),
     # a digit and capitals: "2FA", "3D", "4K" video, "5S", "3PL", "the 5K race"
-    re.compile(r"\b\d(?:D|S|FA|PL|WD|XL|GL)\b|(?<=\bthe )\d{1,2}K\b"),
+    re.compile(r"\b\d(?![KMBT]\b)[A-Z]{1,3}\b|(?<=\bthe )\d{1,2}K\b"),
     # a ratio that names a rule: "the 80/20 rule", "a 70/30 split"
     re.compile(r"\b\d{1,3}/\d{1,3}\s+(?:rule|split|model|principle|pattern)\b", _FLAGS),
     # decades written in digits name a period: "the 1970s and 1980s records"
@@ -250,7 +267,8 @@ _IDIOMS = re.compile(
     r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
     r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
-    r"\b24x7\b|\bnet[\s-]zero\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
+    r"\b24x7\b|\bnet[\s-]zero\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
+    r"\bthe\s+(?:5|five)\s+whys\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
     _FLAGS,
 )
 _DIGIT = re.compile(r"\d")
@@ -267,6 +285,7 @@ _UNITS = _set(
 )
 # Units of size: after a verb of work they measure its volume ("Plant 12 hectares of hedgerow"),
 # after "a" or "with" they describe a thing ("a 500 kW array", "with 6 MW turbines").
+_WORK_SIZE_UNITS = _set("km m miles metres meters hectares ha acres sqm")
 _SIZE_UNITS = _set(
     "kw mw gw kwh mwh gwh w m km kg t tonnes tons tonne litres liters hectares ha acres sqm mm "
     "cm ft miles metres meters"
@@ -460,6 +479,7 @@ def _imperative(text: str) -> str | None:
     first = tokens[0]
     if (
         not first[0].isalpha()
+        or first == "name"  # "Key Stage 4 pupils feel …": a name opens the sentence
         or first in _NOT_VERBS
         or first in COMPARATIVES
         or first in OUTCOME_VERBS
@@ -475,6 +495,8 @@ def _imperative(text: str) -> str | None:
     second = rest[0]
     if second in MEASURE_NOUNS or second in _COPULAS or second in ("of", "per"):
         return None
+    if second in ("to", "into", "onto") and len(rest) > 1 and rest[1] in _DETERMINERS:
+        return first  # "Move to the new platform"
     if (
         first.endswith(_VERB_ENDINGS)
         or second in _DETERMINERS
@@ -488,7 +510,8 @@ def _imperative(text: str) -> str | None:
         counted
         and third[:1].isalpha()
         and third not in _UNITS
-        and third not in _SIZE_UNITS  # "Divert 300 tonnes of food waste": an amount, not work
+        # "Divert 300 tonnes of food waste": an amount, not work; "Fence 12 km of riverbank": work
+        and (third not in _SIZE_UNITS or third in _WORK_SIZE_UNITS)
         and third not in _FUNCTION_WORDS
     ):
         return first
@@ -594,7 +617,7 @@ def _counted_change(text: str) -> str | None:
             word in _MEASURED_END
             or word in MEASURE_NOUNS
             or word in _COUNT_WORDS
-            or word in ("share", "number")
+            or word in ("share", "number", "one")
             or (word.endswith("ing") and measured)
         ):
             break

@@ -1,6 +1,6 @@
 """The coach on text it was never tuned on (issue 18): key results and objectives in registers
 the first labeled set lacks, written and labeled by someone who had not seen the rules.
-``unseen_tuning.py``, ``unseen_tuning_2.py`` and ``unseen_tuning_3.py`` (sets by other writers,
+``unseen_tuning.py`` to ``unseen_tuning_4.py`` (sets by other writers,
 added when the one before was exhausted; each was scored before any rule was tuned on it) may
 inform the rules; ``unseen_held_out.py`` and ``unseen_held_out_2.py`` never do.
 
@@ -19,6 +19,7 @@ from tests.coach import (
     unseen_tuning,
     unseen_tuning_2,
     unseen_tuning_3,
+    unseen_tuning_4,
 )
 
 CODES = {"N": "kr-no-number", "V": "kr-output-verb", "C": "kr-counts-activities"}
@@ -38,7 +39,8 @@ REGISTERS = {
     "energy",
 }
 # (precision, recall) measured (session 9), rounded down: nothing may get worse. The target on
-# the untuned parts together is 0.95 (issue 18).
+# the untuned parts together is 0.95 (issue 18). Three titles that a tuning set's writer had also
+# written were taken out of held-out-2 (a title tuned on is not unseen).
 FLOORS = {
     "tuning": {
         "kr-no-number": (1.0, 1.0),
@@ -58,29 +60,36 @@ FLOORS = {
         "kr-counts-activities": (1.0, 1.0),
         OBJ_CHECK: (1.0, 1.0),
     },
+    "tuning-4": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (0.99, 0.97),
+        "kr-counts-activities": (0.98, 1.0),
+        OBJ_CHECK: (1.0, 1.0),
+    },
     "held-out": {
         "kr-no-number": (1.0, 1.0),
         "kr-output-verb": (0.96, 1.0),
-        "kr-counts-activities": (0.94, 0.85),
+        "kr-counts-activities": (0.94, 0.9),
         OBJ_CHECK: (0.9, 1.0),
     },
     "held-out-2": {
-        "kr-no-number": (1.0, 0.9),
+        "kr-no-number": (1.0, 0.95),
         "kr-output-verb": (0.97, 0.97),
-        "kr-counts-activities": (0.88, 0.88),
-        OBJ_CHECK: (0.88, 1.0),
+        "kr-counts-activities": (0.95, 0.95),
+        OBJ_CHECK: (0.93, 1.0),
     },
     "untuned": {
-        "kr-no-number": (1.0, 0.93),
+        "kr-no-number": (1.0, 0.96),
         "kr-output-verb": (0.97, 0.98),
-        "kr-counts-activities": (0.9, 0.86),
-        OBJ_CHECK: (0.89, 1.0),
+        "kr-counts-activities": (0.95, 0.93),
+        OBJ_CHECK: (0.92, 1.0),
     },
 }
 PARTS = {
     "tuning": unseen_tuning,
     "tuning-2": unseen_tuning_2,
     "tuning-3": unseen_tuning_3,
+    "tuning-4": unseen_tuning_4,
     "held-out": unseen_held_out,
     "held-out-2": unseen_held_out_2,
 }
