@@ -54,7 +54,8 @@ OUTCOME_VERBS = _set(
     enrol enroll earn lose eliminate accelerate speed improve
     sell secure attract acquire gain land regain recover strengthen enhance deepen
     widen broaden narrow shrink slash trim curb prevent avoid protect stabilise stabilize
-    free help place vaccinate immunise immunize treat rehouse house employ rehome
+    free help place vaccinate immunise immunize treat rehouse house employ rehome resettle
+    license licence
     """
 )
 # A verb of change opens a result; these verbs of change open work when they put something
@@ -133,7 +134,8 @@ DELIVERABLES = _set(
     inspection inspections consultation consultations briefing briefings huddle huddles drill
     drills walkthrough walkthroughs leaflet leaflets flyer flyers brochure brochures paper papers
     guide guides pitch pitches proposal proposals patrol patrols seminar seminars tasting
-    tastings walk walks clinic clinics
+    tastings walk walks clinic clinics round rounds check checks surgery surgeries drop-in drop-ins
+    survey surveys club clubs takes stocktake stocktakes
     """
 )
 # Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
@@ -143,7 +145,7 @@ _ONLINE = _set("organic search web website site page blog unique app online")
 _MEASURED_END = _set(
     """
     from per by to up down each every a an each go goes rise rises grow grows fall falls in on
-    at across for between with that which who
+    at across for between with that which who of led run held done made
     """
 )
 
@@ -219,7 +221,8 @@ _NAMES = [
         r"mp|ward|block|floor|platform|pier|dock|berth|site|plot|field|district|region|store|"
         r"branch|lane|road|flight|lab|theatre|theater|day|week|month|period|shift|step|unit|"
         r"pitch|court|band|rule|form|junction|junctions|part|schedule|tier|key\s+stages?|press|"
-        r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases)"
+        r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases|area|formula|channel|"
+        r"farm|block)"
         r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b",
         _FLAGS,
     ),
@@ -239,6 +242,8 @@ _NAMES = [
     ),
     # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
     re.compile(r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\))?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"),
+    # brands with a number: "7-Eleven"
+    re.compile(r"\b\d+-[A-Z][a-z]+"),
     # forms and grades named by a letter: "W-2", "I-9", "K-12"
     re.compile(r"\b[A-Z]-\d{1,4}\b"),
     # a digit and capitals: "2FA", "3D", "4K" video, "5S", "3PL", "the 5K race"
@@ -267,7 +272,7 @@ _IDIOMS = re.compile(
     r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
     r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
-    r"\b24x7\b|\bnet[\s-]zero\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
+    r"\b24x7\b|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
     r"\bthe\s+(?:5|five)\s+whys\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
     _FLAGS,
 )
@@ -305,7 +310,11 @@ _FRACTION_OF = re.compile(
     _FLAGS,
 )
 _FREQUENCY_RANGE = re.compile(
-    rf"\bfrom\s+(?:\w+\s+)?(?:{FREQUENCIES})\s+to\s+(?:\w+\s+)?(?:{FREQUENCIES})\b", _FLAGS
+    rf"\bfrom\s+(?:\w+\s+)?(?:{FREQUENCIES})\s+to\s+(?:\w+\s+)?(?:{FREQUENCIES})\b"
+    # "weekly, up from monthly", "quarterly instead of yearly"
+    rf"|\b(?:{FREQUENCIES})\s*,?\s+(?:up\s+from|down\s+from|instead\s+of)\s+(?:\w+\s+)?"
+    rf"(?:{FREQUENCIES}|once|none|never)\b",
+    _FLAGS,
 )
 
 _WORDS = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
@@ -353,8 +362,10 @@ _DONE_RATE = re.compile(
 )
 # A rate of something done: "… at least two a month per store", "… 3 per week".
 _RATE_PHRASE = re.compile(
-    rf"(?:\d|\b(?:{WRITTEN_NUMBERS}))\w*\s+(?:a|per|each|every)\s+(?:day|week|month|quarter|term|"
-    r"year|season|store|site|team|ward|school)\b",
+    rf"(?:\d|\b(?:{WRITTEN_NUMBERS}))\w*\s+(?:a|per|each|every)\s+[a-z]+"
+    # "every Saturday", "every fortnight", "at the start of every shift"
+    r"|\b(?:every|each)\s+(?:other\s+)?(?:day|week|fortnight|month|quarter|term|shift|season|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening)\b",
     _FLAGS,
 )
 _TOKENS = re.compile(r"[$€£¥₹]?\d[\d,.]*(?:k|m|bn|%)?|[a-z]+(?:-[a-z]+)*|%", _FLAGS)
