@@ -175,7 +175,7 @@ KEY_RESULTS: list[tuple[str, str, str]] = [
     ("healthcare", "Staff feel safe raising concerns 24/7", "N"),
     ("education", "Sixth formers feel ready for life after Year 13", "N"),
     ("manufacturing", "A cleaner, calmer shop floor in Building 4", "N"),
-    ("non-profit", "Donors understand where their money goes", "N"),
+    ("non-profit", "Regular givers understand where their money goes", "N"),
     ("legal", "Trainees feel confident in court from day one", "N"),
     ("logistics", "Drivers trust the new route-planning app", "N"),
     (
