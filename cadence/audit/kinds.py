@@ -35,6 +35,7 @@ GROUPS = (
     Group("invitation", "Invitations"),
     Group("subscriber", "External subscribers"),
     Group("token", "API tokens"),
+    Group("webhook", "Webhooks"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -93,6 +94,10 @@ KINDS: dict[str, str] = {
     # API tokens (orgs.services).
     "token.created": "API token created",
     "token.revoked": "API token revoked",
+    # Outgoing webhooks (integrations.services).
+    "webhook.created": "Webhook added",
+    "webhook.updated": "Webhook changed",
+    "webhook.deleted": "Webhook deleted",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",
