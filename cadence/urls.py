@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("cadence.scheduling.urls")),
     path("", include("cadence.onboarding.urls")),
     path("", include("cadence.transfer.urls")),
+    path("", include("cadence.integrations.urls")),
 ]

@@ -86,7 +86,10 @@ def _clean_events(names: list[str] | None) -> list[str]:
     names = [n for n in (names or []) if isinstance(n, str)]
     if unknown := catalogue.unknown_events(names):
         raise ValidationError(
-            {"events": f"There is no event {unknown[0]!r}: choose from {', '.join(catalogue.EVENTS)}."}
+            {
+                "events": f"There is no event {unknown[0]!r}: choose from "
+                f"{', '.join(catalogue.EVENTS)}."
+            }
         )
     if not names:
         raise ValidationError({"events": "Choose at least one event to send."})
@@ -147,7 +150,8 @@ def _give_up_waiting(endpoint: WebhookEndpoint, reason: str) -> int:
     """The endpoint's deliveries still waiting are not sent (their worker, if one holds them,
     records nothing: its token no longer matches)."""
     now = timezone.now()
-    return WebhookDelivery.objects.filter(endpoint=endpoint, state=WebhookDelivery.State.PENDING).update(
+    waiting = WebhookDelivery.objects.filter(endpoint=endpoint, state=WebhookDelivery.State.PENDING)
+    return waiting.update(
         state=WebhookDelivery.State.FAILED,
         last_error=reason,
         claim_token=None,
