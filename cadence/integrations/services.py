@@ -198,6 +198,7 @@ def webhook_test(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookDelivery
     """Queue a ``ping`` to the endpoint (admins only), sent by the worker like any delivery and
     shown in its log with the answer. 409 when the endpoint is switched off."""
     _require_admin(actor, endpoint.organization_id)
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     if not endpoint.active:
         raise Conflict("This webhook is switched off: switch it on to send a test.")
     now = timezone.now()
