@@ -456,7 +456,8 @@ class TurnSummary:
         if self.failed:
             text += f", {self.failed} given up"
         if self.purged:
-            text += f"; {self.purged} old log entries removed"
+            entries = "entry" if self.purged == 1 else "entries"
+            text += f"; {self.purged} old log {entries} removed"
         return text + "."
 
 
@@ -503,10 +504,11 @@ def deliveries_send_due(
 
 
 def deliveries_purge(*, now: datetime | None = None, days: int = LOG_DAYS) -> int:
-    """Remove delivered and given-up deliveries older than ``days`` (the log stays bounded)."""
+    """Remove the deliveries delivered or given up more than ``days`` ago (the log stays
+    bounded; one still being retried stays, however old)."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted, _ = (
-        WebhookDelivery.objects.filter(created_at__lt=cutoff)
+        WebhookDelivery.objects.filter(updated_at__lt=cutoff)
         .exclude(state=WebhookDelivery.State.PENDING)
         .delete()
     )
