@@ -367,3 +367,20 @@ def test_a_test_queues_a_ping(okrs, allow_private):
     body = json.loads(delivery.payload)
     assert body["event"] == "ping" and body["webhook"]["id"] == str(endpoint.pk)
     assert delivery.state == "pending"
+
+
+@pytest.mark.parametrize(
+    "hook,listener",
+    [
+        ("cadence.okrs.hooks.check_in_created", "on_check_in_created"),
+        ("cadence.okrs.hooks.objective_state_changed", "on_objective_state_changed"),
+        ("cadence.weekly.hooks.update_submitted", "on_update_submitted"),
+        ("cadence.scoring.hooks.cycle_closed", "on_cycle_closed"),
+        ("cadence.scheduling.hooks.worker_turn", "worker_turn"),
+    ],
+)
+def test_the_lower_apps_hooks_are_answered_by_integrations(hook, listener):
+    import importlib
+
+    module, _, name = hook.rpartition(".")
+    assert getattr(services, listener) in getattr(importlib.import_module(module), name).listeners
