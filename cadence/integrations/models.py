@@ -1,12 +1,19 @@
 """Outgoing webhooks: the addresses an organization's admins registered for events, and one
 delivery row per event and endpoint, claimed by the worker (``services``: the claim protocol)."""
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 
 from cadence.core.limits import MAX_WEBHOOK_URL
 from cadence.core.models import BaseModel
 from cadence.orgs.models import Organization, Person
+
+
+def new_secret() -> str:
+    """A webhook's signing secret: 32 random bytes, URL-safe."""
+    return f"whsec_{secrets.token_urlsafe(32)}"
 
 
 class WebhookEndpoint(BaseModel):
@@ -16,8 +23,10 @@ class WebhookEndpoint(BaseModel):
     url = models.URLField(max_length=MAX_WEBHOOK_URL)
     # The events it receives: names from ``integrations.events.EVENTS``.
     events = models.JSONField(default=list)
-    # Signs every body (HMAC-SHA256); shown to the admin once, when the endpoint is created.
-    secret = models.CharField(max_length=100)
+    # Signs every body (HMAC-SHA256); shown to the admin once, when the endpoint is created. A
+    # credential: an organization archive made without credentials leaves it out, and the
+    # endpoint imported from it gets a new one nobody knows (re-add it to sign again).
+    secret = models.CharField(max_length=100, default=new_secret)
     # Switched off: no delivery is queued for it, and those waiting are not sent.
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

@@ -25,7 +25,6 @@ Receivers tell a repeat by its ``X-Cadence-Delivery`` id.
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,7 +43,7 @@ from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_WEBHOOK_URL, MAX_WEBHOOKS
 from cadence.integrations import events as catalogue
 from cadence.integrations import payloads
-from cadence.integrations.models import WebhookDelivery, WebhookEndpoint
+from cadence.integrations.models import WebhookDelivery, WebhookEndpoint, new_secret
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Person
 from cadence.weekly.models import WeeklyUpdate
@@ -133,7 +132,7 @@ def webhook_create(
     count = WebhookEndpoint.objects.filter(organization_id=actor.organization_id).count()
     if count >= MAX_WEBHOOKS:
         raise Conflict(f"An organization keeps at most {MAX_WEBHOOKS} webhooks: delete one first.")
-    secret = f"whsec_{secrets.token_urlsafe(32)}"
+    secret = new_secret()
     endpoint = WebhookEndpoint.objects.create(
         organization_id=actor.organization_id,
         url=cleaned["url"],
