@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("cadence.onboarding.urls")),
     path("", include("cadence.transfer.urls")),
     path("", include("cadence.mailin.urls")),
+    path("", include("cadence.integrations.urls")),
 ]

@@ -18,6 +18,7 @@ from cadence.alignment import services as alignment_services
 from cadence.calendars import services as calendar_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.integrations import services as integration_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
 from cadence.scheduling import subscriber_services
@@ -42,6 +43,7 @@ SEGMENT_TO_OBJECT = {
     "invitations": "invitation",
     "subscribers": "subscriber",
     "members": "person",  # /units/<unit_id>/members/<person_id>
+    "webhooks": "webhook",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -146,9 +148,14 @@ def victim(db, settings):
     # Feeds the intruder must neither see nor revoke (calendars/teams/<unit_id>/revoke/).
     team_feed = calendar_services.calendar_feed_create(actor=admin, unit=team)[0]
     person_feed = calendar_services.calendar_feed_create(actor=person, person=person)[0]
+    webhook, _ = integration_services.webhook_create(
+        actor=admin, url="http://127.0.0.1:9/secret-hook", events=["check_in.created"]
+    )
+    integration_services.webhook_test(actor=admin, endpoint=webhook)
     return {
         "team_feed": team_feed,
         "person_feed": person_feed,
+        "webhook": webhook,
         "invitation": invitation,
         "sso": sso,
         "subscriber": subscriber,
@@ -196,6 +203,7 @@ def _assert_404_no_leak(response, victim, label):
         "Secret provider",
         "secret-client",
         "secret.subscriber",
+        "secret-hook",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -222,6 +230,8 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     for feed in ("team_feed", "person_feed"):  # still live: not revoked nor replaced
         victim[feed].refresh_from_db()
         assert victim[feed].revoked_at is None, feed
+    victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
+    assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -278,6 +288,8 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     assert victim["person"].name == "Secret Person"  # not erased (POST …/people/{id}/erase)
     victim["invitation"].refresh_from_db()
     assert victim["invitation"].is_open and victim["invitation"].sends == 1
+    victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
+    assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
     assert victim["unit"].memberships.get().person == victim["person"]
@@ -294,6 +306,7 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
         "/api/v1/audit",
         "/api/v1/people",
         "/api/v1/invitations",
+        "/api/v1/webhooks",
     ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path

@@ -25,6 +25,7 @@ from cadence.api.routers import (
     reviews,
     scores,
     units,
+    webhooks,
     weekly,
 )
 from cadence.core.limits import MAX_REQUEST_LINE
@@ -132,3 +133,4 @@ api.add_router("", planning.router)
 api.add_router("", audit.router)
 api.add_router("", exports.router)
 api.add_router("", imports.router)
+api.add_router("", webhooks.router)

@@ -36,6 +36,7 @@ GROUPS = (
     Group("subscriber", "External subscribers"),
     Group("token", "API tokens"),
     Group("calendar_feed", "Calendar feeds"),
+    Group("webhook", "Webhooks"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -98,6 +99,10 @@ KINDS: dict[str, str] = {
     # Calendar feeds (calendars.services).
     "calendar_feed.created": "Calendar feed made",
     "calendar_feed.revoked": "Calendar feed revoked",
+    # Outgoing webhooks (integrations.services).
+    "webhook.created": "Webhook added",
+    "webhook.updated": "Webhook changed",
+    "webhook.deleted": "Webhook deleted",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",

@@ -94,3 +94,7 @@ MAX_IMPORT_COLUMNS = 100
 MAX_IMPORT_OKR_ROWS = 100_000  # rows of the OKRs sheet: one per key result
 MAX_IMPORT_CHECK_IN_ROWS = 1_000_000  # rows of the check-ins sheet
 MAX_IMPORT_CELL = 10_000  # characters in one cell (the longest text a field takes is shorter)
+
+# Outgoing webhooks (integrations): an endpoint's address, and how many one organization keeps.
+MAX_WEBHOOK_URL = 2000
+MAX_WEBHOOKS = 50

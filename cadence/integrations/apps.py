@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class IntegrationsConfig(AppConfig):
     name = "cadence.integrations"
     label = "integrations"
+
+    def ready(self) -> None:
+        # Hooks of the apps below this one (cadence/core/hooks.py).
+        from cadence.integrations import services
+        from cadence.okrs import hooks as okr_hooks
+        from cadence.scheduling import hooks as scheduling_hooks
+        from cadence.scoring import hooks as scoring_hooks
+        from cadence.weekly import hooks as weekly_hooks
+
+        okr_hooks.check_in_created.register(services.on_check_in_created)
+        okr_hooks.objective_state_changed.register(services.on_objective_state_changed)
+        weekly_hooks.update_submitted.register(services.on_update_submitted)
+        scoring_hooks.cycle_closed.register(services.on_cycle_closed)
+        scheduling_hooks.worker_turn.register(services.worker_turn)

@@ -5,7 +5,7 @@ Every hook here is answered by a higher app's services or selectors, registered 
 checks that block a save, §8) and reviews (what a cycle's reviews hold).
 """
 
-from cadence.core.hooks import Hook
+from cadence.core.hooks import Hook, Listeners
 
 # The coach's gate: raise ValidationError when error-level findings block saving this objective or
 # key result (under the organization's settings). Answered by coach.services.require_no_errors_for.
@@ -28,3 +28,13 @@ objective_reopen = Hook("okrs.objective_reopen")
 # of the months a monthly review was written for (a cycle's dates must keep them).
 cycle_review_count = Hook("okrs.cycle_review_count")
 cycle_reviewed_months = Hook("okrs.cycle_reviewed_months")
+
+# What happened, told inside the transaction of the change (any number of listeners: the outgoing
+# webhooks of integrations queue their deliveries here, so they commit or roll back with it):
+# - ``check_in_created(actor=, key_result=, check_in=)``: check_in_create appended a check-in
+#   (not told for the check-ins an import writes in bulk, okrs_bulk_create);
+check_in_created = Listeners("okrs.check_in_created")
+# - ``objective_state_changed(actor=, objective=, before=)``: an objective moved from state
+#   ``before`` to its current one (every move recorded by trail.record_state; closing a cycle
+#   is told as scoring.hooks.cycle_closed instead).
+objective_state_changed = Listeners("okrs.objective_state_changed")

@@ -15,6 +15,7 @@ from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.okrs.services import trail
 from cadence.orgs.models import Organization, Person
 from cadence.orgs.selectors import Access
+from cadence.scoring import hooks
 from cadence.scoring import rules as scoring
 from cadence.scoring.models import ScoreChange
 from cadence.scoring.selectors import SCORED_STATES
@@ -93,6 +94,7 @@ def cycle_close(*, actor: Person, cycle: Cycle, now: datetime | None = None) -> 
         target=locked,
         changes={"objectives_closed": len(scored)},
     )
+    hooks.cycle_closed(actor=actor, cycle=locked, objectives_closed=len(scored))
     cycle.closed_at = locked.closed_at
     return locked
 

@@ -101,7 +101,12 @@ ARCHIVED_OUTSIDE_CADENCE = (
 )
 # Rows and fields that are credentials: only with ``with_passwords``.
 CREDENTIAL_MODELS = {"mfa.authenticator"}
-CREDENTIAL_FIELDS = {"orgs.person": ("password",), "accounts.singlesignon": ("client_secret",)}
+CREDENTIAL_FIELDS = {
+    "orgs.person": ("password",),
+    "accounts.singlesignon": ("client_secret",),
+    # Without it, an imported webhook gets a new random secret (the model's default).
+    "integrations.webhookendpoint": ("secret",),
+}
 
 
 class ArchiveError(Exception):

@@ -18,6 +18,8 @@ from cadence.coach import services as coach_services
 from cadence.coach.models import Dismissal
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
+from cadence.integrations import services as integration_services
+from cadence.integrations.models import WebhookEndpoint
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Unit
@@ -36,6 +38,7 @@ PARAMS = {
     "dismissal_id": "dismissal",
     "dependency_id": "dependency",
     "invitation_id": "invitation",
+    "webhook_id": "webhook",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
@@ -65,8 +68,9 @@ def test_the_walk_finds_the_routes_with_ids():
 
 @pytest.mark.parametrize("method,route", sorted(_routes()))
 def test_another_organizations_objects_are_404(
-    admin, member, outsider_api, objective, kr, cycle, team, method, route
+    admin, member, outsider_api, objective, kr, cycle, team, method, route, settings
 ):
+    settings.ALLOW_PRIVATE_OUTBOUND = True  # the webhook's address (never called here)
     okr_services.check_in_create(actor=admin, key_result=kr, value=30, confidence="on_track")
     weekly_item = weekly_services.item_create(
         actor=member, person=member, week=date(2026, 11, 16), category="plans", text="Plan"
@@ -95,6 +99,9 @@ def test_another_organizations_objects_are_404(
             provider=company_unit(team.organization),
             description="Mine",
         ),
+        "webhook": integration_services.webhook_create(
+            actor=admin, url="http://127.0.0.1:9/mine", events=["check_in.created"]
+        )[0],
     }
     path = re.sub(
         r"{(\w+)}",
@@ -139,3 +146,5 @@ def test_another_organizations_objects_are_404(
     assert (member.role, member.is_active) == ("member", True)
     invitation = Invitation.objects.get(pk=objects["invitation"].pk)
     assert invitation.is_open and invitation.sends == 1
+    webhook = WebhookEndpoint.objects.get(pk=objects["webhook"].pk)
+    assert webhook.active and not webhook.deliveries.exists()

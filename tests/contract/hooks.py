@@ -126,6 +126,10 @@ RULES: dict[str, dict[str, str]] = {
     "PATCH /api/v1/organization": {
         "time_zone": TIME_ZONE,
     },
+    "POST /api/v1/webhooks": {
+        "url": "an address is called only if its host resolves to addresses the operator "
+        "allows, over https unless allowed otherwise: known only by resolving it",
+    },
     # Units: the tree's rules depend on the units already there, not on the body alone.
     "POST /api/v1/units": {
         "name": "names are unique among a unit's siblings",

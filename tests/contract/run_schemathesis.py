@@ -44,7 +44,16 @@ SHARDS = [
         "organization",
         "exports",
     ],
-    ["weekly", "comments, likes and feed", "coach", "scores", "cycles", "people", "imports"],
+    [
+        "weekly",
+        "comments, likes and feed",
+        "coach",
+        "scores",
+        "cycles",
+        "people",
+        "imports",
+        "webhooks",
+    ],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")
 

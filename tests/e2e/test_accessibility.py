@@ -17,11 +17,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from cadence.coach.examples import FUNCTIONS
 from cadence.demo import content
 from cadence.demo.loader import load_demo, quarter_of
+from cadence.integrations import services as integration_services
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import subscriber_services
@@ -60,6 +62,16 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         email="board.member@investor.example",
         what="company_summary",
     )
+    first_admin = Person.objects.filter(organization=organization, role="admin").earliest(
+        "created_at"
+    )
+    with override_settings(ALLOW_PRIVATE_OUTBOUND=True):  # an address inside the network
+        webhook, _ = integration_services.webhook_create(
+            actor=first_admin,
+            url="http://10.20.0.5/hooks/cadence",
+            events=["check_in.created", "cycle.closed"],
+        )
+    integration_services.webhook_test(actor=first_admin, endpoint=webhook)  # a row in its log
     admin = [
         ("dashboard", "/"),
         ("cycles", "/cycles/"),
@@ -89,6 +101,8 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("unit settings", f"/settings/units/{product.pk}/"),
         ("audit trail", "/settings/audit/"),
         ("external subscribers", "/settings/subscribers/"),
+        ("integrations", "/settings/integrations/"),
+        ("a webhook's delivery log", f"/settings/integrations/webhooks/{webhook.pk}/"),
         ("import OKRs", "/import/okrs/"),
         ("unsubscribe page", f"/unsubscribe/{board_member.token}/"),
         ("sign-in security", "/settings/security/"),

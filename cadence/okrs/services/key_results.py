@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_TEXT
-from cadence.okrs import permissions
+from cadence.okrs import hooks, permissions
 from cadence.okrs.models import CheckIn, KeyResult, Objective, TargetChange
 from cadence.okrs.services import trail
 from cadence.okrs.services.common import (
@@ -248,6 +248,7 @@ def check_in_create(
     if fields:
         kr.save(update_fields=[*fields, "updated_at"])
         progress_refresh(objective.pk)
+    hooks.check_in_created(actor=actor, key_result=kr, check_in=check_in)
     return check_in
 
 

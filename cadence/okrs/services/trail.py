@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cadence.audit.services import audit_record, changes_between
+from cadence.okrs import hooks
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Person
 
@@ -93,13 +94,14 @@ def record_state(
     *, actor: Person, objective: Objective, before: str, comment: str = "", reason: str = ""
 ) -> None:
     """An objective's move from state ``before`` to its current one (with the approval comment
-    or the reason for abandoning, when there is one)."""
+    or the reason for abandoning, when there is one); the apps listening are told of it."""
     changes = changes_between({"state": before}, {"state": objective.state})
     if comment:
         changes["comment"] = comment
     if reason:
         changes["reason"] = reason
     record(actor=actor, kind="objective.state_changed", target=objective, changes=changes)
+    hooks.objective_state_changed(actor=actor, objective=objective, before=before)
 
 
 def record_target_change(

@@ -16,7 +16,7 @@ from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_SHORT_TEXT
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Person, Unit
-from cadence.weekly import selectors
+from cadence.weekly import hooks, selectors
 from cadence.weekly.models import Category, Item, ItemMove, WeeklyUpdate
 from cadence.weekly.services.access import _require_update_writer
 from cadence.weekly.weeks import monday_of
@@ -103,9 +103,11 @@ def _mark_submitted(update: WeeklyUpdate, actor: Person) -> None:
     admin's edits, do not count)."""
     if update.submitted_at is None and actor.pk == update.person_id:
         update.submitted_at = timezone.now()
-        WeeklyUpdate.objects.filter(pk=update.pk, submitted_at__isnull=True).update(
+        first = WeeklyUpdate.objects.filter(pk=update.pk, submitted_at__isnull=True).update(
             submitted_at=update.submitted_at
         )
+        if first:
+            hooks.update_submitted(actor=actor, update=update)
 
 
 def _lock_item(item: Item) -> Item:

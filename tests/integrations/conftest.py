@@ -1,0 +1,59 @@
+from datetime import date
+
+import pytest
+
+from cadence.integrations import services
+from tests import factories as f
+from tests.integrations.receiver import running
+
+ALL_EVENTS = [
+    "check_in.created",
+    "objective.state_changed",
+    "weekly_update.submitted",
+    "cycle.closed",
+]
+
+
+@pytest.fixture
+def allow_private(settings):
+    settings.ALLOW_PRIVATE_OUTBOUND = True  # the receiver listens on 127.0.0.1
+
+
+@pytest.fixture
+def receiver(allow_private):
+    with running() as r:
+        yield r
+
+
+@pytest.fixture
+def org_admin(db):
+    return f.make_org("Hooked")
+
+
+@pytest.fixture
+def okrs(org_admin):
+    org, admin = org_admin
+    team = f.make_unit(org, "Platform")
+    cycle = f.make_cycle(admin, name="Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+    objective = f.make_objective(admin, cycle, team, title="Ship the platform")
+    kr = f.make_kr(admin, objective, title="Reach 100 customers", start=0, target=100)
+    return {
+        "org": org,
+        "admin": admin,
+        "team": team,
+        "cycle": cycle,
+        "objective": objective,
+        "kr": kr,
+    }
+
+
+@pytest.fixture
+def hook(receiver, org_admin):
+    """A webhook of the organization to the receiver, for every event; the receiver knows its
+    secret."""
+    _, admin = org_admin
+    endpoint, secret = services.webhook_create(
+        actor=admin, url=f"{receiver.url}/hooks/cadence", events=ALL_EVENTS
+    )
+    receiver.secret = secret
+    return endpoint
