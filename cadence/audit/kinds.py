@@ -65,6 +65,7 @@ KINDS: dict[str, str] = {
     "organization.grading_scheme_changed": "Grading scheme changed",
     "organization.sign_in_policy_changed": "Sign-in policy changed",
     "organization.coach_check_changed": "Coach check changed",
+    "organization.integration_switched": "Integration switched on or off",
     "weekly_category.created": "Weekly category created",
     "weekly_category.updated": "Weekly category changed",
     "weekly_category.archived": "Weekly category archived",

@@ -47,8 +47,8 @@ def feed_serves(feed: CalendarFeed) -> bool:
     """A feed that is not revoked still stops when its person is deactivated or erased, when
     its team is archived, or when whoever made a team's feed is no longer active (they may
     still hold its address)."""
-    if feed.is_revoked:
-        return False
+    if feed.is_revoked or not feed.organization.calendar_feeds_on:
+        return False  # revoked, or the organization switched calendar feeds off
     if feed.person_id is not None:
         return feed.person.is_active and not feed.person.is_erased
     maker = feed.created_by

@@ -225,7 +225,7 @@ def _subscribed(organization_id, event: str) -> list[WebhookEndpoint]:
     return [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
-            organization_id=organization_id, active=True
+            organization_id=organization_id, active=True, organization__webhooks_on=True
         ).only("id", "events")
         if event in (endpoint.events or [])
     ]
@@ -469,7 +469,7 @@ def deliveries_send_due(
     now = now or timezone.now()
     summary = TurnSummary()
     waiting = list(
-        WebhookDelivery.objects.filter(_due(now))
+        WebhookDelivery.objects.filter(_due(now), endpoint__organization__webhooks_on=True)
         .order_by("next_attempt_at", "created_at")
         .values_list("pk", "endpoint_id")[:limit]
     )

@@ -5,6 +5,11 @@ from cadence.integrations import views
 urlpatterns = [
     path("settings/integrations/", views.integrations, name="integrations"),
     path(
+        "settings/integrations/switch/",
+        views.integration_switch,
+        name="integration_switch",
+    ),
+    path(
         "settings/integrations/webhooks/<uuid:webhook_id>/",
         views.webhook_log,
         name="webhook_log",

@@ -12,14 +12,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from cadence.core.errors import Conflict
 from cadence.core.forms import submit
 from cadence.integrations import events, selectors, services
 from cadence.integrations.forms import ActiveForm, WebhookForm
-from cadence.orgs.models import Person
+from cadence.orgs import services as org_services
+from cadence.orgs.models import Organization, Person
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,36 @@ def _admin(request: HttpRequest) -> Person:
     return person
 
 
+# The organization's switches, one per integration (``Organization.INTEGRATIONS``), in the
+# order the page shows them, with what each does while on.
+SWITCHES = [
+    ("calendar_feeds", "Calendar feeds", "People and teams subscribe to their rituals' dates."),
+    (
+        "email_replies",
+        "Replies by email",
+        "Answering a reminder or digest adds items to the week's update.",
+    ),
+    ("webhooks", "Outgoing webhooks", "Events are posted to the addresses below."),
+    ("channels", "Slack and Teams channels", "Teams' digests and alerts are posted to chat."),
+    ("data_sources", "Data sources", "Key results update themselves from other systems."),
+]
+
+
+def _switches(organization: Organization) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "label": label, "about": about, "on": organization.integration_on(name)}
+        for name, label, about in SWITCHES
+    ]
+
+
 def _page(request: HttpRequest, filled: dict[str, Any], status: int = 200, **extra: Any):
     sections = [{"template": s.template, **s.context(request, filled)} for s in SECTIONS]
-    context = {"sections": sections, "nav": "settings", **extra}
+    context = {
+        "sections": sections,
+        "switches": _switches(request.user.organization),
+        "nav": "settings",
+        **extra,
+    }
     return render(request, "integrations/settings.html", context, status=status)
 
 
@@ -125,6 +153,32 @@ def webhook_test(request: HttpRequest, webhook_id) -> HttpResponse:
             "Its answer shows in the delivery log.",
         )
     return redirect("webhook_log", webhook_id=endpoint.pk)
+
+
+@login_required
+def integration_switch(request: HttpRequest) -> HttpResponse:
+    """Switch one integration (the form's ``name``) on or off for the whole organization
+    (admins)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    person = _admin(request)
+    name = request.POST.get("name", "")
+    if name not in Organization.INTEGRATIONS:
+        raise Http404("No such integration.")
+    form = ActiveForm(request.POST)
+    form.is_valid()
+    on = bool(form.cleaned_data.get("active"))
+    org_services.organization_integration_switch(
+        actor=person, organization=person.organization, integration=name, on=on
+    )
+    label = dict((n, label) for n, label, _ in SWITCHES)[name]
+    if on:
+        messages.success(request, f"{label}: switched on.")
+    else:
+        messages.success(
+            request, f"{label}: switched off. Nothing is sent or received; connections are kept."
+        )
+    return redirect("integrations")
 
 
 @login_required

@@ -63,6 +63,8 @@ def reply_address_for(*, person: Person, now: datetime | None = None) -> str:
     base = settings.CADENCE_REPLY_ADDRESS
     if not base or "@" not in base or not person.is_active or person.is_viewer:
         return ""
+    if not person.organization.email_replies_on:
+        return ""  # switched off: the reminders say nothing of answering them
     expires = (now or timezone.now()) + timedelta(days=settings.CADENCE_REPLY_DAYS)
     token = tokens.token_make(
         person_id=person.pk, organization_id=person.organization_id, expires=expires
@@ -112,6 +114,9 @@ def _person_of(received: Received, now: datetime) -> tuple[Person | None, str]:
             continue
         if not person.is_active:
             reason = "the person has left the organization."
+            continue
+        if not person.organization.email_replies_on:
+            reason = "the organization has switched replies by email off."
             continue
         return person, ""
     return None, reason

@@ -38,6 +38,25 @@ class Organization(BaseModel):
         max_length=16, choices=GradingScheme.choices, default=GradingScheme.BANDS
     )
 
+    # Each integration can be switched off by an admin (Settings → Integrations); while off it
+    # neither sends nor receives anything and its connections are kept (issue 15).
+    calendar_feeds_on = models.BooleanField(default=True)
+    email_replies_on = models.BooleanField(default=True)
+    webhooks_on = models.BooleanField(default=True)
+    channels_on = models.BooleanField(default=True)
+    data_sources_on = models.BooleanField(default=True)
+
+    INTEGRATIONS = {
+        "calendar_feeds": "calendar_feeds_on",
+        "email_replies": "email_replies_on",
+        "webhooks": "webhooks_on",
+        "channels": "channels_on",
+        "data_sources": "data_sources_on",
+    }
+
+    def integration_on(self, name: str) -> bool:
+        return bool(getattr(self, self.INTEGRATIONS[name]))
+
     def __str__(self) -> str:
         return self.name
 

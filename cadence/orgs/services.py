@@ -102,6 +102,31 @@ def organization_update(
 
 
 @transaction.atomic
+def organization_integration_switch(
+    *, actor: Person, organization: Organization, integration: str, on: bool
+) -> Organization:
+    """An admin switches one integration (``Organization.INTEGRATIONS``) on or off for the
+    whole organization. Off, it sends and receives nothing; its connections are kept."""
+    require_admin(actor, organization.pk, "Only admins switch integrations on or off.")
+    if integration not in Organization.INTEGRATIONS:
+        raise ValidationError({"integration": "There is no such integration."})
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    field = Organization.INTEGRATIONS[integration]
+    if getattr(organization, field) == bool(on):
+        return organization
+    setattr(organization, field, bool(on))
+    organization.save(update_fields=[field, "updated_at"])
+    audit_change(
+        "organization.integration_switched",
+        actor=actor,
+        target=organization,
+        organization=organization,
+        changes={field: [not on, bool(on)]},
+    )
+    return organization
+
+
+@transaction.atomic
 def person_create(
     *,
     organization: Organization,

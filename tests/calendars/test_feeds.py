@@ -16,6 +16,7 @@ from cadence.core.errors import PermissionDenied, ValidationError
 from cadence.meetings import services as meetings_services
 from cadence.meetings.models import MeetingSlot
 from cadence.orgs import person_services, unit_services
+from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership
 from tests import factories as f
 
@@ -333,3 +334,17 @@ def test_a_feed_costs_the_same_few_queries_however_many_teams(client, org, admin
             actor=admin, unit=team, weekday=n, at=time(9, 0), minutes=20
         )
     assert queries() == one <= 10
+
+
+def test_a_feed_stops_while_the_organization_has_calendar_feeds_switched_off(
+    client, admin, member, rituals
+):
+    _, secret = services.calendar_feed_create(actor=member, person=member)
+    org_services.organization_integration_switch(
+        actor=admin, organization=admin.organization, integration="calendar_feeds", on=False
+    )
+    assert fetch(client, secret).status_code == 404
+    org_services.organization_integration_switch(
+        actor=admin, organization=admin.organization, integration="calendar_feeds", on=True
+    )
+    assert fetch(client, secret).status_code == 200  # the same address works again

@@ -13,6 +13,7 @@ from cadence.mail.models import Delivery
 from cadence.mail.services import deliveries_send_queued
 from cadence.mailin import services, tokens
 from cadence.mailin.models import ReceivedReply
+from cadence.orgs import services as org_services
 from cadence.orgs.models import Person
 from cadence.weekly import services as weekly_services
 from cadence.weekly.models import Item
@@ -259,3 +260,14 @@ def test_the_reply_address_is_signed_compact_and_at_the_configured_mailbox(mia):
     claim = tokens.token_read(token)
     assert claim.person_id == mia.pk and claim.verifies(mia.organization_id)
     assert claim.expires - timezone.now() > timedelta(days=13, hours=23)
+
+
+def test_replies_switched_off_add_nothing_and_reminders_offer_no_address(mia, admin):
+    org_services.organization_integration_switch(
+        actor=admin, organization=mia.organization, integration="email_replies", on=False
+    )
+    mia.refresh_from_db()
+    assert services.reply_address_for(person=mia) == ""
+    outcome = services.reply_receive(raw=eml("gmail.eml", mia), via=PIPE)
+    assert not outcome.taken and "switched replies by email off" in outcome.reason
+    assert items_of(mia) == []
