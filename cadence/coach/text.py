@@ -135,7 +135,7 @@ DELIVERABLES = _set(
     drills walkthrough walkthroughs leaflet leaflets flyer flyers brochure brochures paper papers
     guide guides pitch pitches proposal proposals patrol patrols seminar seminars tasting
     tastings walk walks clinic clinics round rounds check checks surgery surgeries drop-in drop-ins
-    survey surveys club clubs takes stocktake stocktakes
+    survey surveys club clubs takes stocktake stocktakes callback callbacks fitting fittings
     """
 )
 # Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
@@ -195,7 +195,7 @@ _NAMES = [
     # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
     re.compile(
         r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
-        r"childcare)\b|\b11(?:\+|-plus\b)",
+        r"childcare)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
         _FLAGS,
     ),
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
@@ -272,7 +272,7 @@ _IDIOMS = re.compile(
     r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
     r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
-    r"\b24x7\b|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
+    r"\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
     r"\bthe\s+(?:5|five)\s+whys\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
     _FLAGS,
 )
@@ -362,7 +362,7 @@ _DONE_RATE = re.compile(
 )
 # A rate of something done: "… at least two a month per store", "… 3 per week".
 _RATE_PHRASE = re.compile(
-    rf"(?:\d|\b(?:{WRITTEN_NUMBERS}))\w*\s+(?:a|per|each|every)\s+[a-z]+"
+    rf"(?:\d|\b(?:{WRITTEN_NUMBERS}|once|twice|thrice))\w*\s+(?:a|per|each|every)\s+[a-z]+"
     # "every Saturday", "every fortnight", "at the start of every shift"
     r"|\b(?:every|each)\s+(?:other\s+)?(?:day|week|fortnight|month|quarter|term|shift|season|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening)\b",

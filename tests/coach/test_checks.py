@@ -929,6 +929,8 @@ def test_no_order_no_work(title):
         ("Record a dozen podcast episodes", "dozen podcast episodes"),
         ("Fence 12 km of riverbank", "12 km of"),
         ("Client seminars: one a quarter in each regional office", "client seminars"),
+        ("Ward rounds with a consultant: twice a day", "ward rounds"),
+        ("Callbacks to customers within a day: 200 a week", "callbacks"),
         ("Site inspections per month up from 12 to 20", "site inspections"),
         ("Weekly safety huddles go from 1 to 3", "weekly safety huddles"),
     ],
@@ -981,6 +983,8 @@ def test_described_numbers_and_results_count_no_output(title):
         "Band 7 nurses feel ready to lead a ward",
         "Reopen Platform 4 at the freight terminal",
         "Brief clients on the amended Rule 15c3-3",
+        "Win back the 18-30s",
+        "Be open 365 days for our guests",
     ],
 )
 def test_more_digits_that_are_names(title):
