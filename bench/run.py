@@ -8,6 +8,7 @@ coach's checks, the roll-up of 10k objectives) are timed here. Results go to
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -106,7 +107,8 @@ def ensure_postgres(url: str) -> str | None:
 
 
 def time_coach(runs: int) -> dict:
-    """One run: the coach judges a typical objective draft and a typical key-result draft."""
+    """One run: the coach judges a typical objective draft and a typical key-result draft, each
+    with a text it has not seen."""
     from cadence.coach import checks
 
     objective = checks.ObjectiveDraft(
@@ -124,7 +126,13 @@ def time_coach(runs: int) -> dict:
         unit="%",
     )
     times = []
-    for _ in range(runs):
+    for i in range(runs):
+        # A new text each run, as when someone types: nothing judged before is reused.
+        objective = dataclasses.replace(objective, title=f"{objective.title} in region {i}")
+        key_result = dataclasses.replace(
+            key_result,
+            title=f"Raise the share of new accounts that finish setup in a week from {i}% to 70%",
+        )
         started = time.perf_counter()
         checks.check_objective(objective)
         checks.check_key_result(key_result)

@@ -18,6 +18,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Titles are at most 200 characters; reading a little more keeps every check cheap on any input.
@@ -407,9 +408,25 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text.lower())
 
 
+def _one_pass(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """The patterns as one alternation, each keeping its own flags: one scan of the text instead
+    of one per pattern (the earlier pattern wins where two match at the same place)."""
+    return re.compile(
+        "|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for p in patterns)
+    )
+
+
+# Ranges, bands and dates first (their parts would otherwise be read as a year after "before" or
+# a name), then the rest.
+_NAME_PASSES = (_one_pass(_NAMES[:6]), _one_pass(_NAMES[6:]))
+
+
+@functools.lru_cache(maxsize=256)
 def _without_names(text: str) -> str:
-    for pattern in _NAMES:
-        text = pattern.sub(" name ", text)
+    """The text with each name that holds a number replaced by "name" and each idiom by
+    "idiom". Cached: one check asks it of the same text several times."""
+    for names in _NAME_PASSES:
+        text = names.sub(" name ", text)
     return _IDIOMS.sub(" idiom ", text)
 
 
