@@ -102,6 +102,7 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("audit trail", "/settings/audit/"),
         ("external subscribers", "/settings/subscribers/"),
         ("integrations", "/settings/integrations/"),
+        ("calendar feeds", "/calendars/"),
         ("a webhook's delivery log", f"/settings/integrations/webhooks/{webhook.pk}/"),
         ("import OKRs", "/import/okrs/"),
         ("unsubscribe page", f"/unsubscribe/{board_member.token}/"),
