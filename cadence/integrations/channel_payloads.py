@@ -57,7 +57,8 @@ class Message:
 
 
 def _cut(text: str, limit: int) -> str:
-    text = " ".join((text or "").split())
+    """One line of at most ``limit`` characters, never empty (Slack refuses an empty text)."""
+    text = " ".join((text or "").split()) or "—"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -253,7 +253,11 @@ def channel_test(*, actor: Person, channel: ChannelConnection) -> ChannelPost:
 
 
 def _queue(
-    channel: ChannelConnection, message_kind: str, about: str, message: payloads.Message
+    channel: ChannelConnection,
+    message_kind: str,
+    about: str,
+    message: payloads.Message,
+    now: datetime | None = None,
 ) -> tuple[ChannelPost, bool]:
     """The post of ``message`` under its key, queued once whoever asks (get_or_create retries
     the read when another worker inserted the same key first)."""
@@ -264,7 +268,7 @@ def _queue(
             "connection": channel,
             "message": message_kind,
             "payload": body,
-            "next_attempt_at": timezone.now(),
+            "next_attempt_at": now or timezone.now(),
         },
     )
 
@@ -307,7 +311,7 @@ def _digest(channel: ChannelConnection, now: datetime) -> bool:
         report_url=absolute_url(reverse("team_report", args=[unit.pk]) + f"?week={about}"),
         site=settings.SITE_NAME,
     )
-    return _queue(channel, "digest", about, message)[1]
+    return _queue(channel, "digest", about, message, now)[1]
 
 
 def _reminders(channel: ChannelConnection, now: datetime) -> bool:
@@ -332,7 +336,7 @@ def _reminders(channel: ChannelConnection, now: datetime) -> bool:
         update_url=absolute_url(reverse("weekly_mine")),
         site=settings.SITE_NAME,
     )
-    return _queue(channel, "reminders", about, message)[1]
+    return _queue(channel, "reminders", about, message, now)[1]
 
 
 def _zone(unit: Unit) -> zoneinfo.ZoneInfo:
@@ -418,7 +422,7 @@ def _alerts(channel: ChannelConnection, now: datetime) -> bool:
         message = payloads.alerts(
             unit=channel.unit.name, key_results=lines, site=settings.SITE_NAME
         )
-        return _queue(channel, "alerts", about, message)[1]
+        return _queue(channel, "alerts", about, message, now)[1]
 
 
 def _approvals(channel: ChannelConnection, now: datetime) -> bool:
@@ -438,7 +442,7 @@ def _approvals(channel: ChannelConnection, now: datetime) -> bool:
         approvals_url=absolute_url(reverse("approvals")),
         site=settings.SITE_NAME,
     )
-    return _queue(channel, "approvals", about, message)[1]
+    return _queue(channel, "approvals", about, message, now)[1]
 
 
 TRIGGERS = {
