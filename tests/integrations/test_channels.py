@@ -321,7 +321,7 @@ def test_a_failed_post_is_retried_after_a_growing_wait_then_given_up(team, peopl
     assert post.next_attempt_at == now + timedelta(minutes=1)
     assert turn(now + timedelta(seconds=30)) == ""  # not before its time
     moment = now
-    for attempt in range(2, 9):
+    for _ in range(2, 9):  # attempts 2 to 8
         moment = moment + timedelta(hours=7)
         turn(moment)
     post.refresh_from_db()
