@@ -328,3 +328,10 @@ def _weekly(person: Person, values: dict) -> dict[str, Any] | None:
         block = "category" if "category" in fields else "items"
         return _errors({block: _first_message(error)})
     return None
+
+
+def person_erased(*, person: Person, email: str, name: str) -> set[str]:
+    """An erased person's Slack link goes (``orgs.hooks.person_erased``): their Slack user acts
+    as nobody from then on."""
+    SlackIdentity.objects.filter(person=person).delete()
+    return set()

@@ -340,3 +340,15 @@ def test_the_link_expires(ada):
     later = datetime.now(UTC) + timedelta(minutes=16)
     with time_machine.travel(later, tick=False), pytest.raises(Http404, match="not valid"):
         slack_services.link_read(token)
+
+
+def test_erasing_a_person_removes_their_slack_link(ada, admin):
+    from cadence.orgs import person_services
+
+    _link(ada["person"])
+    person = person_services.person_deactivate(actor=admin, person=ada["person"])
+    assert slack_services.person_for(TEAM, USER) is None  # a leaver's Slack user acts as nobody
+    assert SlackIdentity.objects.exists()
+    person_services.person_erase(actor=admin, person=person)
+    assert not SlackIdentity.objects.exists()
+    assert slack_services.person_for(TEAM, USER) is None
