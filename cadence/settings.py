@@ -192,6 +192,12 @@ ALLOW_PRIVATE_OUTBOUND = env_bool("ALLOW_PRIVATE_OUTBOUND", False)
 OUTBOUND_ALLOWED_NETWORKS = [
     n.strip() for n in os.environ.get("OUTBOUND_ALLOWED_NETWORKS", "").split(",") if n.strip()
 ]
+# The optional Slack app (integrations, README "Slack and Microsoft Teams"): the app's signing
+# secret verifies every request from Slack, its bot token opens the /cadence modal; the API's
+# address is overridable for tests. Unset: the app's endpoints refuse every request.
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN", "")
+SLACK_API_URL = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Sign-in throttling (django-axes, cadence/accounts/throttle.py): at most SIGN_IN_FAILURE_LIMIT

@@ -18,6 +18,7 @@ from cadence.alignment import services as alignment_services
 from cadence.calendars import services as calendar_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
@@ -44,6 +45,7 @@ SEGMENT_TO_OBJECT = {
     "subscribers": "subscriber",
     "members": "person",  # /units/<unit_id>/members/<person_id>
     "webhooks": "webhook",
+    "channels": "channel",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -152,7 +154,17 @@ def victim(db, settings):
         actor=admin, url="http://127.0.0.1:9/secret-hook", events=["check_in.created"]
     )
     integration_services.webhook_test(actor=admin, endpoint=webhook)
+    channel = channel_services.channel_create(
+        actor=admin,
+        unit=team,
+        kind="slack",
+        url="http://127.0.0.1:9/secret-channel",
+        messages=["digest"],
+        label="Secret channel",
+    )
+    channel_services.channel_test(actor=admin, channel=channel)
     return {
+        "channel": channel,
         "team_feed": team_feed,
         "person_feed": person_feed,
         "webhook": webhook,
@@ -204,6 +216,8 @@ def _assert_404_no_leak(response, victim, label):
         "secret-client",
         "secret.subscriber",
         "secret-hook",
+        "Secret channel",
+        "secret-channel",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -232,6 +246,8 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
         assert victim[feed].revoked_at is None, feed
     victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
+    victim["channel"].refresh_from_db()  # not switched off, removed or tested by the intruder
+    assert victim["channel"].active and victim["channel"].posts.count() == 1
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):

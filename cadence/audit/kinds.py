@@ -37,6 +37,8 @@ GROUPS = (
     Group("token", "API tokens"),
     Group("calendar_feed", "Calendar feeds"),
     Group("webhook", "Webhooks"),
+    Group("channel", "Slack and Teams channels"),
+    Group("slack", "Slack accounts"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -104,6 +106,12 @@ KINDS: dict[str, str] = {
     "webhook.created": "Webhook added",
     "webhook.updated": "Webhook changed",
     "webhook.deleted": "Webhook deleted",
+    # Slack and Teams channels, and Slack users linked to people (integrations).
+    "channel.created": "Channel connected",
+    "channel.updated": "Channel changed",
+    "channel.deleted": "Channel removed",
+    "slack.linked": "Slack account linked",
+    "slack.unlinked": "Slack account unlinked",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",

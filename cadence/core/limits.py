@@ -98,3 +98,6 @@ MAX_IMPORT_CELL = 10_000  # characters in one cell (the longest text a field tak
 # Outgoing webhooks (integrations): an endpoint's address, and how many one organization keeps.
 MAX_WEBHOOK_URL = 2000
 MAX_WEBHOOKS = 50
+# Slack and Teams channels (integrations): how many one organization connects, and a label's length.
+MAX_CHANNELS = 200
+MAX_CHANNEL_LABEL = 80

@@ -7,8 +7,9 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
-        from cadence.integrations import services
+        from cadence.integrations import channel_services, services, slack_services
         from cadence.okrs import hooks as okr_hooks
+        from cadence.orgs import hooks as org_hooks
         from cadence.scheduling import hooks as scheduling_hooks
         from cadence.scoring import hooks as scoring_hooks
         from cadence.weekly import hooks as weekly_hooks
@@ -18,3 +19,5 @@ class IntegrationsConfig(AppConfig):
         weekly_hooks.update_submitted.register(services.on_update_submitted)
         scoring_hooks.cycle_closed.register(services.on_cycle_closed)
         scheduling_hooks.worker_turn.register(services.worker_turn)
+        scheduling_hooks.worker_turn.register(channel_services.worker_turn)
+        org_hooks.person_erased.register(slack_services.person_erased)

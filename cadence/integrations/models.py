@@ -1,14 +1,19 @@
 """Outgoing webhooks: the addresses an organization's admins registered for events, and one
-delivery row per event and endpoint, claimed by the worker (``services``: the claim protocol)."""
+delivery row per event and endpoint, claimed by the worker (``services``: the claim protocol).
+Slack and Teams channels: a unit's connected channels, one post row per message
+(``channel_services``, the same protocol), the marks that tell a key result's turn once, and the
+Slack users linked to people (``slack_services``)."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
 
-from cadence.core.limits import MAX_WEBHOOK_URL
+from cadence.core.limits import MAX_CHANNEL_LABEL, MAX_WEBHOOK_URL
 from cadence.core.models import BaseModel
-from cadence.orgs.models import Organization, Person
+from cadence.okrs.models import KeyResult
+from cadence.orgs.models import Organization, Person, Unit
 
 
 def new_secret() -> str:
@@ -88,3 +93,126 @@ class WebhookDelivery(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.event} to {self.endpoint_id}"
+
+
+# Slack and Microsoft Teams channels -----------------------------------------------------------
+
+
+class ChannelConnection(BaseModel):
+    """A Slack or Teams channel that a unit's leads (or an admin) connected by its incoming
+    webhook address: it receives the messages chosen (``channel_payloads.MESSAGES``)."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # How people name the channel ("#platform-team"); the address itself is not shown again.
+    label = models.CharField(max_length=MAX_CHANNEL_LABEL, blank=True, default="")
+    # The incoming webhook (Slack) or workflow (Teams) address. Whoever has it can post to the
+    # channel: pages show only its host.
+    url = models.URLField(max_length=MAX_WEBHOOK_URL)
+    messages = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    failures_in_a_row = models.PositiveIntegerField(default=0)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    # When the worker last looked for key results that turned off track or stalled (claimed
+    # with a conditional UPDATE: one worker per look).
+    alerts_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["organization", "unit"])]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} channel"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+class ChannelPost(BaseModel):
+    """One message to one channel: queued by the worker (or "send a test") under a key that makes
+    it one, then claimed, posted and retried like a webhook delivery."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DELIVERED = "delivered", "Posted"
+        FAILED = "failed", "Failed"
+
+    connection = models.ForeignKey(
+        ChannelConnection, on_delete=models.CASCADE, related_name="posts"
+    )
+    message = models.CharField(max_length=20)
+    # The JSON body exactly as it is posted (Slack blocks or a Teams card).
+    payload = models.TextField()
+    # ``<connection>:<message>:<what it is about>``: queuing it again does nothing.
+    key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="channel_post_due",
+            ),
+            models.Index(fields=["connection", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message} to {self.connection_id}"
+
+
+class KeyResultMark(BaseModel):
+    """What a channel last knew of a key result (off track, stalled): a message tells of a
+    key result that *turned* off track or stalled, once per turn, and the conditional UPDATE of
+    this row decides which worker tells it."""
+
+    connection = models.ForeignKey(
+        ChannelConnection, on_delete=models.CASCADE, related_name="marks"
+    )
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="+")
+    off_track = models.BooleanField(default=False)
+    stalled = models.BooleanField(default=False)
+    # Messages told of it so far (names each one's key).
+    alerts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "key_result"], name="key_result_mark_once"
+            )
+        ]
+
+
+class SlackIdentity(BaseModel):
+    """A Slack user linked to a person (once, from the link the ``/cadence`` command answers an
+    unknown user with): their commands and modals act as that person."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    slack_team_id = models.CharField(max_length=32)
+    slack_user_id = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slack_team_id", "slack_user_id"], name="slack_identity_once"
+            )
+        ]

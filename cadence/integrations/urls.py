@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadence.integrations import views
+from cadence.integrations import channel_views, slack_views, views
 
 urlpatterns = [
     path("settings/integrations/", views.integrations, name="integrations"),
@@ -29,4 +29,26 @@ urlpatterns = [
         views.webhook_delete,
         name="webhook_delete",
     ),
+    path("units/<uuid:unit_id>/channels/", channel_views.unit_channels, name="unit_channels"),
+    path(
+        "settings/integrations/channels/<uuid:channel_id>/active/",
+        channel_views.channel_active,
+        name="channel_active",
+    ),
+    path(
+        "settings/integrations/channels/<uuid:channel_id>/test/",
+        channel_views.channel_test,
+        name="channel_test",
+    ),
+    path(
+        "settings/integrations/channels/<uuid:channel_id>/delete/",
+        channel_views.channel_delete,
+        name="channel_delete",
+    ),
+    path("integrations/slack/commands", slack_views.slack_command, name="slack_command"),
+    path(
+        "integrations/slack/interactions", slack_views.slack_interaction, name="slack_interaction"
+    ),
+    path("integrations/slack/link/<str:token>/", slack_views.slack_link, name="slack_link"),
+    path("integrations/slack/account/", slack_views.slack_account, name="slack_account"),
 ]

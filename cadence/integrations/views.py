@@ -1,7 +1,7 @@
 """Settings → Integrations: one page, for admins, that gathers every connection to another
 system. Each kind of integration is a section (``SECTIONS``): a template under
 ``templates/integrations/`` and a function that reads what it shows. Outgoing webhooks are the
-first section; channels and data sources join the same list."""
+first section, Slack and Teams channels the second; data sources join the same list."""
 
 from __future__ import annotations
 
@@ -17,10 +17,18 @@ from django.shortcuts import redirect, render
 
 from cadence.core.errors import Conflict
 from cadence.core.forms import submit
-from cadence.integrations import events, selectors, services
+from cadence.integrations import (
+    channel_payloads,
+    channel_selectors,
+    events,
+    selectors,
+    services,
+    slack_services,
+)
 from cadence.integrations.forms import ActiveForm, WebhookForm
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Organization, Person
+from cadence.orgs.selectors import company_unit
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,20 @@ def _webhooks_context(request: HttpRequest, filled: dict[str, Any]) -> dict[str,
     }
 
 
-SECTIONS = [Section("webhooks", "integrations/webhooks_section.html", _webhooks_context)]
+def _channels_context(request: HttpRequest, filled: dict[str, Any]) -> dict[str, Any]:
+    organization = request.user.organization
+    return {
+        "channels": list(channel_selectors.channels_of(organization)),
+        "company": company_unit(organization),
+        "message_labels": channel_payloads.MESSAGES,
+        "slack_app": slack_services.app_configured(),
+    }
+
+
+SECTIONS = [
+    Section("webhooks", "integrations/webhooks_section.html", _webhooks_context),
+    Section("channels", "integrations/channels_section.html", _channels_context),
+]
 
 
 def _admin(request: HttpRequest) -> Person:
