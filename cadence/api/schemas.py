@@ -442,6 +442,11 @@ class CheckInOut(Schema):
     at: datetime
     author_id: UUID | None
     author_name: str | None
+    source: str = Field(
+        "",
+        description="Set when a data source recorded the check-in (then it has no author): "
+        "what the source is, e.g. `JSON from api.example.com`.",
+    )
 
     @staticmethod
     def resolve_author_name(obj) -> str | None:

@@ -249,6 +249,9 @@ class CheckIn(BaseModel):
     value = models.FloatField(validators=[validate_finite])
     confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
     note = models.TextField(max_length=MAX_TEXT, blank=True)
+    # Written by a data source (integrations), not a person: what the source is, as shown in the
+    # history ("from <source>"); its author is then empty. Blank for a person's check-in.
+    source = models.CharField(max_length=200, blank=True, default="")
     # When the value was true. Services set it to now; the demo and imports may backdate it.
     at = models.DateTimeField(default=timezone.now)
 
