@@ -37,6 +37,7 @@ GROUPS = (
     Group("token", "API tokens"),
     Group("calendar_feed", "Calendar feeds"),
     Group("webhook", "Webhooks"),
+    Group("data_source", "Data sources"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -103,6 +104,10 @@ KINDS: dict[str, str] = {
     "webhook.created": "Webhook added",
     "webhook.updated": "Webhook changed",
     "webhook.deleted": "Webhook deleted",
+    # Key results' data sources (integrations.sources).
+    "data_source.set": "Data source set",
+    "data_source.deleted": "Data source removed",
+    "data_source.sync_hour": "Data sources' sync time changed",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",
