@@ -7,7 +7,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
-        from cadence.integrations import services
+        from cadence.integrations import services, sources
         from cadence.okrs import hooks as okr_hooks
         from cadence.scheduling import hooks as scheduling_hooks
         from cadence.scoring import hooks as scoring_hooks
@@ -18,3 +18,4 @@ class IntegrationsConfig(AppConfig):
         weekly_hooks.update_submitted.register(services.on_update_submitted)
         scoring_hooks.cycle_closed.register(services.on_cycle_closed)
         scheduling_hooks.worker_turn.register(services.worker_turn)
+        scheduling_hooks.worker_turn.register(sources.worker_turn)
