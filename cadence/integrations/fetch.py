@@ -124,8 +124,7 @@ def sql_rows(name: str, query: str) -> list[tuple]:
     url = connections().get(name)
     if url is None:
         raise ValueProblem(
-            f"There is no connection {name!r}: the operator configures them "
-            "(CADENCE_DATA_SOURCES)."
+            f"There is no connection {name!r}: the operator configures them (CADENCE_DATA_SOURCES)."
         )
     scheme = urlsplit(url).scheme
     try:

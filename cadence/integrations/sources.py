@@ -183,8 +183,10 @@ def _clean(
             errors["headers"] = f"Send at most {MAX_HEADERS} headers."
         else:
             for name, value in headers.items():
-                if not isinstance(name, str) or not name or not all(
-                    c.isalnum() or c in "-_" for c in name
+                if (
+                    not isinstance(name, str)
+                    or not name
+                    or not all(c.isalnum() or c in "-_" for c in name)
                 ):
                     errors["headers"] = f"{str(name)[:40]!r} is not a header name."
                     break

@@ -1,8 +1,28 @@
 from django.urls import path
 
-from cadence.integrations import views
+from cadence.integrations import source_views, views
 
 urlpatterns = [
+    path(
+        "key-results/<uuid:key_result_id>/source/",
+        source_views.key_result_source,
+        name="key_result_source",
+    ),
+    path(
+        "key-results/<uuid:key_result_id>/source/sync/",
+        source_views.key_result_source_sync,
+        name="key_result_source_sync",
+    ),
+    path(
+        "key-results/<uuid:key_result_id>/source/delete/",
+        source_views.key_result_source_delete,
+        name="key_result_source_delete",
+    ),
+    path(
+        "settings/integrations/sources/hour/",
+        source_views.data_sources_hour,
+        name="data_sources_hour",
+    ),
     path("settings/integrations/", views.integrations, name="integrations"),
     path(
         "settings/integrations/webhooks/<uuid:webhook_id>/",

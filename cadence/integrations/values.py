@@ -64,7 +64,7 @@ def parse_path(text: str) -> tuple[Step, ...]:
                 at = quoted.end()
             else:
                 raise ValueProblem(
-                    f"Write an index as [0] or a key as [\"name\"] (character {at + 1})."
+                    f'Write an index as [0] or a key as ["name"] (character {at + 1}).'
                 )
         elif not steps and (match := _KEY.match(text, at)):
             steps.append(match.group().strip())
@@ -203,9 +203,7 @@ def sql_value(rows: list[tuple]) -> float:
         count = "no row" if not rows else "more than one row"
         raise ValueProblem(f"The query returned {count}: it must return one row of one number.")
     if len(rows[0]) != 1:
-        raise ValueProblem(
-            f"The query returned {len(rows[0])} columns: it must return one number."
-        )
+        raise ValueProblem(f"The query returned {len(rows[0])} columns: it must return one number.")
     return to_number(rows[0][0])
 
 

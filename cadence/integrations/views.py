@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 
 from cadence.core.errors import Conflict
 from cadence.core.forms import submit
-from cadence.integrations import events, selectors, services
+from cadence.integrations import events, selectors, services, source_views
 from cadence.integrations.forms import ActiveForm, WebhookForm
 from cadence.orgs.models import Person
 
@@ -40,7 +40,10 @@ def _webhooks_context(request: HttpRequest, filled: dict[str, Any]) -> dict[str,
     }
 
 
-SECTIONS = [Section("webhooks", "integrations/webhooks_section.html", _webhooks_context)]
+SECTIONS = [
+    Section("webhooks", "integrations/webhooks_section.html", _webhooks_context),
+    Section("data_sources", "integrations/sources_section.html", source_views.sources_context),
+]
 
 
 def _admin(request: HttpRequest) -> Person:
