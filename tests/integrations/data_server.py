@@ -4,6 +4,7 @@ headers."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 from dataclasses import dataclass, field
@@ -46,10 +47,9 @@ def _handler(server: DataServer):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            try:
+            # The client may stop reading (the size cap).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(route.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client stopped reading (the size cap)
 
         def log_message(self, *args):
             pass
