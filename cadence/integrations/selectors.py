@@ -64,6 +64,12 @@ def data_source_of(key_result: KeyResult) -> DataSource | None:
     ).first()
 
 
+def data_source_for(organization_id, key_result_id) -> DataSource | None:
+    return DataSource.objects.filter(
+        organization_id=organization_id, key_result_id=key_result_id
+    ).first()
+
+
 def data_sources_for(organization: Organization, key_result_ids) -> dict[UUID, DataSource]:
     """The sources of these key results, by key-result id, in one query."""
     return {
