@@ -70,8 +70,7 @@ def test_set_read_sync_and_remove_a_source(api, okrs, data_server):
         "header_names"
     ] == ["X-Api-Key"]
     assert (
-        _put(api, kr, {"kind": "http_json", "url": url, "headers": {}}).json()["header_names"]
-        == []
+        _put(api, kr, {"kind": "http_json", "url": url, "headers": {}}).json()["header_names"] == []
     )
     assert api.delete(f"/api/v1/key-results/{kr.pk}/source").status_code == 204
     assert not DataSource.objects.exists() and CheckIn.objects.filter(source__gt="").exists()
