@@ -132,9 +132,11 @@ def test_a_name_that_rebinds_inward_after_the_check_is_refused_at_the_connection
     port = data_server.url.rsplit(":", 1)[1]
     data_server.serve("/x", "1")
     assert outbound.refusal(f"https://rebind.test:{port}/x") is None  # public, the first time
-    with outbound.guarded_session() as session:
-        with pytest.raises(outbound.OutboundRefused, match="private or local"):
-            session.get(f"https://rebind.test:{port}/x", timeout=2)
+    with (
+        outbound.guarded_session() as session,
+        pytest.raises(outbound.OutboundRefused, match="private or local"),
+    ):
+        session.get(f"https://rebind.test:{port}/x", timeout=2)
     assert data_server.hits("/x") == 0
 
 
