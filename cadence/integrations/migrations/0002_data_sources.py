@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('integrations', '0001_webhooks'),
-        ('okrs', '0010_checkin_source'),
+        ('okrs', '0009_ordering_ties_by_id'),
         ('orgs', '0004_unit_archived_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
