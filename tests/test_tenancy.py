@@ -239,9 +239,10 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
     victim["source"].refresh_from_db()  # not changed, removed, synced or tested by the intruder
-    assert (victim["source"].url, victim["source"].requested) == (
+    assert (victim["source"].url, victim["source"].requested, victim["source"].active) == (
         "http://127.0.0.1:9/secret-source",
         "",
+        True,
     )
 
 
@@ -302,9 +303,10 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
     victim["source"].refresh_from_db()  # not changed, removed, synced or tested by the intruder
-    assert (victim["source"].url, victim["source"].requested) == (
+    assert (victim["source"].url, victim["source"].requested, victim["source"].active) == (
         "http://127.0.0.1:9/secret-source",
         "",
+        True,
     )
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)

@@ -92,6 +92,28 @@ def key_result_source_sync(request: HttpRequest, key_result_id) -> HttpResponse:
 
 
 @login_required
+def key_result_source_active(request: HttpRequest, key_result_id) -> HttpResponse:
+    """Switch the source on (``active=on``) or off; back to where the button was."""
+    person = request.user
+    kr = key_result_get(person.organization, key_result_id)
+    if not_allowed := post_only(request):
+        return not_allowed
+    active = request.POST.get("active") == "on"
+    try:
+        sources.data_source_switch(actor=person, key_result=kr, active=active)
+    except Conflict as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "The data source is switched on." if active else "The data source is switched off.",
+        )
+    if request.POST.get("back") == "integrations":
+        return redirect("integrations")
+    return redirect("key_result_source", key_result_id=kr.pk)
+
+
+@login_required
 def key_result_source_delete(request: HttpRequest, key_result_id) -> HttpResponse:
     person = request.user
     kr = key_result_get(person.organization, key_result_id)

@@ -294,6 +294,28 @@ def data_source_set(
 
 
 @transaction.atomic
+def data_source_switch(*, actor: Person, key_result: KeyResult, active: bool) -> DataSource:
+    """Switch the key result's source on or off (kept either way; off, it is not synced)."""
+    kr = _locked_kr(key_result)
+    _require_checker(actor, kr)
+    source = DataSource.objects.select_for_update().filter(key_result=kr).first()
+    if source is None:
+        raise Conflict("This key result has no data source: set one first.")
+    before = _facts(source)
+    source.active = bool(active)
+    if not source.active and source.requested == DataSource.Request.SYNC:
+        source.requested = DataSource.Request.NONE
+    if source.active and not before["active"]:
+        source.next_run_at = next_run(kr.organization, timezone.now())
+        source.slot_attempts = 0
+    source.key_result = kr
+    source.save()
+    if before != _facts(source):
+        _audit(actor, "data_source.set", source, before, _facts(source))
+    return source
+
+
+@transaction.atomic
 def data_source_delete(*, actor: Person, key_result: KeyResult) -> None:
     """Remove the key result's source (its check-ins stay, naming it)."""
     kr = _locked_kr(key_result)

@@ -14,6 +14,11 @@ urlpatterns = [
         name="key_result_source_sync",
     ),
     path(
+        "key-results/<uuid:key_result_id>/source/active/",
+        source_views.key_result_source_active,
+        name="key_result_source_active",
+    ),
+    path(
         "key-results/<uuid:key_result_id>/source/delete/",
         source_views.key_result_source_delete,
         name="key_result_source_delete",

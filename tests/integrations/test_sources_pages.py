@@ -125,3 +125,23 @@ def test_the_integrations_page_lists_sources_and_sets_the_hour(
         client.post("/settings/integrations/sources/hour/", {"sync_hour": "3"}).status_code == 403
     )
     assert SourceSettings.objects.get(organization=okrs["org"]).sync_hour == 22
+
+
+def test_switch_off_and_on_from_the_integrations_page(admin_client, okrs, data_server):
+    url = data_server.serve("/n.json", "5")
+    source = sources.data_source_set(
+        actor=okrs["admin"], key_result=okrs["kr"], kind="http_json", url=url
+    )
+    active = f"/key-results/{okrs['kr'].pk}/source/active/"
+    response = admin_client.post(active, {"back": "integrations"})
+    assert response.status_code == 302 and response["Location"] == "/settings/integrations/"
+    source.refresh_from_db()
+    assert not source.active
+    page = admin_client.get("/settings/integrations/").content.decode()
+    assert "Switched off" in page and "Switch on" in page
+    # Switched off: not synced at its hour.
+    assert sources.sources_sync_due(now=source.next_run_at).recorded == 0
+    admin_client.post(active, {"active": "on"})
+    source.refresh_from_db()
+    assert source.active
+    assert sources.sources_sync_due(now=source.next_run_at).recorded == 1
