@@ -187,10 +187,14 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Outbound HTTP (cadence/core/outbound.py: the SSO provider's discovery, keys and tokens) goes to
 # public addresses only, over HTTPS; ALLOW_PRIVATE_OUTBOUND=1 allows private and loopback ones and
-# plain HTTP (a provider inside the company network, tests), OUTBOUND_ALLOWED_NETWORKS a list.
+# plain HTTP (a provider inside the company network, tests); CADENCE_OUTBOUND_ALLOW (the documented
+# name) and OUTBOUND_ALLOWED_NETWORKS (its earlier name, still read) list networks (CIDRs).
 ALLOW_PRIVATE_OUTBOUND = env_bool("ALLOW_PRIVATE_OUTBOUND", False)
 OUTBOUND_ALLOWED_NETWORKS = [
-    n.strip() for n in os.environ.get("OUTBOUND_ALLOWED_NETWORKS", "").split(",") if n.strip()
+    n.strip()
+    for name in ("CADENCE_OUTBOUND_ALLOW", "OUTBOUND_ALLOWED_NETWORKS")
+    for n in os.environ.get(name, "").split(",")
+    if n.strip()
 ]
 # The optional Slack app (integrations, README "Slack and Microsoft Teams"): the app's signing
 # secret verifies every request from Slack, its bot token opens the /cadence modal; the API's
@@ -198,6 +202,10 @@ OUTBOUND_ALLOWED_NETWORKS = [
 SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
 SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN", "")
 SLACK_API_URL = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
+# Data sources' SQL connections (cadence/integrations/sql.py): a JSON object of names to
+# read-only connection URLs, e.g. {"sales": "postgres://readonly@db/sales",
+# "sheet": "sqlite:////srv/data/metrics.db"}. Users pick a name; they never give a URL.
+CADENCE_DATA_SOURCES = os.environ.get("CADENCE_DATA_SOURCES", "")
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Sign-in throttling (django-axes, cadence/accounts/throttle.py): at most SIGN_IN_FAILURE_LIMIT

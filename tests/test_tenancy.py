@@ -20,6 +20,7 @@ from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
+from cadence.integrations import sources as integration_sources
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
 from cadence.scheduling import subscriber_services
@@ -163,8 +164,12 @@ def victim(db, settings):
         label="Secret channel",
     )
     channel_services.channel_test(actor=admin, channel=channel)
+    source = integration_sources.data_source_set(
+        actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/secret-source"
+    )
     return {
         "channel": channel,
+        "source": source,
         "team_feed": team_feed,
         "person_feed": person_feed,
         "webhook": webhook,
@@ -218,6 +223,7 @@ def _assert_404_no_leak(response, victim, label):
         "secret-hook",
         "Secret channel",
         "secret-channel",
+        "secret-source",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -248,6 +254,12 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
     victim["channel"].refresh_from_db()  # not switched off, removed or tested by the intruder
     assert victim["channel"].active and victim["channel"].posts.count() == 1
+    victim["source"].refresh_from_db()  # not changed, removed, synced or tested by the intruder
+    assert (victim["source"].url, victim["source"].requested, victim["source"].active) == (
+        "http://127.0.0.1:9/secret-source",
+        "",
+        True,
+    )
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -306,6 +318,12 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     assert victim["invitation"].is_open and victim["invitation"].sends == 1
     victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
+    victim["source"].refresh_from_db()  # not changed, removed, synced or tested by the intruder
+    assert (victim["source"].url, victim["source"].requested, victim["source"].active) == (
+        "http://127.0.0.1:9/secret-source",
+        "",
+        True,
+    )
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
     assert victim["unit"].memberships.get().person == victim["person"]

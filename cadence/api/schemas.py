@@ -26,6 +26,7 @@ from cadence.core.limits import (
     WEEK_PATTERN,
 )
 from cadence.core.validators import parse_date
+from cadence.integrations import selectors as data_source_selectors
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Person, Unit
 
@@ -419,10 +420,53 @@ class ObjectiveSummary(Schema):
     pace: Pace | None
 
 
+class DataSourceOut(Schema):
+    """A key result's data source (README, "Key results from a data source"). Header values are
+    never shown: only their names."""
+
+    kind: Literal["http_json", "csv", "sql"]
+    label: str = Field(description="What the source is, as its check-ins name it.")
+    url: str
+    path: str = Field(description="http_json: where the number is (`data.items[0].value`).")
+    cell: str = Field(description="csv: a cell (`B7`) or a column's header (its last value).")
+    connection: str = Field(description="sql: the operator's connection name.")
+    query: str
+    header_names: list[str] = Field(description="The request headers sent (values hidden).")
+    active: bool = Field(description="false: switched off, not synced.")
+    pending: Literal["sync", "test"] | None = Field(
+        description="What was asked and waits for the worker's next turn."
+    )
+    last_value: float | None
+    last_synced_at: datetime | None
+    last_error: str = Field(description="Why the last sync failed; empty after a success.")
+    failures_in_a_row: int
+    next_run_at: datetime = Field(description="The next scheduled sync (daily, or a retry).")
+    test_result: str = Field(description="The last test's outcome (a test records nothing).")
+    tested_at: datetime | None
+    configured_by_id: UUID | None = Field(
+        description="Whom the source acts for: its check-ins need their right to check in."
+    )
+
+    @staticmethod
+    def resolve_header_names(obj) -> list[str]:
+        return sorted(obj.headers or {})
+
+    @staticmethod
+    def resolve_pending(obj) -> str | None:
+        return obj.requested or None
+
+
 class KeyResultDetailOut(KeyResultOut):
     objective: ObjectiveSummary = Field(
         description="The objective it belongs to, with its rolled-up progress."
     )
+    data_source: DataSourceOut | None = Field(
+        None, description="Where its value comes from, if it updates itself; null otherwise."
+    )
+
+    @staticmethod
+    def resolve_data_source(obj):
+        return data_source_selectors.data_source_for(obj.organization_id, obj.id)
 
 
 class CheckInIn(Input):
@@ -442,6 +486,11 @@ class CheckInOut(Schema):
     at: datetime
     author_id: UUID | None
     author_name: str | None
+    source: str = Field(
+        "",
+        description="Set when a data source recorded the check-in (then it has no author): "
+        "what the source is, e.g. `JSON from api.example.com`.",
+    )
 
     @staticmethod
     def resolve_author_name(obj) -> str | None:

@@ -39,6 +39,7 @@ GROUPS = (
     Group("webhook", "Webhooks"),
     Group("channel", "Slack and Teams channels"),
     Group("slack", "Slack accounts"),
+    Group("data_source", "Data sources"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -112,6 +113,10 @@ KINDS: dict[str, str] = {
     "channel.deleted": "Channel removed",
     "slack.linked": "Slack account linked",
     "slack.unlinked": "Slack account unlinked",
+    # Key results' data sources (integrations.sources).
+    "data_source.set": "Data source set",
+    "data_source.deleted": "Data source removed",
+    "data_source.sync_hour": "Data sources' sync time changed",
     # Sign-ins (accounts.audit: Django's, allauth's and django-axes's signals).
     "signin.succeeded": "Signed in",
     "signin.failed": "Sign-in failed",

@@ -7,7 +7,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
-        from cadence.integrations import channel_services, services, slack_services
+        from cadence.integrations import channel_services, services, slack_services, sources
         from cadence.okrs import hooks as okr_hooks
         from cadence.orgs import hooks as org_hooks
         from cadence.scheduling import hooks as scheduling_hooks
@@ -21,3 +21,4 @@ class IntegrationsConfig(AppConfig):
         scheduling_hooks.worker_turn.register(services.worker_turn)
         scheduling_hooks.worker_turn.register(channel_services.worker_turn)
         org_hooks.person_erased.register(slack_services.person_erased)
+        scheduling_hooks.worker_turn.register(sources.worker_turn)

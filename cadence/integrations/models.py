@@ -216,3 +216,97 @@ class SlackIdentity(BaseModel):
                 fields=["slack_team_id", "slack_user_id"], name="slack_identity_once"
             )
         ]
+
+
+class DataSource(BaseModel):
+    """Where a key result's value comes from: a JSON document at a URL and a path in it, a CSV
+    file at a URL and a cell or column of it, or a SQL query on a connection the operator named
+    (``CADENCE_DATA_SOURCES``). The worker syncs it daily at the organization's hour and when
+    someone asks ("Sync now", "Test"); each sync that finds a new value records a check-in."""
+
+    class Kind(models.TextChoices):
+        HTTP_JSON = "http_json", "JSON from a URL"
+        CSV = "csv", "CSV from a URL"
+        SQL = "sql", "SQL query"
+
+    class Request(models.TextChoices):
+        NONE = "", "Nothing asked"
+        SYNC = "sync", "Sync now"
+        TEST = "test", "Test"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key_result = models.OneToOneField(
+        "okrs.KeyResult", on_delete=models.CASCADE, related_name="data_source"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    url = models.CharField(max_length=MAX_WEBHOOK_URL, blank=True, default="")
+    # http_json: where the number is in the document (``data.items[0].value``; empty: the
+    # document itself is the number).
+    path = models.CharField(max_length=200, blank=True, default="")
+    # csv: a cell (``B7``) or a column's header (its last non-empty value).
+    cell = models.CharField(max_length=200, blank=True, default="")
+    # sql: the operator's connection name, and the query returning one number.
+    connection = models.CharField(max_length=100, blank=True, default="")
+    query = models.TextField(blank=True, default="")
+    # Request headers sent with the URL (an API key): a credential, never shown back.
+    headers = models.JSONField(default=dict, blank=True)
+    # Switched off: not synced (its settings are kept).
+    active = models.BooleanField(default=True)
+    # Whom the source acts for: its check-ins need this person's right to check in (the last
+    # person who set the source).
+    configured_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_value = models.FloatField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    # Syncs that failed since the last one that succeeded; the owner is told at the third,
+    # once per streak (``failure_notified``).
+    failures_in_a_row = models.PositiveIntegerField(default=0)
+    failure_notified = models.BooleanField(default=False)
+    # The next scheduled sync (the organization's daily hour, or a retry after a failure), and
+    # how many attempts the current daily slot has made.
+    next_run_at = models.DateTimeField()
+    slot_attempts = models.PositiveSmallIntegerField(default=0)
+    # What someone asked for, run at the worker's next turn.
+    requested = models.CharField(
+        max_length=10, choices=Request.choices, blank=True, default=Request.NONE
+    )
+    # The last test's outcome (a test records no check-in).
+    test_result = models.TextField(blank=True, default="")
+    tested_at = models.DateTimeField(null=True, blank=True)
+    # The claim (as WebhookDelivery's): the worker holding it writes a fresh token.
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["next_run_at"], condition=Q(active=True), name="source_due"),
+            models.Index(fields=["organization", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What the source is, in a few words (a check-in shows "from <label>")."""
+        if self.kind == self.Kind.SQL:
+            return f"SQL on {self.connection}"
+        try:
+            host = urlsplit(self.url).hostname or self.url
+        except ValueError:
+            host = self.url
+        return f"{'JSON' if self.kind == self.Kind.HTTP_JSON else 'CSV'} from {host}"[:200]
+
+
+class SourceSettings(BaseModel):
+    """An organization's settings for its data sources: the hour (in its time zone) at which
+    the worker syncs them each day."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="source_settings"
+    )
+    sync_hour = models.PositiveSmallIntegerField(default=6)

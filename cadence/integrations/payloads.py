@@ -86,6 +86,7 @@ def check_in(c: CheckIn) -> dict[str, Any]:
         "at": _when(c.at),
         "author_id": _id(c.author_id),
         "author_name": c.author.name if c.author_id else None,
+        "source": c.source,
     }
 
 

@@ -1,5 +1,5 @@
-"""Reads for outgoing webhooks, each scoped to one organization (another organization's
-endpoint is missing: Http404)."""
+"""Reads for outgoing webhooks and data sources, each scoped to one organization (another
+organization's endpoint is missing: Http404)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,19 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cadence.integrations.models import WebhookDelivery, WebhookEndpoint
+from cadence.integrations.models import (
+    DataSource,
+    SourceSettings,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from cadence.okrs.models import KeyResult
 from cadence.orgs.models import Organization
 
 # Deliveries a log shows at most (the newest).
 LOG_ROWS = 50
+# The hour of the daily sync of data sources when an organization chose none.
+DEFAULT_SYNC_HOUR = 6
 
 
 def webhooks_of(organization: Organization) -> QuerySet[WebhookEndpoint]:
@@ -44,3 +52,43 @@ def deliveries_recent(organization: Organization, limit: int = LOG_ROWS) -> list
         .defer("payload", "endpoint__secret")
         .order_by("-created_at")[:limit]
     )
+
+
+# Data sources -------------------------------------------------------------------------------
+
+
+def data_source_of(key_result: KeyResult) -> DataSource | None:
+    """The key result's source, if it has one (the key result is already the organization's)."""
+    return DataSource.objects.filter(
+        organization_id=key_result.organization_id, key_result=key_result
+    ).first()
+
+
+def data_source_for(organization_id, key_result_id) -> DataSource | None:
+    return DataSource.objects.filter(
+        organization_id=organization_id, key_result_id=key_result_id
+    ).first()
+
+
+def data_sources_for(organization: Organization, key_result_ids) -> dict[UUID, DataSource]:
+    """The sources of these key results, by key-result id, in one query."""
+    return {
+        s.key_result_id: s
+        for s in DataSource.objects.filter(
+            organization=organization, key_result_id__in=list(key_result_ids)
+        )
+    }
+
+
+def data_sources_of(organization: Organization) -> list[DataSource]:
+    """The organization's sources with their key results and objectives, for the settings."""
+    return list(
+        DataSource.objects.filter(organization=organization)
+        .select_related("key_result__objective__cycle", "configured_by")
+        .order_by("key_result__objective__cycle__start", "key_result__title")
+    )
+
+
+def sync_hour_of(organization: Organization) -> int:
+    row = SourceSettings.objects.filter(organization=organization).first()
+    return row.sync_hour if row else DEFAULT_SYNC_HOUR

@@ -1,8 +1,33 @@
 from django.urls import path
 
-from cadence.integrations import channel_views, slack_views, views
+from cadence.integrations import channel_views, slack_views, source_views, views
 
 urlpatterns = [
+    path(
+        "key-results/<uuid:key_result_id>/source/",
+        source_views.key_result_source,
+        name="key_result_source",
+    ),
+    path(
+        "key-results/<uuid:key_result_id>/source/sync/",
+        source_views.key_result_source_sync,
+        name="key_result_source_sync",
+    ),
+    path(
+        "key-results/<uuid:key_result_id>/source/active/",
+        source_views.key_result_source_active,
+        name="key_result_source_active",
+    ),
+    path(
+        "key-results/<uuid:key_result_id>/source/delete/",
+        source_views.key_result_source_delete,
+        name="key_result_source_delete",
+    ),
+    path(
+        "settings/integrations/sources/hour/",
+        source_views.data_sources_hour,
+        name="data_sources_hour",
+    ),
     path("settings/integrations/", views.integrations, name="integrations"),
     path(
         "settings/integrations/switch/",

@@ -24,6 +24,7 @@ from cadence.integrations import (
     selectors,
     services,
     slack_services,
+    source_views,
 )
 from cadence.integrations.forms import ActiveForm, WebhookForm
 from cadence.orgs import services as org_services
@@ -62,6 +63,7 @@ def _channels_context(request: HttpRequest, filled: dict[str, Any]) -> dict[str,
 SECTIONS = [
     Section("webhooks", "integrations/webhooks_section.html", _webhooks_context),
     Section("channels", "integrations/channels_section.html", _channels_context),
+    Section("data_sources", "integrations/sources_section.html", source_views.sources_context),
 ]
 
 

@@ -36,6 +36,8 @@ class Delivery(BaseModel):
         SUBSCRIBER = "subscriber", "Subscriber update"
         # The answer to a reply by email (cadence.mailin): what it added to the weekly update.
         REPLY = "reply", "Reply received"
+        # A key result's data source failed three times in a row (cadence.integrations).
+        DATA_SOURCE = "source", "Data source failing"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).

@@ -249,6 +249,10 @@ class CheckIn(BaseModel):
     value = models.FloatField(validators=[validate_finite])
     confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
     note = models.TextField(max_length=MAX_TEXT, blank=True)
+    # Written by a data source (integrations), not a person: what the source is, as shown in the
+    # history ("from <source>"); its author is then empty. Blank for a person's check-in.
+    # (db_default: rows streamed in by raw inserts — imports, the bench — leave it out.)
+    source = models.CharField(max_length=200, blank=True, default="", db_default="")
     # When the value was true. Services set it to now; the demo and imports may backdate it.
     at = models.DateTimeField(default=timezone.now)
 

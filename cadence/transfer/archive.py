@@ -106,6 +106,8 @@ CREDENTIAL_FIELDS = {
     "accounts.singlesignon": ("client_secret",),
     # Without it, an imported webhook gets a new random secret (the model's default).
     "integrations.webhookendpoint": ("secret",),
+    # A data source's request headers (an API key): without them, it is imported with none.
+    "integrations.datasource": ("headers",),
 }
 
 

@@ -19,7 +19,8 @@ from cadence.coach.models import Dismissal
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
 from cadence.integrations import services as integration_services
-from cadence.integrations.models import WebhookEndpoint
+from cadence.integrations import sources as integration_sources
+from cadence.integrations.models import DataSource, WebhookEndpoint
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Unit
@@ -102,6 +103,9 @@ def test_another_organizations_objects_are_404(
         "webhook": integration_services.webhook_create(
             actor=admin, url="http://127.0.0.1:9/mine", events=["check_in.created"]
         )[0],
+        "source": integration_sources.data_source_set(
+            actor=admin, key_result=kr, kind="csv", url="http://127.0.0.1:9/mine.csv", cell="B2"
+        ),
     }
     path = re.sub(
         r"{(\w+)}",
@@ -148,3 +152,5 @@ def test_another_organizations_objects_are_404(
     assert invitation.is_open and invitation.sends == 1
     webhook = WebhookEndpoint.objects.get(pk=objects["webhook"].pk)
     assert webhook.active and not webhook.deliveries.exists()
+    source = DataSource.objects.get(pk=objects["source"].pk)
+    assert (source.url, source.cell, source.requested) == ("http://127.0.0.1:9/mine.csv", "B2", "")

@@ -126,6 +126,19 @@ RULES: dict[str, dict[str, str]] = {
     "PATCH /api/v1/organization": {
         "time_zone": TIME_ZONE,
     },
+    # Data sources: what each kind needs is a relation between fields, the path and the
+    # connection are read by rules of their own, the address is judged by resolving it.
+    "PUT /api/v1/key-results/{key_result_id}/source": {
+        "url": "http_json and csv need an address, called only if its host resolves to addresses "
+        "the operator allows, over https unless allowed otherwise: known only by resolving it",
+        "path": "a JSON path is dotted keys and [index] steps, read by its own small grammar",
+        "cell": "a csv source needs a cell or a column's header: it depends on the kind",
+        "connection": "the connection names are the operator's (CADENCE_DATA_SOURCES), known "
+        "only at run time; an sql source needs one",
+        "query": "an sql source needs a query: it depends on the kind",
+        "headers": "header names are tokens and values have no control characters; an sql "
+        "source sends none",
+    },
     "POST /api/v1/webhooks": {
         "url": "an address is called only if its host resolves to addresses the operator "
         "allows, over https unless allowed otherwise: known only by resolving it",

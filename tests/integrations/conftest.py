@@ -57,3 +57,12 @@ def hook(receiver, org_admin):
     )
     receiver.secret = secret
     return endpoint
+
+
+@pytest.fixture
+def data_server(allow_private):
+    """A server on 127.0.0.1 serving data sources' JSON and CSV (private addresses allowed)."""
+    from tests.integrations.data_server import serving
+
+    with serving() as server:
+        yield server

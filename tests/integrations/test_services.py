@@ -261,6 +261,7 @@ def test_check_in_created_carries_the_key_result_and_the_check_in(okrs, allow_pr
         "at": check_in.at.isoformat(),
         "author_id": str(admin.pk),
         "author_name": admin.name,
+        "source": "",  # a person's check-in; a data source's names it
     }
     assert body["actor"] == {"id": str(admin.pk), "name": admin.name}
 

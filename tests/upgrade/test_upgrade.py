@@ -98,6 +98,9 @@ ADDED_API_FIELDS: set[str] = {
     "checkin_weekday",
     "checkin_time",
     "time_zone",
+    # Issue 15, data sources: a check-in a data source recorded names it; a key result's source.
+    "source",
+    "data_source",
 }
 
 # Lists whose elements may come in another order (the same elements): objectives were ordered by

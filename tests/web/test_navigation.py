@@ -17,6 +17,7 @@ from cadence.accounts import services as invitation_services
 from cadence.alignment import services as alignment_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.integrations import services as integration_services
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -59,7 +60,7 @@ MAIN_PAGES = {
 
 
 @pytest.fixture
-def world(org, admin, team, member, cycle):
+def world(org, admin, team, member, cycle, settings):
     """An organization with a current cycle (Q4 2026) and a later one in planning (Q1 2027),
     chosen in the walk; one of everything in the later one; something waiting for the admin's
     approval and an unread notification, so both badges show."""
@@ -86,7 +87,12 @@ def world(org, admin, team, member, cycle):
     subscriber = subscriber_services.subscriber_add(
         actor=admin, email="board@example.test", what="company_summary"
     )
+    settings.ALLOW_PRIVATE_OUTBOUND = True  # the webhook's address (never called here)
+    webhook, _ = integration_services.webhook_create(
+        actor=admin, url="http://127.0.0.1:9/hook", events=["cycle.closed"]
+    )
     return {
+        "webhook": webhook,
         "subscriber": subscriber,
         "current": cycle,
         "later": later,

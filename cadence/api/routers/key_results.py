@@ -1,5 +1,7 @@
-from django.http import HttpRequest
-from ninja import Router, Status
+from typing import Annotated, Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Status
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object, key_result_with_progress, organization, require_editor
@@ -8,9 +10,16 @@ from cadence.api.schemas import (
     ERRORS,
     CheckInIn,
     CheckInOut,
+    DataSourceOut,
+    Input,
     KeyResultDetailOut,
     KeyResultPatch,
+    text,
 )
+from cadence.core.limits import MAX_WEBHOOK_URL
+from cadence.integrations import selectors as source_selectors
+from cadence.integrations import sources
+from cadence.integrations.models import DataSource
 from cadence.okrs import services
 from cadence.okrs.models import CheckIn, KeyResult
 from cadence.okrs.selectors import check_ins_of, key_result_get
@@ -76,3 +85,64 @@ def check_in_create(request: HttpRequest, key_result_id: str, payload: CheckInIn
     kr = key_result_get(organization(request), key_result_id)
     services.check_in_create(actor=actor(request), key_result=kr, **payload.model_dump())
     return Status(201, key_result_with_progress(request, kr))
+
+
+# Data sources (README, "Key results from a data source") ------------------------------------
+
+
+class DataSourceIn(Input):
+    kind: Literal["http_json", "csv", "sql"] = Field(
+        description="`http_json`: a number in a JSON document at `url` (`path`); `csv`: a cell "
+        "or column of a CSV file at `url` (`cell`); `sql`: a query on an operator's connection."
+    )
+    url: text(MAX_WEBHOOK_URL, description="http_json and csv: the document's address.") = ""
+    path: text(200, description="http_json: `data.items[0].value`; empty: the whole answer.") = ""
+    cell: text(200, description="csv: a cell such as `B7`, or a column's header.") = ""
+    connection: text(100, description="sql: a name from the operator's list.") = ""
+    query: text(5000, description="sql: one statement returning one row of one number.") = ""
+    headers: dict[Annotated[str, Field(max_length=100)], text(2000)] | None = Field(
+        None,
+        max_length=10,
+        description="Request headers sent with the address (an API key). Write-only: never "
+        "shown back; omitted or null keeps the saved ones, `{}` removes them.",
+    )
+    active: bool = Field(True, description="false: kept but not synced.")
+
+
+@router.get("/key-results/{key_result_id}/source", response={200: DataSourceOut, **ERRORS})
+def data_source_detail(request: HttpRequest, key_result_id: str) -> DataSource:
+    """The key result's data source (404 when it has none)."""
+    kr = key_result_get(organization(request), key_result_id)
+    source = source_selectors.data_source_of(kr)
+    if source is None:
+        raise Http404("This key result has no data source.")
+    return source
+
+
+@router.put("/key-results/{key_result_id}/source", response={200: DataSourceOut, **ERRORS})
+def data_source_put(request: HttpRequest, key_result_id: str, payload: DataSourceIn) -> DataSource:
+    """Set the key result's data source (those who may check in on it). The worker syncs it
+    daily at the organization's hour; each new value becomes a check-in from the source, made
+    with the rights of the person who set it. Nothing is fetched during this request."""
+    kr = key_result_get(organization(request), key_result_id)
+    return sources.data_source_set(actor=actor(request), key_result=kr, **payload.model_dump())
+
+
+@router.delete("/key-results/{key_result_id}/source", response={204: None, **ERRORS})
+def data_source_delete(request: HttpRequest, key_result_id: str) -> Status:
+    """Remove the key result's data source (its check-ins stay)."""
+    kr = key_result_get(organization(request), key_result_id)
+    sources.data_source_delete(actor=actor(request), key_result=kr)
+    return Status(204, None)
+
+
+@router.post(
+    "/key-results/{key_result_id}/source/sync", response={202: KeyResultDetailOut, **ERRORS}
+)
+def data_source_sync(request: HttpRequest, key_result_id: str) -> Status:
+    """Queue a sync of the key result's data source: the worker runs it at its next turn (a new
+    value becomes a check-in). Answers with the key result, its `data_source.pending` showing
+    the queued sync. 409 without a source, or when it is switched off."""
+    kr = key_result_get(organization(request), key_result_id)
+    sources.data_source_request(actor=actor(request), key_result=kr, what="sync")
+    return Status(202, key_result_with_progress(request, kr))

@@ -193,8 +193,12 @@ def check_in_create(
     confidence: str,
     note: str = "",
     at: datetime | None = None,
+    source: str = "",
 ) -> CheckIn:
     """Append a check-in and make it the key result's current value.
+
+    ``source``: the check-in is a data source's (integrations), named so; ``actor`` is then the
+    person the source acts for (their rights are checked), and the check-in has no author.
 
     The key result's row is locked first, so concurrent check-ins queue up: every one is kept
     and the current value is always the latest one's. The objective's stored progress and its
@@ -214,11 +218,12 @@ def check_in_create(
     check_in = CheckIn(
         organization_id=kr.organization_id,
         key_result=kr,
-        author=actor,
+        author=None if source else actor,
         value=value,
         confidence=confidence,
         note=(note or "").strip(),
         at=at or timezone.now(),
+        source=source[:200],
     )
     # (A new row with a fresh UUID: no uniqueness to look up.)
     check_in.full_clean(exclude=["organization", "key_result", "author"], validate_unique=False)

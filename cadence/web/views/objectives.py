@@ -15,6 +15,7 @@ from cadence.coach import selectors as coach_selectors
 from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import post_only
 from cadence.feed import selectors as feed_selectors
+from cadence.integrations import selectors as integration_selectors
 from cadence.okrs import pages, selectors, services, states
 from cadence.okrs.forms import ObjectiveStateForm
 from cadence.okrs.models import Objective
@@ -60,6 +61,10 @@ def objective_page(
         "alignment": objective_alignment_panel(objective, person, access),
         "carried": review_selectors.carry_links(organization, objective),
         "target_changes": review_selectors.objective_target_changes(annotated),
+        # Key results that update themselves: their data sources' state (issue 15).
+        "kr_sources": integration_selectors.data_sources_for(
+            organization, [kr.id for kr in annotated.krs]
+        ),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
