@@ -104,18 +104,19 @@ def calendar_feeds(request: HttpRequest) -> HttpResponse:
 def my_feed(request: HttpRequest) -> HttpResponse:
     """POST: make my feed (or a new address for it: the old one stops)."""
     if request.method != "POST":
-        return redirect("calendar_feeds")
+        return HttpResponseNotAllowed(["POST"])
     feed, secret = services.calendar_feed_create(actor=request.user, person=request.user)
     return _page(request, created=feed, secret=secret)
 
 
 @login_required
 def my_feed_revoke(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        feed = selectors.person_feed_of(request.user)
-        if feed is not None:
-            services.calendar_feed_revoke(actor=request.user, feed=feed)
-            messages.success(request, "Your calendar feed was revoked: its address has stopped.")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    feed = selectors.person_feed_of(request.user)
+    if feed is not None:
+        services.calendar_feed_revoke(actor=request.user, feed=feed)
+        messages.success(request, "Your calendar feed was revoked: its address has stopped.")
     return redirect("calendar_feeds")
 
 
@@ -124,7 +125,7 @@ def team_feed(request: HttpRequest, unit_id) -> HttpResponse:
     """POST: make the team's feed (or a new address for it)."""
     unit = selectors.team_get(request.user.organization, unit_id)
     if request.method != "POST":
-        return redirect(reverse("calendar_feeds") + f"#team-{unit.id}")
+        return HttpResponseNotAllowed(["POST"])
     feed, secret = services.calendar_feed_create(actor=request.user, unit=unit)
     return _page(request, created=feed, secret=secret)
 
@@ -133,11 +134,12 @@ def team_feed(request: HttpRequest, unit_id) -> HttpResponse:
 def team_feed_revoke(request: HttpRequest, unit_id) -> HttpResponse:
     organization = request.user.organization
     unit = selectors.team_get(organization, unit_id)
-    if request.method == "POST":
-        feed = selectors.team_feed_of(organization, unit)
-        if feed is not None:
-            services.calendar_feed_revoke(actor=request.user, feed=feed)
-            messages.success(request, f"The calendar feed of {unit.name} was revoked.")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    feed = selectors.team_feed_of(organization, unit)
+    if feed is not None:
+        services.calendar_feed_revoke(actor=request.user, feed=feed)
+        messages.success(request, f"The calendar feed of {unit.name} was revoked.")
     return redirect(reverse("calendar_feeds") + f"#team-{unit.id}")
 
 
@@ -147,7 +149,7 @@ def team_meeting_slot(request: HttpRequest, unit_id) -> HttpResponse:
     organization = request.user.organization
     unit = selectors.team_get(organization, unit_id)
     if request.method != "POST":
-        return redirect(reverse("calendar_feeds") + f"#team-{unit.id}")
+        return HttpResponseNotAllowed(["POST"])
     form = _slot_form(meetings_selectors.meeting_slot_of(organization, unit), request.POST, unit)
     done = submit(
         request,

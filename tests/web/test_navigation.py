@@ -17,7 +17,9 @@ from cadence.accounts import services as invitation_services
 from cadence.alignment import services as alignment_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
+from cadence.integrations import sources as integration_sources
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -91,8 +93,21 @@ def world(org, admin, team, member, cycle, settings):
     webhook, _ = integration_services.webhook_create(
         actor=admin, url="http://127.0.0.1:9/hook", events=["cycle.closed"]
     )
+    channel = channel_services.channel_create(
+        actor=admin,
+        unit=team,
+        kind="slack",
+        url="http://127.0.0.1:9/channel",
+        messages=["digest"],
+        label="#team",
+    )
+    source = integration_sources.data_source_set(
+        actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/metrics.json"
+    )
     return {
         "webhook": webhook,
+        "channel": channel,
+        "source": source,
         "subscriber": subscriber,
         "current": cycle,
         "later": later,
