@@ -38,11 +38,12 @@ class Query:
             quoted.append(f"({last} OR {last}*)")
         return " AND ".join(quoted)
 
-    def tsquery(self) -> str:
+    def tsquery(self, *, exact: bool = False) -> str:
         """The to_tsquery('simple', …) text: every word quoted as a lexeme; the last as
-        ('w' | 'w':*)."""
+        ('w' | 'w':*) — or, ``exact``, only 'w': ts_rank does not count an OR's operands twice,
+        so the search adds the rank of the exact query to the rank of this one."""
         quoted = [f"'{w}'" for w in self.words]
-        if self.prefix:
+        if self.prefix and not exact:
             last = quoted.pop()
             quoted.append(f"({last} | {last}:*)")
         return " & ".join(quoted)

@@ -49,7 +49,9 @@ def _text(expr: str | None) -> str:
     return f"CAST({expr} AS text)" if expr else "CAST(NULL AS text)"
 
 
-def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> tuple[str, list]:
+def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
+    """One kind's best ``limit`` matches (parameters: the match, the organization, then the
+    cycle and unit when given)."""
     refs = [*kind.refs, *([None] * (kinds.MAX_REFS - len(kind.refs)))]
     columns = (
         f"'{kind.key}' AS kind, {_text('t.id')} AS id, {{score}} AS score, "
@@ -59,7 +61,6 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> tuple[str, l
         + ", ".join(f"{_text(r)} AS ref{i}" for i, r in enumerate(refs))
     )
     where = [f"{kind.organization} = %s"]
-    params: list = []
     if kind.visible:
         where.append(f"({kind.visible})")
     if cycle is not None:
@@ -80,14 +81,20 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> tuple[str, l
             parts.append(f"setweight(to_tsvector('simple', coalesce(t.{kind.title}, '')), 'A')")
         if kind.body:
             parts.append(f"setweight(to_tsvector('simple', coalesce(t.{kind.body}, '')), 'D')")
-        score = f"ts_rank('{{{BODY_WEIGHT / 10}, 0.2, 0.4, {TITLE_WEIGHT / 10}}}', {' || '.join(parts)}, q)"
-        source = f"{kind.table} t CROSS JOIN to_tsquery('simple', %s) q {kind.joins}"
+        vector = " || ".join(parts)
+        weights = f"'{{{BODY_WEIGHT / 10}, 0.2, 0.4, {TITLE_WEIGHT / 10}}}'"
+        # The exact words' rank on top: an exact match ranks above a prefix's.
+        score = f"ts_rank({weights}, {vector}, q) + ts_rank({weights}, {vector}, qx)"
+        source = (
+            f"{kind.table} t CROSS JOIN to_tsquery('simple', %s) q "
+            f"CROSS JOIN to_tsquery('simple', %s) qx {kind.joins}"
+        )
         where.insert(0, f"{ddl.pg_document(kind, 't')} @@ q")
     sql = (
         f"SELECT * FROM (SELECT {columns.format(score=score)} FROM {source} "
-        f"WHERE {' AND '.join(where)} ORDER BY score DESC LIMIT {int(limit)}) AS k_{kind.key}"
+        f"WHERE {' AND '.join(where)} ORDER BY score DESC, id LIMIT {int(limit)}) AS k_{kind.key}"
     )
-    return sql, params
+    return sql
 
 
 def search(
@@ -110,12 +117,11 @@ def search(
     if not query or not chosen or limit <= 0:
         return Results(query, [], False)
     vendor = connection.vendor
-    match = query.fts5() if vendor == "sqlite" else query.tsquery()
+    match = [query.fts5()] if vendor == "sqlite" else [query.tsquery(), query.tsquery(exact=True)]
     branches, params = [], []
     for k in chosen:
-        sql, _ = _branch(k, vendor=vendor, cycle=cycle, unit=unit, limit=offset + limit + 1)
-        branches.append(sql)
-        params += [match, _db(organization.id)]
+        branches.append(_branch(k, vendor=vendor, cycle=cycle, unit=unit, limit=offset + limit + 1))
+        params += [*match, _db(organization.id)]
         params += [_db(cycle.id)] if cycle is not None else []
         params += [_db(unit.id)] if unit is not None else []
     sql = (
