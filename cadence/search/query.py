@@ -50,8 +50,8 @@ class Query:
 
 
 def parse(text: str) -> Query:
-    """The words of what was typed (NUL dropped): lower-cased, at most MAX_WORDS of the first MAX_QUERY
-    characters, repeats dropped. No words (blank, only punctuation): an empty Query, which
+    """The words of what was typed (NUL dropped): lower-cased, at most MAX_WORDS of the first
+    MAX_QUERY characters, repeats dropped. No words (blank, only punctuation): an empty Query, which
     finds nothing."""
     text = (text or "").replace("\x00", "")[:MAX_QUERY]
     words: list[str] = []

@@ -9,6 +9,8 @@ from cadence.orgs.selectors import UnitTree
 from cadence.search import selectors
 from cadence.search.forms import SearchForm
 
+MAX_PAGES = selectors.MAX_OFFSET // selectors.PAGE
+
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
@@ -21,7 +23,7 @@ def search(request: HttpRequest) -> HttpResponse:
     cycle = query_object(request, "cycle", okr_selectors.cycle_get, organization)
     unit = query_object(request, "unit", org_selectors.unit_get, organization)
     try:
-        page = max(1, min(int(request.GET.get("page", "1")), 50))
+        page = max(1, min(int(request.GET.get("page", "1")), MAX_PAGES))
     except ValueError:
         page = 1
     offset = (page - 1) * selectors.PAGE
@@ -52,7 +54,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "selected_cycle": cycle,
         "page_number": page,
         "previous_page": page - 1 if page > 1 else None,
-        "next_page": page + 1 if results.more and offset + selectors.PAGE < selectors.MAX_OFFSET else None,
+        "next_page": page + 1
+        if results.more and offset + selectors.PAGE < selectors.MAX_OFFSET
+        else None,
         "query": params.urlencode(),
         "nav": "search",
     }

@@ -97,9 +97,25 @@ def test_every_word_must_match_and_the_last_is_a_prefix(org, admin, cycle, team)
 
 @pytest.mark.parametrize(
     "text",
-    ['"', '"revenue', "revenue*", "NEAR(revenue grow)", "revenue)", "(revenue", "re\x00venue",
-     "revenue AND", "OR revenue", "NOT revenue", "revenue:*", "revenue & !grow", "'revenue'",
-     "revenue^2", "{revenue}", "-revenue", "revenue" * 60],
+    [
+        '"',
+        '"revenue',
+        "revenue*",
+        "NEAR(revenue grow)",
+        "revenue)",
+        "(revenue",
+        "re\x00venue",
+        "revenue AND",
+        "OR revenue",
+        "NOT revenue",
+        "revenue:*",
+        "revenue & !grow",
+        "'revenue'",
+        "revenue^2",
+        "{revenue}",
+        "-revenue",
+        "revenue" * 60,
+    ],
 )
 def test_hostile_queries_are_words_not_syntax(org, admin, cycle, team, text):
     f.make_objective(admin, cycle, team, title="Grow revenue")
@@ -138,7 +154,11 @@ def test_filters_by_kind_cycle_and_unit(org, admin, cycle, team, item):
     assert titles(kind="weekly_item") == ["Falcon demo", "Falcon notes without an objective"]
     assert titles(cycle=other_cycle) == ["Falcon cleanup"]
     assert titles(unit=other_unit) == ["Falcon support"]
-    assert titles(cycle=cycle, unit=team) == ["Falcon demo", "Falcon reaches 10 teams", "Falcon rollout"]
+    assert titles(cycle=cycle, unit=team) == [
+        "Falcon demo",
+        "Falcon reaches 10 teams",
+        "Falcon rollout",
+    ]
     assert titles(kind="comment") == []
 
 
@@ -208,3 +228,25 @@ def test_header_has_a_labelled_search_box(client, admin):
     page = client.get(reverse("dashboard")).content.decode()
     assert 'role="search"' in page and 'for="site-search-q"' in page
     assert f'action="{reverse("search")}"' in page
+
+
+def test_api_answers_ranked_hits_and_refuses_bad_input(client, admin, cycle, team, outsider):
+    objective = f.make_objective(admin, cycle, team, title="Merlin migration")
+    client.force_login(admin)
+    response = client.get("/api/v1/search", {"q": "merl", "kind": "objective"})
+    assert response.status_code == 200
+    [hit] = response.json()
+    assert (hit["kind"], hit["id"], hit["title"]) == (
+        "objective",
+        str(objective.id),
+        "Merlin migration",
+    )
+    assert hit["url"] == reverse("objective_detail", args=[objective.id])
+    assert hit["cycle_id"] == str(cycle.id) and hit["unit_id"] == str(team.id)
+    assert client.get("/api/v1/search", {"q": "merlin", "cycle_id": cycle.id}).json()
+    for bad in ({"q": "a\x00b"}, {"q": "x", "kind": "nope"}, {"q": "x", "offset": 5000}, {}):
+        assert client.get("/api/v1/search", bad).status_code == 422, bad
+    other_cycle = f.make_cycle(outsider, name="Theirs")
+    assert client.get("/api/v1/search", {"q": "x", "cycle_id": other_cycle.id}).status_code == 404
+    client.logout()
+    assert client.get("/api/v1/search", {"q": "merlin"}).status_code == 401
