@@ -54,7 +54,8 @@ class Hit:
     refs: list = field(default_factory=list)
     url: str = ""
     label: str = ""
-    snippet: list = field(default_factory=list)
+    snippet: list = field(default_factory=list)  # (part, matched) of the body
+    title_parts: list = field(default_factory=list)  # (part, matched) of the title
     cycle: object = None
     unit: object = None
 

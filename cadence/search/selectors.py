@@ -22,6 +22,7 @@ from cadence.search.kinds import Hit, Kind
 from cadence.search.query import Query, parse, snippet
 
 PAGE = 20
+MAX_TITLE = 200  # a title is shown whole (highlighted), up to this
 MAX_OFFSET = 1000  # deeper than this nobody reads; every kind's best offset+limit are ranked
 # Title and body weights: bm25's column weights (SQLite), ts_rank's A and D weights (PostgreSQL).
 TITLE_WEIGHT = 10.0
@@ -97,6 +98,35 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
     return sql
 
 
+def statement(
+    query: Query,
+    *,
+    organization_id,
+    chosen: list[Kind],
+    cycle_id=None,
+    unit_id=None,
+    offset: int = 0,
+    limit: int = PAGE,
+) -> tuple[str, list]:
+    """The one SQL statement of a search (and its parameters): ``limit`` + 1 rows from
+    ``offset`` (the extra row says there is more). Also the bench's floor."""
+    vendor = connection.vendor
+    match = [query.fts5()] if vendor == "sqlite" else [query.tsquery(), query.tsquery(exact=True)]
+    branches, params = [], []
+    for k in chosen:
+        branches.append(
+            _branch(k, vendor=vendor, cycle=cycle_id, unit=unit_id, limit=offset + limit + 1)
+        )
+        params += [*match, _db(organization_id)]
+        params += [_db(cycle_id)] if cycle_id is not None else []
+        params += [_db(unit_id)] if unit_id is not None else []
+    sql = (
+        f"SELECT * FROM ({' UNION ALL '.join(branches)}) AS r "
+        f"ORDER BY score DESC, kind, id LIMIT {int(limit) + 1} OFFSET {int(offset)}"
+    )
+    return sql, params
+
+
 def search(
     organization: Organization,
     text: str,
@@ -116,17 +146,14 @@ def search(
     chosen = [k for k in kinds.registered() if not kind or k.key == kind]
     if not query or not chosen or limit <= 0:
         return Results(query, [], False)
-    vendor = connection.vendor
-    match = [query.fts5()] if vendor == "sqlite" else [query.tsquery(), query.tsquery(exact=True)]
-    branches, params = [], []
-    for k in chosen:
-        branches.append(_branch(k, vendor=vendor, cycle=cycle, unit=unit, limit=offset + limit + 1))
-        params += [*match, _db(organization.id)]
-        params += [_db(cycle.id)] if cycle is not None else []
-        params += [_db(unit.id)] if unit is not None else []
-    sql = (
-        f"SELECT * FROM ({' UNION ALL '.join(branches)}) AS r "
-        f"ORDER BY score DESC, kind, id LIMIT {int(limit) + 1} OFFSET {int(offset)}"
+    sql, params = statement(
+        query,
+        organization_id=organization.id,
+        chosen=chosen,
+        cycle_id=cycle.id if cycle is not None else None,
+        unit_id=unit.id if unit is not None else None,
+        offset=offset,
+        limit=limit,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -146,7 +173,10 @@ def search(
             label=k.label,
         )
         hit.url = k.url(hit)
+        hit.title_parts = snippet(hit.title, query, width=MAX_TITLE) if hit.title else []
         hit.snippet = snippet(hit.body, query) if hit.body else []
+        if hit.title and not any(matched for _, matched in hit.snippet):
+            hit.snippet = []  # the title matched: a body that does not is no snippet
         hits.append(hit)
     return Results(query, hits, len(rows) > limit)
 

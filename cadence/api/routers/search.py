@@ -34,7 +34,7 @@ class SearchHitOut(Schema):
     text: str = Field(description="Its text: an objective's why, an item's, a comment's, …")
     snippet: list[SnippetPart] = Field(
         description="About 160 characters of the text around the first match, split into "
-        "parts; the matching ones are marked."
+        "parts; the matching ones are marked. Empty when only the title matched."
     )
     url: str = Field(description="The page that shows it.")
     cycle_id: UUID | None
