@@ -115,7 +115,11 @@ class Case:
 
 
 def _cases(dataset) -> list[Case]:
+    from urllib.parse import urlencode
+
     from django.urls import reverse
+
+    from bench.floors import SEARCH_TEXT
 
     return [
         Case("dashboard", "GET", reverse("dashboard"), True),
@@ -125,6 +129,7 @@ def _cases(dataset) -> list[Case]:
         Case("api_list", "GET", f"/api/v1/objectives?cycle_id={dataset.cycle_id}", False),
         Case("api_read", "GET", f"/api/v1/objectives/{dataset.objective_id}", False),
         Case("check_in", "POST", "/api/v1/key-results/{kr}/check-ins", False),
+        Case("search", "GET", f"{reverse('search')}?{urlencode({'q': SEARCH_TEXT})}", True),
     ]
 
 
@@ -219,6 +224,7 @@ def _floors(dataset, person, runs: int) -> dict[str, dict]:
 
     params = floors.Params(
         org=_db(dataset.organization_id),
+        org_id=dataset.organization_id,
         cycle=_db(dataset.cycle_id),
         person=_db(person.id),
         unit=_db(dataset.team_unit_id),

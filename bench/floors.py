@@ -26,6 +26,7 @@ API_PAGE = api_objectives.OBJECTIVES_PAGE
 @dataclass(frozen=True)
 class Params:
     org: object
+    org_id: object  # the organization's UUID as Python has it (for cadence.search)
     cycle: object
     person: object  # the logged-in admin
     unit: object  # the typical team
@@ -301,6 +302,22 @@ def check_in(cursor, p: Params, key_result, new_id) -> str:
     return _dumps({"key_result": kr, "value": value, "objectives": path})
 
 
+# What the bench's search case types: two words, the second still being typed.
+SEARCH_TEXT = "onboarding effort"
+
+
+def search(cursor, p: Params) -> str:
+    """The search page's results: the one full-text statement of cadence.search (per kind the
+    engine's match, organization filter and rank, merged), its rows serialized."""
+    from cadence.search import kinds, selectors
+    from cadence.search.query import parse
+
+    sql, params = selectors.statement(
+        parse(SEARCH_TEXT), organization_id=p.org_id, chosen=kinds.registered()
+    )
+    return _dumps(_rows(cursor, sql, params))
+
+
 READS = {
     "dashboard": dashboard,
     "tree": tree,
@@ -308,4 +325,5 @@ READS = {
     "objective": objective,
     "api_list": api_list,
     "api_read": api_read,
+    "search": search,
 }

@@ -57,6 +57,7 @@ CASES = {
     "api_list": "API list objectives",
     "api_read": "API read objective",
     "check_in": "API check-in (roll-up)",
+    "search": "Search page",
 }
 WRITE_CASES = {"check_in"}
 # The dataset's row counts the report names (the JSON has every table's).

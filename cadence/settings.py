@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cadence.integrations",
     "cadence.calendars",
     "cadence.mailin",
+    "cadence.search",
     "cadence.web",
     "cadence.demo",
 ]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("cadence.transfer.urls")),
     path("", include("cadence.mailin.urls")),
     path("", include("cadence.integrations.urls")),
+    path("", include("cadence.search.urls")),
 ]

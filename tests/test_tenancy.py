@@ -268,9 +268,14 @@ def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, vic
         f"/objectives/new/?unit={victim['unit'].pk}",
         f"/settings/audit/?actor={victim['person'].pk}",
         f"/cycles/{victim['cycle'].pk}/export/okrs.csv?unit={victim['unit'].pk}",
+        f"/search/?q=secret&cycle={victim['cycle'].pk}",
+        f"/search/?q=secret&unit={victim['unit'].pk}",
     ):
         response = intruder_client.get(query)
         _assert_404_no_leak(response, victim, query)
+    # Searching for the victim's words finds none of them.
+    response = intruder_client.get("/search/?q=secret")
+    assert response.status_code == 200 and "Secret" not in response.content.decode()
 
 
 def test_api_routes_are_404_for_another_organization(client, victim, intruder_token):
@@ -349,6 +354,12 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
     assert response.status_code == 404
     response = client.get(f"/api/v1/audit?actor_id={victim['person'].pk}", **auth)
     assert response.status_code == 404
+    # Search: the victim's words find nothing; the victim's cycle or unit as a filter is a 404.
+    response = client.get("/api/v1/search?q=secret", **auth)
+    assert response.status_code == 200 and response.json() == []
+    for param in (f"cycle_id={victim['cycle'].pk}", f"unit_id={victim['unit'].pk}"):
+        response = client.get(f"/api/v1/search?q=secret&{param}", **auth)
+        assert response.status_code == 404, param
 
 
 def _import_rows_naming(victim) -> bytes:

@@ -24,6 +24,7 @@ from cadence.api.routers import (
     retrospectives,
     reviews,
     scores,
+    search,
     units,
     webhooks,
     weekly,
@@ -134,3 +135,4 @@ api.add_router("", audit.router)
 api.add_router("", exports.router)
 api.add_router("", imports.router)
 api.add_router("", webhooks.router)
+api.add_router("", search.router)

@@ -347,3 +347,20 @@ def test_the_planner_has_statistics(dataset):
         else:
             cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'okrs_checkin'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_benchmarks_search_finds_the_generated_rows(dataset):
+    """The generator writes with raw SQL (COPY on PostgreSQL): the full-text indexes follow it,
+    and the search case's words find objectives of the organization, best first."""
+    from bench.floors import SEARCH_TEXT
+    from cadence.search import selectors as search_selectors
+
+    org = Organization.objects.get(pk=dataset.organization_id)
+    results = search_selectors.search(org, SEARCH_TEXT, limit=50)
+    assert results.hits
+    assert results.hits[0].kind == "objective"
+    assert all("onboarding" in (h.title + h.body).lower() for h in results.hits)
+    client = Client()
+    assert client.login(username=dataset.admin_email, password=dataset.admin_password)
+    response = client.get("/search/", {"q": SEARCH_TEXT})
+    assert response.status_code == 200 and "<mark>" in response.content.decode()

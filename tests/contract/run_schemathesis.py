@@ -53,6 +53,7 @@ SHARDS = [
         "people",
         "imports",
         "webhooks",
+        "search",
     ],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")
