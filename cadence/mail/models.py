@@ -65,6 +65,8 @@ class Delivery(BaseModel):
     # An email to an external subscriber: the link that unsubscribes them in one click, sent as
     # the RFC 8058 List-Unsubscribe headers. Empty for every other email.
     unsubscribe_url = models.URLField(max_length=500, blank=True, default="")
+    # Where answers go when not to the sender (a signed reply address: replies by email).
+    reply_to = models.EmailField(max_length=254, blank=True, default="")
     # The worker holding the claim writes a fresh token with every claim; only the holder of
     # the current token may mark the row sent. A queued row waits unclaimed (both empty).
     claim_token = models.UUIDField(null=True, blank=True)

@@ -59,7 +59,13 @@ TURN_LIMIT = 500
 
 
 def delivery_enqueue(
-    *, kind: str, person: Person, key: str, template: str, context: dict[str, Any]
+    *,
+    kind: str,
+    person: Person,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    reply_to: str = "",
 ) -> bool:
     """Queue one email to ``person``, rendered now from the ``template`` trio (see
     ``cadence.core.emails``), for the worker to send. Call it inside the transaction of the
@@ -79,6 +85,7 @@ def delivery_enqueue(
                 subject=rendered.subject,
                 body=rendered.body,
                 html=rendered.html,
+                reply_to=reply_to,
                 attempts=0,
             )
         ],
@@ -252,6 +259,8 @@ def _headers(delivery: Delivery) -> dict[str, str]:
         # RFC 8058: a mail client's unsubscribe button POSTs "List-Unsubscribe=One-Click" here.
         headers["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if delivery.reply_to:
+        headers["Reply-To"] = delivery.reply_to
     return headers
 
 

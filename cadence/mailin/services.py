@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence.core import emails
+from cadence.core.errors import Conflict
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.mailin import parsing, tokens
@@ -70,6 +71,35 @@ def reply_address_for(*, person: Person, now: datetime | None = None) -> str:
         person_id=person.pk, organization_id=person.organization_id, expires=expires
     )
     return tokens.reply_address(base, token)
+
+
+@transaction.atomic
+def reply_test_send(*, actor: Person, now: datetime | None = None) -> str:
+    """An admin checks the whole road: an email to them whose answer goes to their own signed
+    reply address, queued for the worker. Answering it adds its lines to their week, as a
+    reminder's answer would. Returns the reply address it carries."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins test the organization's integrations.")
+    if not settings.CADENCE_REPLY_ADDRESS:
+        raise Conflict(
+            {"reply": "No reply mailbox is configured: the operator sets CADENCE_REPLY_ADDRESS."}
+        )
+    if not actor.organization.email_replies_on:
+        raise Conflict({"reply": "Replies by email are switched off for the organization."})
+    now = now or timezone.now()
+    address = reply_address_for(person=actor, now=now)
+    if not address:
+        raise Conflict({"reply": "You cannot write a weekly update, so you have no reply address."})
+    week_label = format_week(weekly_selectors.current_week(actor, now))
+    mail_services.delivery_enqueue(
+        kind=Delivery.Kind.REPLY,
+        person=actor,
+        key=f"mailin-test:{actor.pk}:{now.isoformat()}",
+        template="mailin_test",
+        context={"person": actor, "week_label": week_label},
+        reply_to=address,
+    )
+    return address
 
 
 # Receiving ---------------------------------------------------------------------------------
