@@ -98,6 +98,8 @@ ADDED_API_FIELDS: set[str] = {
     "checkin_weekday",
     "checkin_time",
     "time_zone",
+    # Key results: where they are heading by the cycle's end (issue 16).
+    "forecast",
 }
 
 # Lists whose elements may come in another order (the same elements): objectives were ordered by
