@@ -60,6 +60,7 @@ def objective_page(
         "alignment": objective_alignment_panel(objective, person, access),
         "carried": review_selectors.carry_links(organization, objective),
         "target_changes": review_selectors.objective_target_changes(annotated),
+        "objective_forecast": pages.objective_forecast(annotated, histories),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
