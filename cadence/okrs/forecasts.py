@@ -51,6 +51,12 @@ class Forecast:
     end: date
     line: tuple[tuple[date, float], ...]
 
+    @property
+    def outcome(self) -> str:
+        """ "reaches" the target, "short" of success, or "close": short of the target but a
+        success (a score of 1.0 committed, 0.7 or more aspirational)."""
+        return "reaches" if self.reaches_target else "short" if self.short else "close"
+
 
 def _day(at: date | datetime) -> date:
     return at.date() if isinstance(at, datetime) else at
@@ -133,12 +139,16 @@ def kr_forecast(
     cycle_end: date,
     today: date,
     aspirational: bool = False,
+    percent: bool = False,
 ) -> Forecast | None:
     """A metric or threshold key result's forecast at ``cycle_end`` from its check-ins
     (``history``: (when, value) in any order), or None: another kind, no target (a metric: no
     start either), or too few check-ins. The value stays within what the key result's values
     allow: a quantity never measured below zero (values, start and target) is not forecast
-    below zero."""
+    below zero, nor a percentage (``percent``: its unit is %) always measured within 0–100
+    above 100. ``short``: the forecast progress would score below success (docs/method.md §3:
+    progress rounded to one decimal, 1.0 committed, 0.7 aspirational), so a forecast a hair
+    under the target is not flagged."""
     if kind not in (arithmetic.METRIC, arithmetic.THRESHOLD) or target is None:
         return None
     if kind == arithmetic.METRIC and (start is None or start == target):
@@ -156,6 +166,8 @@ def kr_forecast(
         known = [v for _d, v in points] + [target] + ([start] if start is not None else [])
         if min(known) >= 0:
             value = max(0.0, value)
+        if percent and min(known) >= 0 and max(known) <= 100:
+            value = min(100.0, value)
         if not math.isfinite(value):
             value = last_value
     scale = max(1.0, abs(target), abs(start) if start is not None else 0.0)
@@ -168,12 +180,11 @@ def kr_forecast(
         kind, start=start, target=target, current=value, direction=direction
     )
     assert progress is not None  # a target (and a metric's start) are known
-    bar = arithmetic.ASPIRATIONAL_FACTOR if aspirational else 1.0
     return Forecast(
         value=value,
         progress=progress,
         reaches_target=progress >= 1.0,
-        short=progress < bar - _SNAP,
+        short=falls_short(progress, aspirational=aspirational),
         end=cycle_end,
         line=line,
     )
@@ -188,10 +199,11 @@ def objective_forecast(items: Iterable[tuple[Forecast | None, float]]) -> float 
     )
 
 
-def objective_short(progress: float | None, *, aspirational: bool) -> bool:
-    """Whether an objective's forecast progress falls short of success (1.0 committed, 0.7
-    aspirational)."""
+def falls_short(progress: float | None, *, aspirational: bool) -> bool:
+    """Whether a forecast progress would score below success: 1.0 for a committed key result or
+    objective, 0.7 for an aspirational one (scores are progress rounded to one decimal)."""
     if progress is None:
         return False
     bar = arithmetic.ASPIRATIONAL_FACTOR if aspirational else 1.0
-    return progress < bar - _SNAP
+    score = arithmetic.score(progress)
+    return score is not None and score < bar - _SNAP

@@ -115,6 +115,7 @@ def forecast_of(
         cycle_end=objective.cycle.end,
         today=today,
         aspirational=kr.commitment_in_force == Objective.Commitment.ASPIRATIONAL,
+        percent=kr.unit == "%",
     )
 
 

@@ -180,7 +180,7 @@ def objective_forecast(
         return None
     return ObjectiveForecast(
         progress=progress,
-        short=forecasts.objective_short(progress, aspirational=objective.is_aspirational),
+        short=forecasts.falls_short(progress, aspirational=objective.is_aspirational),
         counted=sum(1 for f, _w in items if f is not None),
         of=len(items),
         end=objective.cycle.end,

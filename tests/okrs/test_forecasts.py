@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cadence.okrs import forecasts as fc
+from cadence.okrs.progress import score
 
 CYCLE_START = date(2026, 10, 1)  # a Thursday
 CYCLE_END = date(2026, 12, 31)
@@ -157,10 +158,40 @@ def test_objective_roll_up():
     )
     assert fc.objective_forecast([(None, 1.0)]) is None
     assert fc.objective_forecast([]) is None
-    assert fc.objective_short(0.8, aspirational=False)
-    assert not fc.objective_short(0.8, aspirational=True)
-    assert not fc.objective_short(None, aspirational=False)
-    assert not fc.objective_short(1.0, aspirational=False)
+
+
+@pytest.mark.parametrize(
+    ("progress", "aspirational", "short"),
+    [
+        (1.0, False, False),
+        (0.95, False, False),  # scores 1.0: a success
+        (0.949, False, True),
+        (0.8, False, True),
+        (0.8, True, False),
+        (0.65, True, False),  # scores 0.7
+        (0.649, True, True),
+        (None, False, False),
+    ],
+)
+def test_falling_short_is_scoring_below_success(progress, aspirational, short):
+    assert fc.falls_short(progress, aspirational=aspirational) is short
+
+
+def test_close_to_the_target_is_not_flagged():
+    f = forecast(weekly([0, 7.2, 14.4, 21.6]))  # 7.2 a week (from 1 Oct): 93.6 → scores 0.9
+    g = forecast(weekly([0, 7.5, 15, 22.5]))  # 97.5 → scores 1.0
+    assert f is not None and f.outcome == "short"
+    assert g is not None and g.outcome == "close" and not g.reaches_target and not g.short
+
+
+def test_a_percentage_is_not_forecast_beyond_100():
+    history = weekly([99.90, 99.93, 99.96, 99.99])
+    f = forecast(history, kind="threshold", start=None, target=99.9, percent=True)
+    assert f is not None and f.value == 100.0
+    assert forecast(history, kind="threshold", start=None, target=99.9).value > 100
+    # A growth rate that has been above 100% may go on above it.
+    g = forecast(weekly([100, 110, 120, 130]), start=100, target=200, percent=True)
+    assert g is not None and g.value > 130
 
 
 def test_weighted_median_of_ties_is_their_middle():
@@ -279,8 +310,9 @@ def test_never_nan_or_infinite_and_progress_in_range(
     assert math.isfinite(f.value)
     assert 0.0 <= f.progress <= 1.0
     assert f.reaches_target == (f.progress >= 1.0)
-    if not aspirational:
-        assert f.short == (not f.reaches_target)
+    bar = 0.7 if aspirational else 1.0
+    assert f.short == (score(f.progress) < bar)
+    assert f.outcome == ("reaches" if f.reaches_target else "short" if f.short else "close")
     for _day, value in f.line:
         assert math.isfinite(value)
 
