@@ -50,6 +50,7 @@ class Forecast:
     short: bool
     end: date
     line: tuple[tuple[date, float], ...]
+    ended: bool = False  # the cycle is over: the value is the one in force at its end
 
     @property
     def outcome(self) -> str:
@@ -187,6 +188,7 @@ def kr_forecast(
         short=falls_short(progress, aspirational=aspirational),
         end=cycle_end,
         line=line,
+        ended=ended,
     )
 
 

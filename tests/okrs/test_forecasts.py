@@ -128,7 +128,8 @@ def test_check_ins_after_today_or_after_the_cycle_do_not_count():
 def test_after_the_cycle_the_forecast_is_the_value_at_its_end():
     history = weekly([0, 10, 20, 30, 35])
     f = forecast(history, today=date(2027, 1, 10))
-    assert f is not None and f.value == 35 and f.progress == 0.35 and f.line == ()
+    assert f is not None and f.value == 35 and f.progress == 0.35 and f.line == () and f.ended
+    assert not forecast(history, today=CYCLE_END).ended
 
 
 def test_one_point_per_week_the_last():

@@ -5,6 +5,7 @@ the objective rolls its key results' forecasts up, and the weekly meeting shows 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cadence.okrs import services as okr_services
@@ -85,3 +86,13 @@ def test_the_weekly_meeting_shows_the_forecasts(member_client, heading, team):
     html = member_client.get(reverse("team_meeting", args=[team.pk])).content.decode()
     assert "On course to reach <strong>42%</strong> of 45% by 31 Dec" in html
     assert "On pace today, short by the end." in html
+
+
+def test_after_the_cycle_the_card_says_where_it_ended(client, member, heading):
+    with time_machine.travel(datetime(2027, 1, 12, 10, tzinfo=UTC)):
+        client.force_login(member)
+        response = client.get(reverse("objective_detail", args=[heading.id]))
+        assert response.status_code == 200
+        html = response.content.decode()
+    assert "Ended at <strong>31%</strong> on 31 Dec" in html
+    assert 'class="chart__forecast' not in html  # nothing left to forecast
