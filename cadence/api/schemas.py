@@ -362,6 +362,22 @@ class KeyResultPatch(Input):
     )
 
 
+class ForecastOut(Schema):
+    value: float = Field(description="The value forecast for the cycle's last day.")
+    progress: float = Field(description="The progress that value makes, 0..1.")
+    reaches_target: bool = Field(
+        description="Whether the value reaches the target (a threshold: whether the bound holds)."
+    )
+
+
+FORECAST_HELP = (
+    "Where the key result is heading by the cycle's end, from a robust trend of its weekly "
+    "check-ins (recent weeks weigh more; one outlier does not move it). Metric and threshold "
+    "key results only; null with check-ins in fewer than 3 weeks spanning 14 days, and for "
+    "abandoned objectives. After the cycle's end, the value in force at the end."
+)
+
+
 class KeyResultOut(Schema):
     id: UUID
     objective_id: UUID
@@ -385,6 +401,7 @@ class KeyResultOut(Schema):
     )
     band: ScoreBand | None = Field(None, description=BAND_HELP)
     success: bool | None = Field(None, description=SUCCESS_HELP)
+    forecast: ForecastOut | None = Field(None, description=FORECAST_HELP)
 
     @staticmethod
     def resolve_band(obj: KeyResult, context) -> str | None:

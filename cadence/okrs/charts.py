@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from cadence.okrs import progress as arithmetic
+from cadence.okrs.forecasts import Forecast
 
 WIDTH = 480
 HEIGHT = 160
@@ -60,6 +61,10 @@ class Chart:
     gridlines: tuple[Gridline, ...]
     latest: float | None  # the progress in force today
     summary: str  # one sentence for <desc> and aria-label
+    # The forecast's dashed continuation from the last check-in to the cycle's end ("" when
+    # there is none), and where it ends: the forecast progress.
+    forecast_line: str = ""
+    forecast_progress: float | None = None
 
 
 def _fraction(when: datetime | date, start: date, end: date) -> float:
@@ -90,6 +95,7 @@ def kr_chart(
     today: date,
     aspirational: bool = False,
     start_at_cycle_start: bool = True,
+    forecast: Forecast | None = None,
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> Chart:
@@ -101,7 +107,9 @@ def kr_chart(
     The actual line starts at the cycle start with the start value's progress (when there is
     a start value known from the outset; not when it was taken from the first check-in,
     ``start_at_cycle_start=False``) and, while the cycle runs, is held flat from the last
-    check-in to today: the last value stays in force until the next check-in.
+    check-in to today: the last value stays in force until the next check-in. With a
+    ``forecast`` (``forecasts.kr_forecast``) whose line runs on, a dashed continuation from the
+    last check-in to the forecast progress at the cycle's end.
     """
     left, right, top, bottom = LEFT, width - RIGHT, TOP, height - BOTTOM
 
@@ -163,6 +171,15 @@ def kr_chart(
         f"{summary} The expected line runs from 0% on {_fmt_day(cycle_start)} to "
         f"{arithmetic.percent(expected_target)} on {_fmt_day(cycle_end)}."
     )
+    forecast_line = ""
+    if forecast is not None and forecast.line and points:
+        end_y = y_of(forecast.progress)
+        forecast_line = f"{points[-1].x},{points[-1].y} {x_of(1.0)},{end_y}"
+        outcome = "reaching the target" if forecast.reaches_target else "short of the target"
+        summary = (
+            f"{summary} The dashed line continues the trend of the check-ins to a forecast of "
+            f"{arithmetic.percent(forecast.progress)} on {_fmt_day(forecast.end)}, {outcome}."
+        )
 
     return Chart(
         width=width,
@@ -184,4 +201,6 @@ def kr_chart(
         ),
         latest=latest,
         summary=summary,
+        forecast_line=forecast_line,
+        forecast_progress=forecast.progress if forecast is not None else None,
     )

@@ -1,18 +1,20 @@
 """A key result's check-ins with the markers derived from them (week-over-week change, stalled,
-stale), for the board objectives a page shows: one query whatever their number."""
+stale) and its forecast, for the board objectives a page shows: one query whatever their
+number."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.utils import timezone
 
+from cadence.okrs import forecasts
 from cadence.okrs import progress as arithmetic
-from cadence.okrs.models import CheckIn, KeyResult
+from cadence.okrs.models import CheckIn, KeyResult, Objective
 
 if TYPE_CHECKING:
     from cadence.okrs.selectors import BoardObjective
@@ -26,13 +28,14 @@ class KeyResultHistory:
     week_change: float | None
     stalled: bool
     stale: bool
+    forecast: forecasts.Forecast | None = None
 
 
 def key_result_histories(
     objective: BoardObjective, *, now: datetime | None = None
 ) -> dict[UUID, KeyResultHistory]:
     """Every check-in of an objective's key results in one query, with the markers derived
-    from them: week-over-week change, stalled, stale."""
+    from them: week-over-week change, stalled, stale, and the forecast."""
     return key_result_histories_many([objective], now=now)
 
 
@@ -87,5 +90,53 @@ def _histories_of(
             and arithmetic.is_stale(
                 kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now
             ),
+            forecast=forecast_of(
+                objective, kr, [(ci.at, ci.value) for ci in cis], today=timezone.localdate(now)
+            ),
         )
     return out
+
+
+def forecast_of(
+    objective: BoardObjective, kr, history: list[tuple[datetime, float]], *, today: date
+) -> forecasts.Forecast | None:
+    """The forecast of one of a board objective's key results (``kr``: its board row) from its
+    check-ins (when, value), each counted on its local day. None for an abandoned objective:
+    nothing is heading anywhere."""
+    if objective.is_abandoned:
+        return None
+    return forecasts.kr_forecast(
+        kind=kr.kind,
+        start=kr.start,
+        target=kr.target,
+        direction=kr.direction or None,
+        history=[(timezone.localtime(at), value) for at, value in history],
+        cycle_start=objective.cycle.start,
+        cycle_end=objective.cycle.end,
+        today=today,
+        aspirational=kr.commitment_in_force == Objective.Commitment.ASPIRATIONAL,
+        percent=kr.unit == "%",
+    )
+
+
+def forecasts_many(
+    objectives: list[BoardObjective], *, today: date
+) -> dict[UUID, forecasts.Forecast | None]:
+    """The forecast of every metric and threshold key result of these board objectives (one
+    organization's), from one query of their check-ins' days and values, whatever their
+    number; None for the others."""
+    kinds = (KeyResult.Kind.METRIC, KeyResult.Kind.THRESHOLD)
+    measured = [kr.pk for o in objectives for kr in o.krs if kr.kind in kinds]
+    by_kr: dict[UUID, list[tuple[datetime, float]]] = defaultdict(list)
+    if measured:
+        for kr_id, at, value in (
+            CheckIn.objects.filter(key_result_id__in=measured)
+            .order_by("at", "created_at")
+            .values_list("key_result_id", "at", "value")
+        ):
+            by_kr[kr_id].append((at, value))
+    return {
+        kr.pk: forecast_of(o, kr, by_kr.get(kr.pk, []), today=today)
+        for o in objectives
+        for kr in o.krs
+    }

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import reverse
 
-from cadence.okrs import charts, permissions, selectors
+from cadence.okrs import charts, forecasts, permissions, selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Person, Unit
@@ -64,6 +64,11 @@ class KeyResultRow(_ReadsThrough):
     @property
     def chart(self):
         return self.detail.chart if self.detail else None
+
+    @property
+    def forecast(self) -> forecasts.Forecast | None:
+        """Where it is heading by the cycle's end, on a page that loaded its history."""
+        return self.detail.history.forecast if self.detail else None
 
 
 @dataclass(frozen=True)
@@ -142,9 +147,44 @@ def key_result_details(
                 aspirational=(kr.commitment or objective.commitment)
                 == Objective.Commitment.ASPIRATIONAL,
                 start_at_cycle_start=not kr.start_from_first_check_in,
+                forecast=history.forecast,
             ),
         )
     return details, histories
+
+
+@dataclass(frozen=True)
+class ObjectiveForecast:
+    """An objective's forecast progress at its cycle's end: the weighted mean of its key
+    results' forecasts (``forecasts.objective_forecast``), how many of them have one, and
+    whether it falls short of success (1.0 committed, 0.7 aspirational)."""
+
+    progress: float
+    short: bool
+    counted: int
+    of: int
+    end: date
+
+
+def objective_forecast(
+    objective: selectors.BoardObjective, histories: Mapping[UUID, selectors.KeyResultHistory]
+) -> ObjectiveForecast | None:
+    """The roll-up of the forecasts of an objective's key results (their histories loaded), or
+    None when none has a forecast."""
+    items = [
+        (histories[kr.id].forecast if kr.id in histories else None, kr.weight)
+        for kr in objective.krs
+    ]
+    progress = forecasts.objective_forecast(items)
+    if progress is None:
+        return None
+    return ObjectiveForecast(
+        progress=progress,
+        short=forecasts.falls_short(progress, aspirational=objective.is_aspirational),
+        counted=sum(1 for f, _w in items if f is not None),
+        of=len(items),
+        end=objective.cycle.end,
+    )
 
 
 def history_details(

@@ -8,7 +8,7 @@ be stale.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
@@ -21,8 +21,10 @@ from cadence.okrs import hooks
 from cadence.okrs import progress as arithmetic
 
 # A key result's check-ins and markers, in their own module; read through this one as before.
+from cadence.okrs.forecasts import Forecast
 from cadence.okrs.histories import (  # noqa: F401
     KeyResultHistory,
+    forecasts_many,
     key_result_histories,
     key_result_histories_many,
 )
@@ -156,13 +158,15 @@ class ReadsThrough:
 class BoardKeyResult(ReadsThrough):
     """A key result as its cycle's board sees it: its expected progress and pace today, whether
     its confidence disagrees with its pace, and the commitment in force (its own, else its
-    objective's). Its own fields, ``progress`` among them, read through to ``model``."""
+    objective's). Its own fields, ``progress`` among them, read through to ``model``.
+    ``forecast`` is filled only by a board loaded ``with_forecasts`` (what the API answers)."""
 
     model: KeyResult
     expected: float
     pace: str | None
     mismatch: bool
     commitment_in_force: str
+    forecast: Forecast | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -227,11 +231,13 @@ def board_for_cycle(
     today: date | None = None,
     scope: Q | None = None,
     key_results_of: set[UUID] | None = None,
+    with_forecasts: bool = False,
 ) -> Board:
     """Two queries whatever the number of objectives: objectives (with their cycle, unit and
     owner) and their key results; three with a ``scope``, which narrows the objectives loaded
     (a page loads what it shows; progress is stored, so part of a tree needs nothing else).
-    ``key_results_of`` limits which of the loaded objectives get their key results."""
+    ``key_results_of`` limits which of the loaded objectives get their key results;
+    ``with_forecasts`` adds one query, their check-ins, for each key result's forecast."""
     today = today or timezone.localdate()
     in_cycle = _in_cycle(cycle)
     objectives = list(
@@ -270,6 +276,12 @@ def board_for_cycle(
     board.objectives = {
         o.id: board_objective(o, krs[o.id], child_ids[o.id], today=today) for o in objectives
     }
+    if with_forecasts:
+        found = forecasts_many(list(board.objectives.values()), today=today)
+        board.objectives = {
+            key: replace(o, krs=tuple(replace(kr, forecast=found.get(kr.id)) for kr in o.krs))
+            for key, o in board.objectives.items()
+        }
     return board
 
 
@@ -451,8 +463,8 @@ def objectives_page(
     today: date | None = None,
 ) -> tuple[list[BoardObjective], int]:
     """One page of a cycle's own objectives (optionally one unit's), as on the board,
-    in a stable order (unit, position, creation), and how many there are in all. Four queries
-    whatever the page's offset or the cycle's size."""
+    in a stable order (unit, position, creation), with their key results' forecasts, and how
+    many there are in all. Five queries whatever the page's offset or the cycle's size."""
     objectives = objectives_of(organization).filter(cycle=cycle)
     if unit is not None:
         objectives = objectives.filter(unit=unit)
@@ -461,7 +473,9 @@ def objectives_page(
     total = objectives.count()
     if not ids:
         return [], total
-    board = board_for_cycle(organization, cycle, today=today, scope=Q(pk__in=ids))
+    board = board_for_cycle(
+        organization, cycle, today=today, scope=Q(pk__in=ids), with_forecasts=True
+    )
     return [board.objectives[i] for i in ids], total
 
 
@@ -490,9 +504,12 @@ def units_and_parents(organization: Organization, cycle: Cycle, unit_ids) -> Q:
 def objective_annotated(
     organization: Organization, objective: Objective, *, today: date | None = None
 ) -> BoardObjective:
-    """The objective alone, as on its cycle's board (key results, progress, pace, the
-    ids of the objectives aligned to it): what the API answers with. Three queries."""
-    board = board_for_cycle(organization, objective.cycle, today=today, scope=Q(pk=objective.pk))
+    """The objective alone, as on its cycle's board (key results with their forecasts,
+    progress, pace, the ids of the objectives aligned to it): what the API answers with. Four
+    queries."""
+    board = board_for_cycle(
+        organization, objective.cycle, today=today, scope=Q(pk=objective.pk), with_forecasts=True
+    )
     return board.objectives[objective.id]
 
 

@@ -101,6 +101,8 @@ ADDED_API_FIELDS: set[str] = {
     # Issue 15, data sources: a check-in a data source recorded names it; a key result's source.
     "source",
     "data_source",
+    # Key results: where they are heading by the cycle's end (issue 16).
+    "forecast",
 }
 
 # Lists whose elements may come in another order (the same elements): objectives were ordered by

@@ -169,6 +169,7 @@ def test_objective_page_parent_and_coach_follow_the_check_in(
         f"objective-{objective.id}-progress",
         f"objective-{objective.id}-parent-progress",
         f"objective-{objective.id}-coach",
+        f"objective-{objective.id}-forecast",
     }
     assert "Reported on track" in element(answer, f"objective-{objective.id}-coach")
     card = element(answer, f"kr-{kr.id}")

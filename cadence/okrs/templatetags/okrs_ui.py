@@ -67,6 +67,25 @@ def with_unit(value, unit: str = "") -> str:
     return f"{text} {unit}"
 
 
+def _decimals(value: float | None) -> int:
+    """How many decimals a value was written with (45 → 0, 99.9 → 1, 0.125 → 3)."""
+    if value is None or not math.isfinite(value) or float(value).is_integer():
+        return 0
+    text = repr(float(value))
+    return 0 if "e" in text else len(text.split(".")[1].rstrip("0"))
+
+
+@register.filter
+def rounded_like(value, kr) -> float | None:
+    """A computed value (a forecast) rounded to the decimals its key result's start and target
+    were written with, four at most: 41.37 for a target of 45 → 41."""
+    if value is None or not math.isfinite(value):
+        return value
+    decimals = min(4, max(_decimals(kr.start), _decimals(kr.target)))
+    exact = Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 @register.filter
 def with_short_unit(value, unit: str = "") -> str:
     """Like ``with_unit`` for symbols (%, $); a word unit is left out, to be said once."""

@@ -107,6 +107,9 @@ def check_in_figures(
                 "coach_findings": coach_selectors.findings_for_objective(
                     organization, objective, board, histories=histories
                 ),
+                # The hero's forecast line, when the answer loaded the key results' histories.
+                "forecast_shown": histories is not None,
+                "objective_forecast": pages.objective_forecast(objective, histories or {}),
             },
         }
     # Other pages (the alignment tree, the meeting, the monthly review) show the chain.

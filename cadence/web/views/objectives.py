@@ -65,6 +65,7 @@ def objective_page(
         "kr_sources": integration_selectors.data_sources_for(
             organization, [kr.id for kr in annotated.krs]
         ),
+        "objective_forecast": pages.objective_forecast(annotated, histories),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
