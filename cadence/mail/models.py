@@ -36,6 +36,8 @@ class Delivery(BaseModel):
         SUBSCRIBER = "subscriber", "Subscriber update"
         # The answer to a reply by email (cadence.mailin): what it added to the weekly update.
         REPLY = "reply", "Reply received"
+        # To a unit's leads: one of its KPIs left its healthy band (cadence.kpis).
+        KPI = "kpi", "KPI left its band"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).
