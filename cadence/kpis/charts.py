@@ -67,10 +67,7 @@ def _range(values: Sequence[float], low: float | None, high: float | None) -> tu
     if not known:
         return 0.0, 1.0
     lo, hi = min(known), max(known)
-    if lo == hi:
-        pad = abs(lo) * 0.1 or 1.0
-    else:
-        pad = (hi - lo) * 0.1
+    pad = (abs(lo) * 0.1 or 1.0) if lo == hi else (hi - lo) * 0.1
     return lo - pad, hi + pad
 
 
