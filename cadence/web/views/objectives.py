@@ -15,6 +15,7 @@ from cadence.coach import selectors as coach_selectors
 from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import post_only
 from cadence.feed import selectors as feed_selectors
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors, services, states
 from cadence.okrs.forms import ObjectiveStateForm
 from cadence.okrs.models import Objective
@@ -60,6 +61,8 @@ def objective_page(
         "alignment": objective_alignment_panel(objective, person, access),
         "carried": review_selectors.carry_links(organization, objective),
         "target_changes": review_selectors.objective_target_changes(annotated),
+        # The KPIs it was drafted to bring back into their band.
+        "recovers": kpi_selectors.kpis_recovered_by(organization, objective),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
