@@ -20,6 +20,8 @@ from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
 from cadence.integrations import services as integration_services
 from cadence.integrations.models import WebhookEndpoint
+from cadence.kpis import services as kpi_services
+from cadence.kpis.models import Kpi, KpiValue
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Unit
@@ -39,6 +41,7 @@ PARAMS = {
     "dependency_id": "dependency",
     "invitation_id": "invitation",
     "webhook_id": "webhook",
+    "kpi_id": "kpi",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
@@ -102,6 +105,7 @@ def test_another_organizations_objects_are_404(
         "webhook": integration_services.webhook_create(
             actor=admin, url="http://127.0.0.1:9/mine", events=["check_in.created"]
         )[0],
+        "kpi": kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5),
     }
     path = re.sub(
         r"{(\w+)}",
@@ -148,3 +152,6 @@ def test_another_organizations_objects_are_404(
     assert invitation.is_open and invitation.sends == 1
     webhook = WebhookEndpoint.objects.get(pk=objects["webhook"].pk)
     assert webhook.active and not webhook.deliveries.exists()
+    kpi = Kpi.objects.get(pk=objects["kpi"].pk)
+    assert (kpi.name, kpi.band_min, kpi.archived_at) == ("Uptime", 99.5, None)
+    assert not KpiValue.objects.exists()
