@@ -19,6 +19,7 @@ from cadence.calendars import services as calendar_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
 from cadence.integrations import services as integration_services
+from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
 from cadence.scheduling import subscriber_services
@@ -44,6 +45,7 @@ SEGMENT_TO_OBJECT = {
     "subscribers": "subscriber",
     "members": "person",  # /units/<unit_id>/members/<person_id>
     "webhooks": "webhook",
+    "kpis": "kpi",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -152,7 +154,9 @@ def victim(db, settings):
         actor=admin, url="http://127.0.0.1:9/secret-hook", events=["check_in.created"]
     )
     integration_services.webhook_test(actor=admin, endpoint=webhook)
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Secret KPI", band_min=99.5)
     return {
+        "kpi": kpi,
         "team_feed": team_feed,
         "person_feed": person_feed,
         "webhook": webhook,
@@ -204,6 +208,7 @@ def _assert_404_no_leak(response, victim, label):
         "secret-client",
         "secret.subscriber",
         "secret-hook",
+        "Secret KPI",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -232,6 +237,9 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
         assert victim[feed].revoked_at is None, feed
     victim["webhook"].refresh_from_db()  # not switched off, deleted or tested by the intruder
     assert victim["webhook"].active and victim["webhook"].deliveries.count() == 1
+    victim["kpi"].refresh_from_db()  # no value, not archived, no recovery objective
+    assert (victim["kpi"].archived_at, victim["kpi"].recovery_objective_id) == (None, None)
+    assert not victim["kpi"].values.exists()
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -239,6 +247,7 @@ def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, vic
         f"/?cycle={victim['cycle'].pk}",
         f"/objectives/new/?unit={victim['unit'].pk}",
         f"/settings/audit/?actor={victim['person'].pk}",
+        f"/units/{victim['unit'].pk}/kpis/new/",
         f"/cycles/{victim['cycle'].pk}/export/okrs.csv?unit={victim['unit'].pk}",
     ):
         response = intruder_client.get(query)
@@ -307,6 +316,7 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
         "/api/v1/people",
         "/api/v1/invitations",
         "/api/v1/webhooks",
+        "/api/v1/kpis",
     ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path
