@@ -17,6 +17,7 @@ from cadence.accounts import services as invitation_services
 from cadence.alignment import services as alignment_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.kpis import services as kpi_services
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -86,7 +87,10 @@ def world(org, admin, team, member, cycle):
     subscriber = subscriber_services.subscriber_add(
         actor=admin, email="board@example.test", what="company_summary"
     )
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=98.0, at=date(2026, 11, 16))
     return {
+        "kpi": kpi,
         "subscriber": subscriber,
         "current": cycle,
         "later": later,
