@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cadence.orgs",
     "cadence.mail",
     "cadence.okrs",
+    "cadence.kpis",
     "cadence.coach",
     "cadence.alignment",
     "cadence.reviews",

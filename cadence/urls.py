@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cadence.web.urls")),
     path("", include("cadence.orgs.urls")),
     path("", include("cadence.okrs.urls")),
+    path("", include("cadence.kpis.urls")),
     path("", include("cadence.coach.urls")),
     path("", include("cadence.alignment.urls")),
     path("", include("cadence.scoring.urls")),

@@ -21,6 +21,7 @@ from cadence.feed import services as feed_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
+from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
 from cadence.scheduling import subscriber_services
@@ -47,6 +48,7 @@ SEGMENT_TO_OBJECT = {
     "members": "person",  # /units/<unit_id>/members/<person_id>
     "webhooks": "webhook",
     "channels": "channel",
+    "kpis": "kpi",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -167,9 +169,11 @@ def victim(db, settings):
     source = integration_sources.data_source_set(
         actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/secret-source"
     )
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Secret KPI", band_min=99.5)
     return {
         "channel": channel,
         "source": source,
+        "kpi": kpi,
         "team_feed": team_feed,
         "person_feed": person_feed,
         "webhook": webhook,
@@ -224,6 +228,7 @@ def _assert_404_no_leak(response, victim, label):
         "Secret channel",
         "secret-channel",
         "secret-source",
+        "Secret KPI",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -260,6 +265,9 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
         "",
         True,
     )
+    victim["kpi"].refresh_from_db()  # no value, not archived, no recovery objective
+    assert (victim["kpi"].archived_at, victim["kpi"].recovery_objective_id) == (None, None)
+    assert not victim["kpi"].values.exists()
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -267,6 +275,7 @@ def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, vic
         f"/?cycle={victim['cycle'].pk}",
         f"/objectives/new/?unit={victim['unit'].pk}",
         f"/settings/audit/?actor={victim['person'].pk}",
+        f"/units/{victim['unit'].pk}/kpis/new/",
         f"/cycles/{victim['cycle'].pk}/export/okrs.csv?unit={victim['unit'].pk}",
         f"/search/?q=secret&cycle={victim['cycle'].pk}",
         f"/search/?q=secret&unit={victim['unit'].pk}",
@@ -346,6 +355,7 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
         "/api/v1/people",
         "/api/v1/invitations",
         "/api/v1/webhooks",
+        "/api/v1/kpis",
     ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path

@@ -21,6 +21,7 @@ from cadence.api.schemas import NUL_MESSAGE, PATTERN_MESSAGES
 from cadence.core.errors import Conflict, validation_payload
 from cadence.feed.selectors import comment_get
 from cadence.integrations.selectors import webhook_get
+from cadence.kpis.selectors import kpi_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
 from cadence.orgs.person_selectors import person_get_any
 from cadence.orgs.selectors import unit_get
@@ -50,6 +51,7 @@ PATH_OBJECTS = {
     "dependency_id": dependency_get,
     "invitation_id": invitation_get,
     "webhook_id": webhook_get,
+    "kpi_id": kpi_get,
 }
 
 # Friendlier words for pydantic's error types.

@@ -16,6 +16,7 @@ from cadence.api.routers import (
     feed,
     imports,
     key_results,
+    kpis,
     me,
     objectives,
     organization,
@@ -123,6 +124,7 @@ api.add_router("", people.router)
 api.add_router("", cycles.router)
 api.add_router("", objectives.router)
 api.add_router("", key_results.router)
+api.add_router("", kpis.router)
 api.add_router("", weekly.router)
 api.add_router("", feed.router)
 api.add_router("", coach.router)

@@ -26,6 +26,7 @@ GROUPS = (
     Group("objective", "Objectives"),
     Group("key_result", "Key results"),
     Group("cycle", "Cycles"),
+    Group("kpi", "KPIs"),
     Group("okrs", "OKR imports"),
     Group("organization", "Organization settings"),
     Group("weekly_category", "Weekly categories"),
@@ -56,6 +57,12 @@ KINDS: dict[str, str] = {
     "key_result.updated": "Key result changed",
     "key_result.target_changed": "Key result's target changed",
     "key_result.deleted": "Key result deleted",
+    # KPIs (kpis.services).
+    "kpi.created": "KPI created",
+    "kpi.updated": "KPI changed",
+    "kpi.archived": "KPI archived",
+    "kpi.restored": "KPI restored",
+    "kpi.recovery_linked": "Recovery objective drafted for a KPI",
     # A spreadsheet of OKRs imported (transfer.services), with what it created and changed.
     "okrs.imported": "OKRs imported from a spreadsheet",
     # Cycles (okrs.services, scoring.services).

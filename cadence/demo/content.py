@@ -1391,3 +1391,65 @@ MID_CYCLE_REVIEWS = (
         "notes": "Mid-quarter check with all leads. Follow up on the booking page in two weeks.",
     },
 )
+
+
+# KPIs (docs/method.md §6): health metrics some teams watch, with weekly values ending today
+# (oldest first). Engineering's open bugs have just left their band; its lead drafted the objective
+# that brings it back.
+@dataclass(frozen=True)
+class KpiSpec:
+    unit: str
+    name: str
+    unit_of_measure: str
+    band_min: float | None
+    band_max: float | None
+    frequency: str
+    owner: str
+    values: tuple[float, ...]
+    recovery: str = ""  # the title of the recovery objective its unit's lead drafted
+    recovery_reason: str = ""
+    # Its first key result: (title, start, target, unit).
+    recovery_kr: tuple[str, float, float, str] | None = None
+
+
+KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec(
+        "engineering",
+        "Uptime",
+        "%",
+        99.5,
+        None,
+        "weekly",
+        "mei",
+        (99.95, 99.9, 99.92, 99.8, 99.7, 99.85, 99.9, 99.93),
+    ),
+    KpiSpec(
+        "engineering",
+        "Open bugs",
+        "bugs",
+        None,
+        40,
+        "weekly",
+        "sam",
+        (31, 35, 33, 30, 34, 38, 39, 46),
+        recovery="Bring open bugs back to at most 40",
+        recovery_reason="Keeping the bug count healthy is Engineering's own work, whatever the "
+        "quarter's company objectives are.",
+        recovery_kr=("Open bugs from 46 to 30", 46, 30, "bugs"),
+    ),
+    KpiSpec(
+        "success",
+        "First response time",
+        "hours",
+        None,
+        4,
+        "weekly",
+        "sofia",
+        (3.1, 2.8, 3.5, 3.0, 2.6, 2.9, 3.2, 2.7),
+    ),
+    KpiSpec("success", "Customer satisfaction", "%", 85, None, "monthly", "ben", (88, 90, 87, 89)),
+    KpiSpec("sales", "Pipeline coverage", "×", 3, 5, "weekly", "marcus", (3.4, 3.1, 3.6, 3.8, 3.3)),
+    KpiSpec(
+        "finance", "Days sales outstanding", "days", None, 45, "monthly", "peter", (41, 43, 39)
+    ),
+)

@@ -24,6 +24,7 @@ from cadence.demo import content
 from cadence.demo.content import KeyResultSpec, ObjectiveSpec, PlanSpec
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment, Notification
+from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
@@ -171,6 +172,7 @@ class _Builder:
         for spec in (*content.OBJECTIVES, *content.NEXT_OBJECTIVES):
             self._objective(spec, cycles)
         self._dependencies()
+        self._kpis(cycles)
         self._weekly()
         self._discussion()
         self._rituals(cycles)
@@ -230,6 +232,57 @@ class _Builder:
                 actor=admin, name=quarter_name(start), kind=Cycle.Kind.QUARTER, start=start, end=end
             ),
         )
+
+    def _kpis(self, cycles: _Cycles) -> None:
+        """Each team's KPIs with their values, one a week (one a month for monthly ones) up to
+        today, entered by their owner; a recovery objective drafted by the unit's lead where
+        the KPI has left its band."""
+        for spec in content.KPIS:
+            owner = self.people[spec.owner]
+            kpi = kpi_services.kpi_create(
+                actor=owner,
+                unit=self.units[spec.unit],
+                name=spec.name,
+                unit_of_measure=spec.unit_of_measure,
+                band_min=spec.band_min,
+                band_max=spec.band_max,
+                frequency=spec.frequency,
+                owner=owner,
+            )
+            step = 30 if spec.frequency == "monthly" else 7
+            last = len(spec.values) - 1
+            for i, value in enumerate(spec.values):
+                kpi_services.kpi_value_add(
+                    actor=owner,
+                    kpi=kpi,
+                    value=value,
+                    at=self.today - timedelta(days=step * (last - i)),
+                    today=self.today,
+                )
+            if spec.recovery:
+                lead = self.members[spec.unit][0]
+                objective = kpi_services.kpi_recovery_create(
+                    actor=lead,
+                    kpi=kpi,
+                    cycle=cycles.current,
+                    title=spec.recovery,
+                    why=f"{spec.name}: {spec.values[-1]:g} {spec.unit_of_measure} this week.",
+                    owner=lead,
+                    standalone_reason=spec.recovery_reason,
+                )
+                title, start, target, unit = spec.recovery_kr
+                kr = okr_services.key_result_create(
+                    actor=lead,
+                    objective=objective,
+                    title=title,
+                    start=start,
+                    target=target,
+                    unit=unit,
+                    owner=lead,
+                )
+                # Drafted the hour after the value that took it out was entered.
+                Objective.objects.filter(pk=objective.pk).update(created_at=self.written_by)
+                KeyResult.objects.filter(pk=kr.pk).update(created_at=self.written_by)
 
     def _objective(self, spec: ObjectiveSpec, cycles: _Cycles) -> None:
         cycle = cycles.get(spec.cycle)

@@ -38,6 +38,8 @@ class Delivery(BaseModel):
         REPLY = "reply", "Reply received"
         # A key result's data source failed three times in a row (cadence.integrations).
         DATA_SOURCE = "source", "Data source failing"
+        # To a unit's leads: one of its KPIs left its healthy band (cadence.kpis).
+        KPI = "kpi", "KPI left its band"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).

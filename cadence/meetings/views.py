@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from cadence.core.forms import submit
 from cadence.core.htmx import keeping_cycle, query_object
+from cadence.kpis import selectors as kpi_selectors
 from cadence.meetings import selectors, services
 from cadence.meetings.forms import MeetingNoteForm
 from cadence.okrs import pages
@@ -146,6 +147,10 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "plans": plans,
         "note": note,
         "earlier": earlier,
+        # The team's KPIs, unhealthy first: a health check beside the key results.
+        "kpis": kpi_selectors.kpi_rows(
+            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id]))
+        ),
         "form": form,
         "can_write": can_write,
         "here": request.get_full_path(),

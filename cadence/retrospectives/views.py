@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import query_object
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Unit
@@ -134,6 +135,10 @@ def _company_context(review: selectors.CompanyReview) -> dict:
     }
 
 
+# The most KPIs the company review lists (the KPIs page has them all).
+COMPANY_REVIEW_KPIS = 100
+
+
 @login_required
 def company_review(request: HttpRequest, cycle_id) -> HttpResponse:
     """The company-wide review: every team's overview by department, the company objectives'
@@ -164,6 +169,10 @@ def company_review(request: HttpRequest, cycle_id) -> HttpResponse:
     context = _company_context(review) | {
         "form": form,
         "can_edit": services.can_write_company_review(person),
+        # Every KPI's status today, unhealthy first (the page only, not the exports).
+        "kpis": kpi_selectors.kpi_rows(
+            list(kpi_selectors.kpis_listed(organization)[:COMPANY_REVIEW_KPIS])
+        ),
     }
     return render(request, "retrospectives/company_review.html", context, status=done.status)
 

@@ -21,6 +21,8 @@ from cadence.feed.models import Comment
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
 from cadence.integrations.models import DataSource, WebhookEndpoint
+from cadence.kpis import services as kpi_services
+from cadence.kpis.models import Kpi, KpiValue
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Unit
@@ -40,6 +42,7 @@ PARAMS = {
     "dependency_id": "dependency",
     "invitation_id": "invitation",
     "webhook_id": "webhook",
+    "kpi_id": "kpi",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
@@ -106,6 +109,7 @@ def test_another_organizations_objects_are_404(
         "source": integration_sources.data_source_set(
             actor=admin, key_result=kr, kind="csv", url="http://127.0.0.1:9/mine.csv", cell="B2"
         ),
+        "kpi": kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5),
     }
     path = re.sub(
         r"{(\w+)}",
@@ -154,3 +158,6 @@ def test_another_organizations_objects_are_404(
     assert webhook.active and not webhook.deliveries.exists()
     source = DataSource.objects.get(pk=objects["source"].pk)
     assert (source.url, source.cell, source.requested) == ("http://127.0.0.1:9/mine.csv", "B2", "")
+    kpi = Kpi.objects.get(pk=objects["kpi"].pk)
+    assert (kpi.name, kpi.band_min, kpi.archived_at) == ("Uptime", 99.5, None)
+    assert not KpiValue.objects.exists()

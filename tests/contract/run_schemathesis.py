@@ -43,6 +43,7 @@ SHARDS = [
         "audit",
         "organization",
         "exports",
+        "kpis",
     ],
     [
         "weekly",

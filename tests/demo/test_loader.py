@@ -98,6 +98,19 @@ def test_quarter_of(day, expected):
     assert quarter_of(day) == expected
 
 
+def test_the_demo_has_kpis_and_one_unhealthy_with_its_recovery_objective(demo):
+    from cadence.kpis.models import Kpi, KpiCrossing
+
+    kpis = Kpi.objects.filter(organization=demo)
+    assert kpis.count() >= 4 and kpis.values("unit").distinct().count() >= 3
+    assert all(k.values.count() >= 3 and k.status for k in kpis)
+    unhealthy = kpis.get(status=Kpi.Status.UNHEALTHY)
+    recovery = unhealthy.recovery_objective
+    assert recovery is not None and recovery.state == Objective.State.DRAFT
+    assert recovery.unit == unhealthy.unit
+    assert KpiCrossing.objects.filter(kpi=unhealthy).count() == 1
+
+
 def test_alignment_follows_the_guide(demo):
     annual = _objective(demo, _spec_title("annual"))
     retention = _objective(demo, _spec_title("retention"))
@@ -113,6 +126,8 @@ def test_alignment_follows_the_guide(demo):
             organization=demo, cycle=retention.cycle, carried_from__isnull=True
         )
         .exclude(unit__kind=Unit.Kind.COMPANY)
+        # The draft that recovers a KPI is not part of the quarter's plan.
+        .filter(recovered_kpis__isnull=True)
         .select_related("unit")
     }
     for team in ("Product", "Marketing", "Customer Success"):
@@ -160,7 +175,11 @@ def test_check_in_history(demo):
     assert check_ins.exclude(note="").count() >= 40
 
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
-    for kr in KeyResult.objects.filter(organization=demo, objective__cycle=current):
+    # (The objective drafted this week to recover a KPI has no check-in yet.)
+    planned = KeyResult.objects.filter(
+        organization=demo, objective__cycle=current, objective__recovered_kpis__isnull=True
+    )
+    for kr in planned:
         weeks = {ci.at.isocalendar()[:2] for ci in kr.check_ins.all()}
         assert len(weeks) == kr.check_ins.count()  # at most one a week
         assert len(weeks) >= (5 if kr == _kr(demo, "late_documents") else 7)
@@ -192,8 +211,9 @@ def test_history_shows_a_stall_a_drop_a_stale_result_and_a_mismatch(demo):
 def test_every_objective_has_progress_and_it_rolls_up(demo):
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
     board = selectors.board_for_cycle(demo, current, today=TODAY)
-    # Eight planned for the quarter, and one carried forward from the previous quarter.
-    assert len(board.in_cycle()) == 9
+    # Eight planned for the quarter, one carried forward from the previous quarter, and one
+    # drafted to bring a KPI back into its band.
+    assert len(board.in_cycle()) == 10
     for objective in board.in_cycle():
         assert objective.progress is not None, objective.title
         assert 0 <= objective.progress <= 1

@@ -20,6 +20,7 @@ from cadence.feed import services as feed_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
+from cadence.kpis import services as kpi_services
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -104,10 +105,13 @@ def world(org, admin, team, member, cycle, settings):
     source = integration_sources.data_source_set(
         actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/metrics.json"
     )
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=98.0, at=date(2026, 11, 16))
     return {
         "webhook": webhook,
         "channel": channel,
         "source": source,
+        "kpi": kpi,
         "subscriber": subscriber,
         "current": cycle,
         "later": later,

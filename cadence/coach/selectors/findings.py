@@ -22,6 +22,7 @@ from cadence.coach import checks, hooks
 from cadence.coach.models import Dismissal
 from cadence.coach.selectors.settings import LEVEL_LABELS, settings_of
 from cadence.core.ids import uuid_or_404
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, KeyResult, Objective
@@ -150,8 +151,12 @@ def judge_objective(
     previous_titles: tuple[str, ...],
     histories,
     explained: frozenset | set = frozenset(),
+    kpi_bands: dict | None = None,
 ) -> tuple[list[checks.Finding], dict[UUID, list[checks.Finding]]]:
-    """The engine's raw findings about a board objective and each of its key results."""
+    """The engine's raw findings about a board objective and each of its key results.
+    ``kpi_bands``: unit id → the healthy bands of its KPIs (``kpis.selectors.bands_by_unit``),
+    which its key results' targets should not merely restate."""
+    unit_bands = (kpi_bands or {}).get(objective.unit_id, ())
     cycle = objective.cycle
     running = (
         cycle.start <= today <= cycle.end
@@ -197,8 +202,7 @@ def judge_objective(
                 cycle_active=running,
                 confidence=kr.confidence or "",
                 pace=getattr(kr, "pace", None),
-                # No KPI model yet (docs/method.md §6): kr-restates-kpi has nothing to compare with.
-                kpi_bands=(),
+                kpi_bands=unit_bands,
             )
         )
         if kr.start_from_first_check_in:
@@ -280,7 +284,7 @@ def findings_for_objective(
     histories: dict | None = None,
 ) -> ObjectiveFindings:
     """An objective as on its cycle's board (``.krs``, ``.progress``, ``.pace``): its own
-    findings and its key results', open and dismissed. Five queries whatever its size."""
+    findings and its key results', open and dismissed. Six queries whatever its size."""
     settings = settings_of(organization)
     if objective.is_abandoned:
         return ObjectiveFindings(objective=objective, findings=[])
@@ -296,6 +300,7 @@ def findings_for_objective(
         previous_titles=previous.get(objective.unit_id, ()),
         histories=histories,
         explained=explained_ids([objective]),
+        kpi_bands=kpi_selectors.bands_by_unit(organization, [objective.unit_id]),
     )
     findings = stored_findings(raw, settings, dismissals, subject="objective", objective=objective)
     for kr in objective.krs:
@@ -315,7 +320,7 @@ def findings_for_objectives(
     organization: Organization, objectives: list[okr_selectors.BoardObjective], *, today: date
 ) -> dict[UUID, ObjectiveFindings]:
     """``findings_for_objective`` for several board objectives (``.krs``, ``.progress``,
-    ``.pace``), of one or more cycles: objective id → its findings and its key results'. Four
+    ``.pace``), of one or more cycles: objective id → its findings and its key results'. Five
     queries, and two more per cycle among them (the titles of each one's previous cycle)."""
     objectives = [o for o in objectives if not o.is_abandoned]
     if not objectives:
@@ -333,6 +338,7 @@ def findings_for_objectives(
         key_result_ids=[k.id for o in objectives for k in o.krs],
     )
     explained = explained_ids(objectives)
+    kpi_bands = kpi_selectors.bands_by_unit(organization, {o.unit_id for o in objectives})
     out = {}
     for o in objectives:
         raw, by_kr = judge_objective(
@@ -341,6 +347,7 @@ def findings_for_objectives(
             previous_titles=previous[o.cycle_id].get(o.unit_id, ()),
             histories=histories,
             explained=explained,
+            kpi_bands=kpi_bands,
         )
         findings = stored_findings(raw, settings, dismissals, subject="objective", objective=o)
         for kr in o.krs:

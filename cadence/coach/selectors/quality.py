@@ -19,6 +19,7 @@ from cadence.coach.selectors.findings import (
     unit_findings_raw,
 )
 from cadence.coach.selectors.settings import settings_of
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Organization, Unit
@@ -108,6 +109,7 @@ def quality_for_cycle(
     for o in objectives:
         by_unit[o.unit_id].append(o)
     explained = explained_ids(objectives)
+    kpi_bands = kpi_selectors.bands_by_unit(organization, list(by_unit))
     dismissals = dismissals_by_target(
         organization,
         objective_ids=[o.id for o in objectives],
@@ -138,6 +140,7 @@ def quality_for_cycle(
                 previous_titles=previous.get(unit.id, ()),
                 histories=histories,
                 explained=explained,
+                kpi_bands=kpi_bands,
             )
             items = [stored_findings(raw, settings, dismissals, subject="objective", objective=o)]
             for kr in o.krs:

@@ -7,12 +7,29 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors
 from cadence.okrs.models import Cycle
 from cadence.onboarding import selectors as onboarding_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.reviews import selectors as review_selectors
+
+# The most unhealthy KPIs the dashboard lists (the KPIs page has them all).
+DASHBOARD_KPIS = 10
+
+
+def dashboard_kpis(person: Person, tree: UnitTree, my_units: list[Unit]):
+    """The unhealthy KPIs of the person's units and those below them (an admin's: the whole
+    organization's), as list rows. Two queries."""
+    if not (person.is_admin or my_units):
+        return []
+    kpis = kpi_selectors.kpis_listed(
+        person.organization,
+        unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
+        unhealthy_only=True,
+    )[:DASHBOARD_KPIS]
+    return kpi_selectors.kpi_rows(list(kpis))
 
 
 def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]):
@@ -73,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_edit_company": company is not None and access.can_edit_unit(company),
             "teams": teams,
             "overview": pages.overview(tree, stats),
+            "unhealthy_kpis": dashboard_kpis(person, tree, my_units),
         }
     )
     return render(request, "okrs/dashboard.html", context)

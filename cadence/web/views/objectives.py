@@ -16,6 +16,7 @@ from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import post_only
 from cadence.feed import selectors as feed_selectors
 from cadence.integrations import selectors as integration_selectors
+from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors, services, states
 from cadence.okrs.forms import ObjectiveStateForm
 from cadence.okrs.models import Objective
@@ -66,6 +67,8 @@ def objective_page(
             organization, [kr.id for kr in annotated.krs]
         ),
         "objective_forecast": pages.objective_forecast(annotated, histories),
+        # The KPIs it was drafted to bring back into their band.
+        "recovers": kpi_selectors.kpis_recovered_by(organization, objective),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cadence.kpis import selectors as kpi_selectors
+from cadence.kpis import services as kpi_services
 from cadence.meetings import selectors as meetings_selectors
 from cadence.okrs import pages, permissions
 from cadence.okrs import selectors as okr_selectors
@@ -37,6 +39,11 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         # Leads of the team (or above) and admins set its calendar feed and meeting time.
         "can_lead": access.can_lead_unit(unit),
         "objectives": [],
+        # Its KPIs, unhealthy first, with their sparklines (two queries).
+        "kpis": kpi_selectors.kpi_rows(
+            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id]))
+        ),
+        "can_add_kpi": not unit.archived_at and kpi_services.can_enter_values(person, unit, access),
         # The weekly card's latest notes and the success-rate history, read once here (the
         # template tags that show them run no query).
         "weekly_notes": meetings_selectors.latest_notes(organization, unit, 1),
