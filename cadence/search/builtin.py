@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from cadence.feed.models import Comment
+from cadence.kpis.models import Kpi
 from cadence.okrs.models import KeyResult, Objective
 from cadence.retrospectives.models import Learning
 from cadence.search.kinds import Hit, Kind, as_date, register
@@ -30,6 +31,10 @@ def _comment_url(hit: Hit) -> str:
     if hit.ref(1) is not None:
         return reverse("weekly_update", args=[hit.ref(1), format_week(as_date(hit.ref(2)))])
     return reverse("objective_detail", args=[hit.ref(0)])
+
+
+def _kpi_url(hit: Hit) -> str:
+    return reverse("kpi_detail", args=[hit.id])
 
 
 def _learning_url(hit: Hit) -> str:
@@ -124,5 +129,18 @@ def register_builtin() -> None:
             cycle="t.cycle_id",
             unit="t.unit_id",
             refs=("t.kind",),
+        )
+    )
+    # KPIs belong to a unit and to no cycle (a cycle filter leaves them out); archived ones are
+    # still found: their history is worth finding.
+    register(
+        Kind(
+            key="kpi",
+            label="KPI",
+            model=Kpi,
+            title="name",
+            body="unit_of_measure",
+            url=_kpi_url,
+            unit="t.unit_id",
         )
     )

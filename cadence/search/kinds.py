@@ -1,7 +1,7 @@
 """The kinds of things search finds, each registered once: its table and text columns, how a
 row reaches its organization, cycle and unit, what hides it, and the page it links to.
 
-A new kind (KPIs, once their app is merged) is one ``register(Kind(...))`` in
+A new kind is one ``register(Kind(...))`` in
 ``SearchConfig.ready()`` below the ones here; the full-text index of its table is created by
 ``cadence.search.ddl.ensure`` at the next ``migrate`` (post_migrate). SQL fragments name the
 kind's own table ``t``; ``joins`` may add any other alias. Every expression here is written by

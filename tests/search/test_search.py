@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadence.feed import services as feed_services
+from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.retrospectives import services as retro_services
 from cadence.search import selectors
@@ -62,8 +63,10 @@ def test_every_kind_is_found_and_links_to_its_page(org, admin, cycle, team, item
         unit=team,
         **retro_kwargs(learnings=["Zebra crossings need owners", "Estimate", "Demo"]),
     )
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Zebra uptime", band_min=99.5)
     hits = {h.kind: h for h in found(org, "zebra").hits}
-    assert set(hits) == {"objective", "key_result", "weekly_item", "comment", "learning"}
+    assert set(hits) == {"objective", "key_result", "weekly_item", "comment", "learning", "kpi"}
+    assert hits["kpi"].url == reverse("kpi_detail", args=[kpi.id])
     detail = reverse("objective_detail", args=[objective.id])
     assert hits["objective"].url == detail
     assert hits["key_result"].url == f"{detail}#kr-{kr.id}"
