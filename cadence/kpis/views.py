@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -133,7 +133,7 @@ def kpi_archive(request: HttpRequest, kpi_id) -> HttpResponse:
     if not services.can_manage(person, kpi.unit):
         raise PermissionDenied(f"Only the leads of {kpi.unit.name} and admins may do this.")
     if request.method != "POST":
-        return redirect("kpi_detail", kpi_id=kpi.id)
+        return HttpResponseNotAllowed(["POST"])
     try:
         if kpi.is_archived:
             services.kpi_restore(actor=person, kpi=kpi)
@@ -194,7 +194,7 @@ def kpi_recovery(request: HttpRequest, kpi_id) -> HttpResponse:
             request, "Recovery objective drafted and linked to the KPI. Now add its key results."
         )
         return redirect("key_result_create", objective_id=done.result.id)
-    context = {"form": form, "kpi": kpi, "cycle": cycle, "band": band}
+    context = {"form": form, "kpi": kpi, "band": band}
     return render(request, "kpis/recovery.html", context, status=done.status)
 
 

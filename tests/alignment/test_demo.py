@@ -33,7 +33,10 @@ def test_the_demo_plans_next_quarter_through_approval(demo):
     # The current quarter's team OKRs were approved by their parents' owners.
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
     events = ApprovalEvent.objects.filter(objective__cycle=current, action="approved")
-    assert events.count() == Objective.objects.filter(cycle=current).count()
+    # (but the draft that recovers an unhealthy KPI: drafted by its lead, not yet proposed)
+    drafts = Objective.objects.filter(cycle=current, state="draft")
+    assert [o.title for o in drafts] == [o.title for o in drafts if o.recovered_kpis.exists()]
+    assert events.count() == Objective.objects.filter(cycle=current).exclude(state="draft").count()
     states = set(Dependency.objects.filter(organization=demo).values_list("state", flat=True))
     assert states == {"requested", "acknowledged", "at_risk"}
 
