@@ -32,7 +32,8 @@ from cadence.audit.services import audit_record, changes_between
 from cadence.core import outbound
 from cadence.core.emails import absolute_url
 from cadence.core.errors import Conflict
-from cadence.core.limits import MAX_CHANNEL_LABEL, MAX_CHANNELS, MAX_WEBHOOK_URL
+from cadence.core.limits import MAX_CHANNEL_LABEL, MAX_CHANNELS
+from cadence.integrations import addresses
 from cadence.integrations import channel_payloads as payloads
 from cadence.integrations import channel_selectors as selectors
 from cadence.integrations import events as backoff
@@ -76,30 +77,17 @@ def _require_manager(actor: Person, unit: Unit) -> None:
 
 
 def _clean_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        raise ValidationError({"url": "Paste the channel's incoming webhook address."})
-    if len(url) > MAX_WEBHOOK_URL:
-        raise ValidationError({"url": f"Keep the address to {MAX_WEBHOOK_URL} characters."})
-    if any(ord(c) < 33 or c == "\x7f" for c in url):
-        raise ValidationError({"url": "An address has no spaces or control characters."})
-    if reason := outbound.refusal(url):
-        raise ValidationError({"url": reason})
-    return url
+    return addresses.clean_address(url, missing="Paste the channel's incoming webhook address.")
 
 
 def _clean_messages(chosen: list[str] | None) -> list[str]:
-    chosen = [m for m in (chosen or []) if isinstance(m, str)]
-    if unknown := payloads.unknown_messages(chosen):
-        raise ValidationError(
-            {
-                "messages": f"There is no message {unknown[0]!r}: choose from "
-                f"{', '.join(payloads.MESSAGES)}."
-            }
-        )
-    if not chosen:
-        raise ValidationError({"messages": "Choose at least one message to post."})
-    return [m for m in payloads.MESSAGES if m in set(chosen)]
+    return addresses.clean_choice(
+        chosen,
+        payloads.MESSAGES,
+        field="messages",
+        noun="message",
+        missing="Choose at least one message to post.",
+    )
 
 
 def _clean_label(label: str) -> str:

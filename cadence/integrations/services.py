@@ -40,9 +40,9 @@ from django.utils import timezone
 from cadence.audit.services import audit_record, changes_between
 from cadence.core import outbound
 from cadence.core.errors import Conflict
-from cadence.core.limits import MAX_WEBHOOK_URL, MAX_WEBHOOKS
+from cadence.core.limits import MAX_WEBHOOKS
+from cadence.integrations import addresses, payloads
 from cadence.integrations import events as catalogue
-from cadence.integrations import payloads
 from cadence.integrations.models import WebhookDelivery, WebhookEndpoint, new_secret
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Person
@@ -69,31 +69,17 @@ def _require_admin(actor: Person, organization_id) -> None:
 
 
 def _clean_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        raise ValidationError({"url": "Enter the address that receives the events."})
-    if len(url) > MAX_WEBHOOK_URL:
-        raise ValidationError({"url": f"Keep the address to {MAX_WEBHOOK_URL} characters."})
-    if any(ord(c) < 33 or c == "\x7f" for c in url):
-        raise ValidationError({"url": "An address has no spaces or control characters."})
-    if reason := outbound.refusal(url):
-        raise ValidationError({"url": reason})
-    return url
+    return addresses.clean_address(url, missing="Enter the address that receives the events.")
 
 
 def _clean_events(names: list[str] | None) -> list[str]:
-    names = [n for n in (names or []) if isinstance(n, str)]
-    if unknown := catalogue.unknown_events(names):
-        raise ValidationError(
-            {
-                "events": f"There is no event {unknown[0]!r}: choose from "
-                f"{', '.join(catalogue.EVENTS)}."
-            }
-        )
-    if not names:
-        raise ValidationError({"events": "Choose at least one event to send."})
-    chosen = set(names)
-    return [name for name in catalogue.EVENTS if name in chosen]
+    return addresses.clean_choice(
+        names,
+        catalogue.EVENTS,
+        field="events",
+        noun="event",
+        missing="Choose at least one event to send.",
+    )
 
 
 def _facts(endpoint: WebhookEndpoint) -> dict[str, Any]:
