@@ -139,6 +139,13 @@ RULES: dict[str, dict[str, str]] = {
         "headers": "header names are tokens and values have no control characters; an sql "
         "source sends none",
     },
+    # KPIs: a unit's KPI names are unique, and a band's bounds are read together.
+    "POST /api/v1/kpis": {
+        "name": "a unit's KPI names are unique: depends on the KPIs already there",
+        "band": "a band needs a lower bound, an upper bound or both: a relation of two fields",
+        "band.max": "the upper bound is not below the lower one: a relation of two fields",
+        "unit_id": "an archived unit takes no new KPI: depends on the unit's state",
+    },
     "POST /api/v1/webhooks": {
         "url": "an address is called only if its host resolves to addresses the operator "
         "allows, over https unless allowed otherwise: known only by resolving it",
