@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
         from cadence.integrations import channel_services, services, slack_services, sources
+        from cadence.kpis import hooks as kpi_hooks
         from cadence.okrs import hooks as okr_hooks
         from cadence.orgs import hooks as org_hooks
         from cadence.scheduling import hooks as scheduling_hooks
@@ -18,6 +19,7 @@ class IntegrationsConfig(AppConfig):
         okr_hooks.objective_state_changed.register(services.on_objective_state_changed)
         weekly_hooks.update_submitted.register(services.on_update_submitted)
         scoring_hooks.cycle_closed.register(services.on_cycle_closed)
+        kpi_hooks.kpi_left_band.register(services.on_kpi_left_band)
         scheduling_hooks.worker_turn.register(services.worker_turn)
         scheduling_hooks.worker_turn.register(channel_services.worker_turn)
         org_hooks.person_erased.register(slack_services.person_erased)

@@ -15,6 +15,7 @@ EVENTS: dict[str, str] = {
     "objective.state_changed": "An objective's state changed (proposed, approved, abandoned, …)",
     "weekly_update.submitted": "A weekly update was submitted (its person first wrote in it)",
     "cycle.closed": "A cycle was closed and scored",
+    "kpi.left_band": "A KPI left its healthy band",
 }
 # What the "send a test" button sends: every endpoint receives it, whatever it subscribes to.
 PING = "ping"

@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from cadence.core.emails import absolute_url
+from cadence.kpis.models import Kpi, KpiCrossing
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Person
 from cadence.weekly.models import WeeklyUpdate
@@ -110,4 +111,18 @@ def cycle(c: Cycle) -> dict[str, Any]:
         "end": _when(c.end),
         "closed_at": _when(c.closed_at),
         "url": absolute_url(reverse("cycle_results", args=[c.pk])),
+    }
+
+
+def kpi(k: Kpi, crossing: KpiCrossing) -> dict[str, Any]:
+    return {
+        "id": _id(k.pk),
+        "name": k.name,
+        "unit_id": _id(k.unit_id),
+        "unit_of_measure": k.unit_of_measure,
+        "band": {"min": crossing.band_min, "max": crossing.band_max},
+        "value": crossing.current_value,
+        "at": _when(k.current_at),
+        "status": k.status,
+        "url": absolute_url(reverse("kpi_detail", args=[k.pk])),
     }

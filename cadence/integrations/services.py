@@ -44,6 +44,7 @@ from cadence.core.limits import MAX_WEBHOOKS
 from cadence.integrations import addresses, payloads
 from cadence.integrations import events as catalogue
 from cadence.integrations.models import WebhookDelivery, WebhookEndpoint, new_secret
+from cadence.kpis.models import Kpi, KpiCrossing
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Person
 from cadence.weekly.models import WeeklyUpdate
@@ -306,6 +307,18 @@ def on_cycle_closed(*, actor: Person | None, cycle: Cycle, objectives_closed: in
             cycle=payloads.cycle(cycle),
             objectives_closed=objectives_closed,
             actor=payloads.person(actor),
+        ),
+    )
+
+
+def on_kpi_left_band(*, kpi: Kpi, crossing: KpiCrossing) -> None:
+    event = "kpi.left_band"
+    deliveries_queue(
+        organization_id=kpi.organization_id,
+        event=event,
+        about=str(crossing.pk),  # each crossing once
+        payload=lambda: payloads.envelope(
+            event, kpi.organization_id, timezone.now(), kpi=payloads.kpi(kpi, crossing)
         ),
     )
 

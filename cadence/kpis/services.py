@@ -27,7 +27,7 @@ from cadence.core import emails
 from cadence.core.errors import Conflict
 from cadence.core.limits import DATE_RANGE_TEXT, FIRST_DATE, MAX_MEASURE_UNIT, MAX_NAME
 from cadence.core.validators import validate_finite
-from cadence.kpis import bands
+from cadence.kpis import bands, hooks
 from cadence.kpis.models import Kpi, KpiCrossing, KpiValue
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
@@ -204,6 +204,7 @@ def _refresh_status(kpi: Kpi, *, value: KpiValue | None = None) -> KpiCrossing |
         band_max=kpi.band_max,
     )
     _tell(crossing, kpi)
+    hooks.kpi_left_band(kpi=kpi, crossing=crossing)
     return crossing
 
 

@@ -11,6 +11,7 @@ ALL_EVENTS = [
     "objective.state_changed",
     "weekly_update.submitted",
     "cycle.closed",
+    "kpi.left_band",
 ]
 
 

@@ -13,6 +13,7 @@ from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_WEBHOOK_URL, MAX_WEBHOOKS
 from cadence.integrations import services
 from cadence.integrations.models import WebhookDelivery, WebhookEndpoint
+from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.scoring import services as scoring_services
 from cadence.weekly import services as weekly_services
@@ -324,6 +325,27 @@ def test_cycle_closed_carries_the_cycle(okrs, allow_private):
     assert body["cycle"]["id"] == str(cycle.pk) and body["cycle"]["name"] == "Q4"
     assert body["cycle"]["closed_at"] and body["cycle"]["start"] == "2026-10-01"
     assert body["objectives_closed"] == 0  # the only objective is a draft: not scored
+
+
+TODAY = date(2026, 12, 31)
+
+
+def test_a_kpi_leaving_its_band_is_sent_once_per_crossing(okrs, allow_private):
+    admin, team = okrs["admin"], okrs["team"]
+    services.webhook_create(actor=admin, url="http://127.0.0.1:9/a", events=["kpi.left_band"])
+    kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=99.9, at=date(2026, 11, 2), today=TODAY)
+    assert _payloads("kpi.left_band") == []  # healthy: nothing to tell
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=98.0, at=date(2026, 11, 9), today=TODAY)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=97.0, at=date(2026, 11, 16), today=TODAY)
+    (body,) = _payloads("kpi.left_band")  # still out: the same crossing
+    assert body["event"] == "kpi.left_band" and body["organization_id"] == str(okrs["org"].pk)
+    assert body["kpi"]["id"] == str(kpi.pk) and body["kpi"]["name"] == "Uptime"
+    assert body["kpi"]["band"] == {"min": 99.5, "max": None} and body["kpi"]["value"] == 98.0
+    assert body["kpi"]["url"].endswith(f"/kpis/{kpi.pk}/")
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=99.8, at=date(2026, 11, 23), today=TODAY)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=90.0, at=date(2026, 11, 30), today=TODAY)
+    assert sorted(b["kpi"]["value"] for b in _payloads("kpi.left_band")) == [90.0, 98.0]
 
 
 # Switching off, deleting, testing ---------------------------------------------------------
