@@ -146,6 +146,9 @@ RULES: dict[str, dict[str, str]] = {
         "band.max": "the upper bound is not below the lower one: a relation of two fields",
         "unit_id": "an archived unit takes no new KPI: depends on the unit's state",
     },
+    "POST /api/v1/kpis/{kpi_id}/values": {
+        "at": "a value's date is not after today: depends on the day it is entered",
+    },
     "POST /api/v1/webhooks": {
         "url": "an address is called only if its host resolves to addresses the operator "
         "allows, over https unless allowed otherwise: known only by resolving it",
