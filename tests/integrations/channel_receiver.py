@@ -132,7 +132,7 @@ class Receiver:
         with self.lock:
             self.posts.append(post)
 
-    def slack_url(self, name: str = "T000/B000/XXXX") -> str:
+    def slack_url(self, name: str = "T0A1B2C3D/B0E4F5G6H/secrethookpath") -> str:
         return f"{self.url}/slack/services/{name}"
 
     def teams_url(self, name: str = "workflows/abc") -> str:

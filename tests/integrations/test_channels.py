@@ -151,7 +151,7 @@ def test_the_reminder_summary_is_posted_once_when_reminders_go_out(team, people,
     assert turn(berlin(27, 15, 2)) == "Channels: 1 message posted."
     (got,) = receiver.posts
     assert got.problems == []
-    assert got.path == "/slack/services/T000/B000/XXXX"
+    assert got.path == "/slack/services/T0A1B2C3D/B0E4F5G6H/secrethookpath"
     assert "1 of 3 have updated" in got.texts()
     post.refresh_from_db()
     assert (post.state, post.attempts, post.response_code) == ("delivered", 1, 200)
@@ -337,7 +337,9 @@ def test_a_redirect_is_not_followed(team, people, receiver):
     receiver.answers = [302]
     services.channel_test(actor=people["lead"], channel=channel)
     turn(datetime.now(UTC))
-    assert [p.path for p in receiver.posts] == ["/slack/services/T000/B000/XXXX"]
+    assert [p.path for p in receiver.posts] == [
+        "/slack/services/T0A1B2C3D/B0E4F5G6H/secrethookpath"
+    ]
     assert "Redirects are not followed" in ChannelPost.objects.get().last_error
 
 
@@ -387,7 +389,7 @@ def test_changes_are_in_the_audit_trail(team, people, receiver):
     services.channel_delete(actor=people["lead"], channel=channel)
     kinds = list(Event.objects.order_by("created_at").values_list("kind", flat=True))
     assert kinds[-3:] == ["channel.created", "channel.updated", "channel.deleted"]
-    assert "XXXX" not in str(list(Event.objects.values_list("changes", flat=True)))
+    assert "secrethookpath" not in str(list(Event.objects.values_list("changes", flat=True)))
 
 
 def test_channels_switched_off_queue_nothing_and_post_nothing(org, admin, team, people, receiver):
