@@ -34,6 +34,7 @@ SECTION_OF = {
     "dependencies": "alignment",
     "cycles": "cycles",
     "results": "results",
+    "kpis": "kpis",
     "approvals": "approvals",
     "weekly": "weekly",
     "meeting": "meeting",
@@ -169,6 +170,7 @@ class Nav:
                 reverse("cycle_results", args=[cycle.id]) if cycle else cycles_url,
                 keep=False,
             ),
+            link("kpis", "KPIs", reverse("kpis"), keep=False),
         ]
         # Approvals: for whoever has something waiting — on every page alike, the approvals
         # page included (after the last approval the link goes, there as everywhere).

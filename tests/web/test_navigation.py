@@ -194,12 +194,15 @@ def test_the_header_is_the_same_on_every_page(client, admin, world):
         assert f'href="{reverse(name)}?cycle={later.id}"' in expected, name
     for name in ("learnings", "settings", "notifications"):
         assert f'href="{reverse(name)}?cycle={later.id}"' in expected, name
+    # KPIs belong to no cycle: their link keeps none.
+    assert f'href="{reverse("kpis")}"' in expected
     links = re.findall(r'<li><a href="[^"]*">([^<]+)', expected)
     assert links == [
         "Dashboard",
         "Alignment",
         "Cycles",
         "Results",
+        "KPIs",
         "Approvals ",
         "Weekly",
         "Team meeting",
