@@ -51,20 +51,20 @@ OUTCOME_VERBS = _set(
     """
     achieve attain be become boost bring close convert cut decrease double expand extend generate
     get grow halve have hit increase keep lift lower maintain maximise maximize minimise minimize
-    quadruple raise reach reduce retain save serve shorten sign stay sustain triple win
+    quadruple treble raise reach reduce retain save serve shorten sign stay sustain triple win
     enrol enroll earn lose eliminate accelerate speed improve
     sell secure attract acquire gain land regain recover strengthen enhance deepen
     widen broaden narrow shrink slash trim curb prevent avoid protect stabilise stabilize
     free help place vaccinate immunise immunize treat rehouse house employ rehome resettle
-    license licence
+    license licence reunite switch
     """
 )
 # A verb of change opens a result; these verbs of change open work when they put something
 # somewhere: "Bring the archive online", "Get the new site live", "Take payroll in-house".
-_PUT_VERBS = _set("bring get take put move")
+_PUT_VERBS = _set("bring get take put move switch")
 _PUT_PLACES = re.compile(
     r"\b(?:online|live|in-house|to\s+market|into\s+service|on\s+stream|onstream|signed\s+off|"
-    r"approved|agreed|over\s+the\s+line|into\s+line)\b",
+    r"approved|agreed|over\s+the\s+line|into\s+line|(?:onto|into|to)\s+(?:the\s+)?new)\b",
     re.IGNORECASE,
 )
 
@@ -137,6 +137,7 @@ DELIVERABLES = _set(
     guide guides pitch pitches proposal proposals patrol patrols seminar seminars tasting
     tastings walk walks clinic clinics round rounds check checks surgery surgeries drop-in drop-ins
     survey surveys club clubs takes stocktake stocktakes callback callbacks fitting fittings
+    stand-up stand-ups standup standups alert alerts bulletin bulletins
     """
 )
 # Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
@@ -157,7 +158,7 @@ WRITTEN_NUMBERS = (
 )
 MULTIPLIERS = (
     "half|halve|halved|halving|halves|double|doubled|doubling|triple|tripled|tripling|"
-    "quadruple|quadrupled|twice|thrice|tenfold|twofold|threefold|percent|per\\s+cent"
+    "quadruple|quadrupled|treble|trebled|trebling|twice|thrice|tenfold|twofold|threefold|percent|per\\s+cent"
 )
 FREQUENCIES = (
     "hourly|daily|weekly|fortnightly|biweekly|monthly|quarterly|yearly|annually|"
@@ -215,7 +216,7 @@ _NAMES = [
     re.compile(r"^\s*(?:19|20)\d{2}\s*:"),
     # names with a number: standards, school years, production lines, versions
     re.compile(
-        r"\b(?:iso|soc|pci|wcag|year|grade|grades|line|level|tier|phase|stage|sprint|wave|"
+        r"(?<!-)\b(?:iso|soc|pci|wcag|year|grade|grades|line|level|tier|phase|stage|sprint|wave|"
         r"windows|python|ios|android|macos|java|php|node|web|version|gen|generation|type|class|"
         r"room|building|hall|gate|zone|route|bay|terminal|series|model|chapter|section|article|"
         r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
@@ -224,7 +225,14 @@ _NAMES = [
         r"pitch|court|band|rule|form|junction|junctions|part|schedule|tier|key\s+stages?|press|"
         r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases|area|formula|channel|"
         r"farm|block)"
-        r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b",
+        r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b"
+        r"(?!/\d)",  # "the control room 24/7" is round the clock
+        _FLAGS,
+    ),
+    # a list named by its length: "the Top-10 tips leaflet"
+    re.compile(
+        r"\btop[\s-]\d{1,3}\s+(?:tips|things|facts|questions|mistakes|reasons|ways|hits|list|"
+        r"lists|guide|guides)\b",
         _FLAGS,
     ),
     re.compile(r"\bp\d{2,3}\b", _FLAGS),  # percentiles name a measure: "p95 latency"
@@ -314,7 +322,10 @@ _FREQUENCY_RANGE = re.compile(
     rf"\bfrom\s+(?:\w+\s+)?(?:{FREQUENCIES})\s+to\s+(?:\w+\s+)?(?:{FREQUENCIES})\b"
     # "weekly, up from monthly", "quarterly instead of yearly"
     rf"|\b(?:{FREQUENCIES})\s*,?\s+(?:up\s+from|down\s+from|instead\s+of)\s+(?:\w+\s+)?"
-    rf"(?:{FREQUENCIES}|once|none|never)\b",
+    rf"(?:{FREQUENCIES}|once|none|never)\b"
+    # "every week instead of every quarter"
+    r"|\bevery\s+(?:other\s+)?[a-z]+\s*,?\s+(?:instead\s+of|rather\s+than|up\s+from|down\s+from)"
+    r"\s+(?:every|each|once\s+a|twice\s+a)\s+[a-z]+\b",
     _FLAGS,
 )
 
@@ -329,7 +340,10 @@ _PERCENT_AFTER_VERB = re.compile(
 _RESULT_CLAUSE_ANY = re.compile(
     r"\b(?:that|which|so\s+that|to)\s+(?:will\s+|should\s+|together\s+)?[a-z]+"
     r"(?:\s+(?:up|in|on|back|over))?\s+(?:at\s+least\s+|more\s+than\s+|over\s+|a\s+further\s+)?"
-    r"[$€£¥₹]?\d",
+    # "… to Leeds in 10 days" is a deadline, not a result
+    r"[$€£¥₹]?\d[\d,.]*+(?!\s*(?:days?|weeks?|months?|hours?|minutes?|years?)\b)"
+    # "… with at least 90% still alive after a year": the share that must come of the work
+    r"|\bwith\s+(?:at\s+least\s+|over\s+|more\s+than\s+)?\d[\d.]*\s*(?:%|percent\b|per\s+cent\b)",
     _FLAGS,
 )
 _RESULT_CLAUSE = re.compile(
@@ -344,6 +358,8 @@ _RESULT_CLAUSE = re.compile(
 # every quarter", "… up from 61%", "currently 35%", "from 2 to 4 a month", "90% of … within …".
 _BASELINE = re.compile(
     r"\binstead\s+of\b|\b(?:up|down)\s+from\b|\b(?:today|currently)\b"
+    # "in 3 weeks rather than 10" (not "root causes rather than symptoms")
+    rf"|\brather\s+than\s+(?:every\s+|once\s+a\s+)?(?:\d|(?:{FREQUENCIES}|{WRITTEN_NUMBERS})\b)"
     r"|\blast\s+(?:year|quarter|month|term|season|cycle)\b"
     r"|\d\s*(?:%|percent\b|per\s+cent\b)\s+of\b.*\b(?:within|before|inside)\b",
     _FLAGS,
@@ -495,13 +511,23 @@ def states_baseline(text: str) -> bool:
     )
 
 
+# Verbs joined at the start name one piece of work: "Buy, pack and hand-deliver 1,200 boxes",
+# "Tear down and rebuild 9 presses" read as their first verb.
+_COORDINATED = re.compile(
+    r"^\s*([A-Za-z][a-z]+(?:-[a-z]+)?(?:\s+(?:up|out|off|down|over))?)"
+    r"(?:\s*,\s*[a-z]+(?:-[a-z]+)?)*\s*,?\s+(?:and|or|&)\s+(?!the\b|our\b|their\b|a\b|an\b)"
+    r"[a-z]+(?:-[a-z]+)?(?:\s+(?:up|out|off|down|over))?(?=\s)"
+)
+_TAKEN_AWAY = re.compile(r"\b(?:off|out\s+of)\s+(?!\d)[a-z]", _FLAGS)
+
+
 def _imperative(text: str) -> str | None:
     """The verb a key result opens with when its shape says it is one, on a list or not: a word
     that is not a determiner, pronoun, preposition, plural noun, comparative or participle,
     followed by a determiner ("Refurbish the suites"), by a count of things ("Print 5,000
     leaflets"), by a gerund ("Pilot e-prescribing"), or ending like a verb ("Digitise patient
     records"); a particle may come between ("Stand up a tool crib")."""
-    tokens = _TOKENS.findall(_without_names(text).lower())
+    tokens = _TOKENS.findall(_COORDINATED.sub(r"\1", _without_names(text)).lower())
     if len(tokens) < 2:
         return None
     first = tokens[0]
@@ -512,7 +538,8 @@ def _imperative(text: str) -> str | None:
         or first in COMPARATIVES
         or first in OUTCOME_VERBS
         or first in MEASURE_NOUNS
-        or first.endswith(("ly", "ing"))
+        or first.endswith("ly")
+        or (first.endswith("ing") and len(first) > 4)  # a gerund, not "ring" or "sing"
         or (first.endswith("s") and not first.endswith("ss"))
         or (first.endswith("ed") and not first.endswith("eed"))
     ):
@@ -523,6 +550,10 @@ def _imperative(text: str) -> str | None:
     second = rest[0]
     if second in MEASURE_NOUNS or second in _COPULAS or second in ("of", "per"):
         return None
+    if first in _PUT_VERBS and _TAKEN_AWAY.search(text):
+        return None  # "Take 400 patients off the waiting list": a result
+    if first in _PUT_VERBS and _PUT_PLACES.search(text):
+        return first  # "Move staff pensions onto the new provider"
     if second in ("to", "into", "onto") and len(rest) > 1 and rest[1] in _DETERMINERS:
         return first  # "Move to the new platform"
     if (
@@ -565,12 +596,13 @@ def output_verb(text: str) -> str | None:
     if not ws:
         return None
     if ws[0] in OUTCOME_VERBS:
-        # "Bring the archive online": a verb of change that puts something somewhere.
-        if not (
-            ws[0] in _PUT_VERBS
-            and _PUT_PLACES.search(text)
-            and not _has_quantity(text, frequency_ranges=True)
-        ):
+        # "Bring the archive online": a verb of change that puts something somewhere; "Sign the
+        # pledge": a signature, not customers signed.
+        placed = ws[0] in _PUT_VERBS and (
+            _PUT_PLACES.search(text) or (ws[0] == "switch" and "to" in ws)
+        )
+        signed = ws[0] == "sign" and ws[1:2] in (["the"], ["our"])
+        if not ((placed or signed) and not _has_quantity(text, frequency_ranges=True)):
             return None
         verb = ws[0]
     else:
@@ -595,11 +627,52 @@ def output_verb(text: str) -> str | None:
     if (
         _PERCENT_AFTER_VERB.search(text)
         or _states_result(text)
-        or states_baseline(text)
+        or (states_baseline(text) and not _object_is_output(text))
         or _money_after_verb(text)
     ):
         return None
     return verb
+
+
+_FREQUENCY_WORDS = frozenset(FREQUENCIES.split("|"))
+_TIME_BOUND = re.compile(
+    r"\b(?:within|in|under)\s+\d[\d.,]*\s+(?:working\s+|business\s+|calendar\s+)?"
+    r"(?:days?|weeks?|hours?|minutes?|months?)\b",
+    _FLAGS,
+)
+
+
+def _object_is_output(text: str) -> bool:
+    """Whether the opening verb's object is counted output: a bare count of things ("Write 10
+    client alerts a quarter, up from 3") or deliverables ("Run refresher courses monthly instead
+    of yearly"). A baseline then measures more work, not a result of it (issue 18.1)."""
+    if _TIME_BOUND.search(text):
+        return False  # "… within 10 working days instead of 30": how soon, a result
+    tokens = _TOKENS.findall(_COORDINATED.sub(r"\1", _without_names(text)).lower())
+    known = bool(tokens) and tokens[0] in OUTPUT_VERBS
+    tokens = tokens[1:]
+    if tokens and tokens[0] in _PARTICLES:
+        tokens = tokens[1:]
+    if len(tokens) >= 2:
+        count, thing = tokens[0], tokens[1]
+        counted = (count[0].isdigit() and not _MONEY_OR_SHARE.match(count)) or (
+            count in _COUNT_WORDS
+        )
+        if (
+            counted
+            and thing[0].isalpha()
+            and thing not in _UNITS | _FUNCTION_WORDS
+            and thing not in ("more", "extra", "additional", "fewer", "less")
+        ):
+            return True
+    named: list[str] = []
+    for token in tokens[:5]:
+        if not token[0].isalpha() or token in _FUNCTION_WORDS or token in _FREQUENCY_WORDS:
+            break
+        named.append(token)
+    # Deliverables named after a verb on the list ("Bedside teaching sessions …" opens with no
+    # verb, "Stock takes …" with a compound noun).
+    return known and len(named) >= 2 and named[-1] in DELIVERABLES and named[-1].endswith("s")
 
 
 def _counted_phrases(text: str):
@@ -627,6 +700,13 @@ def _counted_phrases(text: str):
         yield token, after
 
 
+def _before_deliverable(ws: list[str], word: str) -> bool:
+    """Whether ``word`` is followed by a deliverable: "teaching sessions", "merchandising
+    checks" name the deliverable (the -ing word describes it)."""
+    i = ws.index(word)
+    return i + 1 < len(ws) and ws[i + 1] in DELIVERABLES
+
+
 def _counted_change(text: str) -> str | None:
     """A change in how much of a deliverable is done: "Lesson observations per teacher go from
     one a term to three", "Weekly toolbox talks up from 2 to 5" — the name of what changes ends
@@ -634,7 +714,7 @@ def _counted_change(text: str) -> str | None:
     if not states_baseline(text) and not _RATE_PHRASE.search(text):
         return None
     ws = words(text)
-    if ws and ws[0] in OUTCOME_VERBS:
+    if ws and (ws[0] in OUTCOME_VERBS or ws[0] in OUTPUT_VERBS):
         ws = ws[1:]
     measured: list[str] = []
     for word in ws:
@@ -646,12 +726,15 @@ def _counted_change(text: str) -> str | None:
             or word in MEASURE_NOUNS
             or word in _COUNT_WORDS
             or word in ("share", "number", "one")
-            or (word.endswith("ing") and measured)
+            or (word in _FREQUENCY_WORDS and measured)
+            or (word.endswith("ing") and measured and not _before_deliverable(ws, word))
         ):
             break
         measured.append(word)
     else:
         return None
+    while len(measured) > 1 and measured[-1].endswith("ed"):
+        measured.pop()  # "clinic sessions staffed per month": what was done to them
     if len(measured) > 1 and measured[-2] in _ONLINE and measured[-1] in _ONLINE_COUNTS:
         return None  # "organic visits", "page views": people who came, not work done
     if measured and measured[-1] in DELIVERABLES and measured[-1].endswith("s"):

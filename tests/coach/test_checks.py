@@ -1032,3 +1032,75 @@ def test_an_input_measured_as_a_change_gets_a_question(title, given):
 )
 def test_no_input_question_for_results_or_savings(title):
     assert text.input_change(title) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "verb"),
+    [
+        # verbs joined at the start are one piece of work, read by their first verb
+        ("Wash, dry and fold 300 loads of guest linen a week", "wash"),
+        ("Strip down and service 6 combine harvesters", "strip down"),
+        ("Proofread and typeset 30 chapters of the style guide", "proofread"),
+        # a short verb that merely ends in -ing is still a verb
+        ("Ring 250 lapsed donors before the appeal closes", "ring"),
+        # a verb of change that moves or signs something, with no quantity, names work
+        ("Move the payroll onto the new provider", "move"),
+        ("Sign the regional climate charter", "sign"),
+    ],
+)
+def test_work_in_other_shapes(title, verb):
+    assert text.output_verb(title) == verb
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a counted deliverable with a baseline is still output (issue 18.1: order matters)
+        "Write 8 explainer videos a quarter, up from 2",
+        "Host 20 open evenings a year instead of 6",
+        "Run fire drills monthly instead of yearly",
+    ],
+)
+def test_counted_output_with_a_baseline_stays_output(title):
+    assert text.output_verb(title) is not None, title
+    assert text.counted_deliverable(title), title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # how soon, against where it starts: a result
+        "Approve grant applications in 4 weeks rather than 11",
+        "Issue building warrants within 15 working days instead of 40",
+        # how often, against where it starts
+        "Ship the mobile app every week instead of every month",
+        # the share of the work that must come good
+        "Plant 5,000 street trees with at least 85% surviving two summers",
+        # work taken off a list or moved over is the result
+        "Take 300 families off the housing waiting list",
+        "Switch 2,000 tenants to paperless billing",
+        "Reunite 40 missing cats with their owners",
+        "Treble the income from online courses",
+    ],
+)
+def test_results_that_open_with_a_verb_of_work(title):
+    assert text.output_verb(title) is None, title
+    assert text.counted_deliverable(title) is None, title
+
+
+def test_a_deadline_is_not_the_result_of_the_work():
+    # "… to Leeds in 10 days" says when, not what the move brings
+    assert text.output_verb("Finish the depot move to Leeds in 10 days") == "finish"
+
+
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Staff the out-of-hours line 24/7", False),
+        ("Reprint the Top-10 tips card for new volunteers", False),
+        ("Re-line 20 km of cycle lanes", True),
+        ("Publish the tide tables every week instead of every month", True),
+    ],
+)
+def test_names_idioms_and_frequencies(title, quantity):
+    assert text.has_number(title) is quantity

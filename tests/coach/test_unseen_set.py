@@ -1,8 +1,8 @@
 """The coach on text it was never tuned on (issue 18): key results and objectives in registers
 the first labeled set lacks, written and labeled by someone who had not seen the rules.
-``unseen_tuning.py`` to ``unseen_tuning_5.py`` (sets by other writers,
+``unseen_tuning.py`` to ``unseen_tuning_6.py`` (sets by other writers,
 added when the one before was exhausted; each was scored before any rule was tuned on it) may
-inform the rules; ``unseen_held_out.py`` and ``unseen_held_out_2.py`` never do.
+inform the rules; ``unseen_held_out.py`` to ``unseen_held_out_3.py`` never do.
 
 Run with ``-s`` to see precision and recall per check. The target is 0.95 on the held-out part;
 until the rules reach it, FLOORS hold today's scores so that nothing gets worse.
@@ -16,11 +16,13 @@ from cadence.coach.checks import KeyResultDraft, ObjectiveDraft, check_key_resul
 from tests.coach import (
     unseen_held_out,
     unseen_held_out_2,
+    unseen_held_out_3,
     unseen_tuning,
     unseen_tuning_2,
     unseen_tuning_3,
     unseen_tuning_4,
     unseen_tuning_5,
+    unseen_tuning_6,
 )
 
 CODES = {"N": "kr-no-number", "V": "kr-output-verb", "C": "kr-counts-activities"}
@@ -85,11 +87,23 @@ FLOORS = {
         "kr-counts-activities": (0.95, 0.95),
         OBJ_CHECK: (0.93, 1.0),
     },
+    "tuning-6": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (1.0, 0.98),
+        "kr-counts-activities": (1.0, 0.97),
+        OBJ_CHECK: (1.0, 1.0),
+    },
+    "held-out-3": {
+        "kr-no-number": (0.95, 0.97),
+        "kr-output-verb": (1.0, 0.95),
+        "kr-counts-activities": (0.97, 0.9),
+        OBJ_CHECK: (0.95, 0.95),
+    },
     "untuned": {
-        "kr-no-number": (1.0, 0.96),
-        "kr-output-verb": (0.97, 0.98),
-        "kr-counts-activities": (0.95, 0.93),
-        OBJ_CHECK: (0.92, 1.0),
+        "kr-no-number": (0.98, 0.97),
+        "kr-output-verb": (0.98, 0.96),
+        "kr-counts-activities": (0.96, 0.91),
+        OBJ_CHECK: (0.94, 0.97),
     },
 }
 PARTS = {
@@ -98,10 +112,12 @@ PARTS = {
     "tuning-3": unseen_tuning_3,
     "tuning-4": unseen_tuning_4,
     "tuning-5": unseen_tuning_5,
+    "tuning-6": unseen_tuning_6,
     "held-out": unseen_held_out,
     "held-out-2": unseen_held_out_2,
+    "held-out-3": unseen_held_out_3,
 }
-HELD_OUT = ("held-out", "held-out-2")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3")
 
 
 def test_the_unseen_set_is_large_varied_and_well_formed():
