@@ -283,6 +283,8 @@
       return;
     }
     inFlight = true;
+    // Leaving: the page goes before the answer comes; do not send the same notes twice.
+    if (leaving) savedText = text;
     say("Saving…");
     var body = new FormData(notesForm);
     var token = notesForm.querySelector("[name=csrfmiddlewaretoken]");
