@@ -13,31 +13,23 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from cadence.core.forms import submit
 from cadence.core.htmx import keeping_cycle, query_object
 from cadence.kpis import selectors as kpi_selectors
 from cadence.meetings import selectors, services
+from cadence.meetings.agenda import Kind, meeting_agenda, slide_number, slides
 from cadence.meetings.forms import MeetingNoteForm
-from cadence.okrs import pages
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.weekly import selectors as weekly_selectors
-from cadence.weekly.models import PLANS, PROBLEMS, PROGRESS
 from cadence.weekly.weeks import WeekError, format_week, parse_week, previous_week
-
-
-def _looks_back(category) -> bool:
-    """What the meeting reads of last week: its Progress and Problems, and a custom category of
-    lessons learned ("Lessons learned", "lessons")."""
-    if category.unit_id is None and category.slug in (PROGRESS, PROBLEMS):
-        return True
-    return "lesson" in category.slug or "lesson" in category.name.lower()
 
 
 @login_required
@@ -69,19 +61,24 @@ def my_meeting(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/choose.html", context)
 
 
-@login_required
-def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
-    person = request.user
-    organization = person.organization
-    unit = org_selectors.unit_get(organization, unit_id)
+def _week_asked(request: HttpRequest, unit: Unit):
+    """The Monday of the week ``?week=`` names, else the week the unit's people write in now."""
     try:
-        week = (
+        return (
             parse_week(request.GET["week"])
             if request.GET.get("week")
             else weekly_selectors.unit_current_week(unit)
         )
     except WeekError as error:
         raise Http404(str(error)) from error
+
+
+@login_required
+def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
+    person = request.user
+    organization = person.organization
+    unit = org_selectors.unit_get(organization, unit_id)
+    week = _week_asked(request, unit)
     can_write = services.can_write_notes(person, unit)
     note = selectors.note_of(organization, unit, week)
     if request.method == "POST" and not can_write:
@@ -104,32 +101,9 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         return redirect(f"{url}#notes")
 
     cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
-    objectives = []
-    board = None
-    if cycle is not None:
-        board = okr_selectors.board_for_cycle(organization, cycle)
-        shown = board.by_unit().get(unit.id, [])
-        histories = okr_selectors.key_result_histories_many(shown)
-        rows = pages.board_rows(board, person, access, details=pages.history_details(histories))
-        objectives = [rows[o.id] for o in shown]
-    is_team = unit.kind == Unit.Kind.TEAM
-    report_of = weekly_selectors.team_report if is_team else weekly_selectors.unit_report
-    last_week = report_of(organization, unit, previous_week(week))
-    this_week = report_of(organization, unit, week)
-    looking_back = [
-        (category, items)
-        for category, items in last_week.by_category
-        if items and _looks_back(category)
-    ]
-    plans = [
-        (
-            pw,
-            [i for i in pw.items if i.category.unit_id is None and i.category.slug == PLANS],
-        )
-        for pw in this_week.people
-    ]
+    agenda = meeting_agenda(person, unit, week, cycle)
+    objectives, board = agenda.objectives, agenda.board
+    looking_back, plans = agenda.looking_back, agenda.plans
     earlier = [n for n in selectors.latest_notes(organization, unit, 6) if n.week != week][:5]
     context = {
         "unit": unit,
@@ -139,9 +113,9 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "objectives": objectives,
         "week": week,
         "week_label": format_week(week),
-        "last_week_label": format_week(last_week.week),
+        "last_week_label": format_week(agenda.last_week),
         "previous_label": format_week(previous_week(week)),
-        "next_label": format_week(this_week.next_week),
+        "next_label": format_week(agenda.next_week),
         "this_week_label": format_week(weekly_selectors.unit_current_week(unit)),
         "looking_back": looking_back,
         "plans": plans,
@@ -160,3 +134,88 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "cycle_switch_action": reverse("team_meeting", args=[unit.id]),
     }
     return render(request, "meetings/meeting.html", context, status=done.status)
+
+
+# The meeting on a screen -----------------------------------------------------------------
+
+# How long the meeting's timer runs when the team has not set its meeting's length
+# (docs/method.md §4: 15–20 minutes; the short end keeps it a check-in).
+TIMER_MINUTES = 15
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+def present_meeting(request: HttpRequest, unit_id) -> HttpResponse:
+    """The meeting on a screen: one slide at a time (``?slide=N``, every slide an address of
+    its own, with next and previous links), large type, a timer and the notes beside it.
+    Every slide is in the page, the others hidden: app.js's presentation moves between them
+    without reloading (so full screen, the timer and the notes being typed stay), and
+    saves the notes as they are typed (a POST here asking for JSON)."""
+    person = request.user
+    organization = person.organization
+    unit = org_selectors.unit_get(organization, unit_id)
+    week = _week_asked(request, unit)
+    week_label = format_week(week)
+    can_write = services.can_write_notes(person, unit)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied(
+                f"Only members of {unit.name}, its leads and admins keep its notes."
+            )
+        form = MeetingNoteForm(request.POST)
+        done = submit(
+            request,
+            form,
+            lambda data: services.meeting_note_save(
+                actor=person, unit=unit, week=week, text=data["text"]
+            ),
+        )
+        if _wants_json(request):
+            if done.saved:
+                at = timezone.localtime(done.result.updated_at)
+                return JsonResponse({"saved": True, "message": f"Notes saved at {at:%H:%M:%S}."})
+            errors = [m for messages_ in form.errors.values() for m in messages_]
+            return JsonResponse({"saved": False, "message": " ".join(errors)}, status=done.status)
+        if done.saved:
+            messages.success(request, f"Meeting notes of {week_label} saved.")
+            query = {"week": week_label, "slide": request.GET.get("slide", "1")}
+            url = reverse("present_meeting", args=[unit.id]) + "?" + urlencode(query)
+            return redirect(keeping_cycle(request, url) + "#notes")
+    else:
+        note = selectors.note_of(organization, unit, week)
+        form = MeetingNoteForm(initial={"text": note.text if note else ""})
+        done = None
+
+    okr_cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    agenda = meeting_agenda(person, unit, week, okr_cycle, charts=True)
+    kpis = kpi_selectors.kpi_rows(list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id])))
+    shown = slides(agenda, with_kpis=bool(kpis))
+    current = slide_number(request.GET.get("slide"), len(shown))
+    slot = selectors.meeting_slot_of(organization, unit)
+    base = reverse("present_meeting", args=[unit.id])
+    cycle_query = (
+        "&" + urlencode({"cycle": okr_cycle.id}) if okr_cycle and request.GET.get("cycle") else ""
+    )
+    context = {
+        "unit": unit,
+        "agenda": agenda,
+        "okr_cycle": okr_cycle,
+        "slides": shown,
+        "current": current,
+        "kinds": Kind,
+        "kpis": kpis,
+        "week_label": week_label,
+        "last_week_label": format_week(agenda.last_week),
+        "slide_url": f"{base}?week={week_label}{cycle_query}&slide=",
+        "meeting_url": keeping_cycle(
+            request, reverse("team_meeting", args=[unit.id]) + f"?week={week_label}"
+        ),
+        "timer_minutes": slot.minutes if slot else TIMER_MINUTES,
+        "note": selectors.note_of(organization, unit, week),
+        "form": form,
+        "can_write": can_write,
+    }
+    return render(request, "meetings/present.html", context, status=done.status if done else 200)

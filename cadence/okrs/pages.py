@@ -128,29 +128,41 @@ def key_result_details(
     """The history and chart of each key result of an annotated objective, and the histories
     themselves (the coach judges the same ones)."""
     histories = selectors.key_result_histories(objective)
-    cycle = objective.cycle
+    return chart_details([objective], histories, today=today), histories
+
+
+def chart_details(
+    objectives: list[selectors.BoardObjective],
+    histories: Mapping[UUID, selectors.KeyResultHistory],
+    *,
+    today: date,
+) -> dict[UUID, KeyResultDetail]:
+    """The history, latest check-ins and chart of each key result of these objectives, from
+    histories already loaded (``selectors.key_result_histories_many``): no query."""
     details = {}
-    for kr in objective.krs:
-        history = histories[kr.id]
-        details[kr.id] = KeyResultDetail(
-            history=history,
-            recent_check_ins=tuple(reversed(history.check_ins)),
-            chart=charts.kr_chart(
-                kind=kr.kind,
-                start=kr.start,
-                target=kr.target,
-                direction=kr.direction or None,
-                history=history.points,
-                cycle_start=cycle.start,
-                cycle_end=cycle.end,
-                today=today,
-                aspirational=(kr.commitment or objective.commitment)
-                == Objective.Commitment.ASPIRATIONAL,
-                start_at_cycle_start=not kr.start_from_first_check_in,
-                forecast=history.forecast,
-            ),
-        )
-    return details, histories
+    for objective in objectives:
+        cycle = objective.cycle
+        for kr in objective.krs:
+            history = histories[kr.id]
+            details[kr.id] = KeyResultDetail(
+                history=history,
+                recent_check_ins=tuple(reversed(history.check_ins)),
+                chart=charts.kr_chart(
+                    kind=kr.kind,
+                    start=kr.start,
+                    target=kr.target,
+                    direction=kr.direction or None,
+                    history=history.points,
+                    cycle_start=cycle.start,
+                    cycle_end=cycle.end,
+                    today=today,
+                    aspirational=(kr.commitment or objective.commitment)
+                    == Objective.Commitment.ASPIRATIONAL,
+                    start_at_cycle_start=not kr.start_from_first_check_in,
+                    forecast=history.forecast,
+                ),
+            )
+    return details
 
 
 @dataclass(frozen=True)

@@ -300,3 +300,28 @@ def test_the_name_is_the_products_not_the_hosts(client, member, settings):
     settings.SITE_NAME = "Northwind OKRs"
     login = client.get(reverse("settings"), HTTP_HOST="okrs.example.com").content.decode()
     assert "<title>Settings · Northwind OKRs</title>" in login
+
+
+# Drawn without the site header on purpose: the weekly meeting on a screen (a TV in a meeting
+# room shows it), which leads back to the meeting page instead.
+WITHOUT_HEADER = {"teams/<uuid:unit_id>/meeting/present/"}
+
+
+def test_the_meeting_on_a_screen_is_walked_and_leads_back(client, admin, world):
+    assert set(_routes()) >= WITHOUT_HEADER
+    assert not WITHOUT_HEADER & MAIN_PAGES
+    later, team = world["later"], world["unit"]
+    client.force_login(admin)
+    path = _path("teams/<uuid:unit_id>/meeting/present/", world)
+    response = client.get(f"{path}?cycle={later.id}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<header class="site-header">' not in html
+    # The chosen cycle's key results, kept by every slide's link and by the way back.
+    assert "Completion from 40% to 70%" in html
+    assert f"&amp;cycle={later.id}&amp;slide=2" in html
+    back = reverse("team_meeting", args=[team.id])
+    assert re.search(rf'href="{back}\?week=\d{{4}}-W\d{{2}}&amp;cycle={later.id}" data-leave', html)
+    # And the meeting page leads to it.
+    page = client.get(f"{back}?cycle={later.id}").content.decode()
+    assert re.search(rf'href="{path}\?week=\d{{4}}-W\d{{2}}&amp;cycle={later.id}"', page)
