@@ -11,7 +11,7 @@ urlpatterns = [
     path("weekly-items/<uuid:item_id>/restore/", views.item_restore, name="weekly_item_restore"),
     path("teams/<uuid:unit_id>/weekly/", views.team_report, name="team_report"),
     path(
-        "teams/<uuid:unit_id>/weekly/nudge/<uuid:person_id>/",
+        "teams/<uuid:unit_id>/members/<uuid:person_id>/nudge/",
         views.weekly_nudge,
         name="weekly_nudge",
     ),

@@ -462,11 +462,11 @@ def team_report(request: HttpRequest, unit_id) -> HttpResponse:
 def weekly_nudge(request: HttpRequest, unit_id, person_id) -> HttpResponse:
     """POST only: a lead asks a member of the unit for this week's update by email (the
     dashboard's "Ask for it"), back to ``next``."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     actor = request.user
     unit = org_selectors.unit_get(actor.organization, unit_id)
     member = org_selectors.person_get(actor.organization, person_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     back = safe_next(request, reverse("team_report", args=[unit.pk]))
     try:
         sent = services.weekly_nudge_send(actor=actor, person=member, unit=unit)

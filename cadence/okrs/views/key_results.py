@@ -105,10 +105,10 @@ def key_result_owner(request: HttpRequest, key_result_id) -> HttpResponse:
     """POST only: give a key result to another owner (the dashboard's "Reassign"), back to
     ``next``. A refused change (not an editor, a closed cycle, someone not in the organization)
     saves nothing and says why."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     person = request.user
     kr = selectors.key_result_get(person.organization, key_result_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     pages.require_editor(person, kr.objective)
     back = safe_next(request, pages.objective_url(kr.objective, f"kr-{kr.id}"))
     owner_id = request.POST.get("owner", "")
