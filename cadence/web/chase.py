@@ -10,8 +10,9 @@ the one action that fixes it (check in, ask, reassign, nudge).
   its other reasons beside it; the furthest behind first.
 - Unhealthy KPIs: the dashboard's own list (``web.views.dashboard.dashboard_kpis``).
 - For the units the person may lead (leads of them or of a unit above, admins): who has not
-  written the week's update (the week the unit's people write in now, as the team report and
-  the reminders name it; the person themself left out), and key results without an owner.
+  written this week's update (the ISO week of today in the unit's time zone: after its deadline
+  it is overdue, not replaced by next week's; the person themself left out), and key results
+  without an owner.
 
 A bounded number of queries whatever the organization's size: the key results of the units in
 scope (a board: three queries) and their check-ins (one), the memberships of the units led
@@ -276,7 +277,7 @@ def _missing_updates(
 ) -> ChaseList | None:
     """Members of the units led who have not written the week's update (each person once,
     under the first of their units by name), with whether they were nudged already."""
-    weeks = {uid: weekly_selectors.unit_current_week(tree.units[uid], now) for uid in led}
+    weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
     wanted = [
         (m.person, tree.units[m.unit_id], weeks[m.unit_id])
         for m in sorted(memberships, key=lambda m: (tree.units[m.unit_id].name.lower(), m.unit_id))
@@ -321,6 +322,8 @@ def _missing_updates(
             nudged=(r.person.pk, r.week) in nudged,
             overdue=r.overdue,
         )
-        for r in sorted(rows, key=lambda r: (r.unit.name.lower(), r.person.name.lower()))
+        for r in sorted(
+            rows, key=lambda r: (not r.overdue, r.unit.name.lower(), r.person.name.lower())
+        )
     ]
     return _capped("missing", "Weekly updates not written", rows)

@@ -38,7 +38,14 @@ from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
 from cadence.weekly.models import PLANS, PROGRESS, Category, Item, ItemMove, WeeklyUpdate
-from cadence.weekly.weeks import Rhythm, format_week, monday_of, next_week, previous_week
+from cadence.weekly.weeks import (
+    Rhythm,
+    format_week,
+    monday_of,
+    next_week,
+    previous_week,
+    week_of,
+)
 
 DEFAULT_WEEKDAY = Unit.Weekday.FRIDAY
 DEFAULT_TIME = time(17, 0)
@@ -151,6 +158,12 @@ def unit_current_week(unit: Unit, now: datetime | None = None) -> date:
     """The week a unit's report and meeting show by default: the week its people write in now
     (by the unit's own rhythm)."""
     return unit_rhythm(unit, unit.organization_id).current_week(now or timezone.now())
+
+
+def unit_this_week(unit: Unit, now: datetime | None = None) -> date:
+    """The Monday of the ISO week of now in the unit's time zone: the week whose update a lead
+    chases (still this week after its deadline has passed, when it is overdue)."""
+    return week_of(now or timezone.now(), unit_rhythm(unit, unit.organization_id).time_zone)
 
 
 # Nudges: a lead asking a member for the week's update (services.nudges) ---------------------

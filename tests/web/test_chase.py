@@ -308,3 +308,15 @@ def test_a_viewer_chases_nothing_but_still_sees_the_unhealthy_kpis(client, world
     f.join(world["team"], viewer)
     chase = _chase(viewer, world["cycle"])
     assert not chase.scoped and _lists(chase) == {"kpis": {"Activation rate"}}
+
+
+def test_after_the_deadline_this_weeks_update_is_overdue_not_next_weeks(world):
+    """On Saturday the week's update is overdue; next week's is not asked for yet."""
+    with time_machine.travel(datetime(2026, 11, 28, 9, tzinfo=UTC), tick=False):
+        missing = _chase(world["lead"], world["cycle"]).missing
+    assert [(r.person.name, r.week_label, r.overdue) for r in missing.items] == [
+        ("Sam Silent", "2026-W48", True)
+    ]
+    with time_machine.travel(TEST_NOW, tick=False):
+        missing = _chase(world["lead"], world["cycle"]).missing
+    assert [(r.week_label, r.overdue) for r in missing.items] == [("2026-W48", False)]

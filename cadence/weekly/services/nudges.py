@@ -1,9 +1,10 @@
 """A lead's nudge: one email to a member of their unit who has not written this week's update.
 
-"This week" is the week the unit's people write in now (``selectors.unit_current_week``: the
-week the team report and the reminders name). A nudge is queued through the mail queue in the
-nudge's transaction and audited there; a person is nudged at most once a week, whoever asks
-(the mail queue's key), so a second click changes nothing and says so.
+"This week" is the ISO week of now in the unit's time zone (``selectors.unit_this_week``), as on
+the dashboard: after its deadline it is overdue, and a late update still counts. A nudge is
+queued through the mail queue in the nudge's transaction and audited there; a person is nudged
+at most once a week, whoever asks (the mail queue's key), so a second click changes nothing and
+says so.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def weekly_nudge_send(
     ):
         raise Conflict(f"{person.name} is not an active member of {unit.name}.")
     now = now or timezone.now()
-    week = selectors.unit_current_week(unit, now)
+    week = selectors.unit_this_week(unit, now)
     written = WeeklyUpdate.objects.filter(
         organization_id=unit.organization_id,
         person=person,
