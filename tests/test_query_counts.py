@@ -94,3 +94,43 @@ def counts(django_db_setup, django_db_blocker):
 def test_queries_do_not_grow_with_objectives(counts, db, page):
     small, large = counts[page]
     assert large == small, f"{page}: {small} queries at 10 objectives, {large} at 200"
+
+
+def _grow_chase(admin, org, cycle, units, n, start_index=0):
+    """n people who have not written this week's update, and n objectives whose key results
+    need chasing for different reasons (off track and honest, overconfident, unowned)."""
+    for i in range(start_index, start_index + n):
+        unit = units[i % len(units)]
+        f.join(unit, f.make_person(org, name=f"Member {i}"))
+        objective = f.make_objective(admin, cycle, unit, title=f"Chased {i}")
+        off = f.make_kr(admin, objective, title=f"Off {i}", owner=admin)
+        okr_services.check_in_create(actor=admin, key_result=off, value=5, confidence="at_risk")
+        over = f.make_kr(admin, objective, title=f"Over {i}", owner=admin)
+        okr_services.check_in_create(actor=admin, key_result=over, value=5, confidence="on_track")
+        nobody = f.make_kr(admin, objective, title=f"Nobody {i}", owner=None)
+        okr_services.check_in_create(
+            actor=admin, key_result=nobody, value=90, confidence="on_track"
+        )
+
+
+@pytest.mark.django_db
+def test_the_dashboards_chase_list_does_not_grow_with_what_it_lists(client):
+    """The dashboard of a lead of five teams, with 5 and with 60 people and objectives to
+    chase: the same number of queries (the lists are capped, their queries are not per row)."""
+    org, admin = f.make_org()
+    cycle = f.make_cycle(admin, name="Q4 2026")
+    department = f.make_unit(org, "Product", kind="department")
+    units = [f.make_unit(org, f"Team {i}", parent=department) for i in range(5)]
+    lead = f.make_person(org, name="Lead")
+    f.join(department, lead, role="lead")
+    for unit in units[:2]:
+        f.join(unit, lead, role="lead")
+    client.force_login(lead)
+    url = reverse("dashboard") + f"?cycle={cycle.pk}"
+    _grow_chase(admin, org, cycle, units, 5)
+    page = client.get(url).content.decode()
+    assert "Weekly updates not written" in page and "Key results without an owner" in page
+    small = _count(client, url)
+    _grow_chase(admin, org, cycle, units, 55, start_index=5)
+    large = _count(client, url)
+    assert large == small, f"{small} queries with 5 to chase, {large} with 60"

@@ -30,6 +30,7 @@ GROUPS = (
     Group("okrs", "OKR imports"),
     Group("organization", "Organization settings"),
     Group("weekly_category", "Weekly categories"),
+    Group("weekly_update", "Weekly updates"),
     Group("person", "People and roles"),
     Group("membership", "Memberships"),
     Group("unit", "Departments and teams"),
@@ -80,6 +81,8 @@ KINDS: dict[str, str] = {
     "weekly_category.updated": "Weekly category changed",
     "weekly_category.archived": "Weekly category archived",
     "weekly_category.restored": "Weekly category restored",
+    # A lead asked a member for this week's update (weekly.services.nudges).
+    "weekly_update.nudged": "Asked for a weekly update",
     # The organization's first run (onboarding.services).
     "organization.created": "Organization created",
     # The whole-organization archive (transfer.archive): downloaded or exported, and imported.

@@ -26,6 +26,9 @@ urlpatterns = [
     ),
     path("key-results/<uuid:key_result_id>/edit/", views.key_result_edit, name="key_result_edit"),
     path(
+        "key-results/<uuid:key_result_id>/owner/", views.key_result_owner, name="key_result_owner"
+    ),
+    path(
         "key-results/<uuid:key_result_id>/delete/",
         views.key_result_delete,
         name="key_result_delete",

@@ -32,12 +32,20 @@ from django.http import Http404
 from django.utils import timezone
 
 from cadence.core.ids import uuid_or_404
+from cadence.mail.models import Delivery
 from cadence.okrs.models import Objective
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
 from cadence.weekly.models import PLANS, PROGRESS, Category, Item, ItemMove, WeeklyUpdate
-from cadence.weekly.weeks import Rhythm, monday_of, next_week, previous_week
+from cadence.weekly.weeks import (
+    Rhythm,
+    format_week,
+    monday_of,
+    next_week,
+    previous_week,
+    week_of,
+)
 
 DEFAULT_WEEKDAY = Unit.Weekday.FRIDAY
 DEFAULT_TIME = time(17, 0)
@@ -150,6 +158,31 @@ def unit_current_week(unit: Unit, now: datetime | None = None) -> date:
     """The week a unit's report and meeting show by default: the week its people write in now
     (by the unit's own rhythm)."""
     return unit_rhythm(unit, unit.organization_id).current_week(now or timezone.now())
+
+
+def unit_this_week(unit: Unit, now: datetime | None = None) -> date:
+    """The Monday of the ISO week of now in the unit's time zone: the week whose update a lead
+    chases (still this week after its deadline has passed, when it is overdue)."""
+    return week_of(now or timezone.now(), unit_rhythm(unit, unit.organization_id).time_zone)
+
+
+# Nudges: a lead asking a member for the week's update (services.nudges) ---------------------
+
+NUDGE_KEY = "nudge:"
+
+
+def nudge_key(person_id, week: date) -> str:
+    """The mail queue's key of a person's nudge for a week: one per person and week."""
+    return f"{NUDGE_KEY}{person_id}:{format_week(monday_of(week))}"
+
+
+def nudged(organization_id, person_weeks) -> set[tuple[UUID, date]]:
+    """Which of these (person id, week) were nudged already: one query."""
+    keys = {nudge_key(person_id, week): (person_id, week) for person_id, week in person_weeks}
+    if not keys:
+        return set()
+    sent = Delivery.objects.filter(organization_id=organization_id, key__in=list(keys))
+    return {keys[key] for key in sent.values_list("key", flat=True)}
 
 
 # Categories -------------------------------------------------------------------------------

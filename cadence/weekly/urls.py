@@ -10,6 +10,11 @@ urlpatterns = [
     path("weekly-items/<uuid:item_id>/delete/", views.item_delete, name="weekly_item_delete"),
     path("weekly-items/<uuid:item_id>/restore/", views.item_restore, name="weekly_item_restore"),
     path("teams/<uuid:unit_id>/weekly/", views.team_report, name="team_report"),
+    path(
+        "teams/<uuid:unit_id>/members/<uuid:person_id>/nudge/",
+        views.weekly_nudge,
+        name="weekly_nudge",
+    ),
     path("teams/<uuid:unit_id>/settings/", settings_views.team_settings, name="team_settings"),
     path("settings/weekly-categories/", settings_views.weekly_categories, name="weekly_categories"),
     path(

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from cadence.coach import selectors as coach_selectors
 from cadence.core.forms import UNPROCESSABLE, submit
-from cadence.core.htmx import is_htmx, keeping_cycle
+from cadence.core.htmx import is_htmx, keeping_cycle, safe_next
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Person, Unit
@@ -456,3 +456,26 @@ def team_report(request: HttpRequest, unit_id) -> HttpResponse:
         "nav": "weekly",
     }
     return render(request, "weekly/team_report.html", context)
+
+
+@login_required
+def weekly_nudge(request: HttpRequest, unit_id, person_id) -> HttpResponse:
+    """POST only: a lead asks a member of the unit for this week's update by email (the
+    dashboard's "Ask for it"), back to ``next``."""
+    actor = request.user
+    unit = org_selectors.unit_get(actor.organization, unit_id)
+    member = org_selectors.person_get(actor.organization, person_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    back = safe_next(request, reverse("team_report", args=[unit.pk]))
+    try:
+        sent = services.weekly_nudge_send(actor=actor, person=member, unit=unit)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if sent:
+            messages.success(request, f"{member.name} was asked for the update by email.")
+        else:
+            messages.info(request, f"{member.name} was asked already this week.")
+    return redirect(back)

@@ -9,7 +9,12 @@ dashboard, the objective page, the alignment tree, the inline check-in) are in `
 """
 
 from cadence.okrs.views.cycles import cycle_delete, cycle_edit, cycles
-from cadence.okrs.views.key_results import key_result_create, key_result_delete, key_result_edit
+from cadence.okrs.views.key_results import (
+    key_result_create,
+    key_result_delete,
+    key_result_edit,
+    key_result_owner,
+)
 from cadence.okrs.views.objectives import objective_create, objective_delete, objective_edit
 from cadence.okrs.views.tree import cycle_tree_objective, cycle_tree_unit
 
@@ -22,6 +27,7 @@ __all__ = [
     "key_result_create",
     "key_result_delete",
     "key_result_edit",
+    "key_result_owner",
     "objective_create",
     "objective_delete",
     "objective_edit",

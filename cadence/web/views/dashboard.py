@@ -1,5 +1,5 @@
-"""The dashboard: the company's objectives, my units' with their figures, the organization
-overview and "Due now" (reviews)."""
+"""The dashboard: what to chase in my teams (``cadence.web.chase``), the company's objectives,
+my units' with their figures, the organization overview and "Due now" (reviews)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cadence.onboarding import selectors as onboarding_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.reviews import selectors as review_selectors
+from cadence.web.chase import chase_for
 
 # The most unhealthy KPIs the dashboard lists (the KPIs page has them all).
 DASHBOARD_KPIS = 10
@@ -90,7 +91,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_edit_company": company is not None and access.can_edit_unit(company),
             "teams": teams,
             "overview": pages.overview(tree, stats),
-            "unhealthy_kpis": dashboard_kpis(person, tree, my_units),
+            "chase": chase_for(
+                person, cycle, tree, access, kpis=dashboard_kpis(person, tree, my_units)
+            ),
         }
     )
     return render(request, "okrs/dashboard.html", context)

@@ -55,6 +55,7 @@ from cadence.weekly.services.items import (
     item_restore,
     item_update,
 )
+from cadence.weekly.services.nudges import weekly_nudge_send
 from cadence.weekly.services.rollover import rollover_due, rollover_week
 
 __all__ = [
@@ -76,4 +77,5 @@ __all__ = [
     "item_update",
     "rollover_due",
     "rollover_week",
+    "weekly_nudge_send",
 ]

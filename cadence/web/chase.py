@@ -1,0 +1,329 @@
+"""The dashboard's "What to chase": what in a person's teams needs a word this week, each with
+the one action that fixes it (check in, ask, reassign, nudge).
+
+- Whose teams (``chase_scope``): the units the person belongs to (member or lead); for a unit
+  they lead, also the units directly below it (a lead looks one level down); for an admin, also
+  the company and the units directly below it. Viewers chase nothing. Archived units are left
+  out.
+- Key results (``cadence.okrs.attention``): each listed once, under its most pressing reason
+  (confidence contradicts the numbers, off track, forecast to fall short, stale, stalled), with
+  its other reasons beside it; the furthest behind first.
+- Unhealthy KPIs: the dashboard's own list (``web.views.dashboard.dashboard_kpis``).
+- For the units the person may lead (leads of them or of a unit above, admins): who has not
+  written this week's update (the ISO week of today in the unit's time zone: after its deadline
+  it is overdue, not replaced by next week's; the person themself left out), and key results
+  without an owner.
+
+A bounded number of queries whatever the organization's size: the key results of the units in
+scope (a board: three queries) and their check-ins (one), the memberships of the units led
+(one), those members' updates of the week (one) and the nudges already queued (one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cadence.okrs import attention, permissions, selectors
+from cadence.okrs import progress as arithmetic
+from cadence.okrs.models import Cycle
+from cadence.orgs.models import Membership, Person, Unit
+from cadence.orgs.selectors import Access, UnitTree
+from cadence.weekly import selectors as weekly_selectors
+from cadence.weekly.models import WeeklyUpdate
+
+# The most items one list shows (the rest are counted: the unit pages have them all).
+LIST_LIMIT = 8
+
+
+def chase_scope(person: Person, tree: UnitTree, access: Access) -> tuple[set[UUID], set[UUID]]:
+    """(the units whose key results the person chases, those of them the person may lead)."""
+    if person.is_viewer or not person.is_active:
+        return set(), set()
+    live = {uid for uid, u in tree.units.items() if u.archived_at is None}
+    scope = {uid for uid in access.memberships if uid in live}
+    for uid, role in access.memberships.items():
+        if role == Membership.Role.LEAD and uid in live:
+            scope.update(c.id for c in tree.children.get(uid, []) if c.id in live)
+    if person.is_admin and tree.root is not None and tree.root.id in live:
+        scope.add(tree.root.id)
+        scope.update(c.id for c in tree.children.get(tree.root.id, []) if c.id in live)
+    led = {uid for uid in scope if access.can_lead_unit(tree.units[uid])}
+    return scope, led
+
+
+@dataclass(frozen=True)
+class ChasedKeyResult:
+    """A key result to chase: its board row, objective and unit, why (``judged``), its
+    check-in history's markers, and what this person may do about it."""
+
+    kr: selectors.BoardKeyResult
+    objective: selectors.BoardObjective
+    team: Unit
+    judged: attention.Judged
+    history: selectors.KeyResultHistory | None
+    can_check_in: bool
+    can_reassign: bool
+    can_ask: bool
+    owners: tuple[Person, ...] = ()  # whom it may be given to: its unit's members
+
+    def __getattr__(self, name: str):
+        # The key result's own fields read through (``kind``, ``target``, its ``unit`` of
+        # measure…), so the OKR pages' partials show a row as they show a key result.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.kr, name)
+
+    @property
+    def id(self) -> UUID:
+        return self.kr.id
+
+    @property
+    def reason(self) -> str | None:
+        return self.judged.primary
+
+    @property
+    def ask_text(self) -> str:
+        """The comment "Ask" starts from: the owner mentioned, what the numbers say, a question
+        (the asker edits it before sending)."""
+        kr = self.kr
+        handle = f"@{kr.owner.email}" if kr.owner_id else ""
+        title = f"“{kr.title}”"
+        now = f"{arithmetic.percent(kr.progress)} where {arithmetic.percent(kr.expected)} was"
+        reason = self.judged.primary
+        if reason == attention.CONFIDENCE:
+            if self.judged.contradiction == attention.OVERCONFIDENT:
+                text = (
+                    f"you say {title} is on track, but it is at {now} expected by now. "
+                    "What do you see that the numbers do not?"
+                )
+            else:
+                text = (
+                    f"the numbers say {title} is on pace, but you say off track. "
+                    "What worries you, and what would help?"
+                )
+        elif reason == attention.OFF_TRACK:
+            text = f"{title} is off track: {now} expected by now. What would help?"
+        elif reason == attention.SHORT:
+            end = self.objective.cycle.end.strftime("%-d %b")
+            text = f"the trend of {title} falls short of its target by {end}. What could change it?"
+        elif reason == attention.STALE:
+            text = f"{title} has had no check-in for two weeks or more. Could you check in?"
+        else:
+            text = f"{title} has not moved over its last two weekly check-ins. What is in the way?"
+        return f"{handle} {text}".strip()
+
+    @property
+    def other_labels(self) -> list[str]:
+        return [attention.LABELS[r] for r in self.judged.others]
+
+    @property
+    def forecast(self):
+        return self.history.forecast if self.history else None
+
+
+@dataclass(frozen=True)
+class ChaseList:
+    """One reason's list: its items (at most ``LIST_LIMIT``) and how many more there are."""
+
+    reason: str
+    label: str
+    items: list
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class MissingUpdate:
+    """A member of a unit the person leads who has not written the week's update."""
+
+    person: Person
+    unit: Unit
+    week: date
+    deadline: datetime
+    nudged: bool
+    overdue: bool
+
+    @property
+    def week_label(self) -> str:
+        iso = self.week.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+
+
+@dataclass
+class Chase:
+    key_results: list[ChaseList] = field(default_factory=list)
+    unowned: ChaseList | None = None
+    missing: ChaseList | None = None
+    kpis: list = field(default_factory=list)
+    leads: bool = False
+    scoped: bool = False  # the person has teams to chase in (else the dashboard says nothing)
+
+    @property
+    def count(self) -> int:
+        lists = [*self.key_results, self.unowned, self.missing]
+        return len(self.kpis) + sum(len(x.items) + x.more for x in lists if x is not None)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def _capped(reason: str, label: str, items: list) -> ChaseList:
+    return ChaseList(reason, label, items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT))
+
+
+def chase_for(
+    person: Person,
+    cycle: Cycle,
+    tree: UnitTree,
+    access: Access,
+    *,
+    kpis: list | None = None,
+    now: datetime | None = None,
+) -> Chase:
+    """What the person has to chase in ``cycle`` (``kpis``: the dashboard's unhealthy KPI rows,
+    passed through)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    organization = person.organization
+    scope, led = chase_scope(person, tree, access)
+    chase = Chase(kpis=list(kpis or []), leads=bool(led))
+    if not scope:
+        return chase
+    chase.scoped = True
+    board = selectors.board_for_cycle(
+        organization, cycle, today=today, scope=Q(unit_id__in=list(scope))
+    )
+    objectives = [o for o in board.objectives.values() if o.unit_id in scope]
+    histories = selectors.key_result_histories_many(objectives, now=now)
+    memberships = list(
+        Membership.objects.filter(
+            unit_id__in=list(scope), person__is_active=True, person__organization=organization
+        )
+        .exclude(person__role=Person.Role.VIEWER)
+        .select_related("person")
+        .order_by("person__name", "person_id")
+    )
+    members: dict[UUID, list[Person]] = defaultdict(list)
+    for m in memberships:
+        members[m.unit_id].append(m.person)
+    by_reason: dict[str, list[ChasedKeyResult]] = defaultdict(list)
+    unowned: list[ChasedKeyResult] = []
+    for o in objectives:
+        live = permissions.objective_is_open(o)
+        running = o.cycle.start <= today <= o.cycle.end
+        unit = tree.units.get(o.unit_id, o.unit)
+        for kr in o.krs:
+            history = histories.get(kr.id)
+            forecast = history.forecast if history else None
+            judged = attention.judge(
+                live=live,
+                running=running,
+                pace=kr.pace,
+                confidence=kr.confidence or None,
+                stalled=bool(history and history.stalled),
+                stale=bool(history and history.stale),
+                forecast_short=bool(forecast and forecast.short and not forecast.ended),
+            )
+            no_owner = attention.needs_owner(live=live, owner_id=kr.owner_id) and o.unit_id in led
+            if not judged.reasons and not no_owner:
+                continue
+            can_reassign = live and permissions.can_edit_unit_okrs(person, unit, access)
+            row = ChasedKeyResult(
+                kr=kr,
+                objective=o,
+                team=unit,
+                judged=judged,
+                history=history,
+                can_check_in=permissions.can_check_in(person, o, kr, access),
+                can_reassign=can_reassign,
+                can_ask=kr.owner_id is not None and kr.owner_id != person.id,
+                owners=tuple(members.get(o.unit_id, ())) if can_reassign else (),
+            )
+            if judged.primary:
+                by_reason[judged.primary].append(row)
+            if no_owner:
+                unowned.append(row)
+
+    def order(row: ChasedKeyResult) -> tuple:
+        behind = attention.urgency(expected=row.kr.expected, progress=row.kr.progress)
+        return (-behind, row.team.name.lower(), row.kr.title.lower(), str(row.kr.id))
+
+    chase.key_results = [
+        _capped(reason, attention.LABELS[reason], sorted(by_reason[reason], key=order))
+        for reason in attention.REASONS
+        if by_reason.get(reason)
+    ]
+    if led:
+        if unowned:
+            chase.unowned = _capped(
+                "unowned", "Key results without an owner", sorted(unowned, key=order)
+            )
+        led_memberships = [m for m in memberships if m.unit_id in led]
+        chase.missing = _missing_updates(person, tree, led, led_memberships, now)
+    return chase
+
+
+def _missing_updates(
+    person: Person,
+    tree: UnitTree,
+    led: set[UUID],
+    memberships: list[Membership],
+    now: datetime,
+) -> ChaseList | None:
+    """Members of the units led who have not written the week's update (each person once,
+    under the first of their units by name), with whether they were nudged already."""
+    weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
+    wanted = [
+        (m.person, tree.units[m.unit_id], weeks[m.unit_id])
+        for m in sorted(memberships, key=lambda m: (tree.units[m.unit_id].name.lower(), m.unit_id))
+        if m.person_id != person.id
+    ]
+    if not wanted:
+        return None
+    written = set(
+        WeeklyUpdate.objects.filter(
+            organization_id=person.organization_id,
+            person_id__in={p.pk for p, _u, _w in wanted},
+            week__in=set(weeks.values()),
+            submitted_at__isnull=False,
+        ).values_list("person_id", "week")
+    )
+    rows: list[MissingUpdate] = []
+    seen: set[UUID] = set()
+    for member, unit, week in wanted:
+        if (member.pk, week) in written or member.pk in seen:
+            continue
+        seen.add(member.pk)
+        deadline = weekly_selectors.team_deadline(unit, week)
+        rows.append(
+            MissingUpdate(
+                person=member,
+                unit=unit,
+                week=week,
+                deadline=timezone.localtime(deadline, deadline.tzinfo),
+                nudged=False,
+                overdue=now >= deadline,
+            )
+        )
+    if not rows:
+        return None
+    nudged = weekly_selectors.nudged(person.organization_id, [(r.person.pk, r.week) for r in rows])
+    rows = [
+        MissingUpdate(
+            person=r.person,
+            unit=r.unit,
+            week=r.week,
+            deadline=r.deadline,
+            nudged=(r.person.pk, r.week) in nudged,
+            overdue=r.overdue,
+        )
+        for r in sorted(
+            rows, key=lambda r: (not r.overdue, r.unit.name.lower(), r.person.name.lower())
+        )
+    ]
+    return _capped("missing", "Weekly updates not written", rows)
