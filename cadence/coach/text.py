@@ -64,7 +64,8 @@ OUTCOME_VERBS = _set(
 _PUT_VERBS = _set("bring get take put move switch")
 _PUT_PLACES = re.compile(
     r"\b(?:online|live|in-house|to\s+market|into\s+service|on\s+stream|onstream|signed\s+off|"
-    r"approved|agreed|over\s+the\s+line|into\s+line|(?:onto|into|to)\s+(?:the\s+)?new)\b",
+    r"approved|agreed|over\s+the\s+line|into\s+line|ready\s+for|"
+    r"through\s+(?:its|the|their|our)\s+(?:[a-z-]+\s+){0,3}(?:audit|review|inspection|assessment)|(?:onto|into|to)\s+(?:the\s+)?new)\b",
     re.IGNORECASE,
 )
 
@@ -137,7 +138,8 @@ DELIVERABLES = _set(
     guide guides pitch pitches proposal proposals patrol patrols seminar seminars tasting
     tastings walk walks clinic clinics round rounds check checks surgery surgeries drop-in drop-ins
     survey surveys club clubs takes stocktake stocktakes callback callbacks fitting fittings
-    stand-up stand-ups standup standups alert alerts bulletin bulletins
+    stand-up stand-ups standup standups alert alerts bulletin bulletins picks ride-alongs
+    tours
     """
 )
 # Where the name of what a change measures ends: "Lesson observations | per teacher go from …",
@@ -197,7 +199,7 @@ _NAMES = [
     # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
     re.compile(
         r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
-        r"childcare)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
+        r"childcare|study\s+programmes?|provision|phase)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
         _FLAGS,
     ),
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
@@ -210,13 +212,13 @@ _NAMES = [
     re.compile(
         r"\b(?:in|by|for|of|the|since|until|till|before|after|during|through|make|our|their|"
         r"its|this|next|"
-        r"end\s+of|early|late|mid)\s+(?:19|20)\d{2}\b(?![%\d,.]|\s*[km]\b)",
+        r"end\s+of|early|late|mid|into)\s+(?:19|20)\d{2}\b(?![%\d,.]|\s*[km]\b)",
         _FLAGS,
     ),
     re.compile(r"^\s*(?:19|20)\d{2}\s*:"),
     # names with a number: standards, school years, production lines, versions
     re.compile(
-        r"(?<!-)\b(?:iso|soc|pci|wcag|year|grade|grades|line|level|tier|phase|stage|sprint|wave|"
+        r"(?<!\bre-)\b(?:iso|soc|pci|wcag|year|group|grade|grades|line|level|tier|phase|stage|sprint|wave|"
         r"windows|python|ios|android|macos|java|php|node|web|version|gen|generation|type|class|"
         r"room|building|hall|gate|zone|route|bay|terminal|series|model|chapter|section|article|"
         r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
@@ -235,10 +237,27 @@ _NAMES = [
         r"lists|guide|guides)\b",
         _FLAGS,
     ),
-    re.compile(r"\bp\d{2,3}\b", _FLAGS),  # percentiles name a measure: "p95 latency"
+    re.compile(r"\bp\d{2,3}\b", _FLAGS),
+    re.compile(
+        r"(?<![\d,.])\b0\d{2,4}\b"
+    ),  # dialling codes: "a new 0800 number"  # percentiles name a measure: "p95 latency"
     re.compile(r"\bv\d+(?:\.\d+)*\b", _FLAGS),
     re.compile(r"\b\d+\.\d+\.\d+\b"),
-    re.compile(r"(?<=[a-z] )[A-Z][A-Za-z]+\s+\d+\.\d+\b"),  # "Cadence 2.0" (not the first word)
+    # "Cadence 2.0", "Magento 2.4.7", "R 4.4" (not the first word)
+    re.compile(r"(?<=[a-z] )[A-Z][A-Za-z]*\s+\d+(?:\.\d+)+\b"),
+    # a plan or programme named by its year: "Vision 2030 briefings", "Horizon 2020 bids"
+    re.compile(
+        r"\b(?:vision|agenda|strategy|roadmap|horizon|mission|programme|program|campaign)\s+"
+        r"(?:19|20)\d{2}\b(?![%\d,.])",
+        _FLAGS,
+    ),
+    # forms named by a number and letters: "the 990-PF", "a 1099-MISC"
+    re.compile(r"\b\d{3,4}-[A-Z]{1,4}\b"),
+    # a capitalised number word that begins a name: "the Four Nations", "the Big Four"
+    re.compile(
+        r"(?<=[a-z] )(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Twelve)\s+[A-Z][a-z]+"
+        r"|\bBig\s+(?:4|Four|Three|3)\b"
+    ),
     re.compile(r"\b[A-Z]{2,}-\d+\b"),  # ticket-like ids "OKR-12"
     # a year that ends a name: "Net Zero 2030", "Windows Server 2022", "Vision 2030"
     # (a capitalised word inside the sentence, not its first: "Reach 2000 members" counts)
@@ -250,7 +269,9 @@ _NAMES = [
         r"\d{1,5}(?:[.:]\d+)*\b(?![%+.,]|\s*(?:%|percent\b|per\s+cent\b|points?\b))"
     ),
     # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
-    re.compile(r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\))?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"),
+    re.compile(
+        r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\)|-\d{3,4})?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"
+    ),
     # brands with a number: "7-Eleven"
     re.compile(r"\b\d+-[A-Z][a-z]+"),
     # forms and grades named by a letter: "W-2", "I-9", "K-12"
@@ -282,7 +303,9 @@ _IDIOMS = re.compile(
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
     r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
     r"\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
-    r"\bthe\s+(?:5|five)\s+whys\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
+    r"\bthe\s+(?:5|five)\s+whys\b|\b24-hour\s+(?:city|service|services|helpline|line|cover|"
+    r"opening|access|care|support|economy)\b|\b(?:five|5)-star\s+(?:welcome|experience|service|"
+    r"treatment|hospitality|care|feel)\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
     _FLAGS,
 )
 _DIGIT = re.compile(r"\d")
@@ -313,6 +336,22 @@ _WORD_NUMBER = re.compile(rf"\b(?:{WRITTEN_NUMBERS}|{MULTIPLIERS})\b|\b\d+(?:\.\
 _FRACTION = re.compile(
     r"\b(?:by|cut|to|of|bring|reach)\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b", _FLAGS
 )
+# A bar written without a digit: "within an hour", "in the top quartile".
+_IMPLIED_ONE = re.compile(
+    r"\bwithin\s+(?:an|a\s+single)\s+(?:hour|minute|day|week)\b"
+    r"|\btop\s+(?:quartile|decile|quintile|tercile)\b",
+    _FLAGS,
+)
+# How often a thing is done, as its measure: "Fortnightly litter picks", "Lab meetings: weekly",
+# "… every shift", "… every Saturday".
+_PER_PERIOD = re.compile(r"\bper\s+(?:day|week|month|quarter|year|shift|term|season)\b", _FLAGS)
+_HOW_OFTEN = re.compile(
+    r"^\s*(?:daily|weekly|fortnightly|monthly|quarterly|termly)\b"
+    r"|:\s*(?:daily|weekly|fortnightly|monthly|quarterly|termly|twice|once|every)\b"
+    r"|\b(?:every|each)\s+(?:other\s+)?(?:day|week|fortnight|month|quarter|term|shift|season|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening)\b",
+    _FLAGS,
+)
 _FRACTION_OF = re.compile(
     r"\b(?:a|one|two|three|four|nine)\s+(?:thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
     r"\s+of\b",
@@ -342,6 +381,8 @@ _RESULT_CLAUSE_ANY = re.compile(
     r"(?:\s+(?:up|in|on|back|over))?\s+(?:at\s+least\s+|more\s+than\s+|over\s+|a\s+further\s+)?"
     # "… to Leeds in 10 days" is a deadline, not a result
     r"[$€£¥₹]?\d[\d,.]*+(?!\s*(?:days?|weeks?|months?|hours?|minutes?|years?)\b)"
+    # "… and get 1,400 of them a check", "… so that 1,200 of them claim": the people who respond
+    r"|\b\d[\d,]*\s+of\s+them\b"
     # "… with at least 90% still alive after a year": the share that must come of the work
     r"|\bwith\s+(?:at\s+least\s+|over\s+|more\s+than\s+)?\d[\d.]*\s*(?:%|percent\b|per\s+cent\b)",
     _FLAGS,
@@ -360,7 +401,7 @@ _BASELINE = re.compile(
     r"\binstead\s+of\b|\b(?:up|down)\s+from\b|\b(?:today|currently)\b"
     # "in 3 weeks rather than 10" (not "root causes rather than symptoms")
     rf"|\brather\s+than\s+(?:every\s+|once\s+a\s+)?(?:\d|(?:{FREQUENCIES}|{WRITTEN_NUMBERS})\b)"
-    r"|\blast\s+(?:year|quarter|month|term|season|cycle)\b"
+    r"|\blast\s+(?:year|quarter|month|term|season|cycle)\b|\(\s*was\s+\d|\bwas\s+\d[\d.,]*\s*%"
     r"|\d\s*(?:%|percent\b|per\s+cent\b)\s+of\b.*\b(?:within|before|inside)\b",
     _FLAGS,
 )
@@ -452,7 +493,9 @@ def _has_quantity(text: str, *, frequency_ranges: bool) -> bool:
         return True
     if _FRACTION.search(text) or _FRACTION_OF.search(text) or _DECADE_VALUE.search(text):
         return True
-    return frequency_ranges and bool(_FREQUENCY_RANGE.search(text))
+    if _IMPLIED_ONE.search(text):
+        return True
+    return frequency_ranges and bool(_FREQUENCY_RANGE.search(text) or _HOW_OFTEN.search(text))
 
 
 def has_number(text: str) -> bool:
@@ -518,7 +561,29 @@ _COORDINATED = re.compile(
     r"(?:\s*,\s*[a-z]+(?:-[a-z]+)?)*\s*,?\s+(?:and|or|&)\s+(?!the\b|our\b|their\b|a\b|an\b)"
     r"[a-z]+(?:-[a-z]+)?(?:\s+(?:up|out|off|down|over))?(?=\s)"
 )
+_ACRONYM_FIRST = re.compile(r"^\s*[A-Z]{2,}\b(?![a-z])")
 _TAKEN_AWAY = re.compile(r"\b(?:off|out\s+of)\s+(?!\d)[a-z]", _FLAGS)
+
+
+def _is_count(token: str) -> bool:
+    return (token[0].isdigit() and not _MONEY_OR_SHARE.match(token)) or token in _COUNT_WORDS
+
+
+def _without_bounds(tokens: list[str]) -> list[str]:
+    """A count read as one: "at least 400 checks", "25 to 30 reviews", "between 20 and 25
+    bids", "six to eight bids" → the count and what follows."""
+    if tokens[:2] in (["at", "least"], ["up", "to"], ["more", "than"]):
+        tokens = tokens[2:]
+    elif tokens[:1] in (["between"], ["over"], ["around"], ["about"], ["some"]):
+        tokens = tokens[1:]
+    if (
+        len(tokens) > 3
+        and _is_count(tokens[0])
+        and tokens[1] in ("to", "and", "or")
+        and _is_count(tokens[2])
+    ):
+        tokens = tokens[2:]
+    return tokens or ["name"]
 
 
 def _imperative(text: str) -> str | None:
@@ -527,6 +592,8 @@ def _imperative(text: str) -> str | None:
     followed by a determiner ("Refurbish the suites"), by a count of things ("Print 5,000
     leaflets"), by a gerund ("Pilot e-prescribing"), or ending like a verb ("Digitise patient
     records"); a particle may come between ("Stand up a tool crib")."""
+    if _ACRONYM_FIRST.match(text):
+        return None  # "OTIF to the plant 98%", "SEND: annual reviews …": a name, not a verb
     tokens = _TOKENS.findall(_COORDINATED.sub(r"\1", _without_names(text)).lower())
     if len(tokens) < 2:
         return None
@@ -547,6 +614,7 @@ def _imperative(text: str) -> str | None:
     rest = tokens[1:]
     if rest[0] in _PARTICLES and len(rest) > 1 and (rest[0] != "on" or rest[1][0].isdigit()):
         first, rest = f"{first} {rest[0]}", rest[1:]
+    rest = _without_bounds(rest)
     second = rest[0]
     if second in MEASURE_NOUNS or second in _COPULAS or second in ("of", "per"):
         return None
@@ -623,7 +691,12 @@ def output_verb(text: str) -> str | None:
             None,
         )
         if verb is None:
-            return None
+            done_count = work_done(text)
+            if done_count is None or _RATE_PHRASE.search(text) or _HOW_OFTEN.search(text):
+                return None
+            if " per " in f" {text.lower()} " or done_count.startswith("new "):
+                return None
+            verb = done_count.split()[-1]
     if (
         _PERCENT_AFTER_VERB.search(text)
         or _states_result(text)
@@ -692,6 +765,10 @@ def _counted_phrases(text: str):
             tokens[i - 1] in _DESCRIBING or (tokens[i - 1] in ("a", "an") and token[0].isdigit())
         ):
             continue  # "the 50 MW site", "a 500 kW array"
+        if tokens[i + 1 : i + 2] in (["to"], ["and"], ["or"]) and _is_count(
+            (tokens[i + 2 : i + 3] or ["x"])[0]
+        ):
+            continue  # "12 to 15 tender responses": the range is read at its end
         after = []
         for word in tokens[i + 1 : i + 4]:
             if not word[0].isalpha():
@@ -711,7 +788,12 @@ def _counted_change(text: str) -> str | None:
     """A change in how much of a deliverable is done: "Lesson observations per teacher go from
     one a term to three", "Weekly toolbox talks up from 2 to 5" — the name of what changes ends
     in a deliverable, and the key result states where it starts."""
-    if not states_baseline(text) and not _RATE_PHRASE.search(text):
+    if "%" in text or not (
+        states_baseline(text)
+        or _RATE_PHRASE.search(text)
+        or _HOW_OFTEN.search(text)
+        or _PER_PERIOD.search(text)
+    ):
         return None
     ws = words(text)
     if ws and (ws[0] in OUTCOME_VERBS or ws[0] in OUTPUT_VERBS):
@@ -725,7 +807,7 @@ def _counted_change(text: str) -> str | None:
             word in _MEASURED_END
             or word in MEASURE_NOUNS
             or word in _COUNT_WORDS
-            or word in ("share", "number", "one")
+            or word in ("share", "number", "one", "once", "twice", "thrice")
             or (word in _FREQUENCY_WORDS and measured)
             or (word.endswith("ing") and measured and not _before_deliverable(ws, word))
         ):
@@ -780,6 +862,71 @@ def input_change(text: str) -> str | None:
     return None
 
 
+# Participles of work done ("Grant bids submitted: 24", "120 ward staff trained"); these name
+# results or demand instead: what was won, kept or avoided, what came in or went wrong.
+_IRREGULAR_DONE = _set("made done run held written sent built taken given drawn shown")
+_NOT_WORK_DONE = _set(
+    """
+    retained won gained converted saved sold signed enrolled enroled reached served helped
+    housed placed employed acquired reduced avoided prevented recovered raised earned returned
+    renewed adopted subscribed activated attracted received reported missed failed lost delayed
+    cancelled canceled rejected escaped referred admitted discharged satisfied engaged
+    rated scored achieved exceeded cleared passed certified accredited approved funded listed
+    """
+)
+_RESULT_NOUNS = _set(
+    """
+    customers clients members donors users subscribers patients logos accounts students pupils
+    families partners volunteers employers households homes tenants residents buyers learners
+    apprentices visitors guests fans followers sponsors funders investors markets jobs
+    """
+)
+
+
+def _participle_at(ws: list[str], i: int) -> bool:
+    word = ws[i]
+    done = word in _IRREGULAR_DONE or (word.endswith("ed") and len(word) > 4)
+    return done and word not in _NOT_WORK_DONE
+
+
+def work_done(text: str) -> str | None:
+    """Work counted as done, subject first: "Grant bids submitted: 24 this year", "120 ward staff
+    trained in the new bundle", "Samples processed per technician per day from 40 to 60", or
+    new things made: "Eight new cocktail specs", "New SOPs for the chilled chamber: 9" — the
+    thing and what was done to it. Not a share ("… completed on time 95%"), not results won."""
+    text = normalize(text)
+    bare = _without_names(text)
+    if (
+        "%" in bare
+        or _PERCENT_AFTER_VERB.search(bare)
+        or not _has_quantity(text, frequency_ranges=False)
+    ):
+        return None
+    ws = words(bare)
+    if len(ws) < 2 or ws[0] in OUTPUT_VERBS or ws[0] in OUTCOME_VERBS:
+        return None
+    start = 1 if _is_count(ws[0]) else 0
+    if ws[start : start + 1] == ["new"] or (start == 0 and ws[0] == "new"):
+        named = []
+        for word in ws[start + 1 :]:
+            if word in _FUNCTION_WORDS or word in _COPULAS or _is_count(word) or word == "one":
+                break
+            if named and (word.endswith("ed") or word in _IRREGULAR_DONE):
+                break  # "Two new assays validated …": what was done to them
+            named.append(word)
+        if named and named[-1] not in _RESULT_NOUNS and named[-1].endswith("s"):
+            return " ".join(["new", *named])
+        return None
+    for i in range(start + 1, min(len(ws), start + 6)):
+        if ws[i - 1] in _FUNCTION_WORDS or ws[i - 1] in _DETERMINERS:
+            return None
+        if _participle_at(ws, i):
+            if ws[i - 1] in _RESULT_NOUNS:
+                return None
+            return " ".join(ws[start : i + 1])
+    return None
+
+
 def counted_deliverable(text: str) -> str | None:
     """What a key result counts when it counts output ("Publish 5 blog posts" → "5 blog posts").
 
@@ -810,6 +957,9 @@ def counted_deliverable(text: str) -> str | None:
         noun = next((w for w in words(match.group("tail")) if w in DELIVERABLES), None)
         if noun:
             return noun
+    done_count = work_done(text)
+    if done_count:
+        return done_count
     if activity and _has_quantity(text, frequency_ranges=False):
         if first:
             return first

@@ -1104,3 +1104,60 @@ def test_a_deadline_is_not_the_result_of_the_work():
 )
 def test_names_idioms_and_frequencies(title, quantity):
     assert text.has_number(title) is quantity
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        # work counted as done, subject first or count first
+        ("Risk registers updated: 30 this term", "risk registers updated"),
+        ("85 kitchen porters trained in allergen handling", "kitchen porters trained"),
+        ("Tyres fitted per technician per day from 14 to 20", "tyres fitted"),
+        # new things made, counted
+        ("Five new induction videos for seasonal pickers", "five new induction videos"),
+        ("New menu cards for the riverside bar: 6", "new menu cards"),
+        # counts read through their bounds
+        ("Hold at least 30 supplier reviews before the autumn", "30 supplier reviews"),
+        ("Draft 12 to 15 tender responses by June", "15 tender responses"),
+        # a deliverable done this often
+        ("Fortnightly fire door checks in every block", "fortnightly fire door checks"),
+        ("Case reviews per solicitor per month: at least 3", "case reviews"),
+    ],
+)
+def test_counted_work_in_more_shapes(title, counted):
+    assert text.counted_deliverable(title) == counted
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # results counted, not work: won, kept, housed, listed
+        "40 new members from the spring open days",
+        "300 tenants housed in the new blocks",
+        "Listed buildings at risk: down from 20 to 12",
+        # a share of work done on time is a rate
+        "Appeals heard within 8 weeks 90% (was 55%)",
+        # the people the work brought in are its result
+        "Call 1,000 lapsed donors and win back 150 of them",
+    ],
+)
+def test_results_stay_results(title):
+    assert text.counted_deliverable(title) is None, title
+
+
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Move the site search to Solr 9.4.1", False),
+        ("Test the new firmware on the S7-1200 controllers", False),
+        ("File the 1099-MISC returns for contractors", False),
+        ("Fold the regional offices into the Five Counties partnership", False),
+        ("Restore the foyer to its pre-Covid-19 opening hours", False),
+        ("Answer every out-of-hours call within an hour", True),
+        ("Finish in the top quartile of the national league tables", True),
+        ("Volunteer litter picks every Saturday", True),
+        ("Reception rota: fortnightly", True),
+    ],
+)
+def test_names_and_bars_without_digits(title, quantity):
+    assert text.has_number(title) is quantity
