@@ -136,11 +136,13 @@ def discussion_for(viewer: Person, target: Target) -> Discussion:
 
 
 def notifications_of(person: Person) -> QuerySet[Notification]:
-    """A person's notifications, newest first, about comments that still exist."""
+    """A person's notifications shown in the app, newest first, about what still exists (a
+    deleted comment's go with it)."""
     return (
         Notification.objects.filter(
             person=person,
             organization_id=person.organization_id,
+            in_app=True,
             comment__deleted_at__isnull=True,
         )
         .select_related(
