@@ -428,3 +428,43 @@ def test_the_same_key_is_told_once(member, owned):
     first = notify.notify(person=member, kind=notices.LIKE, text="x", url="/", key="k:1")
     again = notify.notify(person=member, kind=notices.LIKE, text="x", url="/", key="k:1")
     assert first is not None and again is None and notices_of(member).count() == 1
+
+
+# The settings page and the notifications page ------------------------------------------------
+
+
+def test_the_settings_page_saves_each_kind_on_each_channel(client, member):
+    client.force_login(member)
+    page = client.get("/settings/notifications/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert notices.field_name("mention", "email") in html and "Team&#x27;s Slack channel" in html
+    data = {"form": "notices", "digest_hour": "7", "daily_digest": "on"}
+    # Everything off except the mention in the app and on Slack.
+    data[notices.field_name("mention", "in_app")] = "on"
+    data[notices.field_name("mention", "slack")] = "on"
+    response = client.post("/settings/notifications/", data)
+    assert response.status_code == 302
+    grid = notices.grid(notify.choices_of(member))
+    assert grid["mention", "in_app"] and grid["mention", "slack"]
+    assert not grid["mention", "email"] and not grid["approval_asked", "email"]
+    assert not any(on for (k, c), on in grid.items() if k != "mention")
+    assert (member.daily_digest.enabled, member.daily_digest.hour) == (True, 7)
+    bad = client.post("/settings/notifications/", {"form": "notices", "digest_hour": "25"})
+    assert bad.status_code == 422
+    member.daily_digest.refresh_from_db()
+    assert member.daily_digest.hour == 7
+
+
+def test_the_notifications_page_lists_and_opens_every_kind(client, owned, admin, member):
+    objective, kr = owned
+    services.comment_create(actor=admin, target=objective, text="A comment")
+    services.like_toggle(actor=admin, target=kr)
+    client.force_login(member)
+    html = client.get("/notifications/").content.decode()
+    assert "commented on" in html and "likes" in html
+    like = notices_of(member, notices.LIKE).get()
+    response = client.get(f"/notifications/{like.pk}/")
+    assert response.status_code == 302 and response["Location"] == like.url
+    like.refresh_from_db()
+    assert like.read_at is not None
