@@ -23,7 +23,7 @@ from cadence.core.ids import uuid_or_404
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
-from cadence.orgs.selectors import Access
+from cadence.orgs.selectors import Access, UnitTree
 
 # How many levels of units above a unit ``approvable_q`` looks at for a lead (company →
 # departments → … → team; far deeper than any real organization).
@@ -107,6 +107,60 @@ def is_approver(access: Access, objective: Objective) -> bool:
         return access.can_lead_unit(access.tree.units.get(parent.unit_id) or parent.unit)
     above = approver_unit(objective, access.tree)
     return above is not None and access.can_lead_unit(above)
+
+
+def _nearest_leads(unit: Unit) -> list[Person]:
+    """The active, non-viewer leads of ``unit``, else of the nearest unit above it with some."""
+    tree = UnitTree.load(unit.organization)
+    for candidate in [unit, *reversed(tree.ancestors(unit.id))]:
+        leads = list(
+            Person.objects.filter(
+                memberships__unit=candidate,
+                memberships__role=Membership.Role.LEAD,
+                is_active=True,
+            )
+            .exclude(role=Person.Role.VIEWER)
+            .order_by("name")
+        )
+        if leads:
+            return leads
+    return []
+
+
+def approvers_to_tell(objective: Objective) -> list[Person]:
+    """Who is told that ``objective`` waits for approval: the approvers of ``is_approver``
+    other than admins — the parent's active owner; else the nearest leads of the parent's unit
+    (or, for a standalone objective, of the unit above its own) — and the organization's admins
+    when there is nobody else (company objectives)."""
+    people: list[Person] = []
+    if objective.unit.kind != Unit.Kind.COMPANY:
+        if objective.parent_id is not None:
+            parent = objective.parent
+            if parent.owner_id is not None and parent.owner.is_active:
+                people = [parent.owner]
+            else:
+                people = _nearest_leads(parent.unit)
+        else:
+            above = approver_unit(objective)
+            people = _nearest_leads(above) if above is not None else []
+    if not people:
+        people = list(
+            Person.objects.filter(
+                organization_id=objective.organization_id, role=Person.Role.ADMIN, is_active=True
+            ).order_by("name")
+        )
+    return people
+
+
+def dependency_people_to_tell(dependency: Dependency) -> list[Person]:
+    """Who is told that a unit was asked for something: the asked unit's active members and
+    leads (not its viewers)."""
+    return list(
+        Person.objects.filter(memberships__unit=dependency.provider_id, is_active=True)
+        .exclude(role=Person.Role.VIEWER)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def can_approve(access: Access, objective: Objective) -> bool:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from cadence.alignment import hooks
 from cadence.alignment.models import ApprovalEvent, Dependency
 from cadence.alignment.selectors import (
     DEPENDENCY_TRANSITIONS,
@@ -23,11 +23,8 @@ from cadence.alignment.selectors import (
     is_own_proposal,
     propose_errors,
 )
-from cadence.core import emails
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT
-from cadence.mail import services as mail_services
-from cadence.mail.models import Delivery
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Objective
 from cadence.okrs.services import trail
@@ -115,7 +112,7 @@ def objective_propose(*, actor: Person, objective: Objective, comment: str = "")
         # The request is fine; the objective is not ready to be proposed yet.
         raise Conflict(errors)
     objective = okr_services.review_state_write(objective, Objective.State.PROPOSED)
-    _event(actor, objective, ApprovalEvent.Action.PROPOSED, comment)
+    hooks.approval_asked(event=_event(actor, objective, ApprovalEvent.Action.PROPOSED, comment))
     trail.record_state(
         actor=actor, objective=objective, before=Objective.State.DRAFT, comment=comment
     )
@@ -215,7 +212,7 @@ def objective_started(*, actor: Person, objective: Objective) -> None:
             del errors["key_results"]
         if errors:
             raise ValidationError(errors)
-        _event(actor, objective, ApprovalEvent.Action.PROPOSED, "")
+        hooks.approval_asked(event=_event(actor, objective, ApprovalEvent.Action.PROPOSED, ""))
     elif objective.state == Objective.State.APPROVED:
         if not actor.is_admin:
             raise ValidationError(
@@ -235,37 +232,16 @@ def objective_realigned(*, actor: Person, objective: Objective) -> Objective:
     if errors:
         raise ValidationError(errors)
     objective = okr_services.review_state_write(objective, Objective.State.PROPOSED)
-    _event(actor, objective, ApprovalEvent.Action.REALIGNED, "")
+    hooks.approval_asked(event=_event(actor, objective, ApprovalEvent.Action.REALIGNED, ""))
     trail.record_state(actor=actor, objective=objective, before=Objective.State.APPROVED)
     return objective
 
 
-def review_emails_enqueue(*, event: ApprovalEvent) -> int:
+def review_emails_enqueue(*, event: ApprovalEvent) -> None:
     """Tell the objective's owner and its author (not the approver) that it was approved or
-    returned: queued in the review's transaction (``cadence.mail``; the worker sends them, and
-    retries a mail server's refusal). Returns how many emails were queued."""
-    objective = event.objective
-    people = {p.pk: p for p in (objective.owner, objective.created_by) if p is not None}
-    queued = 0
-    for person in people.values():
-        if person.pk == event.actor_id or not person.is_active or not person.email:
-            continue
-        context = {
-            "person": person,
-            "actor": event.actor,
-            "objective": objective,
-            "comment": event.comment,
-            "approved": event.action == ApprovalEvent.Action.APPROVED,
-            "objective_url": emails.absolute_url(reverse("objective_detail", args=[objective.pk])),
-        }
-        queued += mail_services.delivery_enqueue(
-            kind=Delivery.Kind.APPROVAL,
-            person=person,
-            key=f"approval:{event.pk}:{person.pk}",
-            template="objective_reviewed",
-            context=context,
-        )
-    return queued
+    returned, in the review's transaction: the feed notifies them on the channels they chose
+    (by email unless they said otherwise; ``hooks.objective_reviewed``)."""
+    hooks.objective_reviewed(event=event)
 
 
 # Dependencies --------------------------------------------------------------------------------
@@ -326,6 +302,7 @@ def dependency_create(
     _check_provider_objective(dependency, provider_objective)
     dependency.provider_objective = provider_objective
     dependency.save()
+    hooks.dependency_asked(dependency=dependency)
     return dependency
 
 

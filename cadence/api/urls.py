@@ -18,6 +18,7 @@ from cadence.api.routers import (
     key_results,
     kpis,
     me,
+    notifications,
     objectives,
     organization,
     people,
@@ -127,6 +128,7 @@ api.add_router("", key_results.router)
 api.add_router("", kpis.router)
 api.add_router("", weekly.router)
 api.add_router("", feed.router)
+api.add_router("", notifications.router)
 api.add_router("", coach.router)
 api.add_router("", alignment.router)
 api.add_router("", scores.router)

@@ -94,6 +94,7 @@ KINDS: dict[str, str] = {
     "person.deactivated": "Person deactivated",
     "person.reactivated": "Person reactivated",
     "person.updated": "Profile changed",
+    "person.notifications_changed": "Notification preferences changed",
     "person.erased": "Person erased",
     "invitation.resent": "Invitation sent again",
     "invitation.revoked": "Invitation revoked",

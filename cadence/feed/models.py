@@ -1,11 +1,15 @@
 """Discussion around the work: comments, likes and @mentions on weekly items, objectives and key
-results, and the in-app notifications a mention sends."""
+results; and every person's notifications (of every app's events: see ``cadence.feed.notices``),
+their preferences per kind and channel, and their daily digest."""
 
 from django.db import models
 from django.db.models import Q
 
 from cadence.core.limits import MAX_COMMENT
 from cadence.core.models import BaseModel
+from cadence.feed import notices
+from cadence.kpis.models import Kpi
+from cadence.mail.models import Delivery
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Organization, Person
 from cadence.weekly.models import Item
@@ -96,19 +100,43 @@ class Mention(BaseModel):
 
 
 class Notification(BaseModel):
-    """Something a person should see: for now, being mentioned in a comment."""
-
-    class Kind(models.TextChoices):
-        MENTION = "mention", "Mention"
+    """Something that concerns a person (``notices.KINDS``): a mention, a comment or a like on
+    their work, an approval to give or its outcome, a dependency asked of their team, their key
+    result turning off track or stale, a review due, a KPI out of its band. It links to what it
+    is about (``url``). A row exists when any channel wanted it; the page shows those with
+    ``in_app``; ``digest_pending`` ones wait for the person's daily email digest."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MENTION)
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, k.short) for k in notices.KINDS], default=notices.MENTION
+    )
     actor = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # What it is about when not (only) a comment; deleting it takes the notification away.
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key_result = models.ForeignKey(
+        KeyResult, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The sentence shown and where it leads (a path of this site). Empty for a mention made
+    # before notifications had them: the page words those from the comment.
+    text = models.CharField(max_length=300, blank=True, default="")
+    url = models.CharField(max_length=500, blank=True, default="")
+    # What makes it one (``off_track:<signal id>``): notifying the same key twice does nothing.
+    key = models.CharField(max_length=200, blank=True, default="")
+    # Shown on the notifications page (the person's in-app preference for its kind).
+    in_app = models.BooleanField(default=True)
+    # Waits for the daily digest; once gathered, the digest's email.
+    digest_pending = models.BooleanField(default=False)
+    digest = models.ForeignKey(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     read_at = models.DateTimeField(null=True, blank=True)
     # When the email copy went out (None: not sent, e.g. the mail server refused it).
@@ -119,6 +147,68 @@ class Notification(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "comment", "kind"], name="notification_once_per_comment"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "read_at"]),
+            models.Index(
+                fields=["person", "created_at"],
+                condition=Q(digest_pending=True),
+                name="notification_digest_pending",
+            ),
+        ]
+
+
+class NotificationPreference(BaseModel):
+    """A person's choice for one kind of notification on one channel; without a row, the
+    default of ``notices.default``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20)
+    channel = models.CharField(max_length=10)
+    enabled = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "channel"], name="notification_preference_once"
             )
         ]
-        indexes = [models.Index(fields=["person", "read_at"])]
+
+
+class DailyDigest(BaseModel):
+    """A person who takes their notification emails as one digest a day, at ``hour`` in their
+    time zone. ``last_on``: the local day whose digest a worker claimed (a conditional UPDATE:
+    one worker per day)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="daily_digest")
+    enabled = models.BooleanField(default=False)
+    hour = models.PositiveSmallIntegerField(default=notices.DIGEST_HOUR)
+    last_on = models.DateField(null=True, blank=True)
+
+
+class KeyResultSignal(BaseModel):
+    """A key result turned off track or stale (``kind``): open until it recovers. The one open
+    row per key result and kind is what makes the transition told exactly once, whichever
+    worker sees it first."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "kind"],
+                condition=Q(cleared_at__isnull=True),
+                name="key_result_signal_one_open",
+            )
+        ]

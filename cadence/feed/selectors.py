@@ -20,7 +20,13 @@ from django.http import Http404
 
 from cadence.core.ids import uuid_or_404
 from cadence.core.limits import FIRST_YEAR, LAST_YEAR
-from cadence.feed.models import Comment, Like, Notification
+from cadence.feed.models import (
+    Comment,
+    DailyDigest,
+    Like,
+    Notification,
+    NotificationPreference,
+)
 from cadence.feed.targets import Target, comments_url, like_url, target_field, target_segment
 from cadence.okrs.models import CheckIn, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
@@ -136,11 +142,13 @@ def discussion_for(viewer: Person, target: Target) -> Discussion:
 
 
 def notifications_of(person: Person) -> QuerySet[Notification]:
-    """A person's notifications, newest first, about comments that still exist."""
+    """A person's notifications shown in the app, newest first, about what still exists (a
+    deleted comment's go with it)."""
     return (
         Notification.objects.filter(
             person=person,
             organization_id=person.organization_id,
+            in_app=True,
             comment__deleted_at__isnull=True,
         )
         .select_related(
@@ -154,6 +162,17 @@ def notifications_of(person: Person) -> QuerySet[Notification]:
         )
         .order_by("-created_at")
     )
+
+
+def notice_choices_of(person: Person) -> dict[tuple[str, str], bool]:
+    """The person's stored notification choices, (kind, channel) → on (defaults elsewhere)."""
+    return {
+        (p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(person=person)
+    }
+
+
+def daily_digest_of(person: Person) -> DailyDigest | None:
+    return DailyDigest.objects.filter(person=person).first()
 
 
 def notification_get(person: Person, notification_id) -> Notification:

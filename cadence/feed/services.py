@@ -15,15 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from cadence.core import emails
 from cadence.core.errors import Conflict
-from cadence.feed import mentions
+from cadence.feed import mentions, notices, notify
 from cadence.feed.models import MAX_COMMENT_TEXT, Comment, Like, Mention, Notification
 from cadence.feed.targets import Target, target_fields, target_title, target_url
-from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs.models import Person
@@ -70,53 +68,62 @@ def _mentioned(actor: Person, text: str) -> list[Person]:
     return [p for p in mentions.resolve(tokens, people) if p.pk != actor.pk]
 
 
+def owner_of(target: Target) -> Person | None:
+    """Whose work the target is: a weekly item's writer, an objective's owner (else its
+    author), a key result's owner (else its objective's owner)."""
+    if isinstance(target, Item):
+        return target.update.person
+    if isinstance(target, Objective):
+        return target.owner or target.created_by
+    return target.owner or target.objective.owner
+
+
 @transaction.atomic
 def comment_create(
     *, actor: Person, target: Target, text: str, notify_by_email: bool = True
 ) -> Comment:
-    """Comment on a weekly item, an objective or a key result. Everyone the text @mentions gets
-    an in-app notification and (unless ``notify_by_email`` is False, as for the demo's history)
-    an email."""
+    """Comment on a weekly item, an objective or a key result. Everyone the text @mentions is
+    told (a mention), and so is the target's owner (a comment on their work), each on the
+    channels they chose; ``notify_by_email`` False (the demo's history) queues no email."""
     _require_writer(actor, target)
     text = _clean_text(text)
     comment = Comment.objects.create(
         organization_id=actor.organization_id, author=actor, text=text, **target_fields(target)
     )
-    notified = []
-    for person in _mentioned(actor, text):
+    title, url = target_title(target), target_url(target)
+    mentioned = _mentioned(actor, text)
+    for person in mentioned:
         Mention.objects.create(comment=comment, person=person)
-        notified.append(
-            Notification.objects.create(
-                organization_id=actor.organization_id,
-                person=person,
-                kind=Notification.Kind.MENTION,
-                actor=actor,
-                comment=comment,
-            )
+        notify.notify(
+            person=person,
+            kind=notices.MENTION,
+            actor=actor,
+            comment=comment,
+            text=f"{actor.name} mentioned you on {title}",
+            url=url,
+            email=notify_by_email,
+            email_kind=Delivery.Kind.MENTION,
+            email_key_prefix=MENTION_KEY,
+            email_template="mention",
+            email_context={
+                "comment": comment,
+                "target_title": title,
+                "target_url": emails.absolute_url(url),
+            },
         )
-    if notify_by_email:
-        for notification in notified:
-            _mention_email_enqueue(notification, comment=comment, target=target)
+    owner = owner_of(target)
+    if owner is not None and owner.pk not in {p.pk for p in mentioned}:
+        notify.notify(
+            person=owner,
+            kind=notices.COMMENT,
+            actor=actor,
+            comment=comment,
+            text=f"{actor.name} commented on {title}",
+            url=url,
+            email=notify_by_email,
+            email_context={"quote": comment.text},
+        )
     return comment
-
-
-def _mention_email_enqueue(notification: Notification, *, comment: Comment, target: Target) -> None:
-    """Queue the email copy of a mention in the comment's transaction; the worker sends it."""
-    context = {
-        "person": notification.person,
-        "actor": notification.actor,
-        "comment": comment,
-        "target_title": target_title(target),
-        "target_url": emails.absolute_url(target_url(target)),
-        "notifications_url": emails.absolute_url(reverse("notifications")),
-    }
-    mail_services.delivery_enqueue(
-        kind=Delivery.Kind.MENTION,
-        person=notification.person,
-        key=f"{MENTION_KEY}{notification.pk}",
-        template="mention",
-        context=context,
-    )
 
 
 def mention_emailed(*, delivery: Delivery) -> None:
@@ -158,13 +165,28 @@ def like_toggle(*, actor: Person, target: Target) -> tuple[bool, int]:
                 Like.objects.create(organization_id=actor.organization_id, person=actor, **fields)
         except IntegrityError:
             pass  # a double click raced us: the like exists, which is what was asked
+        owner = owner_of(target)
+        if owner is not None:
+            # Once per person and target, however often they like it again.
+            notify.notify(
+                person=owner,
+                kind=notices.LIKE,
+                actor=actor,
+                text=f"{actor.name} likes {target_title(target)}",
+                url=target_url(target),
+                key=f"like:{actor.pk}:{target.pk}",
+                **_about(target),
+            )
     return liked, Like.objects.filter(**fields).count()
 
 
-@transaction.atomic
-def notifications_mark_read(*, actor: Person, notification_ids=None) -> int:
-    """Mark the actor's own notifications read (these ids, or all); returns how many changed."""
-    unread = Notification.objects.filter(person=actor, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+def _about(target: Target) -> dict:
+    """The notification's link to the target (a weekly item's is its URL only)."""
+    if isinstance(target, Objective):
+        return {"objective": target}
+    if isinstance(target, KeyResult):
+        return {"key_result": target}
+    return {}
+
+
+notifications_mark_read = notify.notifications_mark_read

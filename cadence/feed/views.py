@@ -77,6 +77,8 @@ def notification_open(request: HttpRequest, notification_id) -> HttpResponse:
     person = request.user
     notification = selectors.notification_get(person, notification_id)
     services.notifications_mark_read(actor=person, notification_ids=[notification.pk])
+    if notification.url:
+        return redirect(notification.url)
     return redirect(target_url(notification.comment.target))
 
 

@@ -7,6 +7,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
+        from cadence.feed import hooks as feed_hooks
         from cadence.integrations import channel_services, services, slack_services, sources
         from cadence.kpis import hooks as kpi_hooks
         from cadence.okrs import hooks as okr_hooks
@@ -20,6 +21,7 @@ class IntegrationsConfig(AppConfig):
         weekly_hooks.update_submitted.register(services.on_update_submitted)
         scoring_hooks.cycle_closed.register(services.on_cycle_closed)
         kpi_hooks.kpi_left_band.register(services.on_kpi_left_band)
+        feed_hooks.notification_to_channel.register(channel_services.notification_post)
         scheduling_hooks.worker_turn.register(services.worker_turn)
         scheduling_hooks.worker_turn.register(channel_services.worker_turn)
         org_hooks.person_erased.register(slack_services.person_erased)

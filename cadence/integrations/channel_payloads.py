@@ -194,6 +194,16 @@ def approvals(
     )
 
 
+def notice(*, person: str, text: str, url: str, site: str) -> Message:
+    """One person's notification, in their team's channel because they asked for it there."""
+    return Message(
+        title=_cut(text, SLACK_HEADER),
+        summary=f"For {person}.",
+        context=f"A notification from {site}; {person} chose to get this kind here.",
+        links=(Link("Open it", url),),
+    )
+
+
 def connected(*, unit: str, label: str, chosen: Sequence[str], unit_url: str, site: str) -> Message:
     wanted = [MESSAGES[m].split(",")[0].split(" (")[0] for m in chosen if m in MESSAGES]
     return Message(

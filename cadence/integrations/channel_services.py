@@ -42,6 +42,7 @@ from cadence.okrs import progress as arithmetic
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access
 from cadence.weekly.models import PROBLEMS
+from cadence.weekly.selectors import primary_team
 from cadence.weekly.weeks import format_week
 
 logger = logging.getLogger(__name__)
@@ -431,6 +432,34 @@ def _approvals(channel: ChannelConnection, now: datetime) -> bool:
         site=settings.SITE_NAME,
     )
     return _queue(channel, "approvals", about, message, now)[1]
+
+
+def notification_post(*, notification) -> int:
+    """A notification its person wants in their team's channel (``feed.hooks.
+    notification_to_channel``): one post to each active Slack channel of the person's team
+    (``weekly.selectors.primary_team``), queued in the notification's transaction, once per
+    notification and channel. Without a connected channel that is on, nothing. Returns how many
+    posts were queued."""
+    person = notification.person
+    team = primary_team(person)
+    if team is None:
+        return 0
+    channels = ChannelConnection.objects.filter(
+        organization_id=person.organization_id,
+        unit=team,
+        active=True,
+        kind=ChannelConnection.Kind.SLACK,
+    )
+    message = payloads.notice(
+        person=person.name,
+        text=notification.text,
+        url=absolute_url(notification.url or reverse("notifications")),
+        site=settings.SITE_NAME,
+    )
+    queued = 0
+    for channel in channels:
+        queued += _queue(channel, "notice", str(notification.pk), message)[1]
+    return queued
 
 
 TRIGGERS = {

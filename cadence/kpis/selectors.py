@@ -16,7 +16,8 @@ from cadence.core.ids import uuid_or_404
 from cadence.kpis import bands, charts
 from cadence.kpis.models import Kpi, KpiCrossing, KpiValue
 from cadence.okrs.models import Objective
-from cadence.orgs.models import Organization, Unit
+from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.selectors import UnitTree
 
 # How many of its latest values a KPI's sparkline draws.
 SPARKLINE_VALUES = 12
@@ -160,3 +161,20 @@ def kpi_rows(kpis: list[Kpi]) -> list[KpiRow]:
         )
         for k in kpis
     ]
+
+
+def leads_to_tell(unit: Unit) -> list[Person]:
+    """Who is told when the unit's KPI leaves its band: the active leads of the unit, else of
+    the nearest unit above it that has some."""
+    tree = UnitTree.load(unit.organization)
+    for candidate in [unit, *reversed(tree.ancestors(unit.id))]:
+        leads = list(
+            Person.objects.filter(
+                memberships__unit=candidate,
+                memberships__role=Membership.Role.LEAD,
+                is_active=True,
+            ).order_by("name")
+        )
+        if leads:
+            return leads
+    return []

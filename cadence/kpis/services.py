@@ -7,9 +7,10 @@ change, archive and restore them and draft a recovery objective. Viewers read on
 
 A KPI's status is kept on its row from its latest value (``bands.latest``). Every change that
 can move it — a value, a new band — locks the KPI row first, so two of them at the same moment
-follow one another; when the status moves out of the band, a ``KpiCrossing`` is written and an
-email to each of the owner unit's leads is queued (``cadence.mail``) in the same transaction: a
-crossing is told exactly once, and a change that rolls back tells nobody.
+follow one another; when the status moves out of the band, a ``KpiCrossing`` is written and
+``hooks.kpi_left_band`` tells the apps above in the same transaction (the feed notifies each of
+the owner unit's leads, ``selectors.leads_to_tell``): a crossing is told exactly once, and a
+change that rolls back tells nobody.
 """
 
 from __future__ import annotations
@@ -19,25 +20,20 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from cadence.audit.services import audit_record, changes_between
-from cadence.core import emails
 from cadence.core.errors import Conflict
 from cadence.core.limits import DATE_RANGE_TEXT, FIRST_DATE, MAX_MEASURE_UNIT, MAX_NAME
 from cadence.core.validators import validate_finite
 from cadence.kpis import bands, hooks
 from cadence.kpis.models import Kpi, KpiCrossing, KpiValue
-from cadence.mail import services as mail_services
-from cadence.mail.models import Delivery
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, Objective
-from cadence.orgs.models import Membership, Person, Unit
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.models import Person, Unit
+from cadence.orgs.selectors import Access
 
 EDITABLE_FIELDS = ("name", "unit_of_measure", "band_min", "band_max", "frequency", "owner")
-KPI_EMAIL_KEY = "kpi:"
 
 
 # Who may -------------------------------------------------------------------------------------
@@ -145,44 +141,6 @@ def _locked(kpi: Kpi) -> Kpi:
     return Kpi.objects.select_for_update().select_related("unit").get(pk=kpi.pk)
 
 
-def _leads_to_tell(unit: Unit) -> list[Person]:
-    """The active leads of the unit, else of the nearest unit above it that has some."""
-    tree = UnitTree.load(unit.organization)
-    for candidate in [unit, *reversed(tree.ancestors(unit.id))]:
-        leads = list(
-            Person.objects.filter(
-                memberships__unit=candidate,
-                memberships__role=Membership.Role.LEAD,
-                is_active=True,
-            ).order_by("name")
-        )
-        if leads:
-            return leads
-    return []
-
-
-def _tell(crossing: KpiCrossing, kpi: Kpi) -> int:
-    """Queue the email of a crossing to each lead: one per lead and crossing (by key)."""
-    url = emails.absolute_url(reverse("kpi_detail", args=[kpi.id]))
-    told = 0
-    for person in _leads_to_tell(kpi.unit):
-        told += mail_services.delivery_enqueue(
-            kind=Delivery.Kind.KPI,
-            person=person,
-            key=f"{KPI_EMAIL_KEY}{crossing.pk}:{person.pk}",
-            template="kpi_left_band",
-            context={
-                "person": person,
-                "kpi": kpi,
-                "band": bands.band_text(kpi.band_min, kpi.band_max, kpi.unit_of_measure),
-                "value": crossing.current_value,
-                "kpi_url": url,
-                "recovery_url": url + "recovery/",
-            },
-        )
-    return told
-
-
 def _refresh_status(kpi: Kpi, *, value: KpiValue | None = None) -> KpiCrossing | None:
     """Set the locked KPI's status from its latest value and its band; record and tell a
     crossing when that takes it out of its band. Returns the crossing, if any."""
@@ -203,7 +161,8 @@ def _refresh_status(kpi: Kpi, *, value: KpiValue | None = None) -> KpiCrossing |
         band_min=kpi.band_min,
         band_max=kpi.band_max,
     )
-    _tell(crossing, kpi)
+    # The owner unit's leads are told by the feed's notifications (in the app, by email, in
+    # their team's channel, as each chose), outgoing webhooks by integrations.
     hooks.kpi_left_band(kpi=kpi, crossing=crossing)
     return crossing
 

@@ -40,6 +40,10 @@ class Delivery(BaseModel):
         DATA_SOURCE = "source", "Data source failing"
         # To a unit's leads: one of its KPIs left its healthy band (cadence.kpis).
         KPI = "kpi", "KPI left its band"
+        # One notification's email (cadence.feed: comments, likes, dependencies, key results
+        # off track or stale, reviews due), and a person's daily digest of them.
+        NOTICE = "notice", "Notification"
+        DAILY = "daily", "Daily notifications digest"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).

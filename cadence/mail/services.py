@@ -229,7 +229,12 @@ def delivery_give_up(*, delivery: Delivery, reason: str) -> None:
 
 
 # How the worker's summary names a kind whose name is not a noun for the email itself.
-NOUNS = {Delivery.Kind.SUBSCRIBER: "subscriber email", Delivery.Kind.REPLY: "reply confirmation"}
+NOUNS = {
+    Delivery.Kind.SUBSCRIBER: "subscriber email",
+    Delivery.Kind.REPLY: "reply confirmation",
+    Delivery.Kind.NOTICE: "notification",
+    Delivery.Kind.DAILY: "daily digest",
+}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cadence.feed import notices
 from cadence.orgs.models import TIME_ZONES
 
 
@@ -24,3 +25,41 @@ class NotificationSettingsForm(forms.Form):
         self.fields[
             "time_zone"
         ].help_text = "Weeks and deadlines follow your team; emails show times in this time zone."
+
+
+class NoticePreferencesForm(forms.Form):
+    """Each kind of notification on each channel, and single emails or a daily digest."""
+
+    daily_digest = forms.BooleanField(
+        label="Send my notification emails as one digest a day instead of one by one",
+        required=False,
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="Digest hour",
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        initial=notices.DIGEST_HOUR,
+        help_text="In your time zone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in notices.KINDS:
+            for channel, label in notices.CHANNELS.items():
+                self.fields[notices.field_name(kind.value, channel)] = forms.BooleanField(
+                    label=f"{kind.label}: {label}", required=False
+                )
+
+    def rows(self):
+        """The table's rows: a kind and its channels' bound fields."""
+        return [
+            (kind, [self[notices.field_name(kind.value, c)] for c in notices.CHANNELS])
+            for kind in notices.KINDS
+        ]
+
+    def choices(self) -> dict[tuple[str, str], bool]:
+        return {
+            (kind.value, channel): self.cleaned_data[notices.field_name(kind.value, channel)]
+            for kind in notices.KINDS
+            for channel in notices.CHANNELS
+        }

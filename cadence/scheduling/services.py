@@ -23,7 +23,7 @@ from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.orgs import person_services
 from cadence.orgs.models import Membership, Person, Unit
-from cadence.scheduling import hooks, selectors, subscriber_services
+from cadence.scheduling import hooks, notice_services, selectors, subscriber_services
 from cadence.scheduling.models import DigestSubscription
 from cadence.scheduling.selectors import DueSend
 from cadence.weekly import selectors as weekly_selectors
@@ -204,11 +204,13 @@ def tick(now: datetime | None = None) -> TickSummary:
     now = now or timezone.now()
     carried = weekly_services.rollover_due(now=now)
     sends = run_once(now)
-    # External subscribers' digests and summaries join the queue sent right below.
+    # External subscribers' digests and summaries join the queue sent right below, and so do
+    # the notifications time brings (key results turned, retrospectives due, daily digests).
     subscriber_services.subscribers_queue_due(now=now)
+    noticed = notice_services.notices_due(now=now)
     queued = mail_services.deliveries_send_queued()
     purged = audit_services.audit_purge(now=now)
-    others = [line for line in hooks.worker_turn(now=now) if line]
+    others = [line for line in [noticed, *hooks.worker_turn(now=now)] if line]
     return TickSummary(carried=carried, sends=sends, queued=queued, purged=purged, others=others)
 
 

@@ -410,6 +410,9 @@ def test_owner_and_author_are_emailed_when_reviewed(
     draft.owner = admin
     draft.save()
     services.objective_propose(actor=member, objective=draft)
+    # The approver is told of the proposal (a notification's email); the review is what counts.
+    assert mail_services.deliveries_send_queued().sent == {"notice": 1}
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_return(actor=owner, objective=draft, comment="Which customers?")
     assert mailoutbox == []  # queued by the review, sent by the worker's turn
@@ -420,6 +423,8 @@ def test_owner_and_author_are_emailed_when_reviewed(
     assert "Which customers?" in message.body and "Olive Owner" in message.body
     mailoutbox.clear()
     services.objective_propose(actor=member, objective=draft)
+    mail_services.deliveries_send_queued()
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_approve(actor=admin, objective=draft)  # the owner approves: no self-mail
     mail_services.deliveries_send_queued()
@@ -431,6 +436,8 @@ def test_no_email_when_asked_not_to(
     member, owner, draft, mailoutbox, django_capture_on_commit_callbacks
 ):
     services.objective_propose(actor=member, objective=draft)
+    assert mail_services.deliveries_send_queued().sent == {"notice": 1}  # the approver's
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.objective_approve(actor=owner, objective=draft, notify=False)
     assert mail_services.deliveries_send_queued().total_sent == 0

@@ -161,3 +161,17 @@ def test_another_organizations_objects_are_404(
     kpi = Kpi.objects.get(pk=objects["kpi"].pk)
     assert (kpi.name, kpi.band_min, kpi.archived_at) == ("Uptime", 99.5, None)
     assert not KpiValue.objects.exists()
+
+
+def test_notifications_are_only_ever_ones_own(member, admin, objective, outsider_api):
+    """/notifications has no id in its path: another organization's ids in its body are left
+    alone, and its list holds only the caller's."""
+    feed_services.comment_create(actor=member, target=objective, text="For the owner")
+    from cadence.feed.models import Notification
+
+    ids = [str(pk) for pk in Notification.objects.values_list("pk", flat=True)]
+    assert ids
+    assert outsider_api.get("/notifications").json() == []
+    answer = outsider_api.post("/notifications/read", {"ids": ids})
+    assert answer.status_code == 200 and answer.json()["marked"] == 0
+    assert not Notification.objects.filter(read_at__isnull=False).exists()

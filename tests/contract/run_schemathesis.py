@@ -48,6 +48,7 @@ SHARDS = [
     [
         "weekly",
         "comments, likes and feed",
+        "notifications",
         "coach",
         "scores",
         "cycles",
