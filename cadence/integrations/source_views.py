@@ -90,9 +90,9 @@ def _kpi(request: HttpRequest, kpi_id) -> Target:
         pk=kpi.pk,
         back_url=reverse("kpi_detail", args=[kpi.id]),
         back_label=kpi.name,
-        recorded_as="a value “from” the source (a steady number once per period of its "
-        "frequency). You can also push values yourself through the KPI values API (see the "
-        "README)",
+        recorded_as="one of its values, “from” the source (a number that stays the same is "
+        "recorded once per period of its frequency). You can also push values yourself "
+        "through the KPI values API (see the README)",
         can_change=lambda: not kpi.is_archived and kpi_services.can_enter_values(person, kpi.unit),
         find_source=lambda: selectors.kpi_data_source_of(kpi),
     )
