@@ -21,6 +21,7 @@ from cadence.feed import services as feed_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
+from cadence.integrations.models import DataSource
 from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.orgs import services as org_services
@@ -170,10 +171,14 @@ def victim(db, settings):
         actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/secret-source"
     )
     kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Secret KPI", band_min=99.5)
+    kpi_source = integration_sources.data_source_set(
+        actor=admin, kpi=kpi, kind="csv", url="http://127.0.0.1:9/secret-kpi-source", cell="B2"
+    )
     return {
         "channel": channel,
         "source": source,
         "kpi": kpi,
+        "kpi_source": kpi_source,
         "team_feed": team_feed,
         "person_feed": person_feed,
         "webhook": webhook,
@@ -229,8 +234,21 @@ def _assert_404_no_leak(response, victim, label):
         "secret-channel",
         "secret-source",
         "Secret KPI",
+        "secret-kpi-source",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
+
+
+def _assert_kpi_source_untouched(victim):
+    """The KPI's source was not changed, removed, switched off, synced or tested."""
+    source = DataSource.objects.get(pk=victim["kpi_source"].pk)
+    assert (source.kpi_id, source.url, source.cell, source.requested, source.active) == (
+        victim["kpi"].pk,
+        "http://127.0.0.1:9/secret-kpi-source",
+        "B2",
+        "",
+        True,
+    )
 
 
 def test_walk_covers_pages_and_api(db):
@@ -268,6 +286,7 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     victim["kpi"].refresh_from_db()  # no value, not archived, no recovery objective
     assert (victim["kpi"].archived_at, victim["kpi"].recovery_objective_id) == (None, None)
     assert not victim["kpi"].values.exists()
+    _assert_kpi_source_untouched(victim)
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -338,6 +357,8 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
         "",
         True,
     )
+    _assert_kpi_source_untouched(victim)
+    assert not victim["kpi"].values.exists()
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
     assert victim["unit"].memberships.get().person == victim["person"]

@@ -19,6 +19,7 @@ from cadence.core.limits import (
     MAX_INT,
     MAX_NAME,
     MAX_SCORE,
+    MAX_WEBHOOK_URL,
     MAX_WEIGHT,
     MIN_SCORE,
     MIN_WEIGHT,
@@ -437,12 +438,31 @@ class ObjectiveSummary(Schema):
     pace: Pace | None
 
 
+class DataSourceIn(Input):
+    kind: Literal["http_json", "csv", "sql"] = Field(
+        description="`http_json`: a number in a JSON document at `url` (`path`); `csv`: a cell "
+        "or column of a CSV file at `url` (`cell`); `sql`: a query on an operator's connection."
+    )
+    url: text(MAX_WEBHOOK_URL, description="http_json and csv: the document's address.") = ""
+    path: text(200, description="http_json: `data.items[0].value`; empty: the whole answer.") = ""
+    cell: text(200, description="csv: a cell such as `B7`, or a column's header.") = ""
+    connection: text(100, description="sql: a name from the operator's list.") = ""
+    query: text(5000, description="sql: one statement returning one row of one number.") = ""
+    headers: dict[Annotated[str, Field(max_length=100)], text(2000)] | None = Field(
+        None,
+        max_length=10,
+        description="Request headers sent with the address (an API key). Write-only: never "
+        "shown back; omitted or null keeps the saved ones, `{}` removes them.",
+    )
+    active: bool = Field(True, description="false: kept but not synced.")
+
+
 class DataSourceOut(Schema):
-    """A key result's data source (README, "Key results from a data source"). Header values are
-    never shown: only their names."""
+    """A key result's or a KPI's data source (README, "Key results from a data source"). Header
+    values are never shown: only their names."""
 
     kind: Literal["http_json", "csv", "sql"]
-    label: str = Field(description="What the source is, as its check-ins name it.")
+    label: str = Field(description="What the source is, as its check-ins and values name it.")
     url: str
     path: str = Field(description="http_json: where the number is (`data.items[0].value`).")
     cell: str = Field(description="csv: a cell (`B7`) or a column's header (its last value).")
@@ -461,7 +481,8 @@ class DataSourceOut(Schema):
     test_result: str = Field(description="The last test's outcome (a test records nothing).")
     tested_at: datetime | None
     configured_by_id: UUID | None = Field(
-        description="Whom the source acts for: its check-ins need their right to check in."
+        description="Whom the source acts for: its check-ins need their right to check in, a "
+        "KPI's values their right to enter values."
     )
 
     @staticmethod

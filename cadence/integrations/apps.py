@@ -8,7 +8,13 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # Hooks of the apps below this one (cadence/core/hooks.py).
         from cadence.feed import hooks as feed_hooks
-        from cadence.integrations import channel_services, services, slack_services, sources
+        from cadence.integrations import (
+            channel_services,
+            selectors,
+            services,
+            slack_services,
+            sources,
+        )
         from cadence.kpis import hooks as kpi_hooks
         from cadence.okrs import hooks as okr_hooks
         from cadence.orgs import hooks as org_hooks
@@ -26,3 +32,4 @@ class IntegrationsConfig(AppConfig):
         scheduling_hooks.worker_turn.register(channel_services.worker_turn)
         org_hooks.person_erased.register(slack_services.person_erased)
         scheduling_hooks.worker_turn.register(sources.worker_turn)
+        kpi_hooks.kpi_data_source.register(selectors.kpi_data_source_of)

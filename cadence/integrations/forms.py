@@ -57,8 +57,8 @@ class ChannelForm(forms.Form):
 
 
 class DataSourceForm(forms.Form):
-    """A key result's data source. The header secrets are write-only: left blank, the saved
-    ones are kept; "remove" forgets them."""
+    """A key result's or a KPI's data source. The header secrets are write-only: left blank, the
+    saved ones are kept; "remove" forgets them."""
 
     kind = forms.ChoiceField(label="Kind", choices=DataSource.Kind.choices)
     url = forms.CharField(

@@ -219,10 +219,11 @@ class SlackIdentity(BaseModel):
 
 
 class DataSource(BaseModel):
-    """Where a key result's value comes from: a JSON document at a URL and a path in it, a CSV
-    file at a URL and a cell or column of it, or a SQL query on a connection the operator named
-    (``CADENCE_DATA_SOURCES``). The worker syncs it daily at the organization's hour and when
-    someone asks ("Sync now", "Test"); each sync that finds a new value records a check-in."""
+    """Where a key result's or a KPI's value comes from (exactly one of the two: its target): a
+    JSON document at a URL and a path in it, a CSV file at a URL and a cell or column of it, or
+    a SQL query on a connection the operator named (``CADENCE_DATA_SOURCES``). The worker syncs
+    it daily at the organization's hour and when someone asks ("Sync now", "Test"); each sync
+    that finds a new value records a check-in (a key result) or a value (a KPI)."""
 
     class Kind(models.TextChoices):
         HTTP_JSON = "http_json", "JSON from a URL"
@@ -235,8 +236,16 @@ class DataSource(BaseModel):
         TEST = "test", "Test"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # The target: a key result or a KPI, never both (``data_source_has_one_target``).
     key_result = models.OneToOneField(
-        "okrs.KeyResult", on_delete=models.CASCADE, related_name="data_source"
+        "okrs.KeyResult",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_source",
+    )
+    kpi = models.OneToOneField(
+        "kpis.Kpi", on_delete=models.CASCADE, null=True, blank=True, related_name="data_source"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     url = models.CharField(max_length=MAX_WEBHOOK_URL, blank=True, default="")
@@ -252,8 +261,8 @@ class DataSource(BaseModel):
     headers = models.JSONField(default=dict, blank=True)
     # Switched off: not synced (its settings are kept).
     active = models.BooleanField(default=True)
-    # Whom the source acts for: its check-ins need this person's right to check in (the last
-    # person who set the source).
+    # Whom the source acts for: its check-ins need this person's right to check in, a KPI's
+    # values their right to enter values (the last person who set the source).
     configured_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -286,9 +295,25 @@ class DataSource(BaseModel):
             models.Index(fields=["next_run_at"], condition=Q(active=True), name="source_due"),
             models.Index(fields=["organization", "created_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_result__isnull=False, kpi__isnull=True)
+                | Q(key_result__isnull=True, kpi__isnull=False),
+                name="data_source_has_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def target(self):
+        """The key result or the KPI whose values it keeps."""
+        return self.key_result if self.key_result_id else self.kpi
+
+    @property
+    def target_name(self) -> str:
+        return self.key_result.title if self.key_result_id else self.kpi.name
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from cadence.integrations.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from cadence.kpis.models import Kpi
 from cadence.okrs.models import KeyResult
 from cadence.orgs.models import Organization
 
@@ -80,13 +81,28 @@ def data_sources_for(organization: Organization, key_result_ids) -> dict[UUID, D
     }
 
 
+def kpi_data_source_of(kpi: Kpi) -> DataSource | None:
+    """The KPI's source, if it has one (the KPI is already the organization's); answers
+    ``kpis.hooks.kpi_data_source`` for the KPI's page."""
+    return DataSource.objects.filter(organization_id=kpi.organization_id, kpi=kpi).first()
+
+
 def data_sources_of(organization: Organization) -> list[DataSource]:
-    """The organization's sources with their key results and objectives, for the settings."""
-    return list(
-        DataSource.objects.filter(organization=organization)
-        .select_related("key_result__objective__cycle", "configured_by")
-        .order_by("key_result__objective__cycle__start", "key_result__title")
+    """The organization's sources with their key results and objectives or their KPIs, for the
+    settings: key results' first (by cycle, then title), then KPIs' (by unit, then name)."""
+    rows = list(
+        DataSource.objects.filter(organization=organization).select_related(
+            "key_result__objective__cycle", "kpi__unit", "configured_by"
+        )
     )
+
+    def order(source: DataSource) -> tuple:
+        if source.key_result_id:
+            kr = source.key_result
+            return (0, kr.objective.cycle.start.isoformat(), kr.title.lower(), str(source.pk))
+        return (1, source.kpi.unit.name.lower(), source.kpi.name.lower(), str(source.pk))
+
+    return sorted(rows, key=order)
 
 
 def sync_hour_of(organization: Organization) -> int:

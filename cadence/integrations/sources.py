@@ -1,6 +1,13 @@
-"""Writes for key results' data sources: setting one (and removing it), asking for a sync or a
-test, the organization's daily hour, and the worker's turn that syncs them — each sync made by
-one worker only, each new value recorded as one check-in.
+"""Writes for data sources, of key results and of KPIs (a source's *target*, one of the two):
+setting one (and removing it), asking for a sync or a test, the organization's daily hour, and
+the worker's turn that syncs them — each sync made by one worker only, each new value recorded
+once, as a check-in of the key result or a value of the KPI (``kpis.services.kpi_value_add``,
+so a KPI leaving its band from a synced value is told once, like one entered by hand).
+
+The services take ``key_result=`` or ``kpi=`` (exactly one). Who may set a source, sync or test
+it is who may record its target's values: those who may check in on the key result
+(``okrs.permissions.check_in_refusal``), those who may enter the KPI's values
+(``kpis.services.value_entry_refusal``).
 
 The claim protocol (the house's, as ``services`` for webhooks and ``cadence/mail``):
 
@@ -11,16 +18,18 @@ The claim protocol (the house's, as ``services`` for webhooks and ``cadence/mail
    WHERE <due> AND (claimed_until IS NULL OR claimed_until < now)``: exactly one worker changes
    the row. A claim whose worker died lapses at ``claimed_until``.
 3. **Fetch** outside any transaction (``fetch.value_of``: timeouts, a size cap, outbound rules).
-4. **Record** in one transaction that first locks the row *still holding this claim's token*
-   (``select_for_update``): the check-in (when the value differs from the key result's
-   current one) and the source's new state commit together, or, when the claim was lost
-   meanwhile (the lease ran out and another worker took it), nothing is written. So a slot's
-   value is checked in once, whatever the number of workers.
+4. **Record** in one transaction that locks the target, then the source's row *still holding
+   this claim's token* (``select_for_update``): the check-in (when the value differs from the
+   key result's current one) or the KPI's value (when ``kpis.bands.is_news``: a new number, or
+   the first of a period of the KPI's frequency) and the source's new state commit together,
+   or, when the claim was lost meanwhile (the lease ran out and another worker took it),
+   nothing is written. So a slot's value is recorded once, whatever the number of workers.
 
 A failed scheduled sync is tried again after ``RETRY_AFTER`` (10 minutes, then an hour), then
 waits for the next day's hour. Every failed attempt counts in ``failures_in_a_row``; at the third
-the key result's owner (or, without one, the person the source acts for) gets an email, once per
-streak; a success ends the streak.
+the target's owner (the key result's or the KPI's; without one, the person the source acts for)
+gets an email, once per streak; a success ends the streak. An archived KPI's source is neither
+synced nor tested until the KPI is restored.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,6 +53,9 @@ from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_WEBHOOK_URL
 from cadence.integrations import fetch, selectors, values
 from cadence.integrations.models import DataSource, SourceSettings
+from cadence.kpis import bands
+from cadence.kpis import services as kpi_services
+from cadence.kpis.models import Kpi
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.okrs import permissions
@@ -64,6 +77,9 @@ MAX_HEADERS = 10
 MAX_HEADER_VALUE = 2000
 
 KINDS = tuple(DataSource.Kind.values)
+
+# What a source keeps the values of.
+Target = KeyResult | Kpi
 
 
 # Settings -----------------------------------------------------------------------------------
@@ -106,11 +122,39 @@ def source_settings_update(*, actor: Person, sync_hour: int) -> SourceSettings:
 # Setting a source ---------------------------------------------------------------------------
 
 
-def _require_checker(actor: Person, kr: KeyResult) -> None:
-    """Those who may check in on the key result set its source (and ask for syncs)."""
-    refusal = permissions.check_in_refusal(actor, kr.objective, kr)
+def _target(key_result: KeyResult | None, kpi: Kpi | None) -> Target:
+    if (key_result is None) == (kpi is None):
+        raise TypeError("Name the key result or the KPI of the data source (one of the two).")
+    return kpi if kpi is not None else key_result
+
+
+def _of(target: Target) -> dict[str, Target]:
+    """The filter that finds the target's source."""
+    return {"kpi": target} if isinstance(target, Kpi) else {"key_result": target}
+
+
+def _what(target: Target) -> str:
+    return "KPI" if isinstance(target, Kpi) else "key result"
+
+
+def _name(target: Target) -> str:
+    return target.name if isinstance(target, Kpi) else target.title
+
+
+def _require_writer(actor: Person, target: Target) -> None:
+    """Those who may record the target's values set its source (and ask for syncs): check in
+    on the key result, enter the KPI's values."""
+    if isinstance(target, Kpi):
+        refusal = kpi_services.value_entry_refusal(actor, target.unit)
+    else:
+        refusal = permissions.check_in_refusal(actor, target.objective, target)
     if refusal is not None:
         raise refusal
+
+
+def _require_not_archived(target: Target, doing: str) -> None:
+    if isinstance(target, Kpi) and target.archived_at is not None:
+        raise Conflict(f"This KPI is archived: restore it to {doing}.")
 
 
 def _clean(
@@ -221,17 +265,22 @@ def _audit(actor: Person, kind: str, source: DataSource, before: dict, after: di
         organization=source.organization_id,
         kind=kind,
         actor=actor,
-        target=source.key_result,
-        target_label=source.key_result.title[:300],
+        target=source.target,
+        target_label=source.target_name[:300],
         changes=changes_between(before, after),
     )
 
 
-def _locked_kr(key_result: KeyResult) -> KeyResult:
+def _locked(target: Target) -> Target:
+    """The target's row, locked (before the source's, in every write of a source). A KPI is
+    locked as ``kpis.services`` locks it (with its unit), so both take the same rows in the
+    same order."""
+    if isinstance(target, Kpi):
+        return Kpi.objects.select_for_update().select_related("unit").get(pk=target.pk)
     return (
         KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__unit", "objective__cycle")
-        .get(pk=key_result.pk)
+        .get(pk=target.pk)
     )
 
 
@@ -239,7 +288,8 @@ def _locked_kr(key_result: KeyResult) -> KeyResult:
 def data_source_set(
     *,
     actor: Person,
-    key_result: KeyResult,
+    key_result: KeyResult | None = None,
+    kpi: Kpi | None = None,
     kind: str,
     url: str = "",
     path: str = "",
@@ -249,12 +299,13 @@ def data_source_set(
     headers: dict[str, str] | None = None,
     active: bool = True,
 ) -> DataSource:
-    """Give the key result a data source, or change it (those who may check in on it). Its
-    check-ins will be recorded for ``actor`` (whose right to check in each sync needs).
+    """Give the key result or the KPI a data source, or change it (those who may record its
+    values). Its values will be recorded for ``actor`` (whose right each sync needs).
     ``headers`` None keeps the saved ones (they are never shown back); ``{}`` removes them.
     Nothing is fetched here: the worker syncs at the organization's hour, or when asked."""
-    kr = _locked_kr(key_result)
-    _require_checker(actor, kr)
+    target = _locked(_target(key_result, kpi))
+    _require_writer(actor, target)
+    _require_not_archived(target, "give it a data source")
     cleaned = _clean(
         kind=kind,
         url=url,
@@ -265,13 +316,13 @@ def data_source_set(
         headers=headers,
     )
     now = timezone.now()
-    source = DataSource.objects.select_for_update().filter(key_result=kr).first()
+    source = DataSource.objects.select_for_update().filter(**_of(target)).first()
     before = _facts(source) if source else {}
     if source is None:
         source = DataSource(
-            organization_id=kr.organization_id,
-            key_result=kr,
+            organization_id=target.organization_id,
             next_run_at=next_run(actor.organization, now),
+            **_of(target),
         )
     if cleaned.get("kind") != source.kind and "headers" not in cleaned:
         cleaned["headers"] = {}  # another kind of source: the old credentials do not follow
@@ -286,29 +337,49 @@ def data_source_set(
         source.last_error = ""
         source.failures_in_a_row = 0
         source.failure_notified = False
-    source.key_result = kr
+    _point_at(source, target)
     source.save()
     if before != _facts(source):
         _audit(actor, "data_source.set", source, before, _facts(source))
     return source
 
 
-@transaction.atomic
-def data_source_switch(*, actor: Person, key_result: KeyResult, active: bool) -> DataSource:
-    """Switch the key result's source on or off (kept either way; off, it is not synced)."""
-    kr = _locked_kr(key_result)
-    _require_checker(actor, kr)
-    source = DataSource.objects.select_for_update().filter(key_result=kr).first()
+def _point_at(source: DataSource, target: Target) -> None:
+    """The source keeps the locked target it was written with (the answer reads it)."""
+    if isinstance(target, Kpi):
+        source.kpi = target
+    else:
+        source.key_result = target
+
+
+def _source_of(target: Target) -> DataSource:
+    source = DataSource.objects.select_for_update().filter(**_of(target)).first()
     if source is None:
-        raise Conflict("This key result has no data source: set one first.")
+        raise Conflict(f"This {_what(target)} has no data source: set one first.")
+    return source
+
+
+@transaction.atomic
+def data_source_switch(
+    *,
+    actor: Person,
+    key_result: KeyResult | None = None,
+    kpi: Kpi | None = None,
+    active: bool,
+) -> DataSource:
+    """Switch the key result's or KPI's source on or off (kept either way; off, it is not
+    synced)."""
+    target = _locked(_target(key_result, kpi))
+    _require_writer(actor, target)
+    source = _source_of(target)
     before = _facts(source)
     source.active = bool(active)
     if not source.active and source.requested == DataSource.Request.SYNC:
         source.requested = DataSource.Request.NONE
     if source.active and not before["active"]:
-        source.next_run_at = next_run(kr.organization, timezone.now())
+        source.next_run_at = next_run(actor.organization, timezone.now())
         source.slot_attempts = 0
-    source.key_result = kr
+    _point_at(source, target)
     source.save()
     if before != _facts(source):
         _audit(actor, "data_source.set", source, before, _facts(source))
@@ -316,34 +387,44 @@ def data_source_switch(*, actor: Person, key_result: KeyResult, active: bool) ->
 
 
 @transaction.atomic
-def data_source_delete(*, actor: Person, key_result: KeyResult) -> None:
-    """Remove the key result's source (its check-ins stay, naming it)."""
-    kr = _locked_kr(key_result)
-    _require_checker(actor, kr)
-    source = DataSource.objects.filter(key_result=kr).first()
+def data_source_delete(
+    *, actor: Person, key_result: KeyResult | None = None, kpi: Kpi | None = None
+) -> None:
+    """Remove the key result's or KPI's source (its check-ins or values stay, naming it)."""
+    target = _locked(_target(key_result, kpi))
+    _require_writer(actor, target)
+    source = DataSource.objects.filter(**_of(target)).first()
     if source is None:
         return
+    _point_at(source, target)
     _audit(actor, "data_source.deleted", source, _facts(source), {})
     source.delete()
 
 
 @transaction.atomic
-def data_source_request(*, actor: Person, key_result: KeyResult, what: str) -> DataSource:
-    """Ask the worker to sync the source at its next turn (``sync``: a new value is checked
-    in) or to test it (``test``: the value found is shown, nothing is recorded). Nothing is
-    fetched here. 409 when the key result has no source, or a sync when it is switched off."""
+def data_source_request(
+    *,
+    actor: Person,
+    key_result: KeyResult | None = None,
+    kpi: Kpi | None = None,
+    what: str,
+) -> DataSource:
+    """Ask the worker to sync the source at its next turn (``sync``: a new value is recorded)
+    or to test it (``test``: the value found is shown, nothing is recorded). Nothing is
+    fetched here. 409 when the target has no source, is an archived KPI, or a sync when the
+    source is switched off."""
     if what not in (DataSource.Request.SYNC, DataSource.Request.TEST):
         raise ValidationError({"what": "Ask for a sync or a test."})
-    kr = _locked_kr(key_result)
-    _require_checker(actor, kr)
-    source = DataSource.objects.select_for_update().filter(key_result=kr).first()
-    if source is None:
-        raise Conflict("This key result has no data source: set one first.")
+    target = _locked(_target(key_result, kpi))
+    _require_writer(actor, target)
+    source = _source_of(target)
+    _require_not_archived(target, "sync or test its data source")
     if what == DataSource.Request.SYNC and not source.active:
         raise Conflict("This data source is switched off: switch it on to sync it.")
     if source.requested != DataSource.Request.SYNC:  # a sync asked for covers a test
         source.requested = what
     source.save(update_fields=["requested", "updated_at"])
+    _point_at(source, target)
     return source
 
 
@@ -368,7 +449,7 @@ def source_claim(
     )
     if taken != 1:
         return None
-    return DataSource.objects.select_related("organization", "key_result").get(
+    return DataSource.objects.select_related("organization", "key_result", "kpi").get(
         pk=source_id, claim_token=token
     )
 
@@ -387,18 +468,25 @@ def source_fetch(source: DataSource) -> Outcome:
         return Outcome(value=None, error=str(problem)[:MAX_ERROR])
 
 
-def _acting_person(source: DataSource, kr: KeyResult) -> Person:
+def _acting_person(source: DataSource, target: Target) -> Person:
     person = source.configured_by
     if person is None or not person.is_active:
         raise PermissionDenied(
             "The person who set this data source is no longer active: set it again to sync."
         )
-    _require_checker(person, kr)
+    _require_writer(person, target)
     return person
 
 
-def _notify(source: DataSource, kr: KeyResult) -> None:
-    person = kr.owner or source.configured_by
+def source_page_url(target: Target) -> str:
+    """The path of the target's source page."""
+    if isinstance(target, Kpi):
+        return reverse("kpi_source", args=[target.pk])
+    return reverse("key_result_source", args=[target.pk])
+
+
+def _notify(source: DataSource, target: Target) -> None:
+    person = target.owner or source.configured_by
     if person is None or not person.is_active or not person.email:
         return
     mail_services.delivery_enqueue(
@@ -408,21 +496,58 @@ def _notify(source: DataSource, kr: KeyResult) -> None:
         template="data_source_failing",
         context={
             "person": person,
-            "key_result": kr,
+            "what": _what(target),
+            "name": _name(target),
+            "by_hand": "enter a value by hand" if isinstance(target, Kpi) else "check in by hand",
             "source": source,
             "failures": source.failures_in_a_row,
             "error": source.last_error,
-            "source_url": emails.absolute_url(reverse("key_result_source", args=[kr.pk])),
+            "source_url": emails.absolute_url(source_page_url(target)),
         },
     )
 
 
+def _record_value(source: DataSource, target: Target, actor: Person, value: float, now) -> str:
+    """Record a synced value as the target's: "recorded", or "unchanged" when it is no news."""
+    if isinstance(target, Kpi):
+        # The day of the sync in the organization's time zone (``today`` too: the sync's moment,
+        # not the server's clock, says which day it is).
+        day = timezone.localtime(now, ZoneInfo(source.organization.time_zone)).date()
+        news = bands.is_news(
+            value,
+            on=day,
+            current_value=target.current_value,
+            current_at=target.current_at,
+            frequency=target.frequency,
+        )
+        if not news:
+            return "unchanged"
+        with transaction.atomic():  # a refused value leaves the source's save
+            kpi_services.kpi_value_add(
+                actor=actor, kpi=target, value=value, at=day, today=day, source=source.label
+            )
+        return "recorded"
+    if target.current is not None and target.current == value:
+        return "unchanged"
+    with transaction.atomic():  # a refused check-in leaves the source's save
+        okr_services.check_in_create(
+            actor=actor,
+            key_result=target,
+            value=value,
+            confidence=target.confidence or KeyResult.Confidence.ON_TRACK,
+            source=source.label,
+            at=now,
+        )
+    return "recorded"
+
+
 def source_record(*, source: DataSource, outcome: Outcome, now: datetime) -> str:
-    """Record a claimed attempt: returns "recorded" (a new value checked in), "unchanged",
-    "tested", "failed", or "" when the claim was lost meanwhile (nothing written)."""
+    """Record a claimed attempt: returns "recorded" (a new value checked in, or a KPI's new
+    value), "unchanged", "tested", "failed", or "" when the claim was lost meanwhile (nothing
+    written)."""
     with transaction.atomic():
-        # The key result first, then the source: the order of every write of a source.
-        kr = _locked_kr(source.key_result)
+        # The target first, then the source: the order of every write of a source.
+        target = _locked(source.target)
         mine = (
             DataSource.objects.select_for_update()
             .select_related("organization")
@@ -450,23 +575,12 @@ def source_record(*, source: DataSource, outcome: Outcome, now: datetime) -> str
         error = outcome.error
         if not error:
             try:
-                actor = _acting_person(mine, kr)
-                if kr.current is None or kr.current != outcome.value:
-                    with transaction.atomic():  # a refused check-in leaves the source's save
-                        okr_services.check_in_create(
-                            actor=actor,
-                            key_result=kr,
-                            value=outcome.value,
-                            confidence=kr.confidence or KeyResult.Confidence.ON_TRACK,
-                            source=mine.label,
-                            at=now,
-                        )
-                    result = "recorded"
-                else:
-                    result = "unchanged"
+                actor = _acting_person(mine, target)
+                result = _record_value(mine, target, actor, outcome.value, now)
             except (PermissionDenied, ValidationError) as refused:
                 messages = getattr(refused, "messages", None) or [str(refused)]
-                error = f"The check-in was refused: {' '.join(messages)}"[:MAX_ERROR]
+                what = "value" if isinstance(target, Kpi) else "check-in"
+                error = f"The {what} was refused: {' '.join(messages)}"[:MAX_ERROR]
         if mine.requested == DataSource.Request.SYNC:
             mine.requested = DataSource.Request.NONE
         if error:
@@ -480,7 +594,7 @@ def source_record(*, source: DataSource, outcome: Outcome, now: datetime) -> str
                 mine.slot_attempts = 0
             if mine.failures_in_a_row >= NOTIFY_AFTER and not mine.failure_notified:
                 mine.failure_notified = True
-                _notify(mine, kr)
+                _notify(mine, target)
             mine.save()
             return "failed"
         mine.last_value = outcome.value
@@ -519,11 +633,12 @@ class SyncSummary:
 def sources_sync_due(
     *, now: datetime | None = None, lease: timedelta = LEASE, limit: int = TURN_LIMIT
 ) -> SyncSummary:
-    """Sync the due sources nobody holds, the longest waiting first."""
+    """Sync the due sources nobody holds, the longest waiting first (not an archived KPI's)."""
     now = now or timezone.now()
     summary = SyncSummary()
     waiting = list(
         DataSource.objects.filter(_due(now), organization__data_sources_on=True)
+        .exclude(kpi__archived_at__isnull=False)
         .order_by("next_run_at", "created_at")
         .values_list("pk", flat=True)[:limit]
     )

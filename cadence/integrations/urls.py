@@ -23,6 +23,22 @@ urlpatterns = [
         source_views.key_result_source_delete,
         name="key_result_source_delete",
     ),
+    path("kpis/<uuid:kpi_id>/source/", source_views.kpi_source, name="kpi_source"),
+    path(
+        "kpis/<uuid:kpi_id>/source/sync/",
+        source_views.kpi_source_sync,
+        name="kpi_source_sync",
+    ),
+    path(
+        "kpis/<uuid:kpi_id>/source/active/",
+        source_views.kpi_source_active,
+        name="kpi_source_active",
+    ),
+    path(
+        "kpis/<uuid:kpi_id>/source/delete/",
+        source_views.kpi_source_delete,
+        name="kpi_source_delete",
+    ),
     path(
         "settings/integrations/sources/hour/",
         source_views.data_sources_hour,

@@ -85,7 +85,7 @@ SWITCHES = [
     ),
     ("webhooks", "Outgoing webhooks", "Events are posted to the addresses below."),
     ("channels", "Slack and Teams channels", "Teams' digests and alerts are posted to chat."),
-    ("data_sources", "Data sources", "Key results update themselves from other systems."),
+    ("data_sources", "Data sources", "Key results and KPIs update themselves from other systems."),
 ]
 
 

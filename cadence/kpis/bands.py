@@ -4,6 +4,9 @@ A band has a lower bound, an upper bound or both (docs/method.md §6: "≥, ≤ 
 value is healthy when it lies inside the band, bounds included. A KPI's status is the status of
 its latest value: the one with the latest date, and of two on the same date the one entered
 last. A KPI with no value has no status.
+
+A data source's reading is recorded only when it is news (``is_news``): a new number, or the
+first reading of a period of the KPI's frequency.
 """
 
 from __future__ import annotations
@@ -56,6 +59,36 @@ def left_band(before: str, after: str) -> bool:
     """Whether moving from status ``before`` to ``after`` is leaving the band: into unhealthy
     from healthy or from no status at all (a first value already outside is news too)."""
     return after == UNHEALTHY and before != UNHEALTHY
+
+
+def period_of(day: date, frequency: str) -> tuple[int, ...]:
+    """The period of a KPI's frequency that ``day`` falls in: the day itself, its ISO week, its
+    month or its quarter (any other frequency: the week)."""
+    if frequency == "daily":
+        return (day.year, day.month, day.day)
+    if frequency == "monthly":
+        return (day.year, day.month)
+    if frequency == "quarterly":
+        return (day.year, (day.month - 1) // 3)
+    iso = day.isocalendar()
+    return (iso.year, iso.week)
+
+
+def is_news(
+    value: float,
+    *,
+    on: date,
+    current_value: float | None,
+    current_at: date | None,
+    frequency: str,
+) -> bool:
+    """Whether a value measured on ``on`` (a data source's) is worth recording: the KPI has no
+    value yet, the value differs from its current one, or the current one was measured in an
+    earlier period of the KPI's frequency (a steady KPI still gets one value per period, so
+    its history shows it was measured). The same value again within the period is not news."""
+    if current_value is None or current_at is None or value != current_value:
+        return True
+    return period_of(current_at, frequency) < period_of(on, frequency)
 
 
 def _number(value: float) -> str:

@@ -94,6 +94,9 @@ class KpiValue(BaseModel):
     )
     # The order values were entered in: of two on the same date, the later one is current.
     seq = models.PositiveIntegerField(default=0)
+    # Written by a data source (integrations), not a person: what the source is, as the history
+    # shows it ("from <source>"); ``entered_by`` is then empty. Blank for a person's value.
+    source = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["at", "seq"]

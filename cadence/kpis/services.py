@@ -56,10 +56,22 @@ def can_manage(actor: Person, unit: Unit, access: Access | None = None) -> bool:
     return actor.is_active and (access or Access(actor)).can_lead_unit(unit)
 
 
-def _require_value_writer(actor: Person, unit: Unit) -> None:
-    _require_member(actor, unit.organization_id)
+def value_entry_refusal(actor: Person, unit: Unit) -> PermissionDenied | None:
+    """Why ``actor`` may not enter values of the unit's KPIs (None: they may). Apps above ask it
+    for what goes with entering values (a KPI's data source)."""
+    try:
+        _require_member(actor, unit.organization_id)
+    except PermissionDenied as refusal:
+        return refusal
     if not can_enter_values(actor, unit):
-        raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
+        return PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
+    return None
+
+
+def _require_value_writer(actor: Person, unit: Unit) -> None:
+    refusal = value_entry_refusal(actor, unit)
+    if refusal is not None:
+        raise refusal
 
 
 def _require_manager(actor: Person, unit: Unit) -> None:
@@ -283,10 +295,15 @@ def kpi_value_add(
     value: float,
     at: date | None = None,
     today: date | None = None,
+    source: str = "",
 ) -> KpiValue:
     """Enter one value of a KPI, on ``at`` (today when not given; never after today). The
     KPI's status follows its latest value, whatever order values are entered in; leaving the
-    band records a crossing and tells the owner unit's leads, once."""
+    band records a crossing and tells the owner unit's leads, once.
+
+    ``source``: the value is a data source's (integrations), named so; ``actor`` is then the
+    person the source acts for (their rights are checked), and the value has no ``entered_by``.
+    """
     today = today or timezone.localdate()
     kpi = _locked(kpi)
     _require_value_writer(actor, kpi.unit)
@@ -308,8 +325,9 @@ def kpi_value_add(
         kpi=kpi,
         value=float(value),
         at=at,
-        entered_by=actor,
+        entered_by=None if source else actor,
         seq=seq,
+        source=source[:200],
     )
     _refresh_status(kpi, value=row)
     row.kpi = kpi

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence.core.forms import submit
-from cadence.kpis import bands, charts, selectors, services
+from cadence.kpis import bands, charts, hooks, selectors, services
 from cadence.kpis.forms import KpiForm, KpiValueForm
 from cadence.okrs import pages as okr_pages
 from cadence.okrs import selectors as okr_selectors
@@ -95,6 +95,8 @@ def kpi_detail(request: HttpRequest, kpi_id) -> HttpResponse:
         "can_enter": services.can_enter_values(person, kpi.unit, access),
         "can_manage": services.can_manage(person, kpi.unit, access),
         "today": timezone.localdate(),
+        # Where its values come from when a data source keeps them (integrations answers).
+        "data_source": hooks.kpi_data_source(kpi),
     }
     return render(request, "kpis/detail.html", context, status=status)
 

@@ -111,6 +111,9 @@ def test_another_organizations_objects_are_404(
         ),
         "kpi": kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5),
     }
+    kpi_source = integration_sources.data_source_set(
+        actor=admin, kpi=objects["kpi"], kind="csv", url="http://127.0.0.1:9/kpi.csv", cell="B3"
+    )
     path = re.sub(
         r"{(\w+)}",
         lambda m: VALUES.get(m.group(1)) or str(objects[PARAMS[m.group(1)]].pk),
@@ -161,6 +164,13 @@ def test_another_organizations_objects_are_404(
     kpi = Kpi.objects.get(pk=objects["kpi"].pk)
     assert (kpi.name, kpi.band_min, kpi.archived_at) == ("Uptime", 99.5, None)
     assert not KpiValue.objects.exists()
+    kpi_source = DataSource.objects.get(pk=kpi_source.pk)
+    assert (kpi_source.kpi_id, kpi_source.url, kpi_source.cell) == (
+        kpi.pk,
+        "http://127.0.0.1:9/kpi.csv",
+        "B3",
+    )
+    assert (kpi_source.requested, kpi_source.active) == ("", True)
 
 
 def test_notifications_are_only_ever_ones_own(member, admin, objective, outsider_api):

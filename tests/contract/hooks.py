@@ -22,6 +22,21 @@ IDS = "an id must name one of the organization's objects; the schema can only sa
 
 TIME_ZONE = "a time zone is one of the IANA database's names (they change with tzdata)"
 
+# Data sources (of key results and of KPIs): what each kind needs is a relation between fields,
+# the path and the connection are read by rules of their own, the address is judged by
+# resolving it.
+SOURCE_RULES: dict[str, str] = {
+    "url": "http_json and csv need an address, called only if its host resolves to addresses "
+    "the operator allows, over https unless allowed otherwise: known only by resolving it",
+    "path": "a JSON path is dotted keys and [index] steps, read by its own small grammar",
+    "cell": "a csv source needs a cell or a column's header: it depends on the kind",
+    "connection": "the connection names are the operator's (CADENCE_DATA_SOURCES), known "
+    "only at run time; an sql source needs one",
+    "query": "an sql source needs a query: it depends on the kind",
+    "headers": "header names are tokens and values have no control characters; an sql "
+    "source sends none",
+}
+
 # Operation → {field in `errors`: why the schema cannot say it}. "*" applies to every operation.
 RULES: dict[str, dict[str, str]] = {
     "*": {
@@ -126,19 +141,9 @@ RULES: dict[str, dict[str, str]] = {
     "PATCH /api/v1/organization": {
         "time_zone": TIME_ZONE,
     },
-    # Data sources: what each kind needs is a relation between fields, the path and the
-    # connection are read by rules of their own, the address is judged by resolving it.
-    "PUT /api/v1/key-results/{key_result_id}/source": {
-        "url": "http_json and csv need an address, called only if its host resolves to addresses "
-        "the operator allows, over https unless allowed otherwise: known only by resolving it",
-        "path": "a JSON path is dotted keys and [index] steps, read by its own small grammar",
-        "cell": "a csv source needs a cell or a column's header: it depends on the kind",
-        "connection": "the connection names are the operator's (CADENCE_DATA_SOURCES), known "
-        "only at run time; an sql source needs one",
-        "query": "an sql source needs a query: it depends on the kind",
-        "headers": "header names are tokens and values have no control characters; an sql "
-        "source sends none",
-    },
+    "PUT /api/v1/key-results/{key_result_id}/source": SOURCE_RULES,
+    # A KPI's source: the same body, read by the same rules.
+    "PUT /api/v1/kpis/{kpi_id}/source": SOURCE_RULES,
     # KPIs: a unit's KPI names are unique, and a band's bounds are read together.
     "POST /api/v1/kpis": {
         "name": "a unit's KPI names are unique: depends on the KPIs already there",

@@ -9,7 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 from cadence.core.hooks import Hook, Listeners, all_hooks
 
 # The hooks modules of the apps (imported so that every declaration is seen).
-HOOK_MODULES = ["cadence.orgs.hooks", "cadence.okrs.hooks", "cadence.scheduling.hooks"]
+HOOK_MODULES = [
+    "cadence.orgs.hooks",
+    "cadence.okrs.hooks",
+    "cadence.kpis.hooks",
+    "cadence.scheduling.hooks",
+]
 
 
 def _declared():
@@ -40,6 +45,12 @@ def test_okrs_hooks_are_answered_by_the_apps_above(hook, provider):
     (declared,) = [h for h in _declared() if h.name == hook]
     module, _, name = provider.rpartition(".")
     assert declared.provider is getattr(importlib.import_module(module), name)
+
+
+def test_a_kpis_data_source_is_told_by_integrations():
+    (declared,) = [h for h in _declared() if h.name == "kpis.kpi_data_source"]
+    selectors = importlib.import_module("cadence.integrations.selectors")
+    assert isinstance(declared, Hook) and declared.provider is selectors.kpi_data_source_of
 
 
 def test_a_new_organization_is_announced_to_weekly():

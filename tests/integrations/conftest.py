@@ -1,3 +1,5 @@
+import json
+import sqlite3
 from datetime import date
 
 import pytest
@@ -67,3 +69,15 @@ def data_server(allow_private):
 
     with serving() as server:
         yield server
+
+
+@pytest.fixture
+def metrics_db(tmp_path, settings):
+    """A SQLite file the operator named ``metrics`` (CADENCE_DATA_SOURCES), with a table."""
+    path = tmp_path / "metrics.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table signups (day text, n integer)")
+        db.executemany("insert into signups values (?, ?)", [("mon", 5), ("tue", 8)])
+    db.close()
+    settings.CADENCE_DATA_SOURCES = json.dumps({"metrics": f"sqlite:///{path}"})
+    return path

@@ -16,17 +16,6 @@ from cadence.integrations.values import ValueProblem
 from cadence.okrs.models import CheckIn
 
 
-@pytest.fixture
-def metrics_db(tmp_path, settings):
-    path = tmp_path / "metrics.db"
-    with sqlite3.connect(path) as db:
-        db.execute("create table signups (day text, n integer)")
-        db.executemany("insert into signups values (?, ?)", [("mon", 5), ("tue", 8)])
-    db.close()
-    settings.CADENCE_DATA_SOURCES = json.dumps({"metrics": f"sqlite:///{path}"})
-    return path
-
-
 def test_a_sqlite_query_checks_in_its_number(okrs, metrics_db):
     source = sources.data_source_set(
         actor=okrs["admin"],

@@ -107,6 +107,10 @@ def world(org, admin, team, member, cycle, settings):
     )
     kpi = kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5)
     kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=98.0, at=date(2026, 11, 16))
+    # Its values come from a data source too (its page and the KPI's show it).
+    integration_sources.data_source_set(
+        actor=admin, kpi=kpi, kind="csv", url="http://127.0.0.1:9/uptime.csv", cell="Uptime"
+    )
     return {
         "webhook": webhook,
         "channel": channel,

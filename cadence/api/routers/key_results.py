@@ -1,7 +1,5 @@
-from typing import Annotated, Literal
-
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Status
+from ninja import Router, Status
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object, key_result_with_progress, organization, require_editor
@@ -10,13 +8,11 @@ from cadence.api.schemas import (
     ERRORS,
     CheckInIn,
     CheckInOut,
+    DataSourceIn,
     DataSourceOut,
-    Input,
     KeyResultDetailOut,
     KeyResultPatch,
-    text,
 )
-from cadence.core.limits import MAX_WEBHOOK_URL
 from cadence.integrations import selectors as source_selectors
 from cadence.integrations import sources
 from cadence.integrations.models import DataSource
@@ -90,25 +86,6 @@ def check_in_create(request: HttpRequest, key_result_id: str, payload: CheckInIn
 # Data sources (README, "Key results from a data source") ------------------------------------
 
 
-class DataSourceIn(Input):
-    kind: Literal["http_json", "csv", "sql"] = Field(
-        description="`http_json`: a number in a JSON document at `url` (`path`); `csv`: a cell "
-        "or column of a CSV file at `url` (`cell`); `sql`: a query on an operator's connection."
-    )
-    url: text(MAX_WEBHOOK_URL, description="http_json and csv: the document's address.") = ""
-    path: text(200, description="http_json: `data.items[0].value`; empty: the whole answer.") = ""
-    cell: text(200, description="csv: a cell such as `B7`, or a column's header.") = ""
-    connection: text(100, description="sql: a name from the operator's list.") = ""
-    query: text(5000, description="sql: one statement returning one row of one number.") = ""
-    headers: dict[Annotated[str, Field(max_length=100)], text(2000)] | None = Field(
-        None,
-        max_length=10,
-        description="Request headers sent with the address (an API key). Write-only: never "
-        "shown back; omitted or null keeps the saved ones, `{}` removes them.",
-    )
-    active: bool = Field(True, description="false: kept but not synced.")
-
-
 @router.get("/key-results/{key_result_id}/source", response={200: DataSourceOut, **ERRORS})
 def data_source_detail(request: HttpRequest, key_result_id: str) -> DataSource:
     """The key result's data source (404 when it has none)."""
@@ -146,3 +123,14 @@ def data_source_sync(request: HttpRequest, key_result_id: str) -> Status:
     kr = key_result_get(organization(request), key_result_id)
     sources.data_source_request(actor=actor(request), key_result=kr, what="sync")
     return Status(202, key_result_with_progress(request, kr))
+
+
+@router.post("/key-results/{key_result_id}/source/test", response={202: DataSourceOut, **ERRORS})
+def data_source_test(request: HttpRequest, key_result_id: str) -> Status:
+    """Queue a test of the key result's data source: the worker fetches it at its next turn and
+    keeps what it found in `test_result`, recording nothing. Answers the source (`pending` is
+    `test`, unless a sync waits, which covers it). 409 without a source."""
+    kr = key_result_get(organization(request), key_result_id)
+    return Status(
+        202, sources.data_source_request(actor=actor(request), key_result=kr, what="test")
+    )

@@ -6,14 +6,27 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object, organization
 from cadence.api.errors import fields_renamed
-from cadence.api.schemas import ERRORS, Day, Input, MeasureUnit, Number, omittable, text
+from cadence.api.schemas import (
+    ERRORS,
+    DataSourceIn,
+    DataSourceOut,
+    Day,
+    Input,
+    MeasureUnit,
+    Number,
+    omittable,
+    text,
+)
 from cadence.core.limits import MAX_INT, MAX_NAME
+from cadence.integrations import selectors as source_selectors
+from cadence.integrations import sources
+from cadence.integrations.models import DataSource
 from cadence.kpis import selectors, services
 from cadence.kpis.models import Kpi, KpiValue
 from cadence.orgs.selectors import unit_get
@@ -77,7 +90,11 @@ class KpiValueOut(Schema):
     id: UUID
     value: float
     at: date
-    entered_by_id: UUID | None
+    entered_by_id: UUID | None = Field(description="Who entered it; null for a data source's.")
+    source: str = Field(
+        description="The data source that recorded it (`JSON from stats.example.com`); empty "
+        "for a value a person entered."
+    )
     created_at: datetime
 
 
@@ -104,6 +121,7 @@ def _value_out(row: KpiValue) -> dict:
         "value": row.value,
         "at": row.at,
         "entered_by_id": row.entered_by_id,
+        "source": row.source,
         "created_at": row.created_at,
     }
 
@@ -186,3 +204,52 @@ def kpi_value_create(request: HttpRequest, kpi_id: str, payload: KpiValueIn) -> 
     kpi = selectors.kpi_get(organization(request), kpi_id)
     row = services.kpi_value_add(actor=actor(request), kpi=kpi, value=payload.value, at=payload.at)
     return Status(201, _out(row.kpi))
+
+
+# Data sources (README, "Key results from a data source"): the key results' routes, for KPIs --
+
+
+@router.get("/kpis/{kpi_id}/source", response={200: DataSourceOut, **ERRORS})
+def kpi_source_detail(request: HttpRequest, kpi_id: str) -> DataSource:
+    """The KPI's data source (404 when it has none)."""
+    kpi = selectors.kpi_get(organization(request), kpi_id)
+    source = source_selectors.kpi_data_source_of(kpi)
+    if source is None:
+        raise Http404("This KPI has no data source.")
+    return source
+
+
+@router.put("/kpis/{kpi_id}/source", response={200: DataSourceOut, **ERRORS})
+def kpi_source_put(request: HttpRequest, kpi_id: str, payload: DataSourceIn) -> DataSource:
+    """Set the KPI's data source (those who may enter its values; 409 when it is archived). The
+    worker syncs it daily at the organization's hour; a new number, or the first of a period
+    of the KPI's frequency, becomes a value from the source, entered with the rights of the
+    person who set it. Nothing is fetched during this request."""
+    kpi = selectors.kpi_get(organization(request), kpi_id)
+    return sources.data_source_set(actor=actor(request), kpi=kpi, **payload.model_dump())
+
+
+@router.delete("/kpis/{kpi_id}/source", response={204: None, **ERRORS})
+def kpi_source_delete(request: HttpRequest, kpi_id: str) -> Status:
+    """Remove the KPI's data source (its values stay)."""
+    kpi = selectors.kpi_get(organization(request), kpi_id)
+    sources.data_source_delete(actor=actor(request), kpi=kpi)
+    return Status(204, None)
+
+
+@router.post("/kpis/{kpi_id}/source/sync", response={202: DataSourceOut, **ERRORS})
+def kpi_source_sync(request: HttpRequest, kpi_id: str) -> Status:
+    """Queue a sync of the KPI's data source: the worker runs it at its next turn. Answers the
+    source (`pending` is `sync`). 409 without a source, when it is switched off, or when the
+    KPI is archived."""
+    kpi = selectors.kpi_get(organization(request), kpi_id)
+    return Status(202, sources.data_source_request(actor=actor(request), kpi=kpi, what="sync"))
+
+
+@router.post("/kpis/{kpi_id}/source/test", response={202: DataSourceOut, **ERRORS})
+def kpi_source_test(request: HttpRequest, kpi_id: str) -> Status:
+    """Queue a test of the KPI's data source: the worker fetches it at its next turn and keeps
+    what it found in `test_result`, recording nothing. Answers the source (`pending` is `test`,
+    unless a sync waits, which covers it). 409 without a source, or when the KPI is archived."""
+    kpi = selectors.kpi_get(organization(request), kpi_id)
+    return Status(202, sources.data_source_request(actor=actor(request), kpi=kpi, what="test"))
