@@ -59,7 +59,7 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
         STALE, "My key result has had no check-in for two weeks", False, "No recent check-in"
     ),
-    NoticeKind(REVIEW_DUE, "My team's retrospective is due", False, "Review due"),
+    NoticeKind(REVIEW_DUE, "A review or retrospective of my team is due", False, "Review due"),
     NoticeKind(
         KPI_LEFT_BAND, "A KPI of a unit I lead leaves its healthy band", True, "KPI out of its band"
     ),

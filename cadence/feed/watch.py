@@ -43,9 +43,13 @@ def _reading(kr: KeyResult, now: datetime) -> Reading:
     return Reading(kr, off_track=pace == arithmetic.OFF_TRACK, stale=stale)
 
 
-def _watched(now: datetime):
+def _running_cycles(now: datetime):
     today = timezone.localdate(now)
-    cycles = Cycle.objects.filter(closed_at__isnull=True, start__lte=today, end__gte=today)
+    return Cycle.objects.filter(closed_at__isnull=True, start__lte=today, end__gte=today)
+
+
+def _watched(now: datetime):
+    cycles = _running_cycles(now)
     return KeyResult.objects.filter(
         objective__cycle__in=cycles, objective__state__in=WATCHED_STATES
     ).select_related(
@@ -89,8 +93,10 @@ def key_result_signals_refresh(*, now: datetime | None = None) -> int:
     readings = [_reading(kr, now) for kr in _watched(now)]
     open_signals = {
         (s.key_result_id, s.kind): s.pk
+        # By join, not by a list of ids: a large organization's running cycles hold more key
+        # results than a statement may carry parameters.
         for s in KeyResultSignal.objects.filter(
-            cleared_at__isnull=True, key_result_id__in=[r.key_result.pk for r in readings]
+            cleared_at__isnull=True, key_result__objective__cycle__in=_running_cycles(now)
         )
     }
     told = 0

@@ -24,6 +24,7 @@ from cadence.coach.examples import FUNCTIONS
 from cadence.demo import content
 from cadence.demo.loader import load_demo, quarter_of
 from cadence.integrations import services as integration_services
+from cadence.kpis.models import Kpi
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import subscriber_services
@@ -56,6 +57,8 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
     company_objective = Objective.objects.filter(cycle=current, unit__parent=None).earliest(
         "created_at"
     )
+    kpi = Kpi.objects.filter(organization=organization).earliest("created_at")
+    key_result = objective.key_results.earliest("created_at")
     function = FUNCTIONS[0].slug
     board_member = subscriber_services.subscriber_add(
         actor=Person.objects.filter(organization=organization, role="admin").earliest("created_at"),
@@ -91,6 +94,11 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("team meeting on a screen, the plans", f"/teams/{product.pk}/meeting/present/?slide=99"),
         ("feed", "/feed/"),
         ("learnings", "/learnings/"),
+        ("KPIs", "/kpis/"),
+        ("a KPI", f"/kpis/{kpi.pk}/"),
+        ("a KPI's data source", f"/kpis/{kpi.pk}/source/"),
+        ("a key result's data source", f"/key-results/{key_result.pk}/source/"),
+        ("search", "/search/?q=onboarding"),
         ("approvals", "/approvals/"),
         ("notifications", "/notifications/"),
         ("settings", "/settings/"),

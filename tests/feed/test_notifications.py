@@ -399,6 +399,48 @@ def test_a_retrospective_due_is_told_once_per_cycle(owned, admin, member):
     assert "retrospective" in notification.text and "/retrospective/" in notification.url
 
 
+def test_the_leads_are_asked_for_the_mid_cycle_and_the_months_review_once(
+    owned, admin, member, org, team
+):
+    from cadence.reviews import services as review_services
+    from cadence.reviews.models import Review
+
+    lead = f.make_person(org, name="Lena Lead")
+    f.join(team, lead, role=Membership.Role.LEAD)
+    objective, _ = owned
+    cycle = objective.cycle  # 1 October to 31 December 2026: its middle is 15 November
+    early = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    with time_machine.travel(early, tick=False):
+        assert notice_services.periodic_reviews_notify(now=early) == 0
+    late_november = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    with time_machine.travel(late_november, tick=False):
+        assert notice_services.periodic_reviews_notify(now=late_november) == 2
+        assert notice_services.periodic_reviews_notify(now=late_november) == 0
+    texts = sorted(n.text for n in notices_of(lead, notices.REVIEW_DUE))
+    assert texts == [
+        f"Product: the November review of {cycle.name} is due",
+        f"Product: the mid-cycle review of {cycle.name} is due",
+    ]
+    urls = {n.url for n in notices_of(lead, notices.REVIEW_DUE)}
+    assert f"/reviews/monthly/2026-11/?unit={team.pk}" in {u[u.index("/reviews/") :] for u in urls}
+    assert not notices_of(member, notices.REVIEW_DUE).exists()  # the leads hold the reviews
+    # December's review, written before its last week, is never asked for.
+    with time_machine.travel(datetime(2026, 12, 15, 9, 0, tzinfo=UTC), tick=False):
+        review_services.review_save(
+            actor=lead,
+            cycle=cycle,
+            unit=team,
+            kind=Review.Kind.MONTHLY,
+            period=datetime(2026, 12, 1).date(),
+            answers={},
+            notes="Held early: the team is away at the end of the month.",
+        )
+    late_december = datetime(2026, 12, 27, 9, 0, tzinfo=UTC)
+    with time_machine.travel(late_december, tick=False):
+        assert notice_services.periodic_reviews_notify(now=late_december) == 0
+    assert notices_of(lead, notices.REVIEW_DUE).count() == 2
+
+
 # Tenancy and visibility ----------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from cadence.api.auth import actor
+from cadence.api.routers.feed import PersonRef
 from cadence.api.schemas import ERRORS, Input
 from cadence.core.emails import absolute_url
 from cadence.core.limits import MAX_INT
@@ -23,11 +24,6 @@ PAGE = 50
 MAX_PAGE = 100
 MAX_IDS = 500
 NoticeKind = Literal[tuple(k.value for k in notices.KINDS)]  # type: ignore[valid-type]
-
-
-class PersonRef(Schema):
-    id: UUID
-    name: str
 
 
 class NotificationOut(Schema):
