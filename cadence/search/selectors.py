@@ -24,6 +24,10 @@ from cadence.search.query import Query, parse, snippet
 PAGE = 20
 MAX_TITLE = 200  # a title is shown whole (highlighted), up to this
 MAX_OFFSET = 1000  # deeper than this nobody reads; every kind's best offset+limit are ranked
+# Per kind, only the most recent matches are ranked (issue 16.6: a word in a hundred thousand
+# weekly items must not cost a hundred thousand scores): the newest MAX_RANKED rows that match and
+# pass the filters, by the table's insertion order (SQLite's rowid) or creation time (PostgreSQL).
+MAX_RANKED = 1000
 # Title and body weights: bm25's column weights (SQLite), ts_rank's A and D weights (PostgreSQL).
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
@@ -76,6 +80,13 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
         score = f"-bm25({fts}, {weights})"
         source = f"{fts} JOIN {kind.table} t ON t.rowid = {fts}.rowid {kind.joins}"
         where.insert(0, f"{fts} MATCH %s")
+        # The newest matches only: FTS5 walks its matches by descending rowid without scoring
+        # them, so the threshold costs at most MAX_RANKED rows; the ranked query then seeks.
+        newest = (
+            f"SELECT {fts}.rowid AS r FROM {source} WHERE {' AND '.join(where)} "
+            f"ORDER BY {fts}.rowid DESC LIMIT {MAX_RANKED}"
+        )
+        where.append(f"{fts}.rowid >= (SELECT coalesce(min(r), 0) FROM ({newest}))")
     else:
         parts = []
         if kind.title:
@@ -91,6 +102,14 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
             f"CROSS JOIN to_tsquery('simple', %s) qx {kind.joins}"
         )
         where.insert(0, f"{ddl.pg_document(kind, 't')} @@ q")
+        # The newest matches only, scored (computing a document's vector is the cost).
+        source = (
+            f"(SELECT t.* FROM {kind.table} t CROSS JOIN to_tsquery('simple', %s) q {kind.joins} "
+            f"WHERE {' AND '.join(where)} ORDER BY t.created_at DESC LIMIT {MAX_RANKED}) t "
+            f"CROSS JOIN to_tsquery('simple', %s) q CROSS JOIN to_tsquery('simple', %s) qx "
+            f"{kind.joins}"
+        )
+        where = ["TRUE"]
     sql = (
         f"SELECT * FROM (SELECT {columns.format(score=score)} FROM {source} "
         f"WHERE {' AND '.join(where)} ORDER BY score DESC, id LIMIT {int(limit)}) AS k_{kind.key}"
@@ -117,9 +136,13 @@ def statement(
         branches.append(
             _branch(k, vendor=vendor, cycle=cycle_id, unit=unit_id, limit=offset + limit + 1)
         )
-        params += [*match, _db(organization_id)]
-        params += [_db(cycle_id)] if cycle_id is not None else []
-        params += [_db(unit_id)] if unit_id is not None else []
+        filters = [_db(organization_id)]
+        filters += [_db(cycle_id)] if cycle_id is not None else []
+        filters += [_db(unit_id)] if unit_id is not None else []
+        if vendor == "sqlite":  # the ranked query's, then the newest matches' threshold
+            params += [*match, *filters, *match, *filters]
+        else:  # the newest matches (the query, the filters), then the scores' two queries
+            params += [match[0], *filters, *match]
     sql = (
         f"SELECT * FROM ({' UNION ALL '.join(branches)}) AS r "
         f"ORDER BY score DESC, kind, id LIMIT {int(limit) + 1} OFFSET {int(offset)}"

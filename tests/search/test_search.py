@@ -253,3 +253,21 @@ def test_api_answers_ranked_hits_and_refuses_bad_input(client, admin, cycle, tea
     assert client.get("/api/v1/search", {"q": "x", "cycle_id": other_cycle.id}).status_code == 404
     client.logout()
     assert client.get("/api/v1/search", {"q": "merlin"}).status_code == 401
+
+
+def test_only_the_newest_matches_are_ranked(org, admin, cycle, team, monkeypatch):
+    """A word found in many rows scores only each kind's newest MAX_RANKED matches (issue 16.6:
+    the cost of a search does not grow with how common its word is)."""
+    import time_machine
+
+    start = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    titles = ["Reduce churn", "Improve support", "Grow the partner base"]
+    for minutes, title in enumerate(titles):
+        with time_machine.travel(start.replace(minute=minutes), tick=False):
+            why = "" if title == "Reduce churn" else "Less churn among small customers"
+            f.make_objective(admin, cycle, team, title=title, why=why)
+    hits = [h.title for h in found(org, "churn").hits]
+    assert hits[0] == "Reduce churn" and sorted(hits) == sorted(titles)  # the title match first
+    monkeypatch.setattr(selectors, "MAX_RANKED", 2)
+    # The oldest match, the best one, is past the two newest: not ranked, not found.
+    assert sorted(h.title for h in found(org, "churn").hits) == sorted(titles[1:])
