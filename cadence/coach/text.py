@@ -33,7 +33,7 @@ def _set(text: str) -> frozenset[str]:
 
 OUTPUT_VERBS = _set(
     """
-    add analyse analyze answer apply attend audit automate book build call coach complete conduct
+    add analyse analyze answer apply attend audit automate build call coach complete conduct
     configure create define deliver deploy design develop discuss document draft finish fix hire
     hold host implement install integrate interview introduce launch make migrate onboard organise
     organize plan post prepare present produce publish recruit redesign refactor release replace
@@ -56,7 +56,7 @@ OUTCOME_VERBS = _set(
     sell secure attract acquire gain land regain recover strengthen enhance deepen
     widen broaden narrow shrink slash trim curb prevent avoid protect stabilise stabilize
     free help place vaccinate immunise immunize treat rehouse house employ rehome resettle
-    license licence reunite switch
+    license licence reunite switch book
     """
 )
 # A verb of change opens a result; these verbs of change open work when they put something
@@ -110,7 +110,7 @@ DONE_PARTICIPLES = _set(
 MEASURE_NOUNS = _set(
     """
     cadence cost costs count duration frequency pace quality rate rates reliability speed success
-    throughput time times velocity volume
+    throughput time times velocity volume loss losses availability accuracy
     """
 )
 
@@ -199,7 +199,8 @@ _NAMES = [
     # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
     re.compile(
         r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
-        r"childcare|study\s+programmes?|provision|phase)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
+        r"childcare|study\s+programmes?|provision|phase|bursary|bursaries|students|learners|"
+        r"funding)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
         _FLAGS,
     ),
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
@@ -216,6 +217,7 @@ _NAMES = [
         _FLAGS,
     ),
     re.compile(r"^\s*(?:19|20)\d{2}\s*:"),
+    re.compile(r"(?<=\()\s*(?:19|20)\d{2}\b(?![%\d,.])"),  # "(2025 survey: 54%)"
     # names with a number: standards, school years, production lines, versions
     re.compile(
         r"(?<!\bre-)\b(?:iso|soc|pci|wcag|year|group|grade|grades|line|level|tier|phase|stage|sprint|wave|"
@@ -302,7 +304,8 @@ _IDIOMS = re.compile(
     r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
     r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
     r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
-    r"\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|"
+    r"\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|\b360(?:°|-degree)|"
+    r"\b24\s+hours\s+a\s+day\b|\bseven\s+days\s+a\s+week\b|"
     r"\bthe\s+(?:5|five)\s+whys\b|\b24-hour\s+(?:city|service|services|helpline|line|cover|"
     r"opening|access|care|support|economy)\b|\b(?:five|5)-star\s+(?:welcome|experience|service|"
     r"treatment|hospitality|care|feel)\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
@@ -381,6 +384,9 @@ _RESULT_CLAUSE_ANY = re.compile(
     r"(?:\s+(?:up|in|on|back|over))?\s+(?:at\s+least\s+|more\s+than\s+|over\s+|a\s+further\s+)?"
     # "… to Leeds in 10 days" is a deadline, not a result
     r"[$€£¥₹]?\d[\d,.]*+(?!\s*(?:days?|weeks?|months?|hours?|minutes?|years?)\b)"
+    # "… so that upsell conversion reaches 15%", "… until changeover is under 20 minutes"
+    r"|\bso\s+that\b[^.;]{0,60}?\d[\d.,]*\s*(?:%|percent\b)"
+    r"|\buntil\b[^.;]{0,60}?\b(?:is|are|reaches|reach|falls|drops|hits)\b"
     # "… and get 1,400 of them a check", "… so that 1,200 of them claim": the people who respond
     r"|\b\d[\d,]*\s+of\s+them\b"
     # "… with at least 90% still alive after a year": the share that must come of the work
@@ -402,6 +408,8 @@ _BASELINE = re.compile(
     # "in 3 weeks rather than 10" (not "root causes rather than symptoms")
     rf"|\brather\s+than\s+(?:every\s+|once\s+a\s+)?(?:\d|(?:{FREQUENCIES}|{WRITTEN_NUMBERS})\b)"
     r"|\blast\s+(?:year|quarter|month|term|season|cycle)\b|\(\s*was\s+\d|\bwas\s+\d[\d.,]*\s*%"
+    # "… under 10 a month, from 45", "… for 90% of requests, from 55%": where it starts
+    r"|,\s*from\s+(?:[$€£]\s?)?\d"
     r"|\d\s*(?:%|percent\b|per\s+cent\b)\s+of\b.*\b(?:within|before|inside)\b",
     _FLAGS,
 )
@@ -602,6 +610,7 @@ def _imperative(text: str) -> str | None:
         not first[0].isalpha()
         or first == "name"  # "Key Stage 4 pupils feel …": a name opens the sentence
         or first in _NOT_VERBS
+        or first in _COUNT_WORDS
         or first in COMPARATIVES
         or first in OUTCOME_VERBS
         or first in MEASURE_NOUNS
@@ -620,15 +629,18 @@ def _imperative(text: str) -> str | None:
         return None
     if first in _PUT_VERBS and _TAKEN_AWAY.search(text):
         return None  # "Take 400 patients off the waiting list": a result
-    if first in _PUT_VERBS and _PUT_PLACES.search(text):
-        return first  # "Move staff pensions onto the new provider"
+    if first in _PUT_VERBS and (_PUT_PLACES.search(text) or re.search(r"\b(?:onto|into)\s", text)):
+        return first  # "Move staff pensions onto the new provider", "Move tracking onto Arbor"
     if second in ("to", "into", "onto") and len(rest) > 1 and rest[1] in _DETERMINERS:
         return first  # "Move to the new platform"
+    gerund = second.endswith("ing") and len(second) > 5
+    if gerund and len(rest) > 1 and rest[1] in DELIVERABLES:
+        return None  # "Menu engineering reviews", "Discharge planning huddles": a compound noun
     if (
         first.endswith(_VERB_ENDINGS)
         or second in _DETERMINERS
         or second in ("idiom", "name")
-        or (second.endswith("ing") and len(second) > 5)
+        or gerund
     ):
         return first
     third = rest[1] if len(rest) > 1 else ""
@@ -690,6 +702,10 @@ def output_verb(text: str) -> str | None:
             ),
             None,
         )
+        if verb is not None and (
+            _RATE_PHRASE.search(text) or _HOW_OFTEN.search(text) or _PER_PERIOD.search(text)
+        ):
+            return None  # "Seminars hosted: one a week": how often work is done (counted, not V)
         if verb is None:
             done_count = work_done(text)
             if done_count is None or _RATE_PHRASE.search(text) or _HOW_OFTEN.search(text):
@@ -731,11 +747,14 @@ def _object_is_output(text: str) -> bool:
         counted = (count[0].isdigit() and not _MONEY_OR_SHARE.match(count)) or (
             count in _COUNT_WORDS
         )
+        people = _RESULT_NOUNS | {"participants", "people", "patients"}
         if (
             counted
+            and "." not in count  # "Trustpilot 4.5+": a score, not things
             and thing[0].isalpha()
-            and thing not in _UNITS | _FUNCTION_WORDS
+            and thing not in _UNITS | _FUNCTION_WORDS | _PARTICLES
             and thing not in ("more", "extra", "additional", "fewer", "less")
+            and not people.intersection(tokens[1:4])  # people counted are a result
         ):
             return True
     named: list[str] = []
@@ -920,6 +939,8 @@ def work_done(text: str) -> str | None:
     for i in range(start + 1, min(len(ws), start + 6)):
         if ws[i - 1] in _FUNCTION_WORDS or ws[i - 1] in _DETERMINERS:
             return None
+        if ws[i - 1] in _NOT_WORK_DONE:
+            return None  # "Missed assisted bin collections": a failure counted, not work
         if _participle_at(ws, i):
             if ws[i - 1] in _RESULT_NOUNS:
                 return None

@@ -1161,3 +1161,50 @@ def test_results_stay_results(title):
 )
 def test_names_and_bars_without_digits(title, quantity):
     assert text.has_number(title) is quantity
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the work must bring a stated result
+        "Mentor the night team so that first-call resolution reaches 80%",
+        "Run improvement sprints until the reject rate is under 1%",
+        # a score with a baseline is a result, not a count of things
+        "Google rating 4.7+, up from 4.1",
+        # people counted with a baseline are the result
+        "Enrol 250 carers on the respite scheme, from 90 today",
+        # a baseline after a comma
+        "Late deliveries: under 5 a week, from 30",
+        # bookings are sales
+        "Book 45 corporate away-days for the spring",
+    ],
+)
+def test_more_results_whatever_the_verb(title):
+    assert text.output_verb(title) is None, title
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        # a noun, a gerund and a deliverable are one name
+        ("Sales coaching sessions per rep: two a month", "sales coaching sessions"),
+        # a year in brackets is a date, not a count of surveys
+        ("Staff engagement 75% (2026 survey: 61%)", None),
+    ],
+)
+def test_compound_names_and_bracketed_years(title, counted):
+    assert text.counted_deliverable(title) == counted
+    assert text.output_verb(title) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Be there for callers 24 hours a day",
+        "Open the museum seven days a week",
+        "Give every shopper a 360° view of their order",
+        "Fund the 16–19 bursary for every eligible learner",
+    ],
+)
+def test_round_the_clock_and_age_bands_set_no_bar(title):
+    assert not text.has_metric(title), title

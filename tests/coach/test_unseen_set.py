@@ -1,6 +1,6 @@
 """The coach on text it was never tuned on (issue 18): key results and objectives in registers
 the first labeled set lacks, written and labeled by someone who had not seen the rules.
-``unseen_tuning.py`` to ``unseen_tuning_8.py`` (sets by other writers,
+``unseen_tuning.py`` to ``unseen_tuning_9.py`` (sets by other writers,
 added when the one before was exhausted; each was scored before any rule was tuned on it) may
 inform the rules; ``unseen_held_out.py`` to ``unseen_held_out_3.py`` never do.
 
@@ -25,6 +25,7 @@ from tests.coach import (
     unseen_tuning_6,
     unseen_tuning_7,
     unseen_tuning_8,
+    unseen_tuning_9,
 )
 
 CODES = {"N": "kr-no-number", "V": "kr-output-verb", "C": "kr-counts-activities"}
@@ -67,8 +68,8 @@ FLOORS = {
     },
     "tuning-4": {
         "kr-no-number": (1.0, 1.0),
-        "kr-output-verb": (0.99, 0.97),
-        "kr-counts-activities": (0.98, 1.0),
+        "kr-output-verb": (1.0, 0.97),
+        "kr-counts-activities": (1.0, 1.0),
         OBJ_CHECK: (1.0, 1.0),
     },
     "tuning-5": {
@@ -91,9 +92,15 @@ FLOORS = {
     },
     "tuning-8": {
         "kr-no-number": (1.0, 1.0),
-        "kr-output-verb": (0.98, 0.96),
-        "kr-counts-activities": (0.97, 0.97),
-        OBJ_CHECK: (0.97, 1.0),
+        "kr-output-verb": (1.0, 0.96),
+        "kr-counts-activities": (1.0, 0.97),
+        OBJ_CHECK: (1.0, 1.0),
+    },
+    "tuning-9": {
+        "kr-no-number": (1.0, 1.0),
+        "kr-output-verb": (0.98, 1.0),
+        "kr-counts-activities": (0.95, 0.95),
+        OBJ_CHECK: (1.0, 1.0),
     },
     "held-out": {
         "kr-no-number": (1.0, 1.0),
@@ -129,6 +136,7 @@ PARTS = {
     "tuning-6": unseen_tuning_6,
     "tuning-7": unseen_tuning_7,
     "tuning-8": unseen_tuning_8,
+    "tuning-9": unseen_tuning_9,
     "held-out": unseen_held_out,
     "held-out-2": unseen_held_out_2,
     "held-out-3": unseen_held_out_3,
