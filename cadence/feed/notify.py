@@ -133,6 +133,25 @@ def notify(
     return notification
 
 
+def notify_once(*, people, kind: str, text: str, url: str, key: str) -> int:
+    """Tell each of ``people`` once under ``key`` (what the worker tells on every turn while it
+    stays due): those already told are found in one query, not by a refused insert each turn.
+    Returns how many were told now."""
+    people = list(people)
+    told_before = set(
+        Notification.objects.filter(person__in=people, key=key[:200]).values_list(
+            "person_id", flat=True
+        )
+    )
+    told = 0
+    for person in people:
+        if person.pk in told_before:
+            continue
+        with transaction.atomic():
+            told += notify(person=person, kind=kind, text=text, url=url, key=key) is not None
+    return told
+
+
 def notification_emailed(*, delivery: Delivery) -> None:
     """The worker sent a notification's own email (``mail.hooks.delivery_sent``): say so."""
     if delivery.kind == Delivery.Kind.NOTICE and delivery.key.startswith(NOTICE_KEY):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,18 +47,13 @@ def reviews_due_notify(*, now: datetime | None = None) -> int:
                     .exclude(role=Person.Role.VIEWER)
                     .distinct()
                 )
-                for person in people:
-                    with transaction.atomic():
-                        told += (
-                            notify.notify(
-                                person=person,
-                                kind=notices.REVIEW_DUE,
-                                text=f"{team.name}'s retrospective of {cycle.name} is due",
-                                url=url,
-                                key=f"review_due:{cycle.pk}:{team.pk}",
-                            )
-                            is not None
-                        )
+                told += notify.notify_once(
+                    people=people,
+                    kind=notices.REVIEW_DUE,
+                    text=f"{team.name}'s retrospective of {cycle.name} is due",
+                    url=url,
+                    key=f"review_due:{cycle.pk}:{team.pk}",
+                )
     return told
 
 
@@ -129,18 +123,13 @@ def periodic_reviews_notify(*, now: datetime | None = None) -> int:
                     memberships__role=Membership.Role.LEAD,
                     is_active=True,
                 ).distinct()
-                for person in leads:
-                    with transaction.atomic():
-                        told += (
-                            notify.notify(
-                                person=person,
-                                kind=notices.REVIEW_DUE,
-                                text=f"{team.name}: {what} of {cycle.name} is due",
-                                url=f"{url}?unit={team.pk}",
-                                key=key,
-                            )
-                            is not None
-                        )
+                told += notify.notify_once(
+                    people=leads,
+                    kind=notices.REVIEW_DUE,
+                    text=f"{team.name}: {what} of {cycle.name} is due",
+                    url=f"{url}?unit={team.pk}",
+                    key=key,
+                )
     return told
 
 
