@@ -110,6 +110,8 @@ def weighted_median(pairs: Sequence[tuple[float, float]]) -> float:
         if running > half * (1 + 1e-12):
             upper = value
             break
+    if lower == upper:
+        return lower  # halving each would underflow the smallest values to zero
     return lower / 2 + upper / 2
 
 

@@ -346,3 +346,14 @@ def test_the_dashed_line_runs_from_the_last_check_in_to_the_forecast(data):
     f = forecast(history, start=-2e6, target=2e6, today=today)
     assert f is not None
     assert f.line == ((history[-1][0], history[-1][1]), (CYCLE_END, f.value))
+
+
+def test_the_smallest_constant_is_not_lost_to_halving():
+    # Found by the constant-series property under another day's run: 5e-324 / 2 is zero.
+    history = [
+        (date(2026, 10, 1), 5e-324),
+        (date(2026, 10, 8), 5e-324),
+        (date(2026, 10, 15), 5e-324),
+    ]
+    f = forecast(history, start=-2e6, target=2e6, today=date(2026, 10, 20))
+    assert f is not None and f.value == 5e-324
