@@ -5,6 +5,7 @@ from itertools import count
 
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.visibility import Sight
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import company_unit
@@ -69,3 +70,7 @@ def make_kr(actor: Person, objective: Objective, title: str = "", **kw) -> KeyRe
 
 def join(unit: Unit, person: Person, role: str = Membership.Role.MEMBER) -> Membership:
     return org_services.membership_set(actor=None, unit=unit, person=person, role=role)
+
+
+# Reads in tests that are not about visibility see everything (cadence.okrs.visibility).
+ALL = Sight(everything=True)

@@ -24,6 +24,7 @@ from cadence.okrs.models import Objective
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Unit
 from cadence.orgs.selectors import company_unit
+from cadence.retrospectives import services as retro_services
 from cadence.weekly import services as weekly_services
 from tests import factories as f
 from tests.test_tenancy import (
@@ -47,6 +48,8 @@ HIDDEN_TEXT = (
     "Hidden need",
     "Hidden why",
     "Hidden recovery",
+    "Hidden approved objective",
+    "Hidden retrospective note",
 )
 HIDDEN_KINDS = ("objective", "key_result", "comment", "weekly_item", "dependency")
 
@@ -67,7 +70,11 @@ def world(db, settings):
     reader = f.make_person(org, name="Ravi Reader")
     f.join(team_b, reader)
     cycle = f.make_cycle(admin, name="Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
-    company_objective = f.make_objective(admin, cycle, company_unit(org), title="Open company goal")
+    # The reader owns the company objective the hidden one aligns to: were it open, they would
+    # approve it.
+    company_objective = f.make_objective(
+        admin, cycle, company_unit(org), title="Open company goal", owner=reader
+    )
     f.make_kr(admin, company_objective, title="Open company measure")
     hidden = f.make_objective(
         member_a,
@@ -76,6 +83,7 @@ def world(db, settings):
         title="Hidden objective",
         why="Hidden why",
         parent=company_objective,
+        owner=member_a,
     )
     # Asked while the objective was open to all; made private since (a private one may
     # not ask another unit: test_a_private_objective_asks_no_other_unit).
@@ -93,6 +101,9 @@ def world(db, settings):
     # An open objective of the same team aligned to the hidden one: seen, its parent not.
     visible = f.make_objective(member_a, cycle, team_a, title="Open team goal", parent=hidden)
     visible_kr = f.make_kr(member_a, visible, title="Open team measure")
+    okr_services.objective_set_state(
+        actor=member_a, objective=visible, state=Objective.State.PROPOSED
+    )
     okr_services.objective_set_state(
         actor=member_a, objective=hidden, state=Objective.State.PROPOSED
     )
@@ -118,7 +129,19 @@ def world(db, settings):
     okr_services.objective_update(
         actor=admin, objective=recovery, visibility=Objective.Visibility.UNIT
     )
-    ids = [str(x.pk) for x in (hidden, kr, check_in, comment, item, dependency, recovery)]
+    # An approved private objective that the team's retrospective explains.
+    explained = f.make_objective(
+        admin, cycle, team_a, title="Hidden approved objective", state=Objective.State.APPROVED,
+        visibility=Objective.Visibility.UNIT, standalone_reason="Hidden on purpose",
+    )  # fmt: skip
+    retro_services.retrospective_save(
+        actor=member_a, cycle=cycle, unit=team_a, answers={}, overview="Open overview",
+        satisfaction="partly", worked="", failed="", learnings=[],
+        explanations={str(explained.pk): "Hidden retrospective note"},
+    )  # fmt: skip
+    ids = [
+        str(x.pk) for x in (hidden, kr, check_in, comment, item, dependency, recovery, explained)
+    ]
     return {
         "org": org,
         "admin": admin,
@@ -201,7 +224,7 @@ EXTRA_QUERIES = (
 )
 
 
-def walk_as(client, person, world, *, api_token: str) -> list[str]:
+def walk_as(client, person, world, *, api_token: str, only=None, on_path=None) -> list[str]:
     """Every GET route as ``person``; returns the leaks found (route: what leaked). Paths that
     name a hidden thing must answer 404."""
     found: list[str] = []
@@ -210,6 +233,13 @@ def walk_as(client, person, world, *, api_token: str) -> list[str]:
     client.force_login(person)
     paths = [(p, False) for p in _plain_routes()]
     paths += [(q, False) for q in EXTRA_QUERIES]
+    cycle = world["cycle"].pk
+    # Every export as CSV (an XLSX is compressed: text could not be looked for in it).
+    for what in ("okrs", "check-ins", "weekly", "scores", "learnings"):
+        paths.append((f"/cycles/{cycle}/export/{what}.csv", False))
+        paths.append((f"/api/v1/cycles/{cycle}/export/{what}?format=csv", False))
+    # Query strings that name a hidden objective.
+    paths.append((f"/objectives/new/?parent={world['objective'].pk}", True))
     # The open objective aligned to the hidden one, and its key result: their pages and
     # answers name no parent the reader may not see.
     seen = {**objects, "objective": world["visible_objective"]}
@@ -221,6 +251,10 @@ def walk_as(client, person, world, *, api_token: str) -> list[str]:
             if _names_hidden(route) and not any(path == p for p, _ in paths):
                 paths.append((path, False))
     for path, names_hidden in paths:
+        if only is not None and path not in only:
+            continue
+        if on_path is not None:
+            on_path(path)
         extra = auth if path.startswith("/api/") else {}
         response = client.get(path, **extra)
         if response.status_code in (301, 302, 303, 405):
@@ -229,10 +263,7 @@ def walk_as(client, person, world, *, api_token: str) -> list[str]:
         if names_hidden and response.status_code != 404:
             found.append(f"GET {path}: answered {response.status_code}, not 404")
             continue
-        if response.streaming:
-            content = b"".join(response.streaming_content)
-        else:
-            content = response.content
+        content = b"".join(response.streaming_content) if response.streaming else response.content
         leaked = _leaks(content.decode(errors="replace"), world)
         if leaked:
             found.append(f"GET {path}: {', '.join(leaked)}")
@@ -307,3 +338,94 @@ def test_a_mention_on_a_private_objective_does_not_tell_who_may_not_see_it(world
     # open to all: that notification is no longer shown — the walk's /notifications/.)
     assert not Notification.objects.filter(person=world["reader"], comment=world["comment"])
     assert Notification.objects.filter(person=world["reader"], objective=world["objective"])
+
+
+# The filters themselves ------------------------------------------------------------------------
+#
+# Every place that filters by visibility calls a Sight (``objectives``, ``optional`` or
+# ``sees``). Below, each such place — a function of Cadence's code — is switched off in turn, and
+# the walk is run again over the routes that passed through it: some hidden text or id must
+# then leak. A filter whose removal leaks nothing is either not exercised by the walk or not
+# needed, and fails the test either way.
+
+SIGHT_METHODS = ("objectives", "optional", "sees")
+VISIBILITY_MODULE = "cadence/okrs/visibility.py"
+
+# Places the walk does not reach, with the test that covers each instead.
+NOT_WALKED = {
+    # Emails and posts to people Cadence does not know (tests/scheduling, tests/integrations).
+    ("cadence/feed/notify.py", "notify"): "test_a_mention_on_a_private_objective_…",
+}
+
+
+def _caller_site() -> tuple[str, str] | None:
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = frame.f_code.co_filename.replace("\\", "/")
+        if "/cadence/" in path and not path.endswith(VISIBILITY_MODULE):
+            return ("cadence/" + path.split("/cadence/", 1)[1], frame.f_code.co_name)
+        frame = frame.f_back
+    return None
+
+
+class _Switch:
+    """Records which places filter, and switches one off."""
+
+    def __init__(self):
+        self.seen: dict[tuple[str, str], set[str]] = {}  # place → the paths through it
+        self.off: tuple[str, str] | None = None
+        self.path = ""
+
+    def at(self, path: str) -> None:
+        self.path = path
+
+    def install(self, monkeypatch):
+        from django.db.models import Q
+
+        from cadence.okrs.visibility import Sight
+
+        switch = self
+        originals = {name: getattr(Sight, name) for name in SIGHT_METHODS}
+
+        def wrap(name):
+            original = originals[name]
+
+            def method(sight, *args, **kwargs):
+                site = _caller_site()
+                if site is not None and not sight.everything:
+                    switch.seen.setdefault(site, set()).add(switch.path)
+                    if site == switch.off:
+                        return True if name == "sees" else Q()
+                return original(sight, *args, **kwargs)
+
+            return method
+
+        for name in SIGHT_METHODS:
+            monkeypatch.setattr(Sight, name, wrap(name))
+
+
+def test_every_filter_is_needed_by_the_walk(client, world, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # Which places filter does not depend on the engine; the walk runs on both above.
+        pytest.skip("the filters' switch-off walk runs once, on SQLite")
+    switch = _Switch()
+    switch.install(monkeypatch)
+    token = _token(world["reader"])
+    assert not walk_as(client, world["reader"], world, api_token=token, on_path=switch.at)
+    sites = sorted(set(switch.seen) - set(NOT_WALKED))
+    assert len(sites) >= 10, sites  # the walk passes through the filters
+    unneeded = []
+    for site in sites:
+        switch.off = site
+        try:
+            leaks = walk_as(client, world["reader"], world, api_token=token, only=switch.seen[site])
+        except Exception as error:  # a server error with the filter off: it is needed too
+            leaks = [str(error)]
+        if not leaks:
+            unneeded.append(site)
+    switch.off = None
+    assert not unneeded, f"removing these filters leaked nothing on the walk: {unneeded}"

@@ -321,10 +321,18 @@ def approvals_count(person: Person) -> int:
 # An objective's panel ----------------------------------------------------------------------
 
 
-def approval_events_of(objective: Objective) -> QuerySet[ApprovalEvent]:
-    return ApprovalEvent.objects.filter(
+def approval_events_of(objective: Objective, *, viewer: Viewer) -> list[ApprovalEvent]:
+    """The objective's approval trail, oldest first; a parent it aligned to that the reader may
+    not see is left out of each event as read (never of the row)."""
+    sight = sight_of(viewer)
+    events = ApprovalEvent.objects.filter(
         organization_id=objective.organization_id, objective=objective
-    ).select_related("actor")
+    ).select_related("actor", "parent")
+    out = list(events)
+    for event in out:
+        if event.parent is not None and not sight.sees(event.parent):
+            event.parent = None
+    return out
 
 
 def dependency_get(organization: Organization, dependency_id, *, viewer: Viewer) -> Dependency:
@@ -433,7 +441,7 @@ def objective_alignment_panel(
         .filter(organization_id=person.organization_id)
         .get(pk=objective.pk)
     )
-    events = tuple(approval_events_of(objective))
+    events = tuple(approval_events_of(objective, viewer=person))
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at
     editor = open_cycle and can_edit_objectives(access, objective.unit)

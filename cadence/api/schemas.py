@@ -167,6 +167,12 @@ Role = Literal[tuple(Person.Role.values)]
 Commitment = Literal[tuple(Objective.Commitment.values)]
 ObjectiveState = Literal[tuple(Objective.State.values)]
 NewObjectiveState = Literal["draft", "proposed", "approved"]
+Visibility = Literal[tuple(Objective.Visibility.values)]
+VISIBILITY_HELP = (
+    "Who may see it: 'organization' (everyone, the default) or 'unit' (its unit's members, the "
+    "leads above it and admins; its key results, check-ins, comments and linked weekly items "
+    "go with it)."
+)
 KeyResultKind = Literal[tuple(KeyResult.Kind.values)]
 Direction = Literal[tuple(KeyResult.Direction.values)]
 Confidence = Literal[tuple(KeyResult.Confidence.values)]
@@ -550,6 +556,7 @@ class ObjectiveIn(Input):
     standalone_reason: StandaloneReason = Field(
         "", description="Why a team objective aligns to nothing (alignment health)."
     )
+    visibility: Visibility = Field("organization", description=VISIBILITY_HELP)
 
 
 class ObjectivePatch(Input):
@@ -562,6 +569,7 @@ class ObjectivePatch(Input):
     owner_id: UUID | None = None
     unit_id: UUID = omittable()
     standalone_reason: StandaloneReason | None = None
+    visibility: Visibility = omittable(VISIBILITY_HELP)
     state: ObjectiveState = omittable()
     reason: RequiredReason = omittable("Required with state 'abandoned', and only with it.")
 
@@ -575,6 +583,7 @@ class ObjectiveOut(Schema):
     owner_id: UUID | None
     commitment: Commitment
     state: ObjectiveState
+    visibility: Visibility = Field(description=VISIBILITY_HELP)
     why: str
     standalone_reason: str = Field(description="Why it aligns to nothing ('' if not said).")
     reason: str = Field(description="Why it was abandoned ('' unless abandoned).")

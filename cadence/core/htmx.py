@@ -1,6 +1,7 @@
 """Small request helpers: htmx partial-or-page detection, safe redirects back, redirects that
 keep the chosen cycle."""
 
+import inspect
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -28,7 +29,12 @@ def query_object(request: HttpRequest, name: str, getter, organization):
     """The object a query-string id names (``?unit=<id>``), via an organization-scoped
     ``*_get`` selector — a foreign or unknown id is a 404 like anywhere else; None if absent."""
     value = request.GET.get(name)
-    return getter(organization, value) if value else None
+    if not value:
+        return None
+    if "viewer" in inspect.signature(getter).parameters:
+        # Read as the person asking: what they may not see is a 404 too (okrs.visibility).
+        return getter(organization, value, viewer=request.user)
+    return getter(organization, value)
 
 
 def keeping_cycle(request: HttpRequest, url: str) -> str:

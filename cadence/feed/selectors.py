@@ -160,6 +160,8 @@ def notification_sight(person: Person) -> Q:
     """Notifications about what the person may (still) see: an objective made private after
     they were told is no longer shown to them."""
     sight = sight_of(person)
+    if sight.everything:
+        return Q()
     return (
         sight.optional("objective")
         & sight.optional("key_result__objective")

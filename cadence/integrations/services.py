@@ -244,7 +244,15 @@ def deliveries_queue(*, organization_id, event: str, about: str, payload: Any) -
     return len(endpoints)
 
 
+def _private(objective: Objective) -> bool:
+    """A private objective's events go to no endpoint: whoever reads what an endpoint receives
+    is unknown to Cadence (okrs.visibility)."""
+    return objective.visibility != Objective.Visibility.ORGANIZATION
+
+
 def on_check_in_created(*, actor: Person, key_result: KeyResult, check_in: CheckIn) -> None:
+    if _private(key_result.objective):
+        return
     event = "check_in.created"
     deliveries_queue(
         organization_id=key_result.organization_id,
@@ -262,6 +270,8 @@ def on_check_in_created(*, actor: Person, key_result: KeyResult, check_in: Check
 
 
 def on_objective_state_changed(*, actor: Person | None, objective: Objective, before: str) -> None:
+    if _private(objective):
+        return
     event = "objective.state_changed"
     deliveries_queue(
         organization_id=objective.organization_id,

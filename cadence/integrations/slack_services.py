@@ -41,6 +41,7 @@ from cadence.integrations.models import SlackIdentity
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import KeyResult, Objective
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Person
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly import services as weekly_services
@@ -179,6 +180,7 @@ def key_results_for(person: Person, *, limit: int = modals.MAX_OPTIONS) -> list[
             objective__cycle__closed_at__isnull=True,
         )
         .filter(Q(owner=person) | Q(owner__isnull=True, objective__owner=person))
+        .filter(sight_of(person).objectives("objective__"))
         .exclude(objective__state__in=[Objective.State.ABANDONED, Objective.State.CLOSED])
         .select_related("objective")
         .order_by("objective__title", "position", "created_at")[:limit]

@@ -347,6 +347,7 @@ def kpi_recovery_create(
     parent: Objective | None = None,
     owner: Person | None = None,
     standalone_reason: str = "",
+    visibility: str = Objective.Visibility.ORGANIZATION,
 ) -> Objective:
     """Create the draft objective that brings a KPI back into its band, and link the two. Only
     ever on a lead's request (the KPI's page offers it prefilled); a KPI has one recovery
@@ -370,6 +371,7 @@ def kpi_recovery_create(
         owner=owner,
         state=Objective.State.DRAFT,
         standalone_reason=standalone_reason,
+        visibility=visibility,
     )
     kpi.recovery_objective = objective
     kpi.save(update_fields=["recovery_objective", "updated_at"])

@@ -138,6 +138,19 @@ class ObjectiveForm(forms.Form):
     owner = forms.ModelChoiceField(
         label="Accountable person", queryset=None, required=False, empty_label="— Nobody yet —"
     )
+    visibility = forms.ChoiceField(
+        label="Who may see it",
+        choices=Objective.Visibility.choices,
+        initial=Objective.Visibility.ORGANIZATION,
+        required=False,  # left out: open to the organization (the default)
+        widget=forms.RadioSelect,
+        help_text="Open to everyone is the rule: OKRs work when everyone can see them. Keep an "
+        "objective to its team only when it must be (a reorganisation, a sensitive hire); its "
+        "key results, check-ins, comments and linked weekly items stay with it.",
+    )
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or Objective.Visibility.ORGANIZATION
 
     def __init__(self, *args, units, parents, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -410,12 +410,14 @@ def tree_roots(
     then the others (in unit order). One query."""
     sight = sight_of(viewer)
     outside = Q(parent__cycle__start__lt=cycle.start) | Q(parent__cycle__end__gt=cycle.end)
-    # Aligned to an objective this reader may not see: a root of the tree they see.
-    hidden_parent = ~Q(parent__isnull=True) & ~sight.objectives("parent__")
+    roots = Q(parent__isnull=True) | outside
+    if not sight.everything:
+        # Aligned to an objective this reader may not see: a root of the tree they see.
+        roots |= Q(parent__isnull=False) & ~sight.objectives("parent__")
     rows = (
         objectives_of(organization, sight)
         .filter(cycle=cycle)
-        .filter(Q(parent__isnull=True) | outside | hidden_parent)
+        .filter(roots)
         .order_by("unit__name", "position", "created_at")
         .values_list("id", "unit__kind")
     )

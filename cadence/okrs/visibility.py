@@ -31,7 +31,7 @@ UNIT = "unit"
 class Sight:
     """One reader's view of an organization's objectives."""
 
-    organization_id: UUID
+    organization_id: UUID | None = None  # whose (for the reader of the code: never filtered on)
     # Everything (admins; the organization's own system work, e.g. an admin's archive).
     everything: bool = False
     # Units whose unit-visible objectives this reader sees: their own units (member or lead)

@@ -4,6 +4,7 @@ from cadence.alignment import selectors
 from cadence.alignment.models import ApprovalEvent, Dependency
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Person
+from tests import factories as f
 
 
 def test_the_demo_plans_next_quarter_through_approval(demo):
@@ -27,7 +28,7 @@ def test_the_demo_plans_next_quarter_through_approval(demo):
     priya = Person.objects.get(organization=demo, email="priya.raman@example.com")
     assert {o.unit.name for o in selectors.approvals_waiting(avery)} == {"Product", "Engineering"}
     assert [o.unit.name for o in selectors.approvals_waiting(priya)] == ["Engineering"]
-    health = selectors.alignment_health(demo, next_quarter)
+    health = selectors.alignment_health(demo, next_quarter, viewer=f.ALL)
     assert (health.aligned, health.total) == (4, 5)
     assert [o.unit.name for o in health.unaligned] == ["Sales"]
     # The current quarter's team OKRs were approved by their parents' owners.

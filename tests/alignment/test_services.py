@@ -378,7 +378,7 @@ def test_only_the_asking_side_withdraws(member, pia, dependency):
 def test_alignment_health_counts_team_objectives(
     admin, cycle, company, department, team, platform, member, pia, top
 ):
-    assert selectors.alignment_health(top.organization, cycle).share is None
+    assert selectors.alignment_health(top.organization, cycle, viewer=f.ALL).share is None
     f.make_objective(member, cycle, team, title="Aligned", parent=top)
     f.make_objective(member, cycle, team, title="Alone", standalone_reason="Hygiene work")
     lonely = f.make_objective(pia, cycle, platform, title="Lonely")
@@ -388,7 +388,7 @@ def test_alignment_health_counts_team_objectives(
     f.make_objective(admin, cycle, department, title="Department, not counted")
     other = f.make_cycle(admin, name="Other quarter")
     f.make_objective(member, other, team, title="Other cycle, not counted")
-    health = selectors.alignment_health(top.organization, cycle)
+    health = selectors.alignment_health(top.organization, cycle, viewer=f.ALL)
     assert (health.aligned, health.total, health.share) == (2, 4, 0.5)
     assert [o.title for o in health.unaligned] == ["Blank reason", "Lonely"]
     assert lonely in health.unaligned

@@ -22,6 +22,7 @@ from cadence.scheduling import services as scheduling
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import Item, WeeklyUpdate
 from cadence.weekly.weeks import monday_of
+from tests.factories import ALL
 
 TODAY = date(2026, 11, 23)
 HAS_PROGRESS = any(f.name == "progress" for f in Objective._meta.concrete_fields)
@@ -356,7 +357,7 @@ def test_the_benchmarks_search_finds_the_generated_rows(dataset):
     from cadence.search import selectors as search_selectors
 
     org = Organization.objects.get(pk=dataset.organization_id)
-    results = search_selectors.search(org, SEARCH_TEXT, limit=50)
+    results = search_selectors.search(org, SEARCH_TEXT, limit=50, viewer=ALL)
     assert results.hits
     assert results.hits[0].kind == "objective"
     assert all("onboarding" in (h.title + h.body).lower() for h in results.hits)

@@ -82,7 +82,7 @@ def test_findings_for_objective_cover_objective_and_key_results(
     admin, member, cycle, team, company
 ):
     _, weak, strong = _build(admin, member, cycle, team, company)
-    annotated, board = objective_with_progress(weak.organization, weak, today=TODAY)
+    annotated, board = objective_with_progress(weak.organization, weak, today=TODAY, viewer=f.ALL)
     found = selectors.findings_for_objective(weak.organization, annotated, board)
     by_subject = {(x.subject, x.check_id) for x in found.open}
     assert ("objective", "obj-has-metric") in by_subject
@@ -91,13 +91,15 @@ def test_findings_for_objective_cover_objective_and_key_results(
     assert ("key_result", "kr-binary") in by_subject
     kr_finding = next(x for x in found.open if x.check_id == "kr-output-verb")
     assert kr_finding.url.endswith(f"#kr-{weak.key_results.get().id}")
-    annotated, board = objective_with_progress(strong.organization, strong, today=TODAY)
+    annotated, board = objective_with_progress(
+        strong.organization, strong, today=TODAY, viewer=f.ALL
+    )
     assert selectors.findings_for_objective(strong.organization, annotated, board).open == []
 
 
 def test_quality_scores_units_and_counts_checks(admin, member, cycle, team, company):
     _build(admin, member, cycle, team, company)
-    quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY)
+    quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY, viewer=f.ALL)
     units = {u.unit.name: u for u in quality.units}
     # Company first (tree order), then the team.
     assert [u.unit.id for u in quality.units] == [company.id, team.id]
@@ -115,7 +117,7 @@ def test_unit_warning_lowers_the_score(member, cycle, team):
         o = f.make_objective(member, cycle, team, title=f"Objective {name}")
         f.make_kr(member, o, title=f"Result {name} from 1 to 2", start=1, target=2)
         f.make_kr(member, o, title=f"Other {name} from 1 to 3", start=1, target=3)
-    quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY)
+    quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY, viewer=f.ALL)
     (uq,) = quality.units
     assert [x.check_id for x in uq.open if x.subject == "unit"] == ["unit-too-many-objectives"]
     assert uq.score == 100 - selectors.UNIT_FINDING_PENALTY
@@ -124,7 +126,9 @@ def test_unit_warning_lowers_the_score(member, cycle, team):
 def test_abandoned_objectives_are_not_judged(member, cycle, team):
     o = f.make_objective(member, cycle, team, title="Grow revenue by 20%")
     okr_services.objective_set_state(actor=member, objective=o, state="abandoned", reason="Gone")
-    assert selectors.quality_for_cycle(team.organization, cycle, today=TODAY).units == []
+    assert (
+        selectors.quality_for_cycle(team.organization, cycle, today=TODAY, viewer=f.ALL).units == []
+    )
 
 
 def test_achieved_early_uses_check_in_history(member, cycle, team):
@@ -136,7 +140,7 @@ def test_achieved_early_uses_check_in_history(member, cycle, team):
         okr_services.check_in_create(
             actor=member, key_result=k, value=k.target, confidence="on_track", at=early
         )
-    annotated, board = objective_with_progress(o.organization, o, today=TODAY)
+    annotated, board = objective_with_progress(o.organization, o, today=TODAY, viewer=f.ALL)
     found = selectors.findings_for_objective(o.organization, annotated, board)
     assert "achieved-early" in {x.check_id for x in found.open}
     assert kr.pk
@@ -147,7 +151,7 @@ def test_repeated_objective_is_noticed(admin, member, team):
     q4 = f.make_cycle(admin, name="Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
     f.make_objective(member, q3, team, title="Keep customers happy")
     o = f.make_objective(member, q4, team, title="Keep customers happy!")
-    annotated, board = objective_with_progress(o.organization, o, today=TODAY)
+    annotated, board = objective_with_progress(o.organization, o, today=TODAY, viewer=f.ALL)
     found = selectors.findings_for_objective(o.organization, annotated, board)
     assert "obj-repeats" in {x.check_id for x in found.open}
 
@@ -163,10 +167,10 @@ def test_quality_queries_do_not_grow(admin, member, cycle, team, company):
 
     grow(2, 0)
     with CaptureQueriesContext(connection) as ctx:
-        selectors.quality_for_cycle(team.organization, cycle, today=TODAY)
+        selectors.quality_for_cycle(team.organization, cycle, today=TODAY, viewer=f.ALL)
     small = len(ctx.captured_queries)
     grow(12, 2)
     with CaptureQueriesContext(connection) as ctx:
-        quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY)
+        quality = selectors.quality_for_cycle(team.organization, cycle, today=TODAY, viewer=f.ALL)
     assert len(ctx.captured_queries) == small
     assert sum(c.dismissed for c in quality.counts if c.check.id == "kr-binary") == 14

@@ -123,7 +123,7 @@ def test_dismiss_records_who_and_why_and_hides_the_finding(member, objective):
 def _findings(objective):
     from cadence.okrs.selectors import objective_with_progress
 
-    annotated, board = objective_with_progress(objective.organization, objective)
+    annotated, board = objective_with_progress(objective.organization, objective, viewer=f.ALL)
     return selectors.findings_for_objective(objective.organization, annotated, board)
 
 
@@ -178,7 +178,9 @@ def test_unit_finding_dismissal_per_cycle(admin, team, cycle, member):
         unit=team,
         cycle=cycle,
     )
-    quality = selectors.quality_for_cycle(team.organization, cycle, today=date(2026, 11, 1))
+    quality = selectors.quality_for_cycle(
+        team.organization, cycle, today=date(2026, 11, 1), viewer=f.ALL
+    )
     (uq,) = quality.units
     assert [x.dismissal for x in uq.dismissed if x.subject == "unit"] == [dismissal]
     assert not [x for x in uq.open if x.subject == "unit"]
@@ -203,7 +205,10 @@ def test_stale_key_result_is_dismissable_warning(member, objective):
     from cadence.okrs.selectors import objective_with_progress
 
     annotated, board = objective_with_progress(
-        objective.organization, objective, today=date(2026, 11, 1)
+        objective.organization,
+        objective,
+        today=date(2026, 11, 1),
+        viewer=f.ALL,
     )
     found = selectors.findings_for_objective(objective.organization, annotated, board)
     stale = [x for x in found.open if x.check_id == "okr-stale"]
@@ -222,7 +227,9 @@ def test_all_achieved_can_be_dismissed_once_scored(admin, team, cycle, member):
         kr = o.key_results.get()
         okr_services.check_in_create(actor=admin, key_result=kr, value=20, confidence="on_track")
     scoring_services.cycle_close(actor=admin, cycle=cycle)
-    quality = selectors.quality_for_cycle(team.organization, cycle, today=date(2026, 11, 1))
+    quality = selectors.quality_for_cycle(
+        team.organization, cycle, today=date(2026, 11, 1), viewer=f.ALL
+    )
     (uq,) = quality.units
     assert "all-achieved" in [x.check.id for x in uq.open if x.subject == "unit"]
     dismissal = services.finding_dismiss(

@@ -6,12 +6,13 @@ from django.urls import reverse
 
 from cadence.okrs import selectors
 from cadence.okrs.models import Cycle, KeyResult
+from tests import factories as f
 from tests.demo.conftest import TODAY
 
 
 def _current_key_results(demo):
     cycle = Cycle.objects.get(organization=demo, kind="quarter", start__lte=TODAY, end__gte=TODAY)
-    board = selectors.board_for_cycle(demo, cycle, today=TODAY, with_forecasts=True)
+    board = selectors.board_for_cycle(demo, cycle, today=TODAY, with_forecasts=True, viewer=f.ALL)
     return [kr for o in board.in_cycle() for kr in o.krs]
 
 

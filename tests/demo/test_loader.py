@@ -9,6 +9,7 @@ from cadence.demo.loader import find_demo, load_demo, quarter_of
 from cadence.okrs import selectors
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Organization, Person, Unit
+from tests import factories as f
 from tests.demo.conftest import TODAY
 
 
@@ -190,7 +191,7 @@ def test_check_in_history(demo):
 def test_history_shows_a_stall_a_drop_a_stale_result_and_a_mismatch(demo):
     now = timezone.make_aware(datetime.combine(TODAY, time(12)))
     cycle = Cycle.objects.get(organization=demo, name="Q4 2026")
-    board = selectors.board_for_cycle(demo, cycle, today=TODAY)
+    board = selectors.board_for_cycle(demo, cycle, today=TODAY, viewer=f.ALL)
     histories = {}
     for objective in board.in_cycle():
         histories.update(selectors.key_result_histories(objective, now=now))
@@ -210,7 +211,7 @@ def test_history_shows_a_stall_a_drop_a_stale_result_and_a_mismatch(demo):
 
 def test_every_objective_has_progress_and_it_rolls_up(demo):
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
-    board = selectors.board_for_cycle(demo, current, today=TODAY)
+    board = selectors.board_for_cycle(demo, current, today=TODAY, viewer=f.ALL)
     # Eight planned for the quarter, one carried forward from the previous quarter, and one
     # drafted to bring a KPI back into its band.
     assert len(board.in_cycle()) == 10
@@ -231,7 +232,7 @@ def test_every_objective_has_progress_and_it_rolls_up(demo):
     assert len({o.pace for o in board.in_cycle()}) >= 2
 
     year = Cycle.objects.get(organization=demo, name="2026")
-    year_board = selectors.board_for_cycle(demo, year, today=TODAY)
+    year_board = selectors.board_for_cycle(demo, year, today=TODAY, viewer=f.ALL)
     assert year_board.objectives[_objective(demo, _spec_title("annual")).id].progress is not None
 
 

@@ -87,7 +87,7 @@ def test_loads_on_any_day(db, today):
     start, end = quarter_of(today)
     current = Cycle.objects.get(organization=org, start=start, end=end)
     assert CheckIn.objects.filter(organization=org, at__date__gte=today).count() == 0
-    board = selectors.board_for_cycle(org, current, today=today)
+    board = selectors.board_for_cycle(org, current, today=today, viewer=f.ALL)
     assert all(o.progress is not None for o in board.in_cycle())
     learn = _objective(org, _spec_title("learn_churn"))
     if learn.cycle.start.year == today.year:
@@ -113,7 +113,7 @@ def test_loaded_on_a_saturday_the_current_week_is_next_week(client):
         assert max(weeks) == current
         # The week that just closed is finished: written, its open items carried on.
         product = Unit.objects.get(organization=org, name="Product")
-        last = weekly_selectors.team_report(org, product, closed)
+        last = weekly_selectors.team_report(org, product, closed, viewer=f.ALL)
         assert len(last.missing) < len(last.people) and last.done >= 1
         assert Item.objects.filter(update__week=current, carried_over_from__update__week=closed)
         _assert_alive(org, client, current)

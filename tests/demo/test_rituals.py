@@ -12,6 +12,7 @@ from cadence.retrospectives.models import Learning, ObjectiveReviewNote
 from cadence.reviews.models import Review
 from cadence.scoring.models import ScoreChange
 from cadence.scoring.rules import succeeded
+from tests import factories as f
 from tests.demo.conftest import TODAY
 
 
@@ -87,12 +88,14 @@ def test_one_objective_was_carried_forward_and_is_flagged_as_repeated(demo):
     assert kr.start == old[kr.title].current and kr.target == old[kr.title].target
     assert kr.check_ins.count() >= 5
     # The next-cycle page of Q3 links it; the coach calls it a repeat in Q4.
-    plan = planning_selectors.next_cycle_plan(demo, source.cycle, current, today=TODAY)
+    plan = planning_selectors.next_cycle_plan(
+        demo, source.cycle, current, today=TODAY, viewer=f.ALL
+    )
     rows = {o.pk: o for u in plan.units for o in u.objectives}
     assert rows[source.pk].successor == carried
     planned = {o.pk: o for u in plan.units for o in u.planned}
     assert planned[carried.pk].repeated_from == "Q3 2026"
-    board = selectors.board_for_cycle(demo, current, today=TODAY)
+    board = selectors.board_for_cycle(demo, current, today=TODAY, viewer=f.ALL)
     findings = coach_selectors.findings_for_objective(demo, board.objectives[carried.pk], board)
     assert "obj-repeats" in {f.check.id for f in findings.findings}
 

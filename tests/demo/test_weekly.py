@@ -14,6 +14,7 @@ from cadence.orgs.models import Person, Unit
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import Item, ItemMove, WeeklyUpdate
 from cadence.weekly.weeks import format_week, monday_of
+from tests import factories as f
 from tests.demo.conftest import TODAY
 
 
@@ -72,7 +73,7 @@ def test_weeks_of_updates_with_carry_overs_problems_and_discussion(demo):
 
     # The team report of last week has something to say.
     product = Unit.objects.get(organization=demo, name="Product")
-    report = weekly_selectors.team_report(demo, product, current - timedelta(weeks=1))
+    report = weekly_selectors.team_report(demo, product, current - timedelta(weeks=1), viewer=f.ALL)
     assert report.completion_rate is not None and 0 < report.completion_rate < 1
     assert report.linked_share is not None and report.linked_share > 0
 
@@ -91,7 +92,7 @@ def test_weeks_of_updates_with_carry_overs_problems_and_discussion(demo):
     assert feed_selectors.unread_count(lena) == unread.count() >= 1
     assert not unread.filter(emailed_at__isnull=False).exists()  # the demo mails nobody
     # The feed mixes every kind of event.
-    page = feed_selectors.feed(demo, limit=100)
+    page = feed_selectors.feed(demo, limit=100, viewer=f.ALL)
     # ("objective": next quarter's objectives, drafted a few days ago.)
     assert {e.kind for e in page.events} == {"check_in", "plan_done", "comment", "objective"}
     assert page.next_before is not None
@@ -107,7 +108,7 @@ def _assert_alive(org, client, current):
     client.force_login(admin)
     assert len(teams) == len([u for u in content.UNITS if u.kind == "team"])
     for team in teams:
-        report = weekly_selectors.team_report(org, team, current)
+        report = weekly_selectors.team_report(org, team, current, viewer=f.ALL)
         people = len(report.people)
         updated = people - len(report.missing)
         assert 0 < updated < people, (team.name, updated, people)

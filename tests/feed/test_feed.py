@@ -89,7 +89,7 @@ def _summary(page):
 
 
 def test_merged_newest_first(world):
-    page = selectors.feed(world["org"])
+    page = selectors.feed(world["org"], viewer=f.ALL)
     assert _summary(page) == [
         ("comment", "Well done"),
         ("comment", "Let us aim higher"),
@@ -105,35 +105,38 @@ def test_merged_newest_first(world):
 
 def test_filter_by_team(world):
     org = world["org"]
-    product = _summary(selectors.feed(org, unit=world["product"]))
+    product = _summary(selectors.feed(org, unit=world["product"], viewer=f.ALL))
     assert product == [
         ("comment", "Well done"),  # on a product member's weekly item
         ("plan_done", "Call ten customers"),
         ("check_in", "NPS from 20 to 40"),
         ("objective", "Customers love the product"),
     ]
-    sales = _summary(selectors.feed(org, unit=world["sales"]))
+    sales = _summary(selectors.feed(org, unit=world["sales"], viewer=f.ALL))
     assert sales == [
         ("comment", "Let us aim higher"),
         ("plan_done", "Send the new price list"),
         ("objective", "Close deals faster"),
     ]
     # A department shows its teams.
-    assert _summary(selectors.feed(org, unit=world["department"])) == sales
+    assert _summary(selectors.feed(org, unit=world["department"], viewer=f.ALL)) == sales
 
 
 def test_filter_by_person(world):
     org = world["org"]
-    assert _summary(selectors.feed(org, person=world["member"])) == [
+    assert _summary(selectors.feed(org, person=world["member"], viewer=f.ALL)) == [
         ("plan_done", "Call ten customers"),
         ("check_in", "NPS from 20 to 40"),
     ]
-    assert _summary(selectors.feed(org, person=world["admin"])) == [
+    assert _summary(selectors.feed(org, person=world["admin"], viewer=f.ALL)) == [
         ("comment", "Well done"),
         ("objective", "Close deals faster"),
         ("objective", "Customers love the product"),
     ]
-    assert _summary(selectors.feed(org, person=world["seller"], unit=world["product"])) == []
+    assert (
+        _summary(selectors.feed(org, person=world["seller"], unit=world["product"], viewer=f.ALL))
+        == []
+    )
 
 
 def test_deleted_comments_and_items_leave_the_feed(world):
@@ -142,17 +145,17 @@ def test_deleted_comments_and_items_leave_the_feed(world):
     services.comment_delete(actor=world["admin"], comment=comment)
     item = ItemMove.objects.get(item__text="Send the new price list").item
     weekly_services.item_delete(actor=world["seller"], item=item)
-    kinds = _summary(selectors.feed(org))
+    kinds = _summary(selectors.feed(org, viewer=f.ALL))
     assert ("comment", "Well done") not in kinds
     assert ("plan_done", "Send the new price list") not in kinds
 
 
 def test_another_organization_sees_nothing(world, outsider):
-    assert selectors.feed(outsider.organization).events == []
+    assert selectors.feed(outsider.organization, viewer=f.ALL).events == []
     with pytest.raises(Http404):
-        selectors.feed(outsider.organization, unit=world["sales"])
+        selectors.feed(outsider.organization, unit=world["sales"], viewer=f.ALL)
     with pytest.raises(Http404):
-        selectors.feed(outsider.organization, person=world["member"])
+        selectors.feed(outsider.organization, person=world["member"], viewer=f.ALL)
 
 
 def test_cursor_walks_every_event_once_even_at_the_same_moment(org, admin, cycle, team, member):
@@ -166,7 +169,7 @@ def test_cursor_walks_every_event_once_even_at_the_same_moment(org, admin, cycle
     before = None
     pages = 0
     while True:
-        page = selectors.feed(org, before=before, limit=3)
+        page = selectors.feed(org, before=before, limit=3, viewer=f.ALL)
         seen += [(e.kind, e.id) for e in page.events]
         pages += 1
         if page.next_before is None:
@@ -178,16 +181,16 @@ def test_cursor_walks_every_event_once_even_at_the_same_moment(org, admin, cycle
 
 
 def test_before_a_date_time(world):
-    page = selectors.feed(world["org"], before=at(3.5).isoformat())
+    page = selectors.feed(world["org"], before=at(3.5).isoformat(), viewer=f.ALL)
     assert _summary(page)[0] == ("plan_done", "Call ten customers")
-    page = selectors.feed(world["org"], before="2026-11-16T10:30:00")  # no zone: UTC
+    page = selectors.feed(world["org"], before="2026-11-16T10:30:00", viewer=f.ALL)  # no zone: UTC
     assert _summary(page) == [
         ("objective", "Close deals faster"),
         ("objective", "Customers love the product"),
     ]
     for bad in ("yesterday", "2026-11-16T10:30:00~nonsense~x", "2026-11-16~comment~not-a-uuid"):
         with pytest.raises(ValidationError):
-            selectors.feed(world["org"], before=bad)
+            selectors.feed(world["org"], before=bad, viewer=f.ALL)
 
 
 def _grow(admin, cycle, team, member, n):

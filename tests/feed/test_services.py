@@ -177,7 +177,7 @@ def test_delete_by_author_or_admin_only(objective, member, lena, admin):
     services.comment_delete(actor=admin, comment=other)
     assert not selectors.comments_of(objective).exists()
     with pytest.raises(Http404):
-        selectors.comment_get(objective.organization, other.pk)
+        selectors.comment_get(objective.organization, other.pk, viewer=f.ALL)
 
 
 def test_another_organizations_admin_cannot_delete(objective, member, outsider):

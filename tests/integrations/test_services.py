@@ -407,3 +407,23 @@ def test_the_lower_apps_hooks_are_answered_by_integrations(hook, listener):
 
     module, _, name = hook.rpartition(".")
     assert getattr(services, listener) in getattr(importlib.import_module(module), name).listeners
+
+
+def test_a_private_objective_sends_nothing_to_webhooks(okrs, allow_private):
+    """Whoever reads what an endpoint receives is unknown to Cadence: a private objective's
+    check-ins and moves are not sent; made open again, they are."""
+    admin, kr, objective = okrs["admin"], okrs["kr"], okrs["objective"]
+    services.webhook_create(actor=admin, url="http://127.0.0.1:9/a", events=ALL_EVENTS)
+    okr_services.objective_update(actor=admin, objective=objective, visibility="unit")
+    okr_services.check_in_create(actor=admin, key_result=kr, value=40, confidence="on_track")
+    okr_services.objective_set_state(
+        actor=admin, objective=objective, state="abandoned", reason="Folded into another"
+    )
+    assert not WebhookDelivery.objects.exists()
+    okr_services.objective_update(actor=admin, objective=objective, visibility="organization")
+    okr_services.objective_set_state(actor=admin, objective=objective, state="draft")
+    okr_services.check_in_create(actor=admin, key_result=kr, value=50, confidence="on_track")
+    assert sorted(d.event for d in WebhookDelivery.objects.all()) == [
+        "check_in.created",
+        "objective.state_changed",
+    ]

@@ -15,7 +15,7 @@ TODAY = date(2026, 11, 1)
 
 
 def _restating(org, objective):
-    annotated, board = objective_with_progress(org, objective, today=TODAY)
+    annotated, board = objective_with_progress(org, objective, today=TODAY, viewer=f.ALL)
     found = coach_selectors.findings_for_objective(org, annotated, board)
     return [x.key_result.title for x in found.open if x.check_id == "kr-restates-kpi"]
 
@@ -32,9 +32,9 @@ def test_a_target_on_a_kpi_band_is_flagged_only_in_the_kpis_unit(org, admin, mem
     kpi = services.kpi_create(actor=member, unit=team, name="Uptime", band_min=99.5)
     assert _restating(org, objective) == ["Uptime from 99.0% to 99.5%"]
     # The quality page and the many-objectives reader see it too.
-    quality = coach_selectors.quality_for_cycle(org, cycle, today=TODAY)
+    quality = coach_selectors.quality_for_cycle(org, cycle, today=TODAY, viewer=f.ALL)
     assert any(c.check.id == "kr-restates-kpi" and c.open for c in quality.counts)
-    board = board_for_cycle(org, cycle, today=TODAY)
+    board = board_for_cycle(org, cycle, today=TODAY, viewer=f.ALL)
     many = coach_selectors.findings_for_objectives(
         org, [board.objectives[objective.id]], today=TODAY
     )

@@ -196,5 +196,5 @@ def test_lists_put_unhealthy_first(org, team, member, lead, uptime):
     rows = list(selectors.kpis_listed(org))
     assert [k.name for k in rows] == ["NPS", "Backlog", "Uptime"]
     assert [k.name for k in selectors.kpis_listed(org, unhealthy_only=True)] == ["NPS"]
-    spark = selectors.kpi_rows(rows)
+    spark = selectors.kpi_rows(rows, viewer=f.ALL)
     assert spark[0].status_label == "Unhealthy" and spark[2].spark.line == ""

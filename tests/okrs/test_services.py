@@ -858,7 +858,7 @@ def test_board_leaves_the_models_it_loads_untouched(org, cycle, tree):
     from django.db.models import Q
 
     for scope in (None, Q(pk__in=[tree["top"].pk, tree["plat"].pk])):
-        board = selectors.board_for_cycle(org, cycle, today=DAY, scope=scope)
+        board = selectors.board_for_cycle(org, cycle, today=DAY, scope=scope, viewer=f.ALL)
         models = [o.model for o in board.objectives.values()]
         krs = [kr.model for o in board.objectives.values() for kr in o.krs]
         assert models and krs
@@ -882,7 +882,7 @@ def test_board_leaves_the_models_it_loads_untouched(org, cycle, tree):
 
 
 def test_board_rolls_up_company_department_team(org, cycle, tree):
-    board = selectors.board_for_cycle(org, cycle, today=DAY)
+    board = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL)
     o = {name: board.objectives[obj.id] for name, obj in tree.items()}
     plat = (0.5 * 3 + 1.0 * 1) / 4  # 0.625
     prod = (0.5 + 0.25 + 1.0) / 3  # 0.58333
@@ -905,7 +905,7 @@ def test_board_rolls_up_company_department_team(org, cycle, tree):
 
 
 def test_board_marks_confidence_that_disagrees_with_pace(org, member, cycle, tree):
-    board = selectors.board_for_cycle(org, cycle, today=date(2026, 12, 20))
+    board = selectors.board_for_cycle(org, cycle, today=date(2026, 12, 20), viewer=f.ALL)
     krs = {kr.title: kr for kr in board.objectives[tree["prod"].id].krs}
     by_progress = {round(kr.progress, 2): kr for kr in krs.values()}
     tickets = by_progress[0.25]  # reported on track, expected ≈ 0.88: computed off track
@@ -917,7 +917,7 @@ def test_board_marks_confidence_that_disagrees_with_pace(org, member, cycle, tre
 def test_board_progress_follows_new_check_ins(org, member, cycle, tree):
     tickets = KeyResult.objects.get(objective=tree["prod"], start=220)
     check_in(member, tickets, 120)  # done ⇒ 1
-    board = selectors.board_for_cycle(org, cycle, today=DAY)
+    board = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL)
     prod = (0.5 + 1.0 + 1.0) / 3
     plat = 0.625
     assert board.objectives[tree["prod"].id].progress == pytest.approx(prod)
@@ -932,12 +932,12 @@ def test_annual_board_includes_the_quarters_inside_it(
     q4_child = f.make_objective(member, cycle, team, title="Winter onboarding", parent=annual)
     check_in(member, f.make_kr(member, q3_child, start=0, target=10), 10)  # 1.0
     check_in(member, f.make_kr(member, q4_child, start=0, target=10), 2)  # 0.2
-    board = selectors.board_for_cycle(org, year, today=DAY)
+    board = selectors.board_for_cycle(org, year, today=DAY, viewer=f.ALL)
     assert set(board.objectives) == {annual.id, q3_child.id, q4_child.id}
     assert board.objectives[annual.id].progress == pytest.approx(0.6)
     assert [o.id for o in board.in_cycle()] == [annual.id]
     # the quarter's board holds the quarter's objectives only; its child is a root there
-    quarter = selectors.board_for_cycle(org, cycle, today=DAY)
+    quarter = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL)
     assert set(quarter.objectives) == {q4_child.id}
     assert [o.id for o in quarter.roots()] == [q4_child.id]
     assert quarter.objectives[q4_child.id].progress == pytest.approx(0.2)
@@ -948,6 +948,6 @@ def test_board_never_shows_another_organizations_objectives(org, outsider, cycle
 
     their_cycle = f.make_cycle(outsider, name="Q4 2026")
     f.make_objective(outsider, their_cycle, company_unit(outsider.organization))
-    board = selectors.board_for_cycle(org, cycle, today=DAY)
+    board = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL)
     assert set(board.objectives) == {t.id for t in tree.values()}
     assert all(o.organization_id == org.id for o in board.objectives.values())

@@ -25,7 +25,9 @@ def test_first_measurement_as_baseline_is_not_counted_twice(org, admin, team):
     now = monday + timedelta(weeks=1, days=1)
 
     def stalled():
-        annotated, _ = selectors.objective_with_progress(org, objective, today=now.date())
+        annotated, _ = selectors.objective_with_progress(
+            org, objective, today=now.date(), viewer=f.ALL
+        )
         return selectors.key_result_histories(annotated, now=now)[kr.id].stalled
 
     # Baseline 220, then one unchanged week: not yet two unchanged weekly check-ins.

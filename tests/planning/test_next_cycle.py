@@ -184,10 +184,10 @@ def test_repeated_objectives_are_flagged(admin, member, org, team, previous, cyc
     same = f.make_objective(member, previous, team, title="Keep customers  HAPPY!")
     fresh = f.make_objective(member, previous, team, title="Ship the new onboarding")
     carried = objective_carry_forward(actor=member, objective=fresh, cycle=cycle)
-    plan = planning_selectors.next_cycle_plan(org, cycle, next_cycle)
+    plan = planning_selectors.next_cycle_plan(org, cycle, next_cycle, viewer=f.ALL)
     (row,) = [u for u in plan.units if u.unit == team]
     assert [(o.title, o.repeated_from) for o in row.objectives] == [(carried.title, "Q3 2026")]
-    plan = planning_selectors.next_cycle_plan(org, previous, cycle)
+    plan = planning_selectors.next_cycle_plan(org, previous, cycle, viewer=f.ALL)
     (row,) = [u for u in plan.units if u.unit == team]
     flags = {o.pk: o.repeated_from for o in row.objectives}
     assert flags == {same.pk: "Q2 2026", fresh.pk: None}
@@ -359,6 +359,8 @@ def test_the_coach_flags_a_carried_objective_even_after_a_rename(member, source,
     okr_services.objective_update(
         actor=member, objective=carried, title="Every new customer is set up in a week"
     )
-    annotated, board = okr_selectors.objective_with_progress(member.organization, carried)
+    annotated, board = okr_selectors.objective_with_progress(
+        member.organization, carried, viewer=f.ALL
+    )
     found = coach_selectors.findings_for_objective(member.organization, annotated, board)
     assert "obj-repeats" in [x.check_id for x in found.findings if x.subject == "objective"]

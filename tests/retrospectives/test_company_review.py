@@ -81,7 +81,7 @@ def test_department_summary_is_for_departments(admin, cycle, dept):
 
 
 def test_department_summary_shows_its_teams(org, cycle, dept):
-    summary = retro_selectors.department_summary(org, cycle, dept["department"])
+    summary = retro_selectors.department_summary(org, cycle, dept["department"], viewer=f.ALL)
     assert [t.unit.name for t in summary.teams] == ["Apps", "Web"]
     web = summary.teams[1]
     assert web.review.overview == "Web had a good run" and len(web.learnings) == 3
@@ -125,7 +125,7 @@ def test_company_review_assembles_everything(org, admin, cycle, dept):
         notes="",
         takeaways=["Set targets in week one"],
     )
-    review = retro_selectors.company_review(org, cycle)
+    review = retro_selectors.company_review(org, cycle, viewer=f.ALL)
     assert [(g.unit.name if g.unit else None) for g in review.groups] == [
         "Product & Engineering",
         None,

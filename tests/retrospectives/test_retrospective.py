@@ -189,7 +189,7 @@ def test_editable_after_the_cycle_closes_and_uses_final_scores(admin, member, cy
     retro_services.retrospective_save(actor=member, cycle=cycle, unit=team, **retro_kwargs())
     # Adjusted to 1.0: the committed objective needs no explanation any more.
     assert retro_services.retrospective_complete(actor=member, cycle=cycle, unit=team).completed_at
-    retro = retro_selectors.team_retrospective(admin.organization, cycle, team)
+    retro = retro_selectors.team_retrospective(admin.organization, cycle, team, viewer=f.ALL)
     scores = {o.title: (o.final_score, o.is_preview, o.success) for o in retro.objectives}
     assert scores["Ship the onboarding flow"] == (1.0, False, True)
     assert scores["Delight every new customer"] == (0.8, False, True)
@@ -197,7 +197,7 @@ def test_editable_after_the_cycle_closes_and_uses_final_scores(admin, member, cy
 
 def test_drafts_and_abandoned_objectives_are_not_reviewed(admin, cycle, team, world):
     f.make_objective(admin, cycle, team, title="Never approved")
-    retro = retro_selectors.team_retrospective(admin.organization, cycle, team)
+    retro = retro_selectors.team_retrospective(admin.organization, cycle, team, viewer=f.ALL)
     assert {o.title for o in retro.objectives} == {
         "Ship the onboarding flow",
         "Delight every new customer",
@@ -301,7 +301,7 @@ def test_anonymous_is_sent_to_login(client, cycle, team):
 def _open_checks(org, cycle, objective=None):
     from cadence.coach import selectors as coach_selectors
 
-    quality = coach_selectors.quality_for_cycle(org, cycle)
+    quality = coach_selectors.quality_for_cycle(org, cycle, viewer=f.ALL)
     return {
         (f.check_id, f.objective.title if f.objective else f.unit.name)
         for u in quality.units

@@ -45,7 +45,7 @@ def test_phase_steps_have_dates_and_mark_the_current_one(cycle):
 def test_planning_lists_teams_without_an_approved_objective(org, admin, cycle, team, design):
     f.make_objective(admin, cycle, team, title="Ship the new onboarding", state="approved")
     f.make_objective(admin, cycle, design, title="Redesign the pricing page")  # draft only
-    due = selectors.due_now(org, cycle, PLANNING_DAY)
+    due = selectors.due_now(org, cycle, PLANNING_DAY, viewer=f.ALL)
     assert due.phase == "planning"
     assert [u.name for u in due.teams_without_approved] == ["Design"]
     assert due.count == 1
@@ -57,7 +57,7 @@ def test_planning_ignores_the_company_and_approved_objectives_of_other_cycles(
 ):
     other = f.make_cycle(admin, name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31))
     f.make_objective(admin, other, team, title="Approved next quarter", state="approved")
-    due = selectors.due_now(org, cycle, PLANNING_DAY)
+    due = selectors.due_now(org, cycle, PLANNING_DAY, viewer=f.ALL)
     assert [u.name for u in due.teams_without_approved] == ["Product"]
 
 
@@ -79,7 +79,7 @@ def test_active_lists_key_results_without_a_check_in_this_week(
     okr_services.objective_set_state(
         actor=admin, objective=dropped, state="abandoned", reason="Not now"
     )
-    due = selectors.due_now(org, cycle, ACTIVE_DAY)
+    due = selectors.due_now(org, cycle, ACTIVE_DAY, viewer=f.ALL)
     assert due.phase == "active"
     assert due.week == date(2026, 11, 16)
     assert [(g.unit.name, [k.title for k in g.key_results]) for g in due.missing_check_ins] == [
@@ -100,10 +100,10 @@ def test_active_week_is_the_organizations_local_week(org, admin, cycle, team):
     okr_services.check_in_create(
         actor=admin, key_result=kr, value=25, confidence="on_track", at=_utc(2026, 11, 15, 20)
     )
-    assert selectors.due_now(org, cycle, ACTIVE_DAY).missing_check_ins == []
+    assert selectors.due_now(org, cycle, ACTIVE_DAY, viewer=f.ALL).missing_check_ins == []
     org.time_zone = "UTC"
     org.save(update_fields=["time_zone"])
-    assert selectors.due_now(org, cycle, ACTIVE_DAY).count == 1
+    assert selectors.due_now(org, cycle, ACTIVE_DAY, viewer=f.ALL).count == 1
 
 
 def test_review_lists_teams_without_a_completed_retrospective(org, admin, cycle, team, design):
@@ -115,11 +115,11 @@ def test_review_lists_teams_without_a_completed_retrospective(org, admin, cycle,
     approved(admin, cycle, company_unit(org), "Customers stay with us", progress=100)
     retro_services.retrospective_save(actor=admin, cycle=cycle, unit=team, **retro_kwargs())
     retro_services.retrospective_save(actor=admin, cycle=cycle, unit=design, **retro_kwargs())
-    due = selectors.due_now(org, cycle, REVIEW_DAY)
+    due = selectors.due_now(org, cycle, REVIEW_DAY, viewer=f.ALL)
     assert due.phase == "review"
     assert [u.name for u in due.teams_without_retrospective] == ["Design", "Product"]
     retro_services.retrospective_complete(actor=admin, cycle=cycle, unit=team)
-    due = selectors.due_now(org, cycle, REVIEW_DAY)
+    due = selectors.due_now(org, cycle, REVIEW_DAY, viewer=f.ALL)
     assert [u.name for u in due.teams_without_retrospective] == ["Design"]
 
 
@@ -127,7 +127,7 @@ def test_nothing_is_due_in_a_closed_cycle(org, admin, cycle, team):
     f.make_objective(admin, cycle, team, title="Ship the new onboarding")
     scoring_services.cycle_close(actor=admin, cycle=cycle)
     cycle.refresh_from_db()
-    due = selectors.due_now(org, cycle, ACTIVE_DAY)
+    due = selectors.due_now(org, cycle, ACTIVE_DAY, viewer=f.ALL)
     assert due.phase == "closed"
     assert due.count == 0
     assert selectors.cycle_phases(cycle, ACTIVE_DAY)[-1].current
@@ -137,7 +137,7 @@ def test_nothing_is_due_in_a_closed_cycle(org, admin, cycle, team):
 def test_due_now_queries_do_not_grow(org, admin, cycle, day):
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            selectors.due_now(org, cycle, day)
+            selectors.due_now(org, cycle, day, viewer=f.ALL)
         return len(ctx.captured_queries)
 
     def grow(n, start):

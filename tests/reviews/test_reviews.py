@@ -327,7 +327,9 @@ def test_the_review_board_returns_histories_and_leaves_the_objects_alone(
     from cadence.reviews import selectors
 
     tree = UnitTree.load(org)
-    reviewed = selectors.review_board(org, cycle, team, tree, today=date(2026, 11, 16))
+    reviewed = selectors.review_board(
+        org, cycle, team, tree, today=date(2026, 11, 16), viewer=f.ALL
+    )
     assert [g.unit for g in reviewed.groups] == [team]
     assert [o.title for o in reviewed.groups[0].objectives] == ["Ship the new onboarding"]
     assert set(reviewed.histories) == {board["kr"].id}  # only the shown key results

@@ -218,7 +218,9 @@ def test_objective_target_changes_lists_changed_key_results_in_order(
     _change(admin, later, target=35, reason="The survey moved to a new tool.")
     _change(admin, kr)
     _change(admin, kr, target=220, reason="Hiring came through.")
-    annotated, _board = okr_selectors.objective_with_progress(admin.organization, objective)
+    annotated, _board = okr_selectors.objective_with_progress(
+        admin.organization, objective, viewer=f.ALL
+    )
     with django_assert_num_queries(1):
         changes = selectors.objective_target_changes(annotated)
     assert [k.key_result.id for k in changes.key_results] == [kr.id, later.id]

@@ -58,7 +58,7 @@ def url(cycle):
 
 
 def test_summary_previews_scores_and_rates(org, reviewing):
-    summary = scoring_selectors.cycle_summary(org, reviewing["cycle"])
+    summary = scoring_selectors.cycle_summary(org, reviewing["cycle"], viewer=f.ALL)
     assert summary.preview is True
     rows = {r.obj.title: r for r in summary.objectives}
     assert (rows["Launch in Spain"].score, rows["Launch in Spain"].success) == (1.0, True)

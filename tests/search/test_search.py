@@ -25,6 +25,7 @@ def keys(results):
 
 
 def found(org, text, **kw):
+    kw.setdefault("viewer", f.ALL)
     return selectors.search(org, text, **kw)
 
 

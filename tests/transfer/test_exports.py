@@ -22,7 +22,7 @@ from tests.transfer.conftest import EVIL
 
 
 def _table(world, what, unit=None):
-    scope = exports.Scope.of(world["org"], world["cycle"], unit)
+    scope = exports.Scope.of(world["org"], world["cycle"], unit, viewer=f.ALL)
     columns, rows = exports.TABLES[what](scope)
     return [dict(zip(columns, row, strict=True)) for row in rows], columns
 
@@ -108,7 +108,7 @@ def test_another_cycle_is_not_in_the_export(world):
     f.make_objective(world["admin"], other, world["sales"], title="Next quarter's objective")
     rows, _ = _table(world, exports.OKRS)
     assert "Next quarter's objective" not in [r["objective"] for r in rows]
-    scope = exports.Scope.of(world["org"], other)
+    scope = exports.Scope.of(world["org"], other, viewer=f.ALL)
     assert [r[3] for r in exports.okr_table(scope)[1]] == ["Next quarter's objective"]
 
 
@@ -117,7 +117,7 @@ def test_the_okr_export_reads_a_fixed_number_of_queries(world):
         for i in range(n_more):
             o = f.make_objective(world["admin"], world["cycle"], world["sales"], title=f"More {i}")
             f.make_kr(world["admin"], o, title=f"Key result {i}", owner=world["sam"])
-        scope = exports.Scope.of(world["org"], world["cycle"])
+        scope = exports.Scope.of(world["org"], world["cycle"], viewer=f.ALL)
         with CaptureQueriesContext(connection) as queries:
             columns, rows = exports.okr_table(scope)
         return len(queries), len(rows)
@@ -130,7 +130,7 @@ def test_the_okr_export_reads_a_fixed_number_of_queries(world):
 
 def test_the_other_exports_read_a_fixed_number_of_queries(world):
     def count():
-        scope = exports.Scope.of(world["org"], world["cycle"])
+        scope = exports.Scope.of(world["org"], world["cycle"], viewer=f.ALL)
         out = {}
         for what in (exports.CHECK_INS, exports.WEEKLY, exports.SCORES, exports.LEARNINGS):
             with CaptureQueriesContext(connection) as queries:
@@ -249,7 +249,7 @@ def test_learnings_and_objective_notes(world):
 
 
 def test_csv_file_neutralises_formulas_and_keeps_accents(world):
-    out = exports.export_file(world["org"], world["cycle"], exports.OKRS, exports.CSV)
+    out = exports.export_file(world["org"], world["cycle"], exports.OKRS, exports.CSV, viewer=f.ALL)
     assert out.filename == "q4-2026-okrs.csv"
     assert out.content_type == "text/csv; charset=utf-8"
     assert out.content.startswith(b"\xef\xbb\xbf")
@@ -268,7 +268,12 @@ def test_csv_file_neutralises_formulas_and_keeps_accents(world):
 
 def test_xlsx_file_has_the_okrs_and_check_ins_sheets_and_no_formula(world):
     out = exports.export_file(
-        world["org"], world["cycle"], exports.OKRS, exports.XLSX, world["sales"]
+        world["org"],
+        world["cycle"],
+        exports.OKRS,
+        exports.XLSX,
+        world["sales"],
+        viewer=f.ALL,
     )
     assert out.filename == "q4-2026-sales-okrs.xlsx"
     book = load_workbook(io.BytesIO(out.content))
@@ -286,16 +291,18 @@ def test_xlsx_file_has_the_okrs_and_check_ins_sheets_and_no_formula(world):
 @pytest.mark.parametrize("what", exports.WHATS)
 @pytest.mark.parametrize("fmt", exports.FORMATS)
 def test_every_export_makes_a_file(world, what, fmt):
-    out = exports.export_file(world["org"], world["cycle"], what, fmt, world["product"])
+    out = exports.export_file(
+        world["org"], world["cycle"], what, fmt, world["product"], viewer=f.ALL
+    )
     assert out.filename == f"q4-2026-product-{what}.{fmt}"
     assert out.content
 
 
 def test_an_unknown_export_or_a_foreign_unit_is_refused(world, outsider):
     with pytest.raises(ValueError):
-        exports.export_file(world["org"], world["cycle"], "secrets", exports.CSV)
+        exports.export_file(world["org"], world["cycle"], "secrets", exports.CSV, viewer=f.ALL)
     with pytest.raises(ValueError):
-        exports.export_file(world["org"], world["cycle"], exports.OKRS, "pdf")
+        exports.export_file(world["org"], world["cycle"], exports.OKRS, "pdf", viewer=f.ALL)
     foreign = f.make_unit(outsider.organization, "Foreign")
     with pytest.raises(ValueError):
-        exports.Scope.of(world["org"], world["cycle"], foreign)
+        exports.Scope.of(world["org"], world["cycle"], foreign, viewer=f.ALL)

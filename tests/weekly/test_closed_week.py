@@ -200,8 +200,8 @@ def test_a_plan_finished_in_the_closed_week_settles_its_carried_copy(
     page = client.get(reverse("weekly_update", args=[member.pk, "2026-W49"])).content.decode()
     assert "Ship the checklist" not in page  # not even under "Recently deleted"
     # Reports: done in its own week, no longer a plan of the next.
-    assert selectors.team_report(member.organization, team, W48).done == 1
-    assert selectors.team_report(member.organization, team, W49).planned == 1
+    assert selectors.team_report(member.organization, team, W48, viewer=f.ALL).done == 1
+    assert selectors.team_report(member.organization, team, W49, viewer=f.ALL).planned == 1
     # A move of the original is history; the copy has none (it was not moved, it was settled).
     assert ItemMove.objects.filter(item=ship).count() == 1
     assert not ItemMove.objects.filter(item=copy).exists()
@@ -258,7 +258,9 @@ def test_a_copy_deleted_by_hand_stays_deleted_and_is_not_settled(member, planned
     services.item_move(actor=member, item=ship, category="plans")
     copy = copy_of(ship)
     assert copy.deleted_at is not None and not copy.settled
-    assert [i.pk for i in selectors.deleted_items_of(member.organization, member, W49)] == [copy.pk]
+    assert [
+        i.pk for i in selectors.deleted_items_of(member.organization, member, W49, viewer=f.ALL)
+    ] == [copy.pk]
 
 
 def test_deleting_and_restoring_the_original_settles_the_copy(member, planned, saturday):
@@ -266,7 +268,7 @@ def test_deleting_and_restoring_the_original_settles_the_copy(member, planned, s
     worker_turn()
     services.item_delete(actor=member, item=ship)
     assert copy_of(ship).settled
-    assert selectors.deleted_items_of(member.organization, member, W49) == []
+    assert selectors.deleted_items_of(member.organization, member, W49, viewer=f.ALL) == []
     assert worker_turn() == 0
     services.item_restore(actor=member, item=ship)
     assert copy_of(ship).deleted_at is None and copy_of(ship).category.slug == "plans"

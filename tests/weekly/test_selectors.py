@@ -16,27 +16,27 @@ from .conftest import WEEK
 
 
 def test_update_of_has_live_items_only(org, member, add):
-    assert selectors.update_of(org, member, WEEK) is None
+    assert selectors.update_of(org, member, WEEK, viewer=f.ALL) is None
     keep = add(member, "plans", "Keep")
     gone = add(member, "plans", "Gone")
     services.item_delete(actor=member, item=gone)
-    update = selectors.update_of(org, member, WEEK + timedelta(days=6))
+    update = selectors.update_of(org, member, WEEK + timedelta(days=6), viewer=f.ALL)
     assert list(update.items.all()) == [keep]
     other_org = f.make_org("Else")[0]
-    assert selectors.update_of(other_org, member, WEEK) is None
+    assert selectors.update_of(other_org, member, WEEK, viewer=f.ALL) is None
 
 
 def test_item_get_is_organization_scoped(org, member, outsider, add):
     item = add(member, "plans", "Mine")
-    assert selectors.item_get(org, item.pk) == item
+    assert selectors.item_get(org, item.pk, viewer=f.ALL) == item
     for bad in (outsider.organization, org):
         ident = item.pk if bad != org else "not-a-uuid"
         with pytest.raises(Http404):
-            selectors.item_get(bad, ident)
+            selectors.item_get(bad, ident, viewer=f.ALL)
     services.item_delete(actor=member, item=item)
     with pytest.raises(Http404):
-        selectors.item_get(org, item.pk)
-    assert selectors.item_get(org, item.pk, include_deleted=True) == item
+        selectors.item_get(org, item.pk, viewer=f.ALL)
+    assert selectors.item_get(org, item.pk, include_deleted=True, viewer=f.ALL) == item
 
 
 def test_moves_of(org, member, add):
@@ -77,7 +77,7 @@ def test_team_report_numbers(org, admin, team, crew, add, objective, kr):
     # Cy wrote nothing; an admin wrote for him, which does not count as his update.
     add(cy, "problems", "Admin wrote this", actor=admin)
 
-    report = selectors.team_report(org, team, WEEK + timedelta(days=2))
+    report = selectors.team_report(org, team, WEEK + timedelta(days=2), viewer=f.ALL)
     assert report.week == WEEK
     assert [p.person for p in report.people] == [bo, cy, mia]  # by name, viewer left out
     assert (report.planned, report.done, report.linked) == (4, 2, 2)
@@ -111,19 +111,19 @@ def test_carried_plans_count_in_their_new_week(org, team, crew, add):
     mia = crew[0]
     add(mia, "plans", "Carried")
     services.rollover_week(week=WEEK)
-    next_report = selectors.team_report(org, team, WEEK + timedelta(7))
+    next_report = selectors.team_report(org, team, WEEK + timedelta(7), viewer=f.ALL)
     assert (next_report.planned, next_report.done) == (1, 0)
     assert set(next_report.missing) == set(crew)  # carried items alone are not an update
     carried = next_report.people[2].items[0]
     services.item_move(actor=mia, item=carried, category="progress")
-    next_report = selectors.team_report(org, team, WEEK + timedelta(7))
+    next_report = selectors.team_report(org, team, WEEK + timedelta(7), viewer=f.ALL)
     assert next_report.completion_rate == 1.0
     # The original stays an unfinished plan of its own week.
-    assert selectors.team_report(org, team, WEEK).completion_rate == 0.0
+    assert selectors.team_report(org, team, WEEK, viewer=f.ALL).completion_rate == 0.0
 
 
 def test_empty_week_has_no_rates(org, team, crew):
-    report = selectors.team_report(org, team, WEEK)
+    report = selectors.team_report(org, team, WEEK, viewer=f.ALL)
     assert report.completion_rate is None and report.linked_share is None
     assert len(report.missing) == 3
 
@@ -135,7 +135,7 @@ def test_archived_and_team_categories_appear_in_the_report(org, admin, team, cre
     add(mia, "ideas", "Idea")
     add(mia, "old", "Old thing")
     services.category_archive(actor=admin, category=old)
-    report = selectors.team_report(org, team, WEEK)
+    report = selectors.team_report(org, team, WEEK, viewer=f.ALL)
     slugs = [c.slug for c, _ in report.by_category]
     assert slugs == ["plans", "progress", "problems", "ideas", "old"]
     assert ideas in report.categories and old not in report.categories
@@ -143,9 +143,9 @@ def test_archived_and_team_categories_appear_in_the_report(org, admin, team, cre
 
 def test_report_of_another_organizations_unit_is_404(org, outsider, team):
     with pytest.raises(Http404):
-        selectors.team_report(outsider.organization, team, WEEK)
+        selectors.team_report(outsider.organization, team, WEEK, viewer=f.ALL)
     with pytest.raises(Http404):
-        selectors.unit_report(outsider.organization, team, WEEK)
+        selectors.unit_report(outsider.organization, team, WEEK, viewer=f.ALL)
 
 
 def test_unit_report_aggregates_teams(org, admin, add):
@@ -165,7 +165,7 @@ def test_unit_report_aggregates_teams(org, admin, add):
     add(cat, "plans", "c1")
     add(dan, "plans", "d1")
 
-    report = selectors.unit_report(org, dept, WEEK)
+    report = selectors.unit_report(org, dept, WEEK, viewer=f.ALL)
     assert sorted(p.person.name for p in report.people) == sorted([admin.name, "Ann", "Ben", "Cat"])
     assert (report.planned, report.done) == (3, 1)
     assert [t.unit for t in report.teams] == [alpha, beta]
@@ -173,11 +173,11 @@ def test_unit_report_aggregates_teams(org, admin, add):
     assert [t.completion_rate for t in report.teams] == [0.5, 0.0]
     assert sorted(p.name for p in report.missing) == sorted([admin.name, "Ben"])
 
-    company = selectors.unit_report(org, company_unit(org), WEEK)
+    company = selectors.unit_report(org, company_unit(org), WEEK, viewer=f.ALL)
     assert company.planned == 4
     assert [t.unit.name for t in company.teams] == ["Alpha", "Beta", "Sales"]
     # A team's unit report is its team report.
-    assert selectors.unit_report(org, alpha, WEEK).planned == 2
+    assert selectors.unit_report(org, alpha, WEEK, viewer=f.ALL).planned == 2
 
 
 def _grow_team(org, team, cycle, admin, start, n):
@@ -213,11 +213,11 @@ def test_reports_take_a_constant_number_of_queries(org, admin, cycle):
     dept = f.make_unit(org, "Engineering", kind=Unit.Kind.DEPARTMENT)
     team = f.make_unit(org, "Big team", parent=dept)
     _grow_team(org, team, cycle, admin, 0, 3)
-    small_team = _count(lambda: selectors.team_report(org, team, WEEK))
-    small_unit = _count(lambda: selectors.unit_report(org, dept, WEEK))
+    small_team = _count(lambda: selectors.team_report(org, team, WEEK, viewer=f.ALL))
+    small_unit = _count(lambda: selectors.unit_report(org, dept, WEEK, viewer=f.ALL))
     _grow_team(org, team, cycle, admin, 3, 27)
     other = f.make_unit(org, "Second team", parent=dept)
     _grow_team(org, other, cycle, admin, 30, 5)
-    assert len(selectors.team_report(org, team, WEEK).people) == 30
-    assert _count(lambda: selectors.team_report(org, team, WEEK)) == small_team <= 5
-    assert _count(lambda: selectors.unit_report(org, dept, WEEK)) == small_unit <= 6
+    assert len(selectors.team_report(org, team, WEEK, viewer=f.ALL).people) == 30
+    assert _count(lambda: selectors.team_report(org, team, WEEK, viewer=f.ALL)) == small_team <= 5
+    assert _count(lambda: selectors.unit_report(org, dept, WEEK, viewer=f.ALL)) == small_unit <= 6

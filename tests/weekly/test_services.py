@@ -65,7 +65,7 @@ def test_admin_adds_renames_reorders_and_archives_an_org_category(org, admin, me
     services.category_archive(actor=admin, category=ideas)
     assert "future-ideas" not in [c.slug for c in selectors.categories_for(org)]
     # Its items are kept and still shown...
-    assert selectors.update_of(org, member, WEEK).items.get().pk == item.pk
+    assert selectors.update_of(org, member, WEEK, viewer=f.ALL).items.get().pk == item.pk
     # ...but nothing new goes in, nor moves in.
     with pytest.raises(ValidationError) as exc:
         add(member, "future-ideas", "Another")
@@ -250,18 +250,18 @@ def test_move_and_reorder_positions(org, member, add):
 def test_delete_and_restore_within_30_days(org, member, add):
     item = add(member, "plans", "Maybe")
     services.item_delete(actor=member, item=item)
-    assert list(selectors.update_of(org, member, WEEK).items.all()) == []
-    assert selectors.deleted_items_of(org, member, WEEK) == [item]
+    assert list(selectors.update_of(org, member, WEEK, viewer=f.ALL).items.all()) == []
+    assert selectors.deleted_items_of(org, member, WEEK, viewer=f.ALL) == [item]
     with pytest.raises(ValidationError):
         services.item_move(actor=member, item=item, category="progress")
     with pytest.raises(ValidationError):
         services.item_update(actor=member, item=item, text="Edit")
     services.item_restore(actor=member, item=item)
-    assert list(selectors.update_of(org, member, WEEK).items.all()) == [item]
+    assert list(selectors.update_of(org, member, WEEK, viewer=f.ALL).items.all()) == [item]
 
     services.item_delete(actor=member, item=item)
     Item.objects.filter(pk=item.pk).update(deleted_at=timezone.now() - timedelta(days=31))
-    assert selectors.deleted_items_of(org, member, WEEK) == []
+    assert selectors.deleted_items_of(org, member, WEEK, viewer=f.ALL) == []
     with pytest.raises(ValidationError):
         services.item_restore(actor=member, item=item)
     item.refresh_from_db()

@@ -171,11 +171,9 @@ def objective_reopen(
 )
 def objective_approvals(request: HttpRequest, objective_id: str) -> list[ApprovalEvent]:
     """The objective's approval trail, oldest first."""
-    return list(
-        selectors.approval_events_of(
-            objective_get(organization(request), objective_id, viewer=actor(request))
-        )
-    )
+    viewer = actor(request)
+    objective = objective_get(organization(request), objective_id, viewer=viewer)
+    return selectors.approval_events_of(objective, viewer=viewer)
 
 
 @router.get("/approvals", response={200: list[ObjectiveOut], **ERRORS})

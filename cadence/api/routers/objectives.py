@@ -94,6 +94,7 @@ def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
             commitment=data["commitment"],
             state=data["state"],
             standalone_reason=data["standalone_reason"],
+            visibility=data["visibility"],
         )
     return Status(201, with_progress(request, objective))
 

@@ -5,6 +5,8 @@ A dismissal is posted from a finding on another page: it answers with a redirect
 its refusal as a message on that page.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,11 +52,12 @@ def cycle_quality(request: HttpRequest, cycle_id) -> HttpResponse:
     return render(request, "coach/quality.html", context)
 
 
-def _dismiss_target(organization, data) -> dict:
-    """The objects a dismiss form names, each looked up in the organization (foreign: 404)."""
+def _dismiss_target(organization, data, viewer) -> dict:
+    """The objects a dismiss form names, each looked up in the organization (foreign or hidden
+    from the reader: 404)."""
     lookups = {
-        "key_result": okr_selectors.key_result_get,
-        "objective": okr_selectors.objective_get,
+        "key_result": partial(okr_selectors.key_result_get, viewer=viewer),
+        "objective": partial(okr_selectors.objective_get, viewer=viewer),
         "unit": org_selectors.unit_get,
         "cycle": okr_selectors.cycle_get,
     }
@@ -86,7 +89,9 @@ def finding_dismiss(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     person = request.user
     # Ids are checked against the organization first: a foreign one is a 404.
-    target = _dismiss_target(person.organization, {k: request.POST.get(k) for k in DISMISS_TARGETS})
+    target = _dismiss_target(
+        person.organization, {k: request.POST.get(k) for k in DISMISS_TARGETS}, person
+    )
     form = DismissForm(request.POST)
     done = submit(
         request,

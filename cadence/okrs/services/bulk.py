@@ -349,6 +349,7 @@ def _record_created(
                 "unit": o.unit_name,
                 "cycle": o.cycle_name,
                 "state": Objective.State.DRAFT,
+                "visibility": Objective.Visibility.ORGANIZATION,
             }
             yield (
                 "objective.created",

@@ -106,6 +106,7 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
             "parent": objective.parent_id,
             "standalone_reason": objective.standalone_reason,
             "owner": objective.owner_id,
+            "visibility": objective.visibility,
         },
     )
     done = submit(
