@@ -146,9 +146,15 @@ def rounds_for(person: Person, *, today: date | None = None) -> list[RoundRow]:
     then closed ones (latest first)."""
     today = today or timezone.localdate()
     access = RoundAccess(person)
-    rounds = rounds_of(person.organization).annotate(
-        idea_count=Count("ideas", distinct=True),
-        promoted_count=Count("ideas", filter=Q(ideas__state=Idea.State.PROMOTED), distinct=True),
+    rounds = (
+        rounds_of(person.organization)
+        .prefetch_related("prompts")
+        .annotate(
+            idea_count=Count("ideas", distinct=True),
+            promoted_count=Count(
+                "ideas", filter=Q(ideas__state=Idea.State.PROMOTED), distinct=True
+            ),
+        )
     )
     rows = [
         RoundRow(r, round_status(r, today), r.idea_count, r.promoted_count)

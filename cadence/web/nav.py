@@ -190,7 +190,7 @@ class Nav:
             link("meeting", "Team meeting", reverse("my_meeting")),
             link("feed", "Feed", reverse("feed")),
             link("learnings", "Learnings", reverse("learnings")),
-            link("ideas", "Ideas", reverse("ideas_rounds")),
+            link("ideas", "Ideas", reverse("ideas_rounds"), keep=False),
             link(
                 "quality",
                 "Quality",

@@ -55,16 +55,8 @@ class RoundOut(Schema):
     opened_by_id: UUID | None
     prompts: list[PromptOut]
 
-    @staticmethod
-    def resolve_status(obj: Round) -> str:
-        return selectors.round_status(obj)
 
-    @staticmethod
-    def resolve_prompts(obj: Round) -> list:
-        return list(obj.prompts.all())
-
-
-class CommentOut(Schema):
+class IdeaCommentOut(Schema):
     id: UUID
     author_id: UUID | None
     text: str
@@ -83,7 +75,7 @@ class IdeaOut(Schema):
     objective_id: UUID | None = Field(description="The draft objective it became.")
     decline_reason: str
     created_at: datetime
-    comments: list[CommentOut]
+    comments: list[IdeaCommentOut]
 
 
 class RoundDetailOut(RoundOut):
@@ -101,7 +93,7 @@ class IdeaIn(Input):
     detail: text(2000) = ""  # type: ignore[valid-type]
 
 
-class CommentIn(Input):
+class IdeaCommentIn(Input):
     text: text(2000, min_chars=1)  # type: ignore[valid-type]
 
 
@@ -140,6 +132,19 @@ def _idea(request: HttpRequest, idea_id: str) -> Idea:
     return idea
 
 
+def _round_out(ideas_round: Round) -> dict:
+    return {
+        "id": ideas_round.id,
+        "unit_id": ideas_round.unit_id,
+        "cycle_id": ideas_round.cycle_id,
+        "opens_on": ideas_round.opens_on,
+        "closes_on": ideas_round.closes_on,
+        "status": selectors.round_status(ideas_round),
+        "opened_by_id": ideas_round.opened_by_id,
+        "prompts": list(ideas_round.prompts.all()),
+    }
+
+
 def _idea_out(row: IdeaRow) -> dict:
     i = row.idea
     return {
@@ -164,9 +169,9 @@ def _idea_row(request: HttpRequest, idea: Idea) -> dict:
 
 
 @router.get("/ideas-rounds", response={200: list[RoundOut], **ERRORS})
-def ideas_round_list(request: HttpRequest) -> list[Round]:
+def ideas_round_list(request: HttpRequest) -> list[dict]:
     """The rounds you can read: open ones first, then those still to open, then closed ones."""
-    return [row.round for row in selectors.rounds_for(actor(request))]
+    return [_round_out(row.round) for row in selectors.rounds_for(actor(request))]
 
 
 @router.post("/ideas-rounds", response={201: RoundOut, **ERRORS})
@@ -182,7 +187,7 @@ def ideas_round_create(request: HttpRequest, payload: RoundIn) -> Status:
             closes_on=payload.closes_on,
             prompts=payload.prompts,
         )
-    return Status(201, ideas_round)
+    return Status(201, _round_out(ideas_round))
 
 
 @router.get("/ideas-rounds/{round_id}", response={200: RoundDetailOut, **ERRORS})
@@ -191,7 +196,7 @@ def ideas_round_detail(request: HttpRequest, round_id: str, filters: Query[Round
     ideas_round = _round(request, round_id)
     prompt = selectors.prompt_get(ideas_round, filters.prompt_id) if filters.prompt_id else None
     rows = selectors.ideas_of(ideas_round, person=actor(request), sort=filters.sort, prompt=prompt)
-    out = RoundOut.from_orm(ideas_round).model_dump()
+    out = _round_out(ideas_round)
     out["ideas"] = [_idea_out(r) for r in rows]
     return out
 
@@ -228,8 +233,8 @@ def idea_unvote(request: HttpRequest, idea_id: str) -> dict:
     return _vote(request, idea_id, False)
 
 
-@router.post("/ideas/{idea_id}/comments", response={201: CommentOut, **ERRORS})
-def idea_comment_create(request: HttpRequest, idea_id: str, payload: CommentIn) -> Status:
+@router.post("/ideas/{idea_id}/comments", response={201: IdeaCommentOut, **ERRORS})
+def idea_comment_create(request: HttpRequest, idea_id: str, payload: IdeaCommentIn) -> Status:
     """Comment on an idea while its round is open."""
     idea = _idea(request, idea_id)
     comment = services.idea_comment_add(actor=actor(request), idea=idea, text=payload.text)
