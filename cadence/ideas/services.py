@@ -48,12 +48,8 @@ def _text(value, *, field: str, limit: int, required: bool, errors: dict, noun: 
     return text
 
 
-def _day(ideas_round: Round, today: date | None) -> date:
-    return today or timezone.localdate()
-
-
 def _require_open(ideas_round: Round, today: date | None, doing: str) -> None:
-    day = _day(ideas_round, today)
+    day = today or timezone.localdate()
     status = rules.status(ideas_round.opens_on, ideas_round.closes_on, day)
     if status == rules.UPCOMING:
         raise Conflict(
