@@ -92,7 +92,7 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
     ideas_services.idea_add(
         actor=lena,
         prompt=open_round.prompts.first(),
-        title="Write decisions down where all can see",
+        title="Write decisions where all can see",
     )
     admin = [
         ("dashboard", "/"),
