@@ -936,10 +936,21 @@ class _Builder:
             closes_on=opened + timedelta(days=6),
             created_at=self._at(opened, 8),
         )
-        for index, title in content.IDEAS_PROMOTED:
-            ideas_services.idea_promote(actor=lead, idea=ideas[index], title=title)
+        promoted = [
+            ideas_services.idea_promote(actor=lead, idea=ideas[index], title=title).pk
+            for index, title in content.IDEAS_PROMOTED
+        ]
         index, reason = content.IDEA_DECLINED
         ideas_services.idea_decline(actor=lead, idea=ideas[index], reason=reason)
+        # Decided the day after it closed; everyone was told when it opened.
+        decided = self._at(opened + timedelta(days=7), 10)
+        Objective.objects.filter(pk__in=promoted).update(created_at=decided, updated_at=decided)
+        Idea.objects.filter(round=ideas_round).update(updated_at=decided)
+        Idea.objects.filter(round=ideas_round, decided_at__isnull=False).update(decided_at=decided)
+        Notification.objects.filter(objective_id__in=promoted).update(created_at=decided)
+        Notification.objects.filter(key=f"ideas_round:{ideas_round.pk}").update(
+            created_at=self._at(opened, 8)
+        )
 
     # Comments and likes ------------------------------------------------------------------
 
