@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cadence.planning",
     "cadence.weekly",
     "cadence.meetings",
+    "cadence.ideas",
     "cadence.scheduling",
     "cadence.onboarding",
     "cadence.feed",

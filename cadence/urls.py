@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cadence.planning.urls")),
     path("", include("cadence.weekly.urls")),
     path("", include("cadence.meetings.urls")),
+    path("", include("cadence.ideas.urls")),
     path("", include("cadence.calendars.urls")),
     path("", include("cadence.feed.urls")),
     path("", include("cadence.scheduling.urls")),

@@ -18,6 +18,7 @@ from cadence.alignment import services as alignment_services
 from cadence.calendars import services as calendar_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.ideas import services as ideas_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
@@ -50,6 +51,9 @@ SEGMENT_TO_OBJECT = {
     "webhooks": "webhook",
     "channels": "channel",
     "kpis": "kpi",
+    "rounds": "ideas_round",  # /ideas/rounds/<round_id>/
+    "ideas-rounds": "ideas_round",
+    "ideas": "idea",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -174,7 +178,20 @@ def victim(db, settings):
     kpi_source = integration_sources.data_source_set(
         actor=admin, kpi=kpi, kind="csv", url="http://127.0.0.1:9/secret-kpi-source", cell="B2"
     )
+    ideas_round = ideas_services.ideas_round_open(
+        actor=admin,
+        unit=team,
+        cycle=cycle,
+        opens_on=date(2026, 11, 23),
+        closes_on=date(2026, 11, 29),
+        prompts=["Secret question?"],
+    )
+    idea = ideas_services.idea_add(
+        actor=person, prompt=ideas_round.prompts.get(), title="Secret idea"
+    )
     return {
+        "ideas_round": ideas_round,
+        "idea": idea,
         "channel": channel,
         "source": source,
         "kpi": kpi,
@@ -235,6 +252,8 @@ def _assert_404_no_leak(response, victim, label):
         "secret-source",
         "Secret KPI",
         "secret-kpi-source",
+        "Secret question",
+        "Secret idea",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -287,6 +306,16 @@ def test_pages_are_404_for_another_organization(intruder_client, victim):
     assert (victim["kpi"].archived_at, victim["kpi"].recovery_objective_id) == (None, None)
     assert not victim["kpi"].values.exists()
     _assert_kpi_source_untouched(victim)
+    _assert_idea_untouched(victim)
+
+
+def _assert_idea_untouched(victim):
+    """The idea was not voted on, commented on, promoted or declined; no idea was added."""
+    idea = victim["idea"]
+    idea.refresh_from_db()
+    assert (idea.state, idea.objective_id) == ("open", None)
+    assert not idea.votes.exists() and not idea.comments.exists()
+    assert victim["ideas_round"].ideas.count() == 1
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -362,6 +391,7 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
     assert victim["unit"].memberships.get().person == victim["person"]
+    _assert_idea_untouched(victim)
 
 
 def test_api_lists_never_show_another_organization(client, victim, intruder_token):
@@ -377,6 +407,7 @@ def test_api_lists_never_show_another_organization(client, victim, intruder_toke
         "/api/v1/invitations",
         "/api/v1/webhooks",
         "/api/v1/kpis",
+        "/api/v1/ideas-rounds",
     ):
         response = client.get(path, **auth)
         assert response.status_code == 200, path

@@ -21,6 +21,7 @@ from cadence.alignment.selectors import dependency_get
 from cadence.api.schemas import NUL_MESSAGE, PATTERN_MESSAGES
 from cadence.core.errors import Conflict, validation_payload
 from cadence.feed.selectors import comment_get
+from cadence.ideas.selectors import idea_get, round_get
 from cadence.integrations.selectors import webhook_get
 from cadence.kpis.selectors import kpi_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
@@ -53,6 +54,8 @@ PATH_OBJECTS = {
     "invitation_id": invitation_get,
     "webhook_id": webhook_get,
     "kpi_id": kpi_get,
+    "round_id": round_get,
+    "idea_id": idea_get,
 }
 
 # Friendlier words for pydantic's error types.

@@ -14,6 +14,7 @@ from cadence.api.routers import (
     cycles,
     exports,
     feed,
+    ideas,
     imports,
     key_results,
     kpis,
@@ -135,6 +136,7 @@ api.add_router("", scores.router)
 api.add_router("", reviews.router)
 api.add_router("", retrospectives.router)
 api.add_router("", planning.router)
+api.add_router("", ideas.router)
 api.add_router("", audit.router)
 api.add_router("", exports.router)
 api.add_router("", imports.router)

@@ -27,6 +27,8 @@ GROUPS = (
     Group("key_result", "Key results"),
     Group("cycle", "Cycles"),
     Group("kpi", "KPIs"),
+    Group("ideas_round", "Ideas rounds"),
+    Group("idea", "Ideas"),
     Group("okrs", "OKR imports"),
     Group("organization", "Organization settings"),
     Group("weekly_category", "Weekly categories"),
@@ -64,6 +66,14 @@ KINDS: dict[str, str] = {
     "kpi.archived": "KPI archived",
     "kpi.restored": "KPI restored",
     "kpi.recovery_linked": "Recovery objective drafted for a KPI",
+    # Ideas rounds and their ideas (ideas.services).
+    "ideas_round.opened": "Ideas round opened",
+    "idea.added": "Idea added",
+    "idea.voted": "Idea upvoted",
+    "idea.unvoted": "Upvote of an idea withdrawn",
+    "idea.commented": "Comment on an idea",
+    "idea.promoted": "Idea promoted to a draft objective",
+    "idea.declined": "Idea declined",
     # A spreadsheet of OKRs imported (transfer.services), with what it created and changed.
     "okrs.imported": "OKRs imported from a spreadsheet",
     # Cycles (okrs.services, scoring.services).

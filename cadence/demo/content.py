@@ -1453,3 +1453,59 @@ KPIS: tuple[KpiSpec, ...] = (
         "finance", "Days sales outstanding", "days", None, 45, "monthly", "peter", (41, 43, 39)
     ),
 )
+
+# The Product team's ideas round for next quarter, finished a week ago (docs/method.md §9): each
+# idea as (author, the default prompt it answers by index, title, detail, who upvoted it).
+IDEAS_ROUND_UNIT = "product"
+IDEAS_ROUND_LEAD = "jonas"
+IDEAS: tuple[tuple[str, int, str, str, tuple[str, ...]], ...] = (
+    (
+        "lena",
+        0,
+        "Sit in on five new sign-ups every month",
+        "We debate onboarding from dashboards. Watching people get stuck would settle most of "
+        "those debates in an afternoon.",
+        ("tomas", "jonas"),
+    ),
+    (
+        "tomas",
+        1,
+        "Releases wait two days for a hand check",
+        "A short automated check on every merge would let finished work reach customers the "
+        "same day.",
+        ("lena", "jonas"),
+    ),
+    (
+        "jonas",
+        2,
+        "Keep the Friday demo with two customers",
+        "It caught three misunderstandings last quarter before we built the wrong thing.",
+        ("lena",),
+    ),
+    (
+        "lena",
+        3,
+        "Support hears about bugs a week before we do",
+        "Tickets reach us through a shared spreadsheet that nobody owns.",
+        ("tomas",),
+    ),
+    ("tomas", 0, "One meeting-free day a week", "", ()),
+)
+# (commenter, the idea's index, text)
+IDEA_COMMENTS: tuple[tuple[str, int, str], ...] = (
+    (
+        "tomas",
+        0,
+        "Customer Success offered to book the sessions if we ask a week ahead.",
+    ),
+)
+# (the idea's index, the draft objective's title); and the one declined, with the reason.
+IDEAS_PROMOTED: tuple[tuple[int, str], ...] = (
+    (0, "New customers reach their first result without our help"),
+    (1, "Finished work reaches customers the day it is merged"),
+)
+IDEA_DECLINED = (
+    4,
+    "A good habit to try, but not an outcome to aim for: let us agree on it at the "
+    "retrospective instead.",
+)

@@ -24,6 +24,9 @@ from cadence.demo import content
 from cadence.demo.content import KeyResultSpec, ObjectiveSpec, PlanSpec
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment, Notification
+from cadence.ideas import services as ideas_services
+from cadence.ideas.models import Comment as IdeaComment
+from cadence.ideas.models import Idea, Round, Vote
 from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
@@ -176,6 +179,7 @@ class _Builder:
         self._weekly()
         self._discussion()
         self._rituals(cycles)
+        self._ideas(cycles)
         return organization
 
     def _join(self, unit_key: str, leads, members) -> None:
@@ -883,6 +887,70 @@ class _Builder:
                     review=review,
                 )
                 TargetChange.objects.filter(pk=target_change.pk).update(created_at=when)
+
+    # The ideas round ------------------------------------------------------------------------
+
+    def _ideas(self, cycles: _Cycles) -> None:
+        """The Product team's ideas round for next quarter, answered, upvoted and commented on
+        over last week and closed since; its lead promoted two ideas into draft objectives and
+        declined one. The services stamp today: the round's days and the rows' times are moved
+        a fortnight back afterwards (no service sets them)."""
+        lead = self.people[content.IDEAS_ROUND_LEAD]
+        ideas_round = ideas_services.ideas_round_open(
+            actor=lead,
+            unit=self.units[content.IDEAS_ROUND_UNIT],
+            cycle=cycles.next,
+            opens_on=self.today,
+            closes_on=self.today + timedelta(days=6),
+            today=self.today,
+        )
+        prompts = list(ideas_round.prompts.all())
+        opened = self.today - timedelta(days=13)
+        ideas = []
+        for n, (author, prompt, title, detail, voters) in enumerate(content.IDEAS):
+            idea = ideas_services.idea_add(
+                actor=self.people[author],
+                prompt=prompts[prompt],
+                title=title,
+                detail=detail,
+                today=self.today,
+            )
+            Idea.objects.filter(pk=idea.pk).update(created_at=self._at(opened, 9 + n))
+            for voter in voters:
+                ideas_services.idea_vote_set(
+                    actor=self.people[voter], idea=idea, on=True, today=self.today
+                )
+            ideas.append(idea)
+        Vote.objects.filter(idea__round=ideas_round).update(
+            created_at=self._at(opened + timedelta(days=2), 15)
+        )
+        for author, index, text in content.IDEA_COMMENTS:
+            comment = ideas_services.idea_comment_add(
+                actor=self.people[author], idea=ideas[index], text=text, today=self.today
+            )
+            IdeaComment.objects.filter(pk=comment.pk).update(
+                created_at=self._at(opened + timedelta(days=1), 11)
+            )
+        Round.objects.filter(pk=ideas_round.pk).update(
+            opens_on=opened,
+            closes_on=opened + timedelta(days=6),
+            created_at=self._at(opened, 8),
+        )
+        promoted = [
+            ideas_services.idea_promote(actor=lead, idea=ideas[index], title=title).pk
+            for index, title in content.IDEAS_PROMOTED
+        ]
+        index, reason = content.IDEA_DECLINED
+        ideas_services.idea_decline(actor=lead, idea=ideas[index], reason=reason)
+        # Decided the day after it closed; everyone was told when it opened.
+        decided = self._at(opened + timedelta(days=7), 10)
+        Objective.objects.filter(pk__in=promoted).update(created_at=decided, updated_at=decided)
+        Idea.objects.filter(round=ideas_round).update(updated_at=decided)
+        Idea.objects.filter(round=ideas_round, decided_at__isnull=False).update(decided_at=decided)
+        Notification.objects.filter(objective_id__in=promoted).update(created_at=decided)
+        Notification.objects.filter(key=f"ideas_round:{ideas_round.pk}").update(
+            created_at=self._at(opened, 8)
+        )
 
     # Comments and likes ------------------------------------------------------------------
 

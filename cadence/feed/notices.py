@@ -17,6 +17,8 @@ OFF_TRACK = "off_track"
 STALE = "stale"
 REVIEW_DUE = "review_due"
 KPI_LEFT_BAND = "kpi_left_band"
+IDEAS_ROUND = "ideas_round"
+IDEA_PROMOTED = "idea_promoted"
 
 IN_APP = "in_app"
 EMAIL = "email"
@@ -63,6 +65,8 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
         KPI_LEFT_BAND, "A KPI of a unit I lead leaves its healthy band", True, "KPI out of its band"
     ),
+    NoticeKind(IDEAS_ROUND, "An ideas round I can take part in opens", False, "Ideas round"),
+    NoticeKind(IDEA_PROMOTED, "My idea becomes a draft objective", False, "Idea promoted"),
 )
 BY_VALUE = {k.value: k for k in KINDS}
 

@@ -40,6 +40,7 @@ SECTION_OF = {
     "meeting": "meeting",
     "feed": "feed",
     "learnings": "learnings",
+    "ideas": "ideas",
     "quality": "quality",
     "settings": "settings",
     "coach": "settings",
@@ -189,6 +190,7 @@ class Nav:
             link("meeting", "Team meeting", reverse("my_meeting")),
             link("feed", "Feed", reverse("feed")),
             link("learnings", "Learnings", reverse("learnings")),
+            link("ideas", "Ideas", reverse("ideas_rounds"), keep=False),
             link(
                 "quality",
                 "Quality",

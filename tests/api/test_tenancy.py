@@ -18,6 +18,8 @@ from cadence.coach import services as coach_services
 from cadence.coach.models import Dismissal
 from cadence.feed import services as feed_services
 from cadence.feed.models import Comment
+from cadence.ideas import services as ideas_services
+from cadence.ideas.models import Idea
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
 from cadence.integrations.models import DataSource, WebhookEndpoint
@@ -43,6 +45,8 @@ PARAMS = {
     "invitation_id": "invitation",
     "webhook_id": "webhook",
     "kpi_id": "kpi",
+    "round_id": "ideas_round",
+    "idea_id": "idea",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
@@ -111,6 +115,16 @@ def test_another_organizations_objects_are_404(
         ),
         "kpi": kpi_services.kpi_create(actor=admin, unit=team, name="Uptime", band_min=99.5),
     }
+    objects["ideas_round"] = ideas_services.ideas_round_open(
+        actor=admin,
+        unit=team,
+        cycle=cycle,
+        opens_on=date(2026, 11, 23),
+        closes_on=date(2026, 11, 29),
+    )
+    objects["idea"] = ideas_services.idea_add(
+        actor=member, prompt=objects["ideas_round"].prompts.first(), title="Mine"
+    )
     kpi_source = integration_sources.data_source_set(
         actor=admin, kpi=objects["kpi"], kind="csv", url="http://127.0.0.1:9/kpi.csv", cell="B3"
     )
@@ -171,6 +185,9 @@ def test_another_organizations_objects_are_404(
         "B3",
     )
     assert (kpi_source.requested, kpi_source.active) == ("", True)
+    idea = Idea.objects.get()  # the only one: none added; not voted on, commented or decided
+    assert (idea.title, idea.state, idea.objective_id) == ("Mine", "open", None)
+    assert not idea.votes.exists() and not idea.comments.exists()
 
 
 def test_notifications_are_only_ever_ones_own(member, admin, objective, outsider_api):

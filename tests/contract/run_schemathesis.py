@@ -56,6 +56,7 @@ SHARDS = [
         "imports",
         "webhooks",
         "search",
+        "ideas",
     ],
 ]
 ANSWERED = re.compile(r"^[A-Z][A-Za-z ]+: /api/v1/")

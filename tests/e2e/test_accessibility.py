@@ -14,6 +14,7 @@ fixture cannot be used), and every page is checked in this one test so that it l
 
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from django.utils import timezone
 from cadence.coach.examples import FUNCTIONS
 from cadence.demo import content
 from cadence.demo.loader import load_demo, quarter_of
+from cadence.ideas import services as ideas_services
+from cadence.ideas.models import Idea, Round
 from cadence.integrations import services as integration_services
 from cadence.kpis.models import Kpi
 from cadence.okrs.models import Cycle, Objective
@@ -75,6 +78,22 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
             events=["check_in.created", "cycle.closed"],
         )
     integration_services.webhook_test(actor=first_admin, endpoint=webhook)  # a row in its log
+    # The demo's ideas round is closed: an open one too, with an idea, so its forms are checked.
+    finished = Round.objects.get(organization=organization)
+    undecided = Idea.objects.filter(round=finished, state="open").earliest("created_at")
+    today = timezone.localdate()
+    open_round = ideas_services.ideas_round_open(
+        actor=first_admin,
+        unit=company_objective.unit,
+        cycle=finished.cycle,
+        opens_on=today,
+        closes_on=min(today + timedelta(days=6), finished.cycle.end),
+    )
+    ideas_services.idea_add(
+        actor=lena,
+        prompt=open_round.prompts.first(),
+        title="Write decisions where all can see",
+    )
     admin = [
         ("dashboard", "/"),
         ("cycles", "/cycles/"),
@@ -134,6 +153,12 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("wizard", f"/cycles/{current.pk}/wizard/"),
         ("wizard, one function", f"/cycles/{current.pk}/wizard/{function}/"),
         ("wizard, adapting an example", f"/cycles/{current.pk}/wizard/{function}/0/"),
+        ("ideas rounds", "/ideas/"),
+        ("open an ideas round", "/ideas/new/"),
+        ("a finished ideas round", f"/ideas/rounds/{finished.pk}/"),
+        ("an open ideas round", f"/ideas/rounds/{open_round.pk}/"),
+        ("an open ideas round, newest first", f"/ideas/rounds/{open_round.pk}/?sort=newest"),
+        ("promote an idea", f"/ideas/{undecided.pk}/promote/"),
     ]
     member = [
         ("dashboard", "/"),
@@ -143,6 +168,8 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("objective page", f"/objectives/{objective.pk}/"),
         ("approvals", "/approvals/"),
         ("notifications", "/notifications/"),
+        ("an open ideas round", f"/ideas/rounds/{open_round.pk}/"),
+        ("a finished ideas round", f"/ideas/rounds/{finished.pk}/"),
     ]
     viewer = [
         ("dashboard", "/"),
@@ -151,6 +178,8 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("objective page", f"/objectives/{objective.pk}/"),
         ("weekly, a team member's", f"/weekly/{lena.pk}/{_this_week()}/"),
         ("results of the closed cycle", f"/cycles/{previous.pk}/results/"),
+        ("ideas rounds", "/ideas/"),
+        ("an open ideas round", f"/ideas/rounds/{open_round.pk}/"),
     ]
     # Last week, closed, with the demo's late progress ("late" badges, the closed-week note).
     late = Item.objects.filter(organization=organization, late=True).select_related("update")

@@ -17,6 +17,7 @@ from cadence.accounts import services as invitation_services
 from cadence.alignment import services as alignment_services
 from cadence.coach import services as coach_services
 from cadence.feed import services as feed_services
+from cadence.ideas import services as ideas_services
 from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
@@ -111,7 +112,19 @@ def world(org, admin, team, member, cycle, settings):
     integration_sources.data_source_set(
         actor=admin, kpi=kpi, kind="csv", url="http://127.0.0.1:9/uptime.csv", cell="Uptime"
     )
+    ideas_round = ideas_services.ideas_round_open(
+        actor=admin,
+        unit=team,
+        cycle=later,
+        opens_on=date(2026, 11, 23),
+        closes_on=date(2026, 11, 29),
+    )
+    idea = ideas_services.idea_add(
+        actor=member, prompt=ideas_round.prompts.first(), title="Demo every Friday"
+    )
     return {
+        "ideas_round": ideas_round,
+        "idea": idea,
         "webhook": webhook,
         "channel": channel,
         "source": source,
@@ -200,6 +213,7 @@ def test_the_header_is_the_same_on_every_page(client, admin, world):
         assert f'href="{reverse(name)}?cycle={later.id}"' in expected, name
     # KPIs belong to no cycle: their link keeps none.
     assert f'href="{reverse("kpis")}"' in expected
+    assert f'href="{reverse("ideas_rounds")}"' in expected  # nor do ideas rounds (all cycles)
     links = re.findall(r'<li><a href="[^"]*">([^<]+)', expected)
     assert links == [
         "Dashboard",
@@ -212,6 +226,7 @@ def test_the_header_is_the_same_on_every_page(client, admin, world):
         "Team meeting",
         "Feed",
         "Learnings",
+        "Ideas",
         "Quality",
         "Settings",
     ]

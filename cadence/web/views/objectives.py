@@ -15,6 +15,7 @@ from cadence.coach import selectors as coach_selectors
 from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import post_only
 from cadence.feed import selectors as feed_selectors
+from cadence.ideas import selectors as ideas_selectors
 from cadence.integrations import selectors as integration_selectors
 from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors, services, states
@@ -70,6 +71,8 @@ def objective_page(
         "objective_forecast": pages.objective_forecast(annotated, histories),
         # The KPIs it was drafted to bring back into their band.
         "recovers": kpi_selectors.kpis_recovered_by(organization, objective),
+        # The idea of an ideas round it was promoted from.
+        "from_idea": ideas_selectors.idea_for_objective(organization, objective),
     }
     return render(request, "okrs/objective_detail.html", context, status=status)
 
