@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cadence.integrations",
     "cadence.calendars",
     "cadence.mailin",
+    "cadence.oneonones",
     "cadence.search",
     "cadence.web",
     "cadence.demo",

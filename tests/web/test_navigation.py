@@ -210,6 +210,7 @@ def test_the_header_is_the_same_on_every_page(client, admin, world):
         "Approvals ",
         "Weekly",
         "Team meeting",
+        "1:1s",
         "Feed",
         "Learnings",
         "Quality",
