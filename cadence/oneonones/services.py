@@ -458,6 +458,10 @@ def feedback_add(
 # Reminders (the worker) ------------------------------------------------------------------------
 
 
+def _when(local: datetime) -> str:
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({local.tzinfo})"
+
+
 def reminder_key(pair: Pair, at: datetime, person: Person) -> str:
     """The mail queue's key of one person's reminder of one occurrence: queued once, ever."""
     return f"oneonone:{pair.pk}:{int(at.timestamp())}:{person.pk}"
@@ -493,7 +497,7 @@ def reminders_queue_due(*, now: datetime | None = None) -> int:
                     context={
                         "person": person,
                         "other": other,
-                        "when": f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({local.tzinfo})",
+                        "when": _when(local),
                         "minutes": pair.minutes,
                         "pair_url": emails.absolute_url(reverse("one_on_one", args=[pair.pk])),
                     },

@@ -82,6 +82,7 @@ def _feedback_context(pair: Pair, form=None) -> dict:
     return {
         "pair": pair,
         "feedback": selectors.feedback_of(pair),
+        "time_zone": selectors.time_zone_of(pair.lead),
         "feedback_form": form
         or forms.FeedbackForm(about_choices=selectors.feedback_subjects(pair)),
     }
