@@ -23,6 +23,7 @@ from cadence.feed.selectors import comment_get
 from cadence.integrations.selectors import webhook_get
 from cadence.kpis.selectors import kpi_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
+from cadence.oneonones.selectors import pair_get
 from cadence.orgs.person_selectors import person_get_any
 from cadence.orgs.selectors import unit_get
 from cadence.weekly.selectors import category_get, item_get
@@ -52,6 +53,11 @@ PATH_OBJECTS = {
     "invitation_id": invitation_get,
     "webhook_id": webhook_get,
     "kpi_id": kpi_get,
+}
+# Ids a path may carry that only some people of the organization may reach (parameter name →
+# a get taking the person): a 1:1 is its two people's alone.
+PATH_OBJECTS_OF_PERSON = {
+    "pair_id": pair_get,
 }
 
 # Friendlier words for pydantic's error types.
@@ -153,6 +159,9 @@ def check_path_objects(request: HttpRequest) -> None:
         getter = PATH_OBJECTS.get(name)
         if getter is not None:
             getter(person.organization, value)
+        personal = PATH_OBJECTS_OF_PERSON.get(name)
+        if personal is not None:
+            personal(person, value)
 
 
 @contextmanager

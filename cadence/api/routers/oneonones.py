@@ -366,13 +366,15 @@ def action_item_add(request: HttpRequest, pair_id: str, payload: ActionItemIn) -
 
 
 @router.post(
-    "/one-on-ones/{pair_id}/action-items/{item_id}/tick",
+    "/one-on-ones/{pair_id}/action-items/{action_item_id}/tick",
     response={200: ActionItemOut, **ERRORS},
 )
-def action_item_tick(request: HttpRequest, pair_id: str, item_id: str, payload: TickIn) -> dict:
+def action_item_tick(
+    request: HttpRequest, pair_id: str, action_item_id: str, payload: TickIn
+) -> dict:
     """Tick an action item done (``done: false`` reopens it)."""
     pair = _pair(request, pair_id)
-    item = selectors.action_item_get(pair, item_id)
+    item = selectors.action_item_get(pair, action_item_id)
     item = services.action_item_tick(
         actor=actor(request),
         item=item,
