@@ -1,7 +1,5 @@
 """/api/v1/one-on-ones: the two people's, 404 to anyone else; private notes to their writer."""
 
-from datetime import timedelta
-
 import pytest
 
 from cadence.oneonones import services
@@ -65,8 +63,11 @@ def test_meetings_notes_points_items_and_feedback(pair, lead, member):
     assert Api(member).patch(f"{base}/notes/{shared.pk}", {"text": "x"}).status_code == 403
     assert api.patch(f"{base}/notes/{private.pk}", {"text": "Mine, again"}).status_code == 200
     # A later meeting carries the item until it is ticked.
-    later = api.post(f"{base}/meetings", {"at": (NEXT + timedelta(days=7)).isoformat()})
+    later = api.post(f"{base}/meetings", {"date": "2026-12-01", "time": "10:00"})
     assert later.status_code == 201
+    assert later.json()["at"].startswith("2026-12-01T10:00:00")
+    half = api.post(f"{base}/meetings", {"date": "2026-12-01"})
+    assert half.status_code == 422 and "time" in half.json()["errors"]
     assert [i["text"] for i in later.json()["action_items"]] == ["Book the course"]
     tick = Api(member).post(
         f"{base}/action-items/{item.json()['id']}/tick",

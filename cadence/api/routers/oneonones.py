@@ -3,6 +3,7 @@ talking points, notes (private ones only to their writer), action items carried 
 feedback. Only the two people of a pair reach any of it: to anyone else, admins included, every
 route of a pair answers 404, as for an id that does not exist."""
 
+import zoneinfo
 from datetime import date, datetime
 from datetime import time as clock
 from typing import Annotated, Literal
@@ -86,7 +87,10 @@ class PairIn(Input):
 
 
 class MeetingIn(Input):
-    at: datetime = omittable("When it starts, with its time zone; default the next scheduled 1:1.")
+    """Both or neither: without them, the next scheduled 1:1."""
+
+    date: Day = omittable("The day of the meeting.")
+    time: ClockTime = omittable("HH:MM in the lead's time zone.")
 
 
 class TalkingPointOut(Schema):
@@ -203,6 +207,11 @@ class FeedbackOut(Schema):
 # Helpers ----------------------------------------------------------------------------------
 
 
+def _clock(text: str) -> clock:
+    hours, minutes = text.split(":")
+    return clock(int(hours), int(minutes))
+
+
 def _pair(request: HttpRequest, pair_id: str) -> Pair:
     return selectors.pair_get(actor(request), pair_id)
 
@@ -273,13 +282,12 @@ def pair_list(request: HttpRequest) -> list[Pair]:
 def pair_create(request: HttpRequest, payload: PairIn) -> Status:
     """Set up a recurring 1:1 with a person you lead (you are its lead)."""
     member = body_object(request, "member_id", person_get, payload.member_id)
-    hours, minutes = payload.time.split(":")
     pair = services.pair_create(
         actor=actor(request),
         member=member,
         frequency=payload.frequency,
         weekday=payload.weekday,
-        at=clock(int(hours), int(minutes)),
+        at=_clock(payload.time),
         minutes=payload.minutes,
         starts_on=payload.starts_on,
     )
@@ -302,7 +310,14 @@ def meeting_create(request: HttpRequest, pair_id: str, payload: MeetingIn) -> St
     """Add a meeting at a given moment, or at the next scheduled time; asking again for the
     same moment answers the same meeting."""
     pair = _pair(request, pair_id)
-    meeting = services.meeting_create(actor=actor(request), pair=pair, at=payload.at)
+    at = None
+    if (payload.date is None) != (payload.time is None):
+        missing = "time" if payload.time is None else "date"
+        raise ValidationError({missing: "Give both the day and the time, or neither."})
+    if payload.date is not None:
+        zone = zoneinfo.ZoneInfo(selectors.time_zone_of(pair.lead))
+        at = datetime.combine(payload.date, _clock(payload.time), tzinfo=zone)
+    meeting = services.meeting_create(actor=actor(request), pair=pair, at=at)
     return Status(201, _meeting_detail(request, pair, meeting))
 
 
