@@ -77,9 +77,16 @@ class PairForm(forms.Form):
 class _InMeeting(forms.Form):
     # Which meeting; empty for the next one.
     meeting = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # The panel holds several forms: each its own ids.
+    ids = "id_%s"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.ids)
+        super().__init__(*args, **kwargs)
 
 
 class TalkingPointForm(_InMeeting):
+    ids = "point_%s"
     text = forms.CharField(
         label="Talking point",
         max_length=MAX_POINT,
@@ -91,6 +98,7 @@ class TalkingPointForm(_InMeeting):
 
 
 class NoteForm(_InMeeting):
+    ids = "note_%s"
     text = forms.CharField(
         label="Note",
         max_length=MAX_NOTE,
@@ -107,6 +115,7 @@ class NoteForm(_InMeeting):
 
 
 class ActionItemForm(_InMeeting):
+    ids = "action_%s"
     text = forms.CharField(
         label="Action item",
         max_length=MAX_ACTION,
@@ -123,6 +132,7 @@ class ActionItemForm(_InMeeting):
 
 
 class TickForm(_InMeeting):
+    ids = "tick_%s"
     done = forms.BooleanField(required=False)
 
 
@@ -144,5 +154,6 @@ class FeedbackForm(forms.Form):
     )
 
     def __init__(self, *args, about_choices=(), **kwargs):
+        kwargs.setdefault("auto_id", "feedback_%s")
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = [("", "The work in general")] + list(about_choices)

@@ -26,6 +26,7 @@ from cadence.demo.loader import load_demo, quarter_of
 from cadence.integrations import services as integration_services
 from cadence.kpis.models import Kpi
 from cadence.okrs.models import Cycle, Objective
+from cadence.oneonones.models import Pair
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly.models import Item
@@ -75,8 +76,11 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
             events=["check_in.created", "cycle.closed"],
         )
     integration_services.webhook_test(actor=first_admin, endpoint=webhook)  # a row in its log
+    one_on_one = Pair.objects.get(organization=organization)
+    held = one_on_one.meetings.earliest("at")
     admin = [
         ("dashboard", "/"),
+        ("1:1s (none of an admin's own)", "/one-on-ones/"),
         ("cycles", "/cycles/"),
         ("alignment tree", f"/cycles/{current.pk}/tree/"),
         ("results of the closed cycle", f"/cycles/{previous.pk}/results/"),
@@ -143,6 +147,12 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("objective page", f"/objectives/{objective.pk}/"),
         ("approvals", "/approvals/"),
         ("notifications", "/notifications/"),
+        ("1:1s", "/one-on-ones/"),
+        ("a 1:1: the next meeting and its agenda", f"/one-on-ones/{one_on_one.pk}/"),
+        (
+            "a 1:1 held, with its notes and action items",
+            f"/one-on-ones/{one_on_one.pk}/meetings/{held.pk}/",
+        ),
     ]
     viewer = [
         ("dashboard", "/"),
