@@ -52,6 +52,10 @@ def one_on_ones(request: HttpRequest) -> HttpResponse:
         "as_member": [r for r in rows if r["pair"].member_id == person.pk],
         "form": form,
         "can_create": bool(people),
+        # An admin learns how many 1:1s the organization keeps, nothing of them.
+        "kept_in_organization": (
+            selectors.pairs_in_organization_count(person.organization) if person.is_admin else None
+        ),
         "time_zone": selectors.time_zone_of(person),
         "nav": "one_on_ones",
     }

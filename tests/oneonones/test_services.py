@@ -252,3 +252,44 @@ def test_the_schedule_is_in_the_leads_time_zone(lead, member):
     lead.save()
     pair = _create(lead, member, starts_on=date(2026, 11, 1))
     assert selectors.next_meeting_at(pair) == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+def test_either_of_the_two_changes_the_schedule_and_it_is_audited(pair, member, admin):
+    services.pair_schedule_set(
+        actor=member,
+        pair=pair,
+        frequency="biweekly",
+        weekday=3,
+        at=time(15, 30),
+        minutes=45,
+        starts_on=date(2026, 11, 1),
+    )
+    pair.refresh_from_db()
+    assert (pair.frequency, pair.weekday, pair.at, pair.minutes) == (
+        "biweekly",
+        3,
+        time(15, 30),
+        45,
+    )
+    event = Event.objects.get(kind="one_on_one.schedule_changed")
+    assert event.changes["schedule"][1].startswith("Every two weeks, Thu 15:30, 45 min")
+    with pytest.raises(Http404):
+        services.pair_schedule_set(
+            actor=admin,
+            pair=pair,
+            frequency="weekly",
+            weekday=1,
+            at=time(9, 0),
+            minutes=30,
+            starts_on=date(2026, 11, 1),
+        )
+    with pytest.raises(ValidationError):
+        services.pair_schedule_set(
+            actor=member,
+            pair=pair,
+            frequency="weekly",
+            weekday=1,
+            at=None,
+            minutes=5,
+            starts_on=None,
+        )

@@ -145,3 +145,37 @@ def test_feedback_is_recorded_with_htmx(client, pair, lead):
     )
     assert response.status_code == 200
     assert "Your onboarding work lifted activation" in response.content.decode()
+
+
+def test_an_admin_learns_how_many_pairs_exist_and_nothing_more(client, pair, admin):
+    client.force_login(admin)
+    html = client.get(reverse("one_on_ones")).content.decode()
+    assert "Your organization keeps 1 1:1." in html
+    assert "Mia Member" not in html and "Leo Lead" not in html
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, lead, org, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    client.force_login(lead)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("one_on_ones")).status_code == 200
+        return len(captured)
+
+    def pair_with_someone_new():
+        person = f.make_person(org)
+        f.join(team, person)
+        services.pair_create(
+            actor=lead, member=person, frequency="weekly", weekday=2, at=NEXT.time()
+        )
+
+    pair_with_someone_new()
+    one = queries()
+    for _ in range(4):
+        pair_with_someone_new()
+    assert queries() == one
