@@ -22,6 +22,8 @@ from cadence.coach import selectors as coach_selectors
 from cadence.core.ids import uuid_or_404
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
+from cadence.okrs.selectors import Viewer
+from cadence.okrs.visibility import Sight, sight_of
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 
@@ -233,8 +235,10 @@ def approvable_q(person: Person) -> Q:
     led = Unit.objects.filter(_led_units_q(person), organization_id=person.organization_id)
     owned_parent = Q(parent__owner__isnull=False, parent__owner__is_active=True)
     own_proposal = Q(state=Objective.State.PROPOSED) & Q(Exact(_proposer_expression(), person.pk))
+    # A private objective waits only for approvers who may see it (its leads above, admins).
     return (
-        ~Q(unit__kind=Unit.Kind.COMPANY)
+        sight_of(person).objectives()
+        & ~Q(unit__kind=Unit.Kind.COMPANY)
         & ~own_proposal
         & (
             Q(owned_parent, parent__owner=person)
@@ -285,7 +289,7 @@ def approval_cards(person: Person, *, today: date | None = None) -> list[Approva
     for cycle_id, cycle in cycles.items():
         ids = [o.id for o in waiting if o.cycle_id == cycle_id]
         board = okr_selectors.board_for_cycle(
-            person.organization, cycle, today=today, scope=Q(pk__in=ids)
+            person.organization, cycle, today=today, viewer=person, scope=Q(pk__in=ids)
         )
         annotated.update({i: board.objectives[i] for i in ids if i in board.objectives})
     findings = coach_selectors.findings_for_objectives(
@@ -323,9 +327,10 @@ def approval_events_of(objective: Objective) -> QuerySet[ApprovalEvent]:
     ).select_related("actor")
 
 
-def dependency_get(organization: Organization, dependency_id) -> Dependency:
+def dependency_get(organization: Organization, dependency_id, *, viewer: Viewer) -> Dependency:
     dependency = (
         Dependency.objects.filter(organization=organization, pk=uuid_or_404(dependency_id))
+        .filter(_dependency_sight(viewer))
         .select_related("objective", "objective__unit", "objective__cycle", "provider")
         .first()
     )
@@ -334,8 +339,16 @@ def dependency_get(organization: Organization, dependency_id) -> Dependency:
     return dependency
 
 
-def _dependencies(organization_id) -> QuerySet[Dependency]:
-    return Dependency.objects.filter(organization_id=organization_id).select_related(
+def _dependency_sight(viewer: Viewer) -> Q:
+    """A dependency hangs off its objective (and the objective it is provided by, if any): a
+    reader sees it only with them."""
+    sight = sight_of(viewer)
+    return sight.objectives("objective__") & sight.optional("provider_objective")
+
+
+def _dependencies(organization_id, viewer: Viewer) -> QuerySet[Dependency]:
+    found = Dependency.objects.filter(organization_id=organization_id)
+    return found.filter(_dependency_sight(viewer)).select_related(
         "objective",
         "objective__unit",
         "objective__cycle",
@@ -387,10 +400,10 @@ class AlignmentPanel:
     can_add_dependency: bool
 
 
-def _approver_label(objective: Objective) -> str:
+def _approver_label(objective: Objective, sight: Sight) -> str:
     if objective.unit.kind == Unit.Kind.COMPANY:
         return "an organization admin"
-    if objective.parent_id:
+    if objective.parent_id and sight.sees(objective.parent):
         parent = objective.parent
         if parent.owner_id and parent.owner.is_active:
             return f"{parent.owner.name} (owner of “{parent.title}”) or an admin"
@@ -429,7 +442,7 @@ def objective_alignment_panel(
     # look at the trail.
     own_proposal = open_cycle and not approver and is_approver(access, objective)
     deps = list(
-        _dependencies(person.organization_id).filter(
+        _dependencies(person.organization_id, person).filter(
             Q(objective=objective) | Q(provider_objective=objective)
         )
     )
@@ -440,7 +453,7 @@ def objective_alignment_panel(
         can_approve=approver and objective.state == Objective.State.PROPOSED,
         can_reopen=editor
         and objective.state in (Objective.State.PROPOSED, Objective.State.APPROVED),
-        approver_label=_approver_label(objective),
+        approver_label=_approver_label(objective, sight_of(person)),
         own_proposal=own_proposal,
         needs=tuple(_rows([d for d in deps if d.objective_id == objective.id], access)),
         asked=tuple(_rows([d for d in deps if d.objective_id != objective.id], access)),
@@ -463,7 +476,9 @@ def cycle_dependencies(
     """The cycle's dependencies grouped by the team asked (by name); ``mine``: only those asked
     of units the person can edit. A fixed number of queries."""
     access = Access(person)
-    deps = _dependencies(organization.id).filter(objective__cycle=cycle).order_by("created_at")
+    deps = (
+        _dependencies(organization.id, person).filter(objective__cycle=cycle).order_by("created_at")
+    )
     if mine:
         deps = deps.filter(provider_id__in=access.editable_unit_ids())
     units: dict[UUID, Unit] = {}
@@ -476,8 +491,8 @@ def cycle_dependencies(
     return sorted(groups, key=lambda g: g.unit.name)
 
 
-def dependencies_of(organization: Organization, *, cycle: Cycle | None = None):
-    deps = _dependencies(organization.id).order_by("created_at")
+def dependencies_of(organization: Organization, *, viewer: Viewer, cycle: Cycle | None = None):
+    deps = _dependencies(organization.id, viewer).order_by("created_at")
     if cycle is not None:
         deps = deps.filter(objective__cycle=cycle)
     return deps
@@ -510,13 +525,13 @@ class AlignmentHealth:
 
 
 def alignment_health(
-    organization: Organization, cycle: Cycle, *, listed: int | None = None
+    organization: Organization, cycle: Cycle, *, viewer: Viewer, listed: int | None = None
 ) -> AlignmentHealth:
     """The cycle's alignment health (docs/method.md §7): team objectives that are not abandoned
     count; each is healthy when aligned to a higher objective or standing alone with a stated
     reason. Counted in the database (three queries), naming the unhealthy ones (all, or the
     first ``listed``) in a fourth."""
-    objectives = Objective.objects.filter(organization=organization, cycle=cycle).order_by()
+    objectives = okr_selectors.objectives_of(organization, viewer).filter(cycle=cycle).order_by()
     teams = objectives.filter(unit__kind=Unit.Kind.TEAM).exclude(state=Objective.State.ABANDONED)
     unaligned = teams.filter(parent__isnull=True).annotate(reason=Trim("standalone_reason"))
     unaligned = unaligned.filter(reason="")

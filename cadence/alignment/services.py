@@ -28,6 +28,7 @@ from cadence.core.limits import MAX_SHORT_TEXT, MAX_TEXT
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Objective
 from cadence.okrs.services import trail
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access
 
@@ -290,6 +291,13 @@ def dependency_create(
         errors["provider"] = "Choose a unit of this organization."
     elif provider.pk == objective.unit_id:
         errors["provider"] = "Choose another unit: a team does not depend on itself."
+    elif objective.visibility != Objective.Visibility.ORGANIZATION:
+        errors["provider"] = (
+            "This objective is private to its team: another unit could not see what it asks. "
+            "Make it visible to the organization first."
+        )
+    if provider_objective is not None and not sight_of(actor).sees(provider_objective):
+        errors["provider_objective"] = "Choose an objective of this organization."
     if errors:
         raise ValidationError(errors)
     dependency = Dependency(

@@ -56,7 +56,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 def _review(request: HttpRequest, objective_id, service, form_class, done: str) -> HttpResponse:
     person = request.user
-    objective = okr_selectors.objective_get(person.organization, objective_id)
+    objective = okr_selectors.objective_get(person.organization, objective_id, viewer=person)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _submitted(
@@ -101,7 +101,7 @@ def objective_reopen(request: HttpRequest, objective_id) -> HttpResponse:
 def dependency_create(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
     organization = person.organization
-    objective = okr_selectors.objective_get(organization, objective_id)
+    objective = okr_selectors.objective_get(organization, objective_id, viewer=person)
     if request.method == "GET":
         # The form, on its own page or (htmx) opened inside the objective's panel: its list of
         # every unit is only sent to someone who asks.
@@ -127,7 +127,7 @@ def dependency_create(request: HttpRequest, objective_id) -> HttpResponse:
 
 def _dependency_post(request: HttpRequest, dependency_id):
     person = request.user
-    dependency = selectors.dependency_get(person.organization, dependency_id)
+    dependency = selectors.dependency_get(person.organization, dependency_id, viewer=person)
     if request.method != "POST":
         return dependency, HttpResponseNotAllowed(["POST"])
     return dependency, None

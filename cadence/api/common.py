@@ -1,6 +1,8 @@
 """Small helpers the routers share: the caller's organization, ids in request bodies, and the
 objects answered as on the selectors' Board (progress, pace, key results)."""
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -34,9 +36,17 @@ def body_object(
     if value is None:
         return None
     try:
+        if _reads_as_someone(getter):
+            # Objectives and key results: only those the caller may see (okrs.visibility).
+            return getter(organization(request), value, viewer=actor(request))
         return getter(organization(request), value)
     except Http404 as exc:
         raise ValidationError({field: "Choose one of your organization's."}) from exc
+
+
+@functools.cache
+def _reads_as_someone(getter: Callable) -> bool:
+    return "viewer" in inspect.signature(getter).parameters
 
 
 def require_editor(request: HttpRequest, unit: Unit) -> None:
@@ -47,7 +57,7 @@ def require_editor(request: HttpRequest, unit: Unit) -> None:
 
 def with_progress(request: HttpRequest, objective: Objective) -> BoardObjective:
     """The objective as on its cycle's board: progress rolled up, pace, key results, children."""
-    return objective_annotated(organization(request), objective)
+    return objective_annotated(organization(request), objective, viewer=actor(request))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -5,6 +5,7 @@ Bad input is a 4xx with a message, never a 500: ninja's request validation and t
 no credentials → 401.
 """
 
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -157,7 +158,11 @@ def check_path_objects(request: HttpRequest) -> None:
         return
     for name, value in match.kwargs.items():
         getter = PATH_OBJECTS.get(name)
-        if getter is not None:
+        if getter is None:
+            continue
+        if "viewer" in inspect.signature(getter).parameters:
+            getter(person.organization, value, viewer=person)  # hidden: 404 (okrs.visibility)
+        else:
             getter(person.organization, value)
         personal = PATH_OBJECTS_OF_PERSON.get(name)
         if personal is not None:

@@ -61,12 +61,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.output:
         raise CLIError("An XLSX file cannot go to the terminal: name it with --output FILE.")
     base.setup_django()
+    from cadence.okrs.visibility import Sight
     from cadence.transfer import exports
 
     organization = base.organization_choice(args.organization)
     cycle = _cycle(organization, args.cycle)
     unit = _unit(organization, args.unit) if args.unit else None
-    out = exports.export_file(organization, cycle, args.what, args.format, unit)
+    # The operator's command line: the whole organization, private objectives included.
+    out = exports.export_file(
+        organization, cycle, args.what, args.format, unit, viewer=Sight.whole(organization.id)
+    )
     if not args.output:
         sys.stdout.flush()
         sys.stdout.buffer.write(out.content)

@@ -15,6 +15,7 @@ from cadence.core.limits import MAX_DISMISS_REASON
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Organization, Person, Unit
 from cadence.orgs.selectors import Access
 
@@ -139,7 +140,7 @@ def _firing(
     """The finding of this check about this target as the coach sees it now, if it fires."""
     if unit is not None:
         live_scores = list(
-            okr_selectors.objectives_of(organization)
+            okr_selectors.objectives_of(organization, Sight.whole(organization.id))
             .filter(unit=unit, cycle=cycle)
             .exclude(state=Objective.State.ABANDONED)
             .values_list("score", flat=True)
@@ -158,7 +159,10 @@ def _firing(
                 )
         return None
     stored_objective = objective if objective is not None else key_result.objective
-    annotated, board = okr_selectors.objective_with_progress(organization, stored_objective)
+    # The coach's own judgement (is this finding still firing?), not a page: every objective.
+    annotated, board = okr_selectors.objective_with_progress(
+        organization, stored_objective, viewer=Sight.whole(organization.id)
+    )
     found = coach_selectors.findings_for_objective(organization, annotated, board)
     for f in found.findings:
         if f.check_id != check_id:

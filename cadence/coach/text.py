@@ -187,130 +187,329 @@ _MEASURE_ACRONYMS = (
     "(?:NPS|ENPS|CSAT|CES|OEE|ARR|MRR|GMV|EBITDA|KPI|SLA|GPA|DSO|DPO|MTTR|MTBF|ROI|LTV|CAC|AOV|"
     "OTIF|FPY|PPM|RPS|QPS|TPS|CO2|GHG|PUE|COP|SAIDI|SAIFI|LTIFR|TRIR|BMI|HBA1C|ALOS)"
 )
-# Numbers that name rather than measure. Each is replaced by a neutral word before counting.
+# Words that a number after them turns into a name: standards, school years, production lines,
+# versions ("ISO 27001", "Year 7", "Line 3", "Windows 11").
+_NAMING_WORDS = (
+    r"iso|soc|pci|wcag|year|group|grade|grades|line|level|tier|phase|stage|sprint|wave|"
+    r"windows|python|ios|android|macos|java|php|node|web|version|gen|generation|type|class|"
+    r"room|building|hall|gate|zone|route|bay|terminal|series|model|chapter|section|article|"
+    r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
+    r"mp|ward|block|floor|platform|pier|dock|berth|site|plot|field|district|region|store|"
+    r"branch|lane|road|flight|lab|theatre|theater|day|week|month|period|shift|step|unit|"
+    r"pitch|court|band|rule|form|junction|junctions|part|schedule|tier|key\s+stages?|press|"
+    r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases|area|formula|channel|"
+    r"farm|block"
+)
+
+
+class _Shape:
+    """What a text holds that a name or an idiom needs, read in a few quick scans. Each pattern
+    below comes with a test of the shape that is true whenever the pattern can match anywhere in
+    the text, so a pass tries only the patterns that can (issue 18: a check well under a
+    millisecond); tests/coach/test_checks.py holds every test to that.
+
+    Runs of letters are ASCII: the four other characters that ignoring case reads as ASCII
+    letters ("İ", "ı", "ſ" and the Kelvin sign) make every pattern possible (``_FOLDING``)."""
+
+    __slots__ = (
+        "after",
+        "before",
+        "capital_after",
+        "capital_last_before",
+        "count",
+        "dash",
+        "lower",
+        "name_before",
+        "numbers",
+        "text",
+        "words",
+        "year",
+    )
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lower = text.lower()
+        self.words = frozenset(_LETTER_RUN.findall(self.lower))
+        numbers = _DIGIT_RUN.findall(text)
+        # Letters right before a number ("Q3", "Ward 9", "wi-fi 6") and right after a digit
+        # ("3rd", "1990s", "5G"); a text without a digit has none.
+        found = list(_BEFORE_NUMBER.finditer(text)) if numbers else ()
+        before = [m.group() for m in found]
+        after = _AFTER_DIGIT.findall(text) if numbers else ()
+        self.numbers = frozenset(numbers)
+        self.count = len(numbers)
+        self.dash = bool(numbers) and bool(_DASH_BY_DIGIT.search(text))  # "16-19", "under-16s"
+        self.year = any(n[:2] in ("19", "20") and len(n) > 3 for n in self.numbers)
+        self.before = frozenset(w.lower() for w in before)
+        self.after = frozenset(w.lower() for w in after)
+        # A capitalised name inside the sentence right before a number: "… on Ward 9".
+        self.name_before = any(
+            m.group()[0].isupper()
+            and m.start() > 1
+            and text[m.start() - 2 : m.start()] in _NAME_LEAD
+            for m in found
+        )
+        self.capital_last_before = any(w[-1].isupper() for w in before)
+        self.capital_after = any(w[0].isupper() for w in after)
+
+
+_FOLDING = frozenset("\u0130\u0131\u017f\u212a")
+_LETTER_RUN = re.compile(r"[a-z]+")
+_DIGIT_RUN = re.compile(r"\d+")
+_BEFORE_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]++(?=(?:[/-]|\s*)\d)")
+_AFTER_DIGIT = re.compile(r"\d([A-Za-z]+)")
+# What comes before a name inside a sentence: a letter, a comma or an apostrophe, then a space.
+_NAME_LEAD = frozenset(f"{c} " for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,'")
+_DASH_BY_DIGIT = re.compile(r"\d\s*[-–]|[-–]\d")
+_CAPITAL_NUMBER_WORD = re.compile(r"One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Twelve|Big")
+_PLANS = frozenset(("vision", "agenda", "strategy", "roadmap", "horizon", "mission", "campaign"))
+_PLANS |= {"programme", "program"}
+# What the shape sees right before the number: "wi-fi 6" ends in "fi", "key stage 4" in "stage".
+_NAMED_BY_NUMBER = frozenset(
+    w.rsplit("-", 1)[-1] for w in _NAMING_WORDS.replace(r"key\s+stages?", "stage|stages").split("|")
+)
+_SERVICE_NUMBERS = frozenset(("999", "911", "111", "112", "101", "988"))
+_MONTH_WORDS = frozenset(MONTHS.split("|"))
+_DECADES = frozenset(
+    ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
+)
+# Numbers that name rather than measure. Each is replaced by a neutral word before counting;
+# each comes with when it can match at all (see _Shape).
 _NAMES = [
     # year ranges and fiscal years: "2026–2041", "the 2024/25 season", "FY2025/26", "2025-30"
-    re.compile(r"\b(?:fy\s?)?(?:19|20)\d{2}\s*[–/-]\s*(?:19|20)?\d{2}\b(?![–/-]\d)", _FLAGS),
+    (
+        re.compile(r"\b(?:fy\s?)?(?:19|20)\d{2}\s*[–/-]\s*(?:19|20)?\d{2}\b(?![–/-]\d)", _FLAGS),
+        lambda s: s.year and ("-" in s.text or "/" in s.text or "–" in s.text),
+    ),
     # service numbers: "999 calls", "NHS 111", "911 dispatch"
-    re.compile(
-        r"\b(?:999|911|111|112|101|988)\b(?=\s+(?:calls?|service|services|line|lines|number|"
-        r"dispatch|for|online|operators?))|(?<=NHS )\d{2,3}\b"
+    (
+        re.compile(
+            r"\b(?:999|911|111|112|101|988)\b(?=\s+(?:calls?|service|services|line|lines|number|"
+            r"dispatch|for|online|operators?))|(?<=NHS )\d{2,3}\b"
+        ),
+        lambda s: not s.numbers.isdisjoint(_SERVICE_NUMBERS) or "NHS " in s.text,
     ),
     # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
-    re.compile(
-        r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
-        r"childcare|study\s+programmes?|provision|phase|bursary|bursaries|students|learners|"
-        r"funding)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
-        _FLAGS,
+    (
+        re.compile(
+            r"\b(?:under|over)-\d{1,2}s?\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\s*(?:year[\s-]?olds?|age\s+group|"
+            r"childcare|study\s+programmes?|provision|phase|bursary|bursaries|students|learners|"
+            r"funding)\b|\b11(?:\+|-plus\b)|\bthe\s+\d{2}\s*[-–]\s*\d{2}s\b",
+            _FLAGS,
+        ),
+        lambda s: s.dash or ("11" in s.numbers and "+" in s.text),
     ),
     # dates: "March 31", "31 March", "31st of March", "31/03/2027"
-    re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", _FLAGS),
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b(?:\s+\d{{4}})?", _FLAGS),
-    re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
-    # quarters, halves, fiscal years: "Q3", "H2", "FY27", "Q3 2027"
-    re.compile(r"\b(?:[qh][1-4]|fy\s?\d{2,4})(?:\s+(?:19|20)\d{2})?\b", _FLAGS),
-    # years after a preposition or article: "in 2027", "the 2028 fundraise", "Make 2027 …"
-    re.compile(
-        r"\b(?:in|by|for|of|the|since|until|till|before|after|during|through|make|our|their|"
-        r"its|this|next|"
-        r"end\s+of|early|late|mid|into)\s+(?:19|20)\d{2}\b(?![%\d,.]|\s*[km]\b)",
-        _FLAGS,
+    (
+        re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", _FLAGS),
+        lambda s: s.numbers and not s.words.isdisjoint(_MONTH_WORDS),
     ),
-    re.compile(r"^\s*(?:19|20)\d{2}\s*:"),
-    re.compile(r"(?<=\()\s*(?:19|20)\d{2}\b(?![%\d,.])"),  # "(2025 survey: 54%)"
+    (
+        re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b(?:\s+\d{{4}})?", _FLAGS
+        ),
+        lambda s: s.numbers and not s.words.isdisjoint(_MONTH_WORDS),
+    ),
+    (
+        re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
+        lambda s: s.count > 2 and ("/" in s.text or "." in s.text or "-" in s.text),
+    ),
+    # quarters, halves, fiscal years: "Q3", "H2", "FY27", "Q3 2027"
+    (
+        re.compile(r"\b(?:[qh][1-4]|fy\s?\d{2,4})(?:\s+(?:19|20)\d{2})?\b", _FLAGS),
+        lambda s: not s.before.isdisjoint(("q", "h", "fy")),
+    ),
+    # years after a preposition or article: "in 2027", "the 2028 fundraise", "Make 2027 …"
+    (
+        re.compile(
+            r"\b(?:in|by|for|of|the|since|until|till|before|after|during|through|make|our|their|"
+            r"its|this|next|"
+            r"end\s+of|early|late|mid|into)\s+(?:19|20)\d{2}\b(?![%\d,.]|\s*[km]\b)",
+            _FLAGS,
+        ),
+        lambda s: s.year,
+    ),
+    (re.compile(r"^\s*(?:19|20)\d{2}\s*:"), lambda s: s.year and ":" in s.text),
+    (
+        re.compile(r"(?<=\()\s*(?:19|20)\d{2}\b(?![%\d,.])"),
+        lambda s: s.year and "(" in s.text,
+    ),  # "(2025 survey: 54%)"
     # names with a number: standards, school years, production lines, versions
-    re.compile(
-        r"(?<!\bre-)\b(?:iso|soc|pci|wcag|year|group|grade|grades|line|level|tier|phase|stage|sprint|wave|"
-        r"windows|python|ios|android|macos|java|php|node|web|version|gen|generation|type|class|"
-        r"room|building|hall|gate|zone|route|bay|terminal|series|model|chapter|section|article|"
-        r"covid|iphone|galaxy|pixel|office|hdmi|usb|wifi|wi-fi|ipv|http|oauth|tls|ssl|utf|"
-        r"mp|ward|block|floor|platform|pier|dock|berth|site|plot|field|district|region|store|"
-        r"branch|lane|road|flight|lab|theatre|theater|day|week|month|period|shift|step|unit|"
-        r"pitch|court|band|rule|form|junction|junctions|part|schedule|tier|key\s+stages?|press|"
-        r"option|dial|scope|scopes|years|stages|levels|grades|tiers|phases|area|formula|channel|"
-        r"farm|block)"
-        r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b"
-        r"(?!/\d)",  # "the control room 24/7" is round the clock
-        _FLAGS,
+    (
+        re.compile(
+            rf"(?<!\bre-)\b(?:{_NAMING_WORDS})"
+            r"[\s/-]?\d+(?:[.:]\d+)*(?:[a-z]\d+)?[a-z]?(?:-\d+)?(?:\s*(?:and|to|-)\s*\d+\b)?\b"
+            r"(?!/\d)",  # "the control room 24/7" is round the clock
+            _FLAGS,
+        ),
+        lambda s: not s.before.isdisjoint(_NAMED_BY_NUMBER),
     ),
     # a list named by its length: "the Top-10 tips leaflet"
-    re.compile(
-        r"\btop[\s-]\d{1,3}\s+(?:tips|things|facts|questions|mistakes|reasons|ways|hits|list|"
-        r"lists|guide|guides)\b",
-        _FLAGS,
+    (
+        re.compile(
+            r"\btop[\s-]\d{1,3}\s+(?:tips|things|facts|questions|mistakes|reasons|ways|hits|list|"
+            r"lists|guide|guides)\b",
+            _FLAGS,
+        ),
+        lambda s: "top" in s.before,
     ),
-    re.compile(r"\bp\d{2,3}\b", _FLAGS),
-    re.compile(
-        r"(?<![\d,.])\b0\d{2,4}\b"
+    (re.compile(r"\bp\d{2,3}\b", _FLAGS), lambda s: "p" in s.before),
+    (
+        re.compile(r"(?<![\d,.])\b0\d{2,4}\b"),
+        lambda s: any(n[0] == "0" and len(n) > 2 for n in s.numbers),
     ),  # dialling codes: "a new 0800 number"  # percentiles name a measure: "p95 latency"
-    re.compile(r"\bv\d+(?:\.\d+)*\b", _FLAGS),
-    re.compile(r"\b\d+\.\d+\.\d+\b"),
+    (re.compile(r"\bv\d+(?:\.\d+)*\b", _FLAGS), lambda s: "v" in s.before),
+    (re.compile(r"\b\d+\.\d+\.\d+\b"), lambda s: s.numbers and s.text.count(".") > 1),
     # "Cadence 2.0", "Magento 2.4.7", "R 4.4" (not the first word)
-    re.compile(r"(?<=[a-z] )[A-Z][A-Za-z]*\s+\d+(?:\.\d+)+\b"),
+    (
+        re.compile(r"(?<=[a-z] )[A-Z][A-Za-z]*\s+\d+(?:\.\d+)+\b"),
+        lambda s: s.name_before and "." in s.text,
+    ),
     # a plan or programme named by its year: "Vision 2030 briefings", "Horizon 2020 bids"
-    re.compile(
-        r"\b(?:vision|agenda|strategy|roadmap|horizon|mission|programme|program|campaign)\s+"
-        r"(?:19|20)\d{2}\b(?![%\d,.])",
-        _FLAGS,
+    (
+        re.compile(
+            r"\b(?:vision|agenda|strategy|roadmap|horizon|mission|programme|program|campaign)\s+"
+            r"(?:19|20)\d{2}\b(?![%\d,.])",
+            _FLAGS,
+        ),
+        lambda s: s.year and not s.before.isdisjoint(_PLANS),
     ),
     # forms named by a number and letters: "the 990-PF", "a 1099-MISC"
-    re.compile(r"\b\d{3,4}-[A-Z]{1,4}\b"),
+    (re.compile(r"\b\d{3,4}-[A-Z]{1,4}\b"), lambda s: s.dash),
     # a capitalised number word that begins a name: "the Four Nations", "the Big Four"
-    re.compile(
-        r"(?<=[a-z] )(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Twelve)\s+[A-Z][a-z]+"
-        r"|\bBig\s+(?:4|Four|Three|3)\b"
+    (
+        re.compile(
+            r"(?<=[a-z] )(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Twelve)\s+[A-Z][a-z]+"
+            r"|\bBig\s+(?:4|Four|Three|3)\b"
+        ),
+        lambda s: _CAPITAL_NUMBER_WORD.search(s.text),
     ),
-    re.compile(r"\b[A-Z]{2,}-\d+\b"),  # ticket-like ids "OKR-12"
+    (
+        re.compile(r"\b[A-Z]{2,}-\d+\b"),
+        lambda s: s.capital_last_before,
+    ),  # ticket-like ids "OKR-12"
     # a year that ends a name: "Net Zero 2030", "Windows Server 2022", "Vision 2030"
     # (a capitalised word inside the sentence, not its first: "Reach 2000 members" counts)
-    re.compile(r"(?<=[a-z,] )[A-Z][A-Za-z]+\s+(?:19|20)\d{2}\b(?![%\d,.])"),
+    (
+        re.compile(r"(?<=[a-z,] )[A-Z][A-Za-z]+\s+(?:19|20)\d{2}\b(?![%\d,.])"),
+        lambda s: s.year and s.name_before,
+    ),
     # a name and its number inside the sentence: "Moodle 4", "Ward 9", "CUDA 12", "SDG 6",
     # "IATF 16949" (not a measure's name: "NPS 50", "OEE 85%")
-    re.compile(
-        rf"(?<=[A-Za-z,'] )(?:[A-Z][a-z]{{2,}}|(?!{_MEASURE_ACRONYMS}\b)[A-Z]{{2,6}})\s+"
-        r"\d{1,5}(?:[.:]\d+)*\b(?![%+.,]|\s*(?:%|percent\b|per\s+cent\b|points?\b))"
+    (
+        re.compile(
+            rf"(?<=[A-Za-z,'] )(?:[A-Z][a-z]{{2,}}|(?!{_MEASURE_ACRONYMS}\b)[A-Z]{{2,6}})\s+"
+            r"\d{1,5}(?:[.:]\d+)*\b(?![%+.,]|\s*(?:%|percent\b|per\s+cent\b|points?\b))"
+        ),
+        lambda s: s.name_before,
     ),
     # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
-    re.compile(
-        r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\)|-\d{3,4})?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"
+    (
+        re.compile(
+            r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\)|-\d{3,4})?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"
+        ),
+        lambda s: s.capital_last_before,
     ),
     # brands with a number: "7-Eleven"
-    re.compile(r"\b\d+-[A-Z][a-z]+"),
+    (re.compile(r"\b\d+-[A-Z][a-z]+"), lambda s: s.dash),
     # forms and grades named by a letter: "W-2", "I-9", "K-12"
-    re.compile(r"\b[A-Z]-\d{1,4}\b"),
+    (re.compile(r"\b[A-Z]-\d{1,4}\b"), lambda s: s.capital_last_before),
     # a digit and capitals: "2FA", "3D", "4K" video, "5S", "3PL", "the 5K race"
-    re.compile(r"\b\d(?![KMBT]\b)[A-Z]{1,3}\b|(?<=\bthe )\d{1,2}K\b"),
+    (re.compile(r"\b\d(?![KMBT]\b)[A-Z]{1,3}\b|(?<=\bthe )\d{1,2}K\b"), lambda s: s.capital_after),
     # a ratio that names a rule: "the 80/20 rule", "a 70/30 split"
-    re.compile(r"\b\d{1,3}/\d{1,3}\s+(?:rule|split|model|principle|pattern)\b", _FLAGS),
+    (
+        re.compile(r"\b\d{1,3}/\d{1,3}\s+(?:rule|split|model|principle|pattern)\b", _FLAGS),
+        lambda s: s.numbers and "/" in s.text,
+    ),
     # decades written in digits name a period: "the 1970s and 1980s records"
-    re.compile(r"(?<!into the )(?<!to the )\b(?:19|20)\d0s\b|'\d0s\b", _FLAGS),
-    re.compile(r"\b[2-6]g\b|\bb2[bcg]\b|\bc2c\b|\bp2p\b", _FLAGS),  # "5G", "B2C"
+    (
+        re.compile(r"(?<!into the )(?<!to the )\b(?:19|20)\d0s\b|'\d0s\b", _FLAGS),
+        lambda s: "s" in s.after,
+    ),
+    (
+        re.compile(r"\b[2-6]g\b|\bb2[bcg]\b|\bc2c\b|\bp2p\b", _FLAGS),
+        lambda s: "g" in s.after or not s.before.isdisjoint(("b", "c", "p")),
+    ),  # "5G", "B2C"
     # clock times: "by 9am", "at 17:30"
-    re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", _FLAGS),
-    re.compile(r"\b\d+(?:st|nd|rd|th)\b", _FLAGS),  # ordinals "1st", "3rd"
-    re.compile(r"\b\d{3}\([a-z]\)", _FLAGS),  # plans and rules named by a section: "401(k)"
+    (
+        re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", _FLAGS),
+        lambda s: s.numbers and (":" in s.text or not s.words.isdisjoint(("am", "pm"))),
+    ),
+    (
+        re.compile(r"\b\d+(?:st|nd|rd|th)\b", _FLAGS),
+        lambda s: not s.after.isdisjoint(("st", "nd", "rd", "th")),
+    ),  # ordinals "1st", "3rd"
+    (
+        re.compile(r"\b\d{3}\([a-z]\)", _FLAGS),
+        lambda s: s.numbers and "(" in s.text,
+    ),  # plans and rules named by a section: "401(k)"
     # a period named by its length: "the first 100 days", "the next 90 days"
-    re.compile(r"\b(?:first|last|next|opening)\s+\d+\s+(?:days|weeks|months)\b", _FLAGS),
+    (
+        re.compile(r"\b(?:first|last|next|opening)\s+\d+\s+(?:days|weeks|months)\b", _FLAGS),
+        lambda s: not s.before.isdisjoint(("first", "last", "next", "opening")),
+    ),
     # decades name a period ("the sixties", "the 1990s"), unless they place a value: "NPS into
     # the seventies", "to the high nineties"
-    re.compile(
-        r"(?<!into )(?<!to )\bthe\s+(?!(?:low|mid|high|upper)\b)(?:(?:19|20)?\d0s|'\d0s|"
-        r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
-        _FLAGS,
+    (
+        re.compile(
+            r"(?<!into )(?<!to )\bthe\s+(?!(?:low|mid|high|upper)\b)(?:(?:19|20)?\d0s|'\d0s|"
+            r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
+            _FLAGS,
+        ),
+        lambda s: "the" in s.words and ("s" in s.after or not s.words.isdisjoint(_DECADES)),
     ),
 ]
-# Idioms that look like numbers but set no measurable bar.
-_IDIOMS = re.compile(
-    r"#\s?1\b|\bno\.?\s?1\b|\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|"
-    r"\bone\s+of\b|\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
-    r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b|\b1:1s?\b|\b24/7\b|"
-    r"\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))|\bnet[\s-]zero\b|\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b|\b360(?:°|-degree)|"
-    r"\b24\s+hours\s+a\s+day\b|\bseven\s+days\s+a\s+week\b|"
-    r"\bthe\s+(?:5|five)\s+whys\b|\b24-hour\s+(?:city|service|services|helpline|line|cover|"
-    r"opening|access|care|support|economy)\b|\b(?:five|5)-star\s+(?:welcome|experience|service|"
-    r"treatment|hospitality|care|feel)\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)|\ba/b\b",
-    _FLAGS,
-)
+# Idioms that look like numbers but set no measurable bar, with when they can match at all.
+_IDIOMS = [
+    (
+        re.compile(r"#\s?1\b|\bno\.?\s?1\b", _FLAGS),
+        lambda s: "1" in s.numbers and ("#" in s.text or "no" in s.words),
+    ),
+    (
+        re.compile(
+            r"\bnumber\s+one\b|\byear\s+one\b|\bday\s+one\b|\bno\s+one\b|\bone\s+of\b|"
+            r"\bone\s+(?:team|company|place|platform|voice|click|stop|step|view|source)\b|"
+            r"\bany\s+one\b|\bone-stop\b|\bone-on-ones?\b|\bone-to-ones?\b",
+            _FLAGS,
+        ),
+        lambda s: "one" in s.words,
+    ),
+    (
+        re.compile(
+            r"\b1:1s?\b|\b24/7\b|\b24x7\b|\b365\s+days\b(?!\s+(?:a|per)\s+year\s+(?:of|by))",
+            _FLAGS,
+        ),
+        lambda s: "1:1" in s.text or "24/7" in s.text or "24x7" in s.lower or "365" in s.numbers,
+    ),
+    (re.compile(r"\bnet[\s-]zero\b", _FLAGS), lambda s: "zero" in s.words),
+    (
+        re.compile(
+            r"\bcatch-22\b|\b20/20\b|\b360(?:-degree|°)?\s+(?:feedback|reviews?|appraisals?|view)\b"
+            r"|\b360(?:°|-degree)|\b24\s+hours\s+a\s+day\b",
+            _FLAGS,
+        ),
+        lambda s: (
+            "catch-22" in s.lower
+            or "20/20" in s.text
+            or "360" in s.numbers
+            or ("24" in s.numbers and "hours" in s.words)
+        ),
+    ),
+    (
+        re.compile(
+            r"\bseven\s+days\s+a\s+week\b|"
+            r"\bthe\s+(?:5|five)\s+whys\b|\b24-hour\s+(?:city|service|services|helpline|line|cover|"
+            r"opening|access|care|support|economy)\b|\b(?:five|5)-star\s+(?:welcome|experience|service|"
+            r"treatment|hospitality|care|feel)\b|\bsix\s+sigma\b|\b365\b(?=\s+days?\s+a\s+year)",
+            _FLAGS,
+        ),
+        lambda s: (
+            not s.words.isdisjoint(("seven", "whys", "star", "sigma"))
+            or not s.numbers.isdisjoint(("24", "365"))
+        ),
+    ),
+    (re.compile(r"\ba/b\b", _FLAGS), lambda s: "a/b" in s.lower),
+]
 _DIGIT = re.compile(r"\d")
 # A decade that places a value is a quantity: "NPS into the seventies", "in the high nineties".
 _DECADE_VALUE = re.compile(
@@ -456,6 +655,7 @@ _RATE_OF = re.compile(
 # --- helpers ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Strip list markers ("KR1:", "1.", "- ") and a leading "We will"; unify quotes and dashes."""
     text = (
@@ -481,20 +681,62 @@ def _one_pass(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
     )
 
 
+def _replace(patterns: tuple[re.Pattern[str], ...], word: str, text: str) -> str:
+    """``_one_pass(patterns).sub(word, text)`` without compiling that alternation for each set
+    of patterns a text allows: the match the alternation takes is the one that starts first, of
+    the earlier pattern where two start at the same place, and the scan goes on after it."""
+    if len(patterns) == 1:
+        return patterns[0].sub(word, text)
+    found = [p.search(text) for p in patterns]
+    pieces: list[str] = []
+    at = 0
+    while True:
+        first = None
+        for match in found:
+            if match is not None and (first is None or match.start() < first.start()):
+                first = match
+        if first is None:
+            break
+        if first.end() == first.start():  # an empty match: leave the scan to the alternation
+            return _one_pass(list(patterns)).sub(word, text)
+        pieces += (text[at : first.start()], word)
+        at = first.end()
+        found = [
+            match if match is None or match.start() >= at else pattern.search(text, at)
+            for pattern, match in zip(patterns, found, strict=True)
+        ]
+    return "".join((*pieces, text[at:])) if pieces else text
+
+
 # Ranges, bands and dates first (their parts would otherwise be read as a year after "before" or
-# a name), then the rest.
-_NAME_PASSES = (_one_pass(_NAMES[:6]), _one_pass(_NAMES[6:]))
+# a name), then the rest; then the idioms.
+_PASSES = ((_NAMES[:6], " name "), (_NAMES[6:], " name "), (_IDIOMS, " idiom "))
+# Every pattern of each pass, for a text that the shapes cannot read (see _Shape).
+_EVERY = tuple(_one_pass([p for p, _ in patterns]) for patterns, _ in _PASSES)
 
 
 @functools.lru_cache(maxsize=256)
 def _without_names(text: str) -> str:
     """The text with each name that holds a number replaced by "name" and each idiom by
-    "idiom". Cached: one check asks it of the same text several times."""
-    for names in _NAME_PASSES:
-        text = names.sub(" name ", text)
-    return _IDIOMS.sub(" idiom ", text)
+    "idiom". Each pass tries only the patterns that the text's shape allows: a pattern that
+    cannot match anywhere in the text changes nothing in an alternation. Cached: one check asks
+    it of the same text several times."""
+    if not _FOLDING.isdisjoint(text):
+        for every, (_, word) in zip(_EVERY, _PASSES, strict=True):
+            text = every.sub(word, text)
+        return text
+    shape = None
+    for patterns, word in _PASSES:
+        shape = shape or _Shape(text)
+        possible = tuple(p for p, can in patterns if can(shape))
+        if possible:
+            replaced = _replace(possible, word, text)
+            if replaced != text:
+                text, shape = replaced, None
+    return text
 
 
+@functools.lru_cache(maxsize=256)
 def _has_quantity(text: str, *, frequency_ranges: bool) -> bool:
     text = _without_names(text)
     if _DIGIT.search(text) or _WORD_NUMBER.search(text):
@@ -662,6 +904,7 @@ def _money_after_verb(text: str) -> bool:
     return bool(_MONEY_AFTER_VERB.search(text))
 
 
+@functools.lru_cache(maxsize=256)
 def output_verb(text: str) -> str | None:
     """The activity a key result is phrased as ("Launch the new website" → "launch"), if any.
 

@@ -31,9 +31,12 @@ from django.utils import timezone
 from cadence.audit.services import audit_record
 from cadence.core import emails
 from cadence.feed import hooks, notices
+from cadence.feed import selectors as feed_selectors
 from cadence.feed.models import DailyDigest, Notification, NotificationPreference
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
+from cadence.okrs.models import Objective
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Person
 from cadence.weekly.selectors import person_time_zone
 
@@ -52,6 +55,26 @@ def choices_of(person: Person) -> dict[tuple[str, str], bool]:
 
 def takes_daily_digest(person: Person) -> bool:
     return DailyDigest.objects.filter(person=person, enabled=True).exists()
+
+
+def _objective_concerned(comment, objective, key_result):
+    """The objective a notice is about, if any: its own, its key result's, or that of what the
+    comment is on (directly or through a weekly item's link)."""
+    if objective is not None:
+        return objective
+    if key_result is not None:
+        return key_result.objective
+    if comment is not None:
+        if comment.objective_id:
+            return comment.objective
+        if comment.key_result_id:
+            return comment.key_result.objective
+        item = comment.item if comment.item_id else None
+        if item is not None and item.objective_id:
+            return item.objective
+        if item is not None and item.key_result_id:
+            return item.key_result.objective
+    return None
 
 
 def notify(
@@ -84,10 +107,16 @@ def notify(
         return None
     if actor is not None and actor.organization_id != person.organization_id:
         return None
+    concerned = _objective_concerned(comment, objective, key_result)
+    if concerned is not None and not sight_of(person).sees(concerned):
+        return None  # about a private objective they may not see (okrs.visibility)
     choices = choices_of(person)
     in_app = notices.wanted(choices, kind, notices.IN_APP)
     by_email = email and notices.wanted(choices, kind, notices.EMAIL) and bool(person.email)
-    in_channel = notices.wanted(choices, kind, notices.SLACK)
+    # A team's channel is read by people Cadence does not know: nothing about a private one.
+    in_channel = notices.wanted(choices, kind, notices.SLACK) and (
+        concerned is None or concerned.visibility == Objective.Visibility.ORGANIZATION
+    )
     if not (in_app or by_email or in_channel):
         return None
     digest = by_email and takes_daily_digest(person)
@@ -286,6 +315,7 @@ def daily_digest_send(*, person: Person, now: datetime, time_zone: str) -> bool:
             Notification.objects.filter(
                 person=person, digest_pending=True, comment__deleted_at__isnull=True
             )
+            .filter(feed_selectors.notification_sight(person))
             .select_related("actor")
             .order_by("created_at")
         )

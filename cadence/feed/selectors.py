@@ -29,6 +29,8 @@ from cadence.feed.models import (
 )
 from cadence.feed.targets import Target, comments_url, like_url, target_field, target_segment
 from cadence.okrs.models import CheckIn, Objective
+from cadence.okrs.selectors import Viewer
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
 from cadence.weekly.models import PROGRESS, Item, ItemMove
@@ -40,14 +42,27 @@ MAX_FEED_PAGE = 100
 # Comments and likes -----------------------------------------------------------------------
 
 
+def comment_sight(viewer: Viewer, prefix: str = "") -> Q:
+    """A comment is seen with what it is on: an objective, a key result, or a weekly item
+    linked to one (okrs.visibility)."""
+    sight = sight_of(viewer)
+    return (
+        sight.optional(f"{prefix}objective")
+        & sight.optional(f"{prefix}key_result__objective")
+        & sight.optional(f"{prefix}item__objective")
+        & sight.optional(f"{prefix}item__key_result__objective")
+    )
+
+
 def _live_comments() -> QuerySet[Comment]:
     return Comment.objects.filter(deleted_at__isnull=True).select_related("author")
 
 
-def comment_get(organization: Organization, comment_id) -> Comment:
+def comment_get(organization: Organization, comment_id, *, viewer: Viewer) -> Comment:
     comment = (
         _live_comments()
         .filter(organization=organization, pk=uuid_or_404(comment_id))
+        .filter(comment_sight(viewer))
         .select_related("item", "item__update", "objective", "key_result")
         .first()
     )
@@ -141,9 +156,20 @@ def discussion_for(viewer: Person, target: Target) -> Discussion:
 # Notifications ----------------------------------------------------------------------------
 
 
+def notification_sight(person: Person) -> Q:
+    """Notifications about what the person may (still) see: an objective made private after
+    they were told is no longer shown to them."""
+    sight = sight_of(person)
+    return (
+        sight.optional("objective")
+        & sight.optional("key_result__objective")
+        & (Q(comment__isnull=True) | comment_sight(sight, "comment__"))
+    )
+
+
 def notifications_of(person: Person) -> QuerySet[Notification]:
     """A person's notifications shown in the app, newest first, about what still exists (a
-    deleted comment's go with it)."""
+    deleted comment's go with it) and they may see."""
     return (
         Notification.objects.filter(
             person=person,
@@ -151,6 +177,7 @@ def notifications_of(person: Person) -> QuerySet[Notification]:
             in_app=True,
             comment__deleted_at__isnull=True,
         )
+        .filter(notification_sight(person))
         .select_related(
             "actor",
             "comment",
@@ -269,6 +296,7 @@ def _unit_scope(organization: Organization, unit: Unit) -> tuple[list[UUID], Que
 def feed(
     organization: Organization,
     *,
+    viewer: Viewer,
     unit: Unit | None = None,
     person: Person | None = None,
     before: str | None = None,
@@ -286,7 +314,12 @@ def feed(
     if person is not None and person.organization_id != organization.pk:
         raise Http404("Not found.")
 
-    check_ins = CheckIn.objects.filter(_older(CHECK_IN, "at", cursor), organization=organization)
+    sight = sight_of(viewer)
+    check_ins = CheckIn.objects.filter(
+        _older(CHECK_IN, "at", cursor),
+        sight.objectives("key_result__objective__"),
+        organization=organization,
+    )
     if unit_ids is not None:
         check_ins = check_ins.filter(key_result__objective__unit_id__in=unit_ids)
     if person is not None:
@@ -301,7 +334,7 @@ def feed(
         item__deleted_at__isnull=True,
         to_category__slug=PROGRESS,
         to_category__unit__isnull=True,
-    )
+    ).filter(sight.optional("item__objective") & sight.optional("item__key_result__objective"))
     if members is not None:
         moves = moves.filter(item__update__person_id__in=members)
     if person is not None:
@@ -319,7 +352,7 @@ def feed(
 
     comments = Comment.objects.filter(
         _older(COMMENT, "created_at", cursor), organization=organization, deleted_at__isnull=True
-    )
+    ).filter(comment_sight(sight))
     if unit_ids is not None:
         comments = comments.filter(
             Q(objective__unit_id__in=unit_ids)
@@ -338,7 +371,7 @@ def feed(
     ).order_by("-created_at", "-pk")[:limit]
 
     objectives = Objective.objects.filter(
-        _older(OBJECTIVE, "created_at", cursor), organization=organization
+        _older(OBJECTIVE, "created_at", cursor), sight.objectives(), organization=organization
     )
     if unit_ids is not None:
         objectives = objectives.filter(unit_id__in=unit_ids)

@@ -35,10 +35,16 @@ def feed_page(request: HttpRequest) -> HttpResponse:
     status = 200
     error = ""
     try:
-        page = selectors.feed(organization, unit=unit, person=who, before=request.GET.get("before"))
+        page = selectors.feed(
+            organization,
+            viewer=request.user,
+            unit=unit,
+            person=who,
+            before=request.GET.get("before"),
+        )
     except ValidationError as exc:
         error = validation_payload(exc)["message"]
-        page = selectors.feed(organization, unit=unit, person=who)
+        page = selectors.feed(organization, viewer=request.user, unit=unit, person=who)
         status = 400
     context = {
         "page": page,
@@ -125,38 +131,51 @@ def _like(request: HttpRequest, target: Target) -> HttpResponse:
 
 @login_required
 def objective_comments(request: HttpRequest, objective_id) -> HttpResponse:
-    return _comment(request, okr_selectors.objective_get(request.user.organization, objective_id))
+    return _comment(
+        request,
+        okr_selectors.objective_get(request.user.organization, objective_id, viewer=request.user),
+    )
 
 
 @login_required
 def objective_like(request: HttpRequest, objective_id) -> HttpResponse:
-    return _like(request, okr_selectors.objective_get(request.user.organization, objective_id))
+    return _like(
+        request,
+        okr_selectors.objective_get(request.user.organization, objective_id, viewer=request.user),
+    )
 
 
 @login_required
 def key_result_comments(request: HttpRequest, key_result_id) -> HttpResponse:
-    kr = okr_selectors.key_result_get(request.user.organization, key_result_id)
+    kr = okr_selectors.key_result_get(request.user.organization, key_result_id, viewer=request.user)
     return _comment(request, kr)
 
 
 @login_required
 def key_result_like(request: HttpRequest, key_result_id) -> HttpResponse:
-    return _like(request, okr_selectors.key_result_get(request.user.organization, key_result_id))
+    return _like(
+        request,
+        okr_selectors.key_result_get(request.user.organization, key_result_id, viewer=request.user),
+    )
 
 
 @login_required
 def item_comments(request: HttpRequest, item_id) -> HttpResponse:
-    return _comment(request, weekly_selectors.item_get(request.user.organization, item_id))
+    return _comment(
+        request, weekly_selectors.item_get(request.user.organization, item_id, viewer=request.user)
+    )
 
 
 @login_required
 def item_like(request: HttpRequest, item_id) -> HttpResponse:
-    return _like(request, weekly_selectors.item_get(request.user.organization, item_id))
+    return _like(
+        request, weekly_selectors.item_get(request.user.organization, item_id, viewer=request.user)
+    )
 
 
 @login_required
 def comment_delete(request: HttpRequest, comment_id) -> HttpResponse:
-    comment = selectors.comment_get(request.user.organization, comment_id)
+    comment = selectors.comment_get(request.user.organization, comment_id, viewer=request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     target = comment.target

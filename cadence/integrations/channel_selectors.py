@@ -30,6 +30,7 @@ from cadence.integrations.models import ChannelConnection, ChannelPost
 from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Organization, Person, Unit
 from cadence.scheduling import selectors as schedule
 from cadence.weekly import selectors as weekly_selectors
@@ -107,7 +108,10 @@ def digest_due(channel: ChannelConnection, now: datetime) -> tuple[date, datetim
 
 def digest_report(unit: Unit, week: date) -> weekly_selectors.TeamReport | None:
     """The team's report of ``week``, or None when nobody on the team wrote an update."""
-    report = weekly_selectors.team_report(unit.organization, unit, week)
+    # A channel is read by people Cadence does not know: only what the whole organization sees.
+    report = weekly_selectors.team_report(
+        unit.organization, unit, week, viewer=Sight.public(unit.organization_id)
+    )
     if not any(p.submitted for p in report.people):
         return None
     return report
@@ -174,6 +178,7 @@ def key_result_states(unit: Unit, now: datetime) -> list[KeyResultState]:
             unit.organization,
             cycle,
             today=today,
+            viewer=Sight.public(unit.organization_id),
             scope=Q(unit=unit, cycle=cycle)
             & Q(state__in=[Objective.State.PROPOSED, Objective.State.APPROVED]),
         )

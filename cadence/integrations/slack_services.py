@@ -291,7 +291,7 @@ def _check_in(person: Person, values: dict) -> dict[str, Any] | None:
     if isinstance(read, dict):
         return _errors(read)
     try:
-        kr = okr_selectors.key_result_get(person.organization, read.key_result_id)
+        kr = okr_selectors.key_result_get(person.organization, read.key_result_id, viewer=person)
         okr_services.check_in_create(
             actor=person,
             key_result=kr,

@@ -62,7 +62,7 @@ class Target:
 
 def _key_result(request: HttpRequest, key_result_id) -> Target:
     person = request.user
-    kr = key_result_get(person.organization, key_result_id)  # foreign: 404
+    kr = key_result_get(person.organization, key_result_id, viewer=person)  # foreign: 404
     objective = kr.objective
     return Target(
         of={"key_result": kr},
@@ -81,7 +81,7 @@ def _key_result(request: HttpRequest, key_result_id) -> Target:
 
 def _kpi(request: HttpRequest, kpi_id) -> Target:
     person = request.user
-    kpi = kpi_selectors.kpi_get(person.organization, kpi_id)  # foreign: 404
+    kpi = kpi_selectors.kpi_get(person.organization, kpi_id, viewer=person)  # foreign: 404
     return Target(
         of={"kpi": kpi},
         name=kpi.name,

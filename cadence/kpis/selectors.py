@@ -16,6 +16,8 @@ from cadence.core.ids import uuid_or_404
 from cadence.kpis import bands, charts
 from cadence.kpis.models import Kpi, KpiCrossing, KpiValue
 from cadence.okrs.models import Objective
+from cadence.okrs.selectors import Viewer
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
 
@@ -37,7 +39,16 @@ def kpis_of(organization: Organization) -> QuerySet[Kpi]:
     return Kpi.objects.filter(organization=organization)
 
 
-def kpi_get(organization: Organization, kpi_id) -> Kpi:
+def veiled(kpi: Kpi, viewer: Viewer) -> Kpi:
+    """The KPI as ``viewer`` reads it: a recovery objective they may not see (okrs.visibility)
+    is left out of this loaded copy, never of the row (services read the row afresh)."""
+    recovery = kpi.recovery_objective
+    if recovery is not None and not sight_of(viewer).sees(recovery):
+        kpi.recovery_objective = None
+    return kpi
+
+
+def kpi_get(organization: Organization, kpi_id, *, viewer: Viewer) -> Kpi:
     kpi = (
         kpis_of(organization)
         .select_related("unit", "owner", "recovery_objective")
@@ -46,7 +57,7 @@ def kpi_get(organization: Organization, kpi_id) -> Kpi:
     )
     if kpi is None:
         raise Http404("No such KPI.")
-    return kpi
+    return veiled(kpi, viewer)
 
 
 def kpis_listed(
@@ -148,13 +159,13 @@ class KpiRow:
         return getattr(self.kpi, name)
 
 
-def kpi_rows(kpis: list[Kpi]) -> list[KpiRow]:
+def kpi_rows(kpis: list[Kpi], *, viewer: Viewer) -> list[KpiRow]:
     """Rows for a list of KPIs (unit page, dashboard, meeting, company review): one query for
     every sparkline."""
     recent = recent_values(kpis)
     return [
         KpiRow(
-            kpi=k,
+            kpi=veiled(k, viewer),
             band=bands.band_text(k.band_min, k.band_max, k.unit_of_measure),
             status_label=bands.STATUS_LABELS[k.status],
             spark=charts.sparkline(recent.get(k.id, []), k.band_min, k.band_max),

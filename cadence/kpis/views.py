@@ -31,7 +31,11 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "kpis/list.html",
-        {"nav": "kpis", "rows": selectors.kpi_rows(kpis), "capped": len(kpis) >= LIST_CAP},
+        {
+            "nav": "kpis",
+            "rows": selectors.kpi_rows(kpis, viewer=request.user),
+            "capped": len(kpis) >= LIST_CAP,
+        },
     )
 
 
@@ -56,7 +60,7 @@ def kpi_create(request: HttpRequest, unit_id) -> HttpResponse:
 @login_required
 def kpi_detail(request: HttpRequest, kpi_id) -> HttpResponse:
     person = request.user
-    kpi = selectors.kpi_get(person.organization, kpi_id)
+    kpi = selectors.kpi_get(person.organization, kpi_id, viewer=person)
     access = Access(person, UnitTree.load(person.organization))
     form = KpiValueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -104,7 +108,7 @@ def kpi_detail(request: HttpRequest, kpi_id) -> HttpResponse:
 @login_required
 def kpi_edit(request: HttpRequest, kpi_id) -> HttpResponse:
     person = request.user
-    kpi = selectors.kpi_get(person.organization, kpi_id)
+    kpi = selectors.kpi_get(person.organization, kpi_id, viewer=person)
     if not services.can_manage(person, kpi.unit):
         raise PermissionDenied(f"Only the leads of {kpi.unit.name} and admins may do this.")
     form = KpiForm(
@@ -131,7 +135,7 @@ def kpi_edit(request: HttpRequest, kpi_id) -> HttpResponse:
 def kpi_archive(request: HttpRequest, kpi_id) -> HttpResponse:
     """POST: archive the KPI, or restore it when it is archived."""
     person = request.user
-    kpi = selectors.kpi_get(person.organization, kpi_id)
+    kpi = selectors.kpi_get(person.organization, kpi_id, viewer=person)
     if not services.can_manage(person, kpi.unit):
         raise PermissionDenied(f"Only the leads of {kpi.unit.name} and admins may do this.")
     if request.method != "POST":
@@ -155,7 +159,7 @@ def kpi_recovery(request: HttpRequest, kpi_id) -> HttpResponse:
     until the lead submits it (as a draft, linked to the KPI)."""
     person = request.user
     organization = person.organization
-    kpi = selectors.kpi_get(organization, kpi_id)
+    kpi = selectors.kpi_get(organization, kpi_id, viewer=request.user)
     if not services.can_manage(person, kpi.unit):
         raise PermissionDenied(f"Only the leads of {kpi.unit.name} and admins may do this.")
     cycle = okr_selectors.cycle_current(organization)
@@ -176,7 +180,7 @@ def kpi_recovery(request: HttpRequest, kpi_id) -> HttpResponse:
         units=org_selectors.active_units_of(organization)
         .filter(id__in=editable)
         .order_by("kind", "name"),
-        parents=okr_selectors.objectives_for_parent_choice(organization, cycle),
+        parents=okr_selectors.objectives_for_parent_choice(organization, cycle, viewer=person),
         people=okr_pages.people(person),
         initial={
             "title": bands.recovery_title(

@@ -56,7 +56,7 @@ def meeting_agenda(
     objectives: list[pages.ObjectiveRow] = []
     board = None
     if okr_cycle is not None:
-        board = okr_selectors.board_for_cycle(organization, okr_cycle)
+        board = okr_selectors.board_for_cycle(organization, okr_cycle, viewer=person)
         shown = board.by_unit().get(unit.id, [])
         histories = okr_selectors.key_result_histories_many(shown)
         details = (
@@ -72,8 +72,8 @@ def meeting_agenda(
         if unit.kind == Unit.Kind.TEAM
         else weekly_selectors.unit_report
     )
-    last_week = report_of(organization, unit, previous_week(week))
-    this_week = report_of(organization, unit, week)
+    last_week = report_of(organization, unit, previous_week(week), viewer=person)
+    this_week = report_of(organization, unit, week, viewer=person)
     return Agenda(
         unit=unit,
         week=week,

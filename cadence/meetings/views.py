@@ -123,7 +123,7 @@ def team_meeting(request: HttpRequest, unit_id) -> HttpResponse:
         "earlier": earlier,
         # The team's KPIs, unhealthy first: a health check beside the key results.
         "kpis": kpi_selectors.kpi_rows(
-            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id]))
+            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id])), viewer=request.user
         ),
         "form": form,
         "can_write": can_write,
@@ -191,7 +191,9 @@ def present_meeting(request: HttpRequest, unit_id) -> HttpResponse:
 
     okr_cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
     agenda = meeting_agenda(person, unit, week, okr_cycle, charts=True)
-    kpis = kpi_selectors.kpi_rows(list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id])))
+    kpis = kpi_selectors.kpi_rows(
+        list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id])), viewer=request.user
+    )
     shown = slides(agenda, with_kpis=bool(kpis))
     current = slide_number(request.GET.get("slide"), len(shown))
     slot = selectors.meeting_slot_of(organization, unit)

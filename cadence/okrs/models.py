@@ -77,6 +77,10 @@ class Objective(BaseModel):
         COMMITTED = "committed", "Committed"
         ASPIRATIONAL = "aspirational", "Aspirational"
 
+    class Visibility(models.TextChoices):
+        ORGANIZATION = "organization", "Everyone in the organization"
+        UNIT = "unit", "Its team, the leads above it and admins"
+
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         PROPOSED = "proposed", "Proposed"
@@ -104,6 +108,15 @@ class Objective(BaseModel):
         max_length=12, choices=Commitment.choices, default=Commitment.COMMITTED
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    # Who may see it (okrs.visibility): the whole organization (the default), or only its unit's
+    # members, the leads above it and admins; its key results, check-ins, comments and linked
+    # weekly items go with it.
+    visibility = models.CharField(
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.ORGANIZATION,
+        db_default=Visibility.ORGANIZATION,
+    )
     abandon_reason = models.TextField(max_length=MAX_TEXT, blank=True)
     # Why a team objective aligns to nothing above it (docs/method.md §7: alignment health).
     standalone_reason = models.TextField(max_length=MAX_SHORT_TEXT, blank=True)

@@ -377,10 +377,13 @@ def alignment_tree(
     """The objectives of an alignment tree below ``start``: whole levels in full while they fit,
     the next one folded (see selectors.tree_levels); ``fold``: shown folded from the start."""
     organization = person.organization
-    eager, folded = selectors.tree_levels(organization, cycle, start, folded=set(fold))
+    eager, folded = selectors.tree_levels(
+        organization, cycle, start, viewer=person, folded=set(fold)
+    )
     board = selectors.board_for_cycle(
         organization,
         cycle,
+        viewer=person,
         scope=Q(pk__in=[*eager, *folded, *extra]),
         key_results_of=eager,
     )
@@ -406,13 +409,15 @@ def alignment_tree(
 
 
 def units_tree(
-    organization, cycle: Cycle, tree: UnitTree, start: Unit
+    organization, cycle: Cycle, tree: UnitTree, start: Unit, *, viewer: selectors.Viewer
 ) -> tuple[UnitNode, selectors.Board]:
     """The tree of units from ``start``: whole levels while they fit, the next folded (see
     selectors.unit_levels); the objectives of the units shown in full, for their progress."""
-    stats = selectors.unit_stats(organization, cycle)
+    stats = selectors.unit_stats(organization, cycle, viewer=viewer)
     eager, folded = selectors.unit_levels(tree, stats, start)
-    board = selectors.board_for_cycle(organization, cycle, scope=Q(unit_id__in=eager))
+    board = selectors.board_for_cycle(
+        organization, cycle, viewer=viewer, scope=Q(unit_id__in=eager)
+    )
     depth = len(tree.ancestors(start.id))
     return unit_node(tree, start, board.by_unit(), stats, eager, folded, depth), board
 

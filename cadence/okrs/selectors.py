@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,7 +29,11 @@ from cadence.okrs.histories import (  # noqa: F401
     key_result_histories_many,
 )
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from cadence.orgs.models import Organization, Unit
+from cadence.okrs.visibility import Sight, sight_of
+from cadence.orgs.models import Organization, Person, Unit
+
+# Every read of objectives names its reader (cadence.okrs.visibility): a person or a Sight.
+Viewer = Person | Sight
 
 # Cycles -----------------------------------------------------------------------------------
 
@@ -101,13 +105,16 @@ def cycle_for_request(organization: Organization, cycle_id) -> Cycle | None:
 # Objectives -------------------------------------------------------------------------------
 
 
-def objectives_of(organization: Organization) -> QuerySet[Objective]:
-    return Objective.objects.filter(organization=organization)
+def objectives_of(organization: Organization, viewer: Viewer) -> QuerySet[Objective]:
+    """The organization's objectives this reader may see."""
+    return Objective.objects.filter(organization=organization).filter(sight_of(viewer).objectives())
 
 
-def objective_get(organization: Organization, objective_id) -> Objective:
+def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -> Objective:
+    """The objective, or 404 when it is missing, another organization's or hidden from the
+    reader (the three look the same)."""
     objective = (
-        objectives_of(organization)
+        objectives_of(organization, viewer)
         .select_related("cycle", "unit", "owner", "parent")
         .filter(pk=uuid_or_404(objective_id))
         .first()
@@ -117,9 +124,10 @@ def objective_get(organization: Organization, objective_id) -> Objective:
     return objective
 
 
-def key_result_get(organization: Organization, key_result_id) -> KeyResult:
+def key_result_get(organization: Organization, key_result_id, *, viewer: Viewer) -> KeyResult:
     kr = (
         KeyResult.objects.filter(organization=organization, pk=uuid_or_404(key_result_id))
+        .filter(sight_of(viewer).objectives("objective__"))
         .select_related("objective", "objective__cycle", "objective__unit", "owner")
         .first()
     )
@@ -180,6 +188,9 @@ class BoardObjective(ReadsThrough):
     child_ids: tuple[UUID, ...]
     expected: float
     pace: str | None
+    # The objective it aligns to, as the reader may know it: None when that one is private to
+    # people the reader is not among (the model keeps the truth).
+    parent_id: UUID | None = None
 
 
 @dataclass
@@ -229,6 +240,7 @@ def board_for_cycle(
     cycle: Cycle,
     *,
     today: date | None = None,
+    viewer: Viewer,
     scope: Q | None = None,
     key_results_of: set[UUID] | None = None,
     with_forecasts: bool = False,
@@ -240,12 +252,19 @@ def board_for_cycle(
     ``with_forecasts`` adds one query, their check-ins, for each key result's forecast."""
     today = today or timezone.localdate()
     in_cycle = _in_cycle(cycle)
-    objectives = list(
-        objectives_of(organization)
+    sight = sight_of(viewer)
+    found = (
+        objectives_of(organization, sight)
         .filter(in_cycle, *([scope] if scope is not None else []))
         .select_related("cycle", "unit", "owner")
         .order_by("position", "created_at", "id")
     )
+    if not sight.everything:
+        # Whether the reader may see each one's parent: in the same query (one join).
+        found = found.annotate(
+            parent_seen=ExpressionWrapper(sight.objectives("parent__"), output_field=BooleanField())
+        )
+    objectives = list(found)
     loaded = {o.id: o for o in objectives}
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
     child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
@@ -265,7 +284,7 @@ def board_for_cycle(
         # Part of a tree: the aligned children of what is loaded, loaded or not (one query, by
         # the parent index; a child's cycle lies within its parent's, so within the board's).
         children = (
-            objectives_of(organization)
+            objectives_of(organization, viewer)
             .filter(parent_id__in=list(loaded))
             .order_by("position", "created_at", "id")
             .values_list("id", "parent_id")
@@ -309,10 +328,12 @@ def board_objective(
                 commitment_in_force=commitment,
             )
         )
+    parent_seen = getattr(objective, "parent_seen", True)
     return BoardObjective(
         model=objective,
         krs=tuple(rows),
         child_ids=tuple(child_ids),
+        parent_id=objective.parent_id if parent_seen else None,
         expected=expected,
         pace=None
         if abandoned
@@ -343,14 +364,15 @@ class UnitStat:
         )
 
 
-def unit_stats(organization: Organization, cycle: Cycle) -> dict[UUID, UnitStat]:
+def unit_stats(organization: Organization, cycle: Cycle, *, viewer: Viewer) -> dict[UUID, UnitStat]:
     """Per unit, its own objectives of the cycle counted and their stored progress summed. One
     query, grouped in the database: a unit's progress is the plain mean of its live objectives
     (as ``Board.unit_progress``)."""
     live = ~Q(state=Objective.State.ABANDONED)
     measured = live & Q(progress__isnull=False)
     rows = (
-        Objective.objects.filter(organization=organization, cycle=cycle)
+        objectives_of(organization, viewer)
+        .filter(cycle=cycle)
         .order_by()
         .values("unit_id")
         .annotate(
@@ -381,14 +403,19 @@ def _in_cycle(cycle: Cycle) -> Q:
     return Q(cycle=cycle) | Q(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end)
 
 
-def tree_roots(organization: Organization, cycle: Cycle) -> tuple[list[UUID], list[UUID]]:
+def tree_roots(
+    organization: Organization, cycle: Cycle, *, viewer: Viewer
+) -> tuple[list[UUID], list[UUID]]:
     """Ids of the cycle's objectives not aligned to an objective of its board: the company's,
     then the others (in unit order). One query."""
+    sight = sight_of(viewer)
     outside = Q(parent__cycle__start__lt=cycle.start) | Q(parent__cycle__end__gt=cycle.end)
+    # Aligned to an objective this reader may not see: a root of the tree they see.
+    hidden_parent = ~Q(parent__isnull=True) & ~sight.objectives("parent__")
     rows = (
-        objectives_of(organization)
+        objectives_of(organization, sight)
         .filter(cycle=cycle)
-        .filter(Q(parent__isnull=True) | outside)
+        .filter(Q(parent__isnull=True) | outside | hidden_parent)
         .order_by("unit__name", "position", "created_at")
         .values_list("id", "unit__kind")
     )
@@ -403,6 +430,7 @@ def tree_levels(
     cycle: Cycle,
     start: list[UUID],
     *,
+    viewer: Viewer,
     budget: int | None = None,
     folded: set[UUID] | None = None,
 ) -> tuple[set[UUID], set[UUID]]:
@@ -413,7 +441,7 @@ def tree_levels(
     level = list(start)
     while level:
         below = list(
-            objectives_of(organization)
+            objectives_of(organization, viewer)
             .filter(_in_cycle(cycle), parent_id__in=level)
             .values_list("id", flat=True)
         )
@@ -457,6 +485,7 @@ def objectives_page(
     organization: Organization,
     cycle: Cycle,
     *,
+    viewer: Viewer,
     unit: Unit | None = None,
     offset: int = 0,
     limit: int = 100,
@@ -465,7 +494,7 @@ def objectives_page(
     """One page of a cycle's own objectives (optionally one unit's), as on the board,
     in a stable order (unit, position, creation), with their key results' forecasts, and how
     many there are in all. Five queries whatever the page's offset or the cycle's size."""
-    objectives = objectives_of(organization).filter(cycle=cycle)
+    objectives = objectives_of(organization, viewer).filter(cycle=cycle)
     if unit is not None:
         objectives = objectives.filter(unit=unit)
     ordered = objectives.order_by("unit__name", "unit_id", "position", "created_at", "id")
@@ -474,7 +503,7 @@ def objectives_page(
     if not ids:
         return [], total
     board = board_for_cycle(
-        organization, cycle, today=today, scope=Q(pk__in=ids), with_forecasts=True
+        organization, cycle, today=today, viewer=viewer, scope=Q(pk__in=ids), with_forecasts=True
     )
     return [board.objectives[i] for i in ids], total
 
@@ -489,10 +518,10 @@ def ancestor_ids(objective: Objective) -> list[UUID]:
     return out
 
 
-def units_and_parents(organization: Organization, cycle: Cycle, unit_ids) -> Q:
+def units_and_parents(organization: Organization, cycle: Cycle, unit_ids, *, viewer: Viewer) -> Q:
     """A board scope: the cycle's objectives of these units and the objectives they align to,
     named by id (one query here; the board's own query then reads rows by primary key)."""
-    rows = objectives_of(organization).filter(cycle=cycle, unit_id__in=list(unit_ids))
+    rows = objectives_of(organization, viewer).filter(cycle=cycle, unit_id__in=list(unit_ids))
     ids: set[UUID] = set()
     for objective_id, parent_id in rows.values_list("id", "parent_id"):
         ids.add(objective_id)
@@ -502,38 +531,49 @@ def units_and_parents(organization: Organization, cycle: Cycle, unit_ids) -> Q:
 
 
 def objective_annotated(
-    organization: Organization, objective: Objective, *, today: date | None = None
+    organization: Organization, objective: Objective, *, viewer: Viewer, today: date | None = None
 ) -> BoardObjective:
     """The objective alone, as on its cycle's board (key results with their forecasts,
     progress, pace, the ids of the objectives aligned to it): what the API answers with. Four
     queries."""
     board = board_for_cycle(
-        organization, objective.cycle, today=today, scope=Q(pk=objective.pk), with_forecasts=True
+        organization,
+        objective.cycle,
+        today=today,
+        viewer=viewer,
+        scope=Q(pk=objective.pk),
+        with_forecasts=True,
     )
     return board.objectives[objective.id]
 
 
 def objective_with_progress(
-    organization: Organization, objective: Objective, *, today: date | None = None
+    organization: Organization, objective: Objective, *, viewer: Viewer, today: date | None = None
 ) -> tuple[BoardObjective, Board]:
     """The objective as on its cycle's board, with only what its page shows loaded:
     itself, its ancestors and the objectives aligned to it (and their key results)."""
     ancestors = ancestor_ids(objective)
     children = (
-        objectives_of(organization).filter(parent_id=objective.pk).values_list("id", flat=True)
+        objectives_of(organization, viewer)
+        .filter(parent_id=objective.pk)
+        .values_list("id", flat=True)
     )
     scope = Q(pk__in=[objective.pk, *ancestors, *children])
-    board = board_for_cycle(organization, objective.cycle, today=today, scope=scope)
+    board = board_for_cycle(organization, objective.cycle, today=today, viewer=viewer, scope=scope)
     return board.objectives[objective.id], board
 
 
 def objectives_for_parent_choice(
-    organization: Organization, cycle: Cycle, *, exclude: Objective | None = None
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    viewer: Viewer,
+    exclude: Objective | None = None,
 ) -> QuerySet[Objective]:
     """Objectives a new or edited objective in ``cycle`` may align to: same organization, a
     cycle that covers this one, not abandoned."""
     qs = (
-        objectives_of(organization)
+        objectives_of(organization, viewer)
         .filter(cycle__start__lte=cycle.start, cycle__end__gte=cycle.end)
         .exclude(state=Objective.State.ABANDONED)
         .select_related("unit", "cycle")
@@ -544,12 +584,14 @@ def objectives_for_parent_choice(
     return qs
 
 
-def objectives_for_links(organization: Organization, *, unit_ids, today: date | None = None):
+def objectives_for_links(
+    organization: Organization, *, viewer: Viewer, unit_ids, today: date | None = None
+):
     """Open objectives of these units in the cycles running today, with their key results
     (``key_results.all()`` prefetched): what a weekly item may be linked to. Two queries."""
     today = today or timezone.localdate()
     return (
-        objectives_of(organization)
+        objectives_of(organization, viewer)
         .filter(unit_id__in=list(unit_ids), cycle__start__lte=today, cycle__end__gte=today)
         .exclude(state=Objective.State.ABANDONED)
         .select_related("unit", "cycle")

@@ -134,6 +134,7 @@ def next_cycle_plan(
     cycle: Cycle,
     target: Cycle | None,
     *,
+    viewer: okr_selectors.Viewer,
     today: date | None = None,
     access: Access | None = None,
 ) -> NextCyclePlan:
@@ -141,12 +142,12 @@ def next_cycle_plan(
     repeated flag) and what ``target`` already holds per unit; with the reader's ``access``,
     the units they may carry objectives into. A fixed number of queries."""
     scheme = organization.grading_scheme
-    board = okr_selectors.board_for_cycle(organization, cycle, today=today)
+    board = okr_selectors.board_for_cycle(organization, cycle, today=today, viewer=viewer)
     objectives = board.in_cycle()
     ids = [o.id for o in objectives]
     successors: dict = defaultdict(list)
     for child in (
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(carried_from__in=ids)
         .select_related("cycle")
         .order_by("cycle__start", "created_at")
@@ -154,7 +155,7 @@ def next_cycle_plan(
         successors[child.carried_from_id].append(child)
     previous = previous_cycle(organization, cycle)
     previous_titles = _titles_by_unit(
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(cycle=previous)
         .exclude(state=Objective.State.ABANDONED)
         .values_list("unit_id", "title")
@@ -162,7 +163,7 @@ def next_cycle_plan(
         else []
     )
     carried_from_cycle = dict(
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(pk__in=[o.carried_from_id for o in objectives if o.carried_from_id])
         .values_list("pk", "cycle__name")
     )
@@ -187,7 +188,7 @@ def next_cycle_plan(
     if target is not None:
         here_titles = _titles_by_unit((o.unit_id, o.title) for o in objectives)
         for o in (
-            okr_selectors.objectives_of(organization)
+            okr_selectors.objectives_of(organization, viewer)
             .filter(cycle=target)
             .select_related("unit", "carried_from")
             .order_by("position", "created_at", "id")

@@ -42,7 +42,9 @@ def cycle_next(request: HttpRequest, cycle_id) -> HttpResponse:
     elif person.is_admin:
         same_kind = [c for c in okr_selectors.cycles_of(organization) if c.kind == cycle.kind]
         form = CycleForm(initial=next_cycle_initial(same_kind, timezone.localdate()))
-    plan = selectors.next_cycle_plan(organization, cycle, target, access=Access(person))
+    plan = selectors.next_cycle_plan(
+        organization, cycle, target, viewer=person, access=Access(person)
+    )
     context = {
         "cycle": cycle,
         "plan": plan,
@@ -60,7 +62,7 @@ def cycle_next(request: HttpRequest, cycle_id) -> HttpResponse:
 def objective_carry_forward(request: HttpRequest, objective_id) -> HttpResponse:
     """POST: carry one objective into the chosen next cycle, then back to the planning page."""
     organization = request.user.organization
-    objective = okr_selectors.objective_get(organization, objective_id)
+    objective = okr_selectors.objective_get(organization, objective_id, viewer=request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     target = okr_selectors.cycle_get(organization, request.POST.get("cycle"))

@@ -73,10 +73,14 @@ def _retro_rate(objectives) -> float | None:
 
 
 def retrospective_objectives(
-    cycle: Cycle, unit: Unit, board: okr_selectors.Board | None = None
+    cycle: Cycle,
+    unit: Unit,
+    board: okr_selectors.Board | None = None,
+    *,
+    viewer: okr_selectors.Viewer,
 ) -> list[ScoredObjective]:
     """A unit's scored (approved or closed) objectives of the cycle, marked with scores."""
-    board = board or okr_selectors.board_for_cycle(cycle.organization, cycle)
+    board = board or okr_selectors.board_for_cycle(cycle.organization, cycle, viewer=viewer)
     scheme = cycle.organization.grading_scheme
     return [scored_objective(o, scheme) for o in _retro_scored(board.for_units([unit.id]))]
 
@@ -138,10 +142,12 @@ class TeamRetrospective:
     success_rate: float | None
 
 
-def team_retrospective(organization: Organization, cycle: Cycle, unit: Unit) -> TeamRetrospective:
+def team_retrospective(
+    organization: Organization, cycle: Cycle, unit: Unit, *, viewer: okr_selectors.Viewer
+) -> TeamRetrospective:
     """A team's retrospective (None until first saved), its objectives with their scores and
     explanations, and what it still lacks to be complete. A fixed number of queries."""
-    objectives = retrospective_objectives(cycle, unit)
+    objectives = retrospective_objectives(cycle, unit, viewer=viewer)
     review = (
         Review.objects.filter(
             organization=organization,
@@ -228,13 +234,15 @@ class DepartmentSummary:
     teams: list[TeamOverview]
 
 
-def department_summary(organization: Organization, cycle: Cycle, unit: Unit) -> DepartmentSummary:
+def department_summary(
+    organization: Organization, cycle: Cycle, unit: Unit, *, viewer: okr_selectors.Viewer
+) -> DepartmentSummary:
     """A department's summary and the overviews of every team below it. Fixed queries."""
     tree = UnitTree.load(organization)
     teams = sorted(
         (u for u in tree.descendants(unit.id) if u.kind == Unit.Kind.TEAM), key=lambda u: u.name
     )
-    board = okr_selectors.board_for_cycle(organization, cycle)
+    board = okr_selectors.board_for_cycle(organization, cycle, viewer=viewer)
     review = _retro_reviews(organization, cycle, Review.Kind.DEPARTMENT, unit_ids=[unit.id]).get(
         unit.id
     )
@@ -271,13 +279,15 @@ class CompanyReview:
         return [t for g in self.groups for t in g.teams]
 
 
-def company_review(organization: Organization, cycle: Cycle) -> CompanyReview:
+def company_review(
+    organization: Organization, cycle: Cycle, *, viewer: okr_selectors.Viewer
+) -> CompanyReview:
     """Everything the company-wide review shows: every team's overview grouped by department
     (with the department's takeaways), the company objectives' outcome and success rates, the
     review's notes, summary and ideas. A fixed number of queries."""
     tree = UnitTree.load(organization)
     company = tree.root
-    board = okr_selectors.board_for_cycle(organization, cycle)
+    board = okr_selectors.board_for_cycle(organization, cycle, viewer=viewer)
     scheme = organization.grading_scheme
     departments = _retro_reviews(organization, cycle, Review.Kind.DEPARTMENT)
     groups: list[DepartmentGroup] = []

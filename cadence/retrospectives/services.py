@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cadence.core.errors import Conflict
 from cadence.okrs.models import Cycle
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, company_unit
 from cadence.retrospectives import selectors as retro_selectors
@@ -150,7 +151,11 @@ def retrospective_save(
         noun="learning",
         errors=errors,
     )
-    objectives = {o.id: o for o in retro_selectors.retrospective_objectives(cycle, unit)}
+    # The team's whole record (its members see every objective of theirs).
+    whole = Sight.whole(cycle.organization_id)
+    objectives = {
+        o.id: o for o in retro_selectors.retrospective_objectives(cycle, unit, viewer=whole)
+    }
     notes: dict = {}
     for key, text in (explanations or {}).items():
         objective = next((o for o in objectives.values() if str(o.id) == str(key)), None)
@@ -198,7 +203,10 @@ def retrospective_complete(*, actor: Person, cycle: Cycle, unit: Unit) -> Review
     _retro_check_team(unit)
     review = _retro_review_for_update(cycle, unit, Review.Kind.RETROSPECTIVE)
     missing = retro_selectors.retrospective_missing(
-        review if review.pk else None, retro_selectors.retrospective_objectives(cycle, unit)
+        review if review.pk else None,
+        retro_selectors.retrospective_objectives(
+            cycle, unit, viewer=Sight.whole(cycle.organization_id)
+        ),
     )
     if missing:
         # Nothing wrong with the request: the retrospective still lacks these.

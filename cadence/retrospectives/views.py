@@ -47,7 +47,7 @@ def team_retrospective(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
         raise Http404("Retrospectives are written by teams.")
     if request.method == "POST":
         services.require_retrospective_writer(person, unit)
-    retro = selectors.team_retrospective(organization, cycle, unit)
+    retro = selectors.team_retrospective(organization, cycle, unit, viewer=request.user)
     explain = [o for o in retro.objectives if o.needs_explanation or o.explanation]
     initial = RetrospectiveForm.initial_from(retro)
     form = RetrospectiveForm(_bound(request), initial=initial, objectives=explain)
@@ -70,7 +70,7 @@ def team_retrospective(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
         services.retrospective_complete(actor=person, cycle=cycle, unit=unit)
     except ValidationError as error:
         messages.info(request, "Saved as a draft; it is not complete yet.")
-        retro = selectors.team_retrospective(organization, cycle, unit)
+        retro = selectors.team_retrospective(organization, cycle, unit, viewer=request.user)
         form = RetrospectiveForm(initial=RetrospectiveForm.initial_from(retro), objectives=explain)
         incomplete = [m for msgs in error.message_dict.values() for m in msgs]
         context = _retro_context(retro, form, can_edit, incomplete)
@@ -102,7 +102,7 @@ def department_review(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
         raise Http404("Department summaries are written by departments.")
     if request.method == "POST":
         services.require_department_review_writer(person, unit)
-    summary = selectors.department_summary(organization, cycle, unit)
+    summary = selectors.department_summary(organization, cycle, unit, viewer=request.user)
     form = DepartmentReviewForm(_bound(request), initial=DepartmentReviewForm.initial_from(summary))
     done = submit(
         request,
@@ -147,7 +147,7 @@ def company_review(request: HttpRequest, cycle_id) -> HttpResponse:
     person = request.user
     organization = person.organization
     cycle = okr_selectors.cycle_get(organization, cycle_id)
-    review = selectors.company_review(organization, cycle)
+    review = selectors.company_review(organization, cycle, viewer=request.user)
     if request.method == "GET" and request.GET.get("format") == "html":
         html = render_to_string("retrospectives/export_company.html", _company_context(review))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -171,7 +171,8 @@ def company_review(request: HttpRequest, cycle_id) -> HttpResponse:
         "can_edit": services.can_write_company_review(person),
         # Every KPI's status today, unhealthy first (the page only, not the exports).
         "kpis": kpi_selectors.kpi_rows(
-            list(kpi_selectors.kpis_listed(organization)[:COMPANY_REVIEW_KPIS])
+            list(kpi_selectors.kpis_listed(organization)[:COMPANY_REVIEW_KPIS]),
+            viewer=request.user,
         ),
     }
     return render(request, "retrospectives/company_review.html", context, status=done.status)
@@ -184,7 +185,7 @@ def company_review_pdf(request: HttpRequest, cycle_id) -> HttpResponse:
     cycle = okr_selectors.cycle_get(organization, cycle_id)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    review = selectors.company_review(organization, cycle)
+    review = selectors.company_review(organization, cycle, viewer=request.user)
     response = HttpResponse(exports.company_review_pdf(review), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(cycle, "pdf")}"'
     return response

@@ -109,6 +109,7 @@ def due_now(
     cycle: Cycle,
     today: date | None = None,
     *,
+    viewer: okr_selectors.Viewer,
     compact: bool = False,
     unit_ids=None,
 ) -> DueNow:
@@ -118,7 +119,7 @@ def due_now(
     today = today or organization_today(organization)
     phase = cycle.phase_on(today)
     due = DueNow(phase=phase, today=today, week=monday_of(today))
-    objectives = okr_selectors.objectives_of(organization).filter(cycle=cycle)
+    objectives = okr_selectors.objectives_of(organization, viewer).filter(cycle=cycle)
     teams = Unit.objects.filter(organization=organization, kind=Unit.Kind.TEAM)
     if unit_ids is not None:
         unit_ids = list(unit_ids)
@@ -219,11 +220,17 @@ class ReviewBoard:
 
 
 def review_board(
-    organization: Organization, cycle: Cycle, unit: Unit, tree: UnitTree, *, today: date
+    organization: Organization,
+    cycle: Cycle,
+    unit: Unit,
+    tree: UnitTree,
+    *,
+    today: date,
+    viewer: okr_selectors.Viewer,
 ) -> ReviewBoard:
     """The unit's objectives and those of every unit below it, grouped by unit (tree order), as
     on the cycle's board, with the shown key results' histories. A fixed number of queries."""
-    board = okr_selectors.board_for_cycle(organization, cycle, today=today)
+    board = okr_selectors.board_for_cycle(organization, cycle, today=today, viewer=viewer)
     by_unit = board.by_unit()
     wanted = {unit.id} | {u.id for u in tree.descendants(unit.id)}
     groups = [
@@ -296,11 +303,13 @@ def objective_target_changes(objective: okr_selectors.BoardObjective) -> Objecti
     )
 
 
-def carry_links(organization: Organization, objective: Objective) -> dict:
+def carry_links(
+    organization: Organization, objective: Objective, *, viewer: okr_selectors.Viewer
+) -> dict:
     """Where an objective was carried forward from, and the objectives carried from it (two
     queries)."""
     carried_from = (
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(pk=objective.carried_from_id)
         .select_related("cycle")
         .first()
@@ -308,7 +317,7 @@ def carry_links(organization: Organization, objective: Objective) -> dict:
         else None
     )
     carried_to = list(
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(carried_from=objective)
         .select_related("cycle")
         .order_by("cycle__start", "created_at")

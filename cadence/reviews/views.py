@@ -64,7 +64,7 @@ def cycle_review(request: HttpRequest, cycle_id) -> HttpResponse:
         "cycle": cycle,
         "today": today,
         "phases": selectors.cycle_phases(cycle, today),
-        "due": selectors.due_now(organization, cycle, today),
+        "due": selectors.due_now(organization, cycle, today, viewer=request.user),
         "months": months,
         "mid_cycle_reviews": mid_cycle,
         "retro_teams": [
@@ -145,7 +145,7 @@ class ReviewGroupRows:
 
 
 def _target_change(person, organization, cycle, review, data):
-    kr = okr_selectors.key_result_get(organization, data["key_result"])
+    kr = okr_selectors.key_result_get(organization, data["key_result"], viewer=person)
     _in_cycle_or_404(kr.objective, cycle)
     services.key_result_change_target(
         actor=person,
@@ -159,7 +159,7 @@ def _target_change(person, organization, cycle, review, data):
 
 
 def _abandon(person, organization, cycle, data):
-    objective = okr_selectors.objective_get(organization, data["objective"])
+    objective = okr_selectors.objective_get(organization, data["objective"], viewer=person)
     _in_cycle_or_404(objective, cycle)
     okr_services.objective_set_state(
         actor=person, objective=objective, state=Objective.State.ABANDONED, reason=data["reason"]
@@ -223,7 +223,7 @@ def _periodic_review(request: HttpRequest, cycle, kind: str, period: date | None
             messages.success(request, "Review saved.")
             return redirect(f"{here}#questions")
     today = selectors.organization_today(organization)
-    reviewed = selectors.review_board(organization, cycle, unit, tree, today=today)
+    reviewed = selectors.review_board(organization, cycle, unit, tree, today=today, viewer=person)
     board = reviewed.board
     board_rows = pages.board_rows(
         board, person, access, details=pages.history_details(reviewed.histories)

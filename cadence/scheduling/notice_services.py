@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cadence.feed import notices, notify, watch
 from cadence.okrs.models import Cycle
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.reviews import selectors as review_selectors
 from cadence.reviews import services as review_services
@@ -39,7 +40,10 @@ def reviews_due_notify(*, now: datetime | None = None) -> int:
         for cycle in cycles:
             if cycle.phase_on(today) != Cycle.Phase.REVIEW:
                 continue
-            due = review_selectors.due_now(organization, cycle, today)
+            # Whether a team's retrospective is due does not depend on who reads it.
+            due = review_selectors.due_now(
+                organization, cycle, today, viewer=Sight.whole(organization.id)
+            )
             for team in due.teams_without_retrospective:
                 url = reverse("team_retrospective", args=[cycle.pk, team.pk])
                 people = (

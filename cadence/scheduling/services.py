@@ -21,6 +21,7 @@ from cadence.audit import services as audit_services
 from cadence.core import emails
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
+from cadence.okrs.visibility import sight_of
 from cadence.orgs import person_services
 from cadence.orgs.models import Membership, Person, Unit
 from cadence.scheduling import hooks, notice_services, selectors, subscriber_services
@@ -98,9 +99,13 @@ def _send_reminder(send: DueSend) -> None:
 
 
 def _send_digest(send: DueSend, reports: dict) -> None:
-    key = (send.unit.id, send.week)
+    # Read as its recipient: items linked to objectives they may not see are left out.
+    sight = sight_of(send.person)
+    key = (send.unit.id, send.week, sight)
     if key not in reports:
-        reports[key] = weekly_selectors.team_report(send.unit.organization, send.unit, send.week)
+        reports[key] = weekly_selectors.team_report(
+            send.unit.organization, send.unit, send.week, viewer=sight
+        )
     context = _common_context(send)
     context["report"] = reports[key]
     context["report_url"] = emails.absolute_url(_report_path(send))

@@ -28,6 +28,7 @@ from cadence.mail.models import Delivery
 from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Objective
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Membership, Organization, Unit
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import selectors
@@ -277,6 +278,8 @@ def company_summary(organization: Organization, *, month: date, now: datetime) -
             organization,
             cycle,
             today=today,
+            # Read by someone with no account: only what the whole organization sees.
+            viewer=Sight.public(organization.id),
             scope=Q(unit=company) & ~Q(state=Objective.State.DRAFT),
         )
         objectives = [o for o in board.in_cycle() if o.unit_id == company.id]

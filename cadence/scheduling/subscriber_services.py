@@ -22,6 +22,7 @@ from cadence.core import emails
 from cadence.core.limits import MAX_EMAIL, MAX_NAME, MAX_SUBSCRIBERS
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import subscriber_selectors as selectors
 from cadence.scheduling.models import ExternalSubscriber
@@ -208,7 +209,10 @@ def _render_digest(send: SubscriberSend, reports: dict) -> emails.Rendered:
     unit = send.unit
     cache_key = ("digest", unit.id, send.week)
     if cache_key not in reports:
-        reports[cache_key] = weekly_selectors.team_report(unit.organization, unit, send.week)
+        # Someone outside the organization's accounts: only what everyone in it may see.
+        reports[cache_key] = weekly_selectors.team_report(
+            unit.organization, unit, send.week, viewer=Sight.public(unit.organization_id)
+        )
     local = send.deadline.astimezone(zoneinfo.ZoneInfo(unit.time_zone))
     return emails.render(
         "subscriber_digest",

@@ -101,14 +101,19 @@ def score_changes_for(organization: Organization, objectives: list[Objective]) -
 
 
 def cycle_summary(
-    organization: Organization, cycle: Cycle, *, board=None, tree: UnitTree | None = None
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    viewer: okr_selectors.Viewer,
+    board=None,
+    tree: UnitTree | None = None,
 ) -> CycleSummary:
     """The cycle's results: each objective's score, band and success, success rates per unit and
     for the company. Before the cycle closes the scores are a preview computed from live
     progress (``preview``); hand adjustments made during the review phase already count.
 
     A fixed number of queries: the board's, the unit tree's and one for the adjustments."""
-    board = board or okr_selectors.board_for_cycle(organization, cycle)
+    board = board or okr_selectors.board_for_cycle(organization, cycle, viewer=viewer)
     tree = tree or UnitTree.load(organization)
     scheme = organization.grading_scheme
     closed = bool(cycle.closed_at)

@@ -13,6 +13,7 @@ from cadence.core.limits import MAX_TEXT
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.okrs.services import trail
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Organization, Person
 from cadence.orgs.selectors import Access
 from cadence.scoring import hooks
@@ -57,7 +58,8 @@ def cycle_close(*, actor: Person, cycle: Cycle, now: datetime | None = None) -> 
         .values_list("pk", flat=True)
     )
     now = now or timezone.now()
-    board = board_for_cycle(locked.organization, locked)
+    # Closing scores every objective of the cycle, whoever closes it.
+    board = board_for_cycle(locked.organization, locked, viewer=Sight.whole(locked.organization_id))
     scored = [o.model for o in board.in_cycle() if o.state in SCORED_STATES]
     adjusted_objectives = set(
         ScoreChange.objects.filter(objective__in=[o.pk for o in scored]).values_list(
@@ -179,7 +181,9 @@ def objective_score_adjust(
     if locked.cycle.closed_at:
         computed = locked.computed_score
     else:
-        annotated, _ = objective_with_progress(locked.organization, locked)
+        annotated, _ = objective_with_progress(
+            locked.organization, locked, viewer=Sight.whole(locked.organization_id)
+        )
         computed = scoring.score_from_progress(annotated.progress)
     change = _record_adjustment(locked, "objective", computed, score, reason, actor)
     objective.score = score

@@ -34,7 +34,7 @@ def _results_page(
     organization = person.organization
     tree = UnitTree.load(organization)
     access = Access(person, tree)
-    board = okr_selectors.board_for_cycle(organization, cycle)
+    board = okr_selectors.board_for_cycle(organization, cycle, viewer=person)
     adjustable = services.scores_adjustable(cycle, board.today)
 
     def form_of(item) -> dict:
@@ -52,7 +52,8 @@ def _results_page(
         return replace(row, can_adjust=True, key_results=key_results, **form_of(row))
 
     summary = selectors.with_forms(
-        selectors.cycle_summary(organization, cycle, board=board, tree=tree), row_for
+        selectors.cycle_summary(organization, cycle, viewer=person, board=board, tree=tree),
+        row_for,
     )
     distribution = review_charts.distribution(
         [
@@ -134,7 +135,9 @@ def _score_adjust(request: HttpRequest, target, *, cycle, objective, adjust) -> 
 
 @login_required
 def objective_score(request: HttpRequest, objective_id) -> HttpResponse:
-    objective = okr_selectors.objective_get(request.user.organization, objective_id)
+    objective = okr_selectors.objective_get(
+        request.user.organization, objective_id, viewer=request.user
+    )
     return _score_adjust(
         request,
         objective,
@@ -148,7 +151,7 @@ def objective_score(request: HttpRequest, objective_id) -> HttpResponse:
 
 @login_required
 def key_result_score(request: HttpRequest, key_result_id) -> HttpResponse:
-    kr = okr_selectors.key_result_get(request.user.organization, key_result_id)
+    kr = okr_selectors.key_result_get(request.user.organization, key_result_id, viewer=request.user)
     return _score_adjust(
         request,
         kr,

@@ -61,6 +61,7 @@ def register_builtin() -> None:
             url=_objective_url,
             cycle="t.cycle_id",
             unit="t.unit_id",
+            objective="t",
         )
     )
     register(
@@ -74,6 +75,7 @@ def register_builtin() -> None:
             joins=f"JOIN {objective} o ON o.id = t.objective_id",
             cycle="o.cycle_id",
             unit="o.unit_id",
+            objective="o",
             refs=("t.objective_id",),
         )
     )
@@ -94,6 +96,7 @@ def register_builtin() -> None:
             cycle="o.cycle_id",
             unit="o.unit_id",
             visible="t.deleted_at IS NULL",
+            objective="o",
             refs=("u.person_id", "u.week"),
         )
     )
@@ -115,6 +118,7 @@ def register_builtin() -> None:
             cycle="o.cycle_id",
             unit="o.unit_id",
             visible="t.deleted_at IS NULL AND (t.item_id IS NULL OR i.deleted_at IS NULL)",
+            objective="o",
             refs=("COALESCE(t.objective_id, k.objective_id)", "u.person_id", "u.week"),
         )
     )

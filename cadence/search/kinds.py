@@ -28,6 +28,9 @@ class Kind:
     cycle: str = "NULL"  # SQL: the row's cycle id (NULL: none; a cycle filter drops the row)
     unit: str = "NULL"  # SQL: the row's unit id
     visible: str = ""  # SQL: the condition a row must meet to be found (not deleted, …)
+    # SQL alias of the objective the row hangs off (its own row "t" for an objective; NULL
+    # columns when it hangs off none): a private objective hides it (okrs.visibility).
+    objective: str = ""
     # Up to three more SQL values the url needs, read back as hit.ref1..ref3.
     refs: tuple[str, ...] = ()
 

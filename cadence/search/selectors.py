@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.db import connection, models
 
 from cadence.okrs.models import Cycle
+from cadence.okrs.selectors import Viewer
+from cadence.okrs.visibility import ORGANIZATION, Sight, sight_of
 from cadence.orgs.models import Organization, Unit
 from cadence.search import ddl, kinds
 from cadence.search.kinds import Hit, Kind
@@ -54,7 +56,22 @@ def _text(expr: str | None) -> str:
     return f"CAST({expr} AS text)" if expr else "CAST(NULL AS text)"
 
 
-def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
+def _sight_filter(kind: Kind, sight: Sight | None) -> tuple[str, list]:
+    """The condition (and its parameters) that hides rows of private objectives the reader may
+    not see; none for a kind that hangs off no objective, or a reader who sees everything."""
+    if not kind.objective or sight is None or sight.everything:
+        return "", []
+    alias = kind.objective
+    units = sorted(sight.unit_ids)
+    marks = ", ".join(["%s"] * len(units))
+    seen = f" OR {alias}.unit_id IN ({marks})" if units else ""
+    return (
+        f"({alias}.id IS NULL OR {alias}.visibility = %s{seen})",
+        [ORGANIZATION, *(_db(u) for u in units)],
+    )
+
+
+def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int, sight: Sight | None) -> str:
     """One kind's best ``limit`` matches (parameters: the match, the organization, then the
     cycle and unit when given)."""
     refs = [*kind.refs, *([None] * (kinds.MAX_REFS - len(kind.refs)))]
@@ -72,6 +89,9 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int) -> str:
         where.append(f"{kind.cycle} = %s")
     if unit is not None:
         where.append(f"{kind.unit} = %s")
+    hidden, _ = _sight_filter(kind, sight)
+    if hidden:
+        where.append(hidden)
     if vendor == "sqlite":
         fts = ddl.fts_table(kind)
         weights = ", ".join(
@@ -121,6 +141,7 @@ def statement(
     query: Query,
     *,
     organization_id,
+    sight: Sight,
     chosen: list[Kind],
     cycle_id=None,
     unit_id=None,
@@ -134,11 +155,19 @@ def statement(
     branches, params = [], []
     for k in chosen:
         branches.append(
-            _branch(k, vendor=vendor, cycle=cycle_id, unit=unit_id, limit=offset + limit + 1)
+            _branch(
+                k,
+                vendor=vendor,
+                cycle=cycle_id,
+                unit=unit_id,
+                limit=offset + limit + 1,
+                sight=sight,
+            )
         )
         filters = [_db(organization_id)]
         filters += [_db(cycle_id)] if cycle_id is not None else []
         filters += [_db(unit_id)] if unit_id is not None else []
+        filters += _sight_filter(k, sight)[1]
         if vendor == "sqlite":  # the ranked query's, then the newest matches' threshold
             params += [*match, *filters, *match, *filters]
         else:  # the newest matches (the query, the filters), then the scores' two queries
@@ -154,6 +183,7 @@ def search(
     organization: Organization,
     text: str,
     *,
+    viewer: Viewer,
     kind: str = "",
     cycle: Cycle | None = None,
     unit: Unit | None = None,
@@ -172,6 +202,7 @@ def search(
     sql, params = statement(
         query,
         organization_id=organization.id,
+        sight=sight_of(viewer),
         chosen=chosen,
         cycle_id=cycle.id if cycle is not None else None,
         unit_id=unit.id if unit is not None else None,

@@ -30,6 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search(
         organization,
         data.get("q", ""),
+        viewer=request.user,
         kind=data.get("kind", ""),
         cycle=cycle,
         unit=unit,

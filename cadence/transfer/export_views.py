@@ -26,4 +26,6 @@ def export(request: HttpRequest, cycle_id, filename: str) -> HttpResponse:
     what, fmt = _what_and_format(filename)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return exports.attachment(exports.export_file(organization, cycle, what, fmt, unit))
+    return exports.attachment(
+        exports.export_file(organization, cycle, what, fmt, unit, viewer=request.user)
+    )

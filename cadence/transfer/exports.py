@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle
+from cadence.okrs.visibility import Sight, sight_of
 from cadence.orgs.models import Organization, Unit
 from cadence.orgs.selectors import UnitTree
 from cadence.retrospectives import selectors as retro_selectors
@@ -109,9 +110,18 @@ class Scope:
     unit: Unit | None
     unit_ids: set[UUID] | None
     tree: UnitTree
+    # Whose export: only the objectives (and what hangs off them) this reader may see.
+    sight: Sight
 
     @classmethod
-    def of(cls, organization: Organization, cycle: Cycle, unit: Unit | None = None) -> Scope:
+    def of(
+        cls,
+        organization: Organization,
+        cycle: Cycle,
+        unit: Unit | None = None,
+        *,
+        viewer: okr_selectors.Viewer,
+    ) -> Scope:
         if cycle.organization_id != organization.pk or (
             unit is not None and unit.organization_id != organization.pk
         ):
@@ -120,7 +130,7 @@ class Scope:
         unit_ids = None
         if unit is not None:
             unit_ids = {unit.pk, *(u.pk for u in tree.descendants(unit.pk))}
-        return cls(organization, cycle, unit, unit_ids, tree)
+        return cls(organization, cycle, unit, unit_ids, tree, sight_of(viewer))
 
     def path(self, unit_id: UUID) -> str:
         """The unit's path below the company ("Product/Web"); the company's is empty."""
@@ -140,7 +150,9 @@ class Scope:
 
 def _board(scope: Scope):
     unit_scope = None if scope.unit_ids is None else Q(unit_id__in=list(scope.unit_ids))
-    board = okr_selectors.board_for_cycle(scope.organization, scope.cycle, scope=unit_scope)
+    board = okr_selectors.board_for_cycle(
+        scope.organization, scope.cycle, viewer=scope.sight, scope=unit_scope
+    )
     order = scope.order()
     objectives = sorted(
         board.in_cycle(), key=lambda o: (order.get(o.unit_id, len(order)), o.position, o.created_at)
@@ -155,13 +167,16 @@ def okr_table(scope: Scope) -> Table:
     the objective's; an objective's own row carries its progress and score."""
     board, objectives = _board(scope)
     summary = scoring_selectors.cycle_summary(
-        scope.organization, scope.cycle, board=board, tree=scope.tree
+        scope.organization, scope.cycle, viewer=scope.sight, board=board, tree=scope.tree
     )
     scored = {r.obj.pk: r for r in summary.objectives}
     kr_scores = {k.obj.pk: k.score for r in summary.objectives for k in r.key_results}
     loaded = {o.pk: (o.external_id, o.title) for o in board.objectives.values()}
     missing = {o.parent_id for o in objectives if o.parent_id and o.parent_id not in loaded}
-    labels = {**loaded, **selectors.objective_labels(scope.organization, missing)}
+    labels = {
+        **loaded,
+        **selectors.objective_labels(scope.organization, missing, sight=scope.sight),
+    }
     columns = (*OKR_COLUMNS, *OKR_COMPUTED_COLUMNS)
     rows = []
     for o in objectives:
@@ -216,7 +231,9 @@ def check_in_table(scope: Scope) -> Table:
     """Every check-in of the cycle's key results, oldest first (``columns.CHECK_IN_COLUMNS``);
     the date is the check-in's day in the organization's time zone."""
     rows = []
-    for c in selectors.check_ins_for_export(scope.organization, scope.cycle, scope.unit_ids):
+    for c in selectors.check_ins_for_export(
+        scope.organization, scope.cycle, scope.unit_ids, sight=scope.sight
+    ):
         kr = c.key_result
         rows.append(
             [
@@ -239,7 +256,11 @@ def weekly_table(scope: Scope) -> Table:
     units below it), by week and person: what the team report shows, week after week."""
     items = list(
         selectors.weekly_items_for_export(
-            scope.organization, scope.cycle.start, scope.cycle.end, scope.unit_ids
+            scope.organization,
+            scope.cycle.start,
+            scope.cycle.end,
+            scope.unit_ids,
+            sight=scope.sight,
         )
     )
     was_planned = selectors.planned_before([i.pk for i in items])
@@ -274,7 +295,7 @@ def score_table(scope: Scope) -> Table:
     Before the cycle closes they are the page's preview, computed from live progress."""
     board, objectives = _board(scope)
     summary = scoring_selectors.cycle_summary(
-        scope.organization, scope.cycle, board=board, tree=scope.tree
+        scope.organization, scope.cycle, viewer=scope.sight, board=board, tree=scope.tree
     )
     by_id = {r.obj.pk: r for r in summary.objectives}
     preview = _yes(summary.preview)
@@ -315,7 +336,7 @@ def learning_table(scope: Scope) -> Table:
         learnings = learnings.filter(unit_id__in=list(scope.unit_ids))
     rows = [[scope.cycle.name, scope.path(x.unit_id), x.kind, "", x.text] for x in learnings]
     for note in selectors.objective_notes_for_export(
-        scope.organization, scope.cycle, scope.unit_ids
+        scope.organization, scope.cycle, scope.unit_ids, sight=scope.sight
     ):
         rows.append(
             [
@@ -362,13 +383,19 @@ def filename(cycle: Cycle, what: str, fmt: str, unit: Unit | None = None) -> str
 
 
 def export_file(
-    organization: Organization, cycle: Cycle, what: str, fmt: str, unit: Unit | None = None
+    organization: Organization,
+    cycle: Cycle,
+    what: str,
+    fmt: str,
+    unit: Unit | None = None,
+    *,
+    viewer: okr_selectors.Viewer,
 ) -> ExportFile:
     """The export as a file. The OKRs' XLSX holds two sheets, the OKRs and their check-ins (what
     the import reads); every other export is one table."""
     if what not in TABLES or fmt not in FORMATS:
         raise ValueError(f"No such export: {what}.{fmt}")
-    scope = Scope.of(organization, cycle, unit)
+    scope = Scope.of(organization, cycle, unit, viewer=viewer)
     if fmt == CSV:
         content = write_csv(*TABLES[what](scope))
     else:

@@ -18,6 +18,7 @@ from cadence.coach.services import blocking_errors
 from cadence.core.ids import uuid_or_404
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from cadence.okrs.selectors import objectives_of
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Membership, Organization, Person
 from cadence.orgs.selectors import Access, UnitTree, people_of
 from cadence.retrospectives.models import ObjectiveReviewNote
@@ -150,18 +151,24 @@ def _in_units(field: str, unit_ids: set[UUID] | None) -> Q:
     return Q() if unit_ids is None else Q(**{f"{field}__in": list(unit_ids)})
 
 
-def objective_labels(organization: Organization, objective_ids) -> dict[UUID, tuple[str, str]]:
+def objective_labels(
+    organization: Organization, objective_ids, *, sight: Sight
+) -> dict[UUID, tuple[str, str]]:
     """objective id → (external_id, title), for objectives named but not loaded (a parent in
     another cycle or outside the unit exported)."""
     ids = list(objective_ids)
     if not ids:
         return {}
-    rows = objectives_of(organization).filter(pk__in=ids).values_list("id", "external_id", "title")
+    rows = (
+        objectives_of(organization, sight)
+        .filter(pk__in=ids)
+        .values_list("id", "external_id", "title")
+    )
     return {pk: (external_id, title) for pk, external_id, title in rows}
 
 
 def check_ins_for_export(
-    organization: Organization, cycle: Cycle, unit_ids: set[UUID] | None
+    organization: Organization, cycle: Cycle, unit_ids: set[UUID] | None, *, sight: Sight
 ) -> QuerySet[CheckIn]:
     """Every check-in of the cycle's key results (of objectives in these units), oldest first,
     with its key result, objective and unit."""
@@ -172,13 +179,19 @@ def check_ins_for_export(
             key_result__objective__cycle=cycle,
         )
         .filter(_in_units("key_result__objective__unit_id", unit_ids))
+        .filter(sight.objectives("key_result__objective__"))
         .select_related("key_result", "key_result__objective", "key_result__objective__unit")
         .order_by("at", "created_at")
     )
 
 
 def weekly_items_for_export(
-    organization: Organization, first_week: date, last_day: date, unit_ids: set[UUID] | None
+    organization: Organization,
+    first_week: date,
+    last_day: date,
+    unit_ids: set[UUID] | None,
+    *,
+    sight: Sight,
 ) -> QuerySet[Item]:
     """The live weekly items of the weeks from ``first_week`` (any day of it) to the one holding
     ``last_day``, of people in these units (anyone's, without units): by week, person, category
@@ -188,7 +201,7 @@ def weekly_items_for_export(
         deleted_at__isnull=True,
         update__week__gte=monday_of(first_week),
         update__week__lte=last_day,
-    )
+    ).filter(sight.optional("objective") & sight.optional("key_result__objective"))
     if unit_ids is not None:
         members = Membership.objects.filter(
             unit_id__in=list(unit_ids), unit__organization=organization
@@ -220,7 +233,7 @@ def planned_before(item_ids: list[UUID]) -> set[UUID]:
 
 
 def objective_notes_for_export(
-    organization: Organization, cycle: Cycle, unit_ids: set[UUID] | None
+    organization: Organization, cycle: Cycle, unit_ids: set[UUID] | None, *, sight: Sight
 ) -> QuerySet[ObjectiveReviewNote]:
     """What the cycle's retrospectives say about objectives (notes with text), with their
     review's unit and the objective."""
@@ -230,6 +243,7 @@ def objective_notes_for_export(
         )
         .exclude(text="")
         .filter(_in_units("review__unit_id", unit_ids))
+        .filter(sight.objectives("objective__"))
         .select_related("review", "review__unit", "objective")
         .order_by("review__unit__name", "objective__position", "objective__created_at")
     )

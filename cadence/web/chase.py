@@ -196,7 +196,7 @@ def chase_for(
         return chase
     chase.scoped = True
     board = selectors.board_for_cycle(
-        organization, cycle, today=today, scope=Q(unit_id__in=list(scope))
+        organization, cycle, today=today, viewer=person, scope=Q(unit_id__in=list(scope))
     )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
     histories = selectors.key_result_histories_many(objectives, now=now)

@@ -34,6 +34,8 @@ from django.utils import timezone
 from cadence.core.ids import uuid_or_404
 from cadence.mail.models import Delivery
 from cadence.okrs.models import Objective
+from cadence.okrs.selectors import Viewer
+from cadence.okrs.visibility import sight_of
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import UnitTree
@@ -230,20 +232,29 @@ def category_get(organization: Organization, category_id) -> Category:
 # Updates and items ------------------------------------------------------------------------
 
 
-def _live_items() -> QuerySet[Item]:
+def _item_sight(viewer: Viewer) -> Q:
+    """An item linked to an objective or key result is seen only with it (okrs.visibility)."""
+    sight = sight_of(viewer)
+    return sight.optional("objective") & sight.optional("key_result__objective")
+
+
+def _live_items(viewer: Viewer) -> QuerySet[Item]:
     return (
         Item.objects.filter(deleted_at__isnull=True)
+        .filter(_item_sight(viewer))
         .select_related("category", "objective", "key_result")
         .order_by("position", "created_at")
     )
 
 
-def update_of(organization: Organization, person: Person, week: date) -> WeeklyUpdate | None:
+def update_of(
+    organization: Organization, person: Person, week: date, *, viewer: Viewer
+) -> WeeklyUpdate | None:
     """The person's update for the week (any day of it), ``items.all()`` prefetched with only
     the live items (category, objective and key result loaded); None if there is none."""
     return (
         WeeklyUpdate.objects.filter(organization=organization, person=person, week=monday_of(week))
-        .prefetch_related(Prefetch("items", queryset=_live_items()))
+        .prefetch_related(Prefetch("items", queryset=_live_items(viewer)))
         .first()
     )
 
@@ -253,8 +264,11 @@ def updates_of(organization: Organization, person: Person) -> QuerySet[WeeklyUpd
     return WeeklyUpdate.objects.filter(organization=organization, person=person).order_by("-week")
 
 
-def item_get(organization: Organization, item_id, *, include_deleted: bool = False) -> Item:
+def item_get(
+    organization: Organization, item_id, *, viewer: Viewer, include_deleted: bool = False
+) -> Item:
     items = Item.objects.filter(organization=organization, pk=uuid_or_404(item_id))
+    items = items.filter(_item_sight(viewer))
     if not include_deleted:
         items = items.filter(deleted_at__isnull=True)
     item = items.select_related(
@@ -266,7 +280,12 @@ def item_get(organization: Organization, item_id, *, include_deleted: bool = Fal
 
 
 def deleted_items_of(
-    organization: Organization, person: Person, week: date, *, now: datetime | None = None
+    organization: Organization,
+    person: Person,
+    week: date,
+    *,
+    viewer: Viewer,
+    now: datetime | None = None,
 ) -> list[Item]:
     """The person's items of the week deleted in the last 30 days (they can be restored)."""
     now = now or timezone.now()
@@ -278,6 +297,7 @@ def deleted_items_of(
             deleted_at__gte=now - RESTORE_WINDOW,
             settled=False,  # taken out with the item it continues, not deleted by the person
         )
+        .filter(_item_sight(viewer))
         .select_related("category")
         .order_by("-deleted_at")
     )
@@ -418,7 +438,11 @@ class TeamReport:
 
 
 def _people_weeks(
-    organization: Organization, people: list[Person], week: date, categories: list[Category]
+    organization: Organization,
+    people: list[Person],
+    week: date,
+    categories: list[Category],
+    viewer: Viewer,
 ) -> dict[UUID, PersonWeek]:
     """Each person's update and live items for the week, with plan/done marks: three queries
     for any number of people."""
@@ -429,7 +453,7 @@ def _people_weeks(
         )
     }
     items_by_update: dict[UUID, list[Item]] = defaultdict(list)
-    items = list(_live_items().filter(organization=organization, update__in=updates.values()))
+    items = list(_live_items(viewer).filter(organization=organization, update__in=updates.values()))
     planned_before = (
         set(
             ItemMove.objects.filter(
@@ -492,7 +516,9 @@ def _members(unit_ids, week: date) -> list[Membership]:
     )
 
 
-def team_report(organization: Organization, unit: Unit, week: date) -> TeamReport:
+def team_report(
+    organization: Organization, unit: Unit, week: date, *, viewer: Viewer
+) -> TeamReport:
     """A team's week: its members' updates, numbers and groupings, in five queries whatever
     the team's size."""
     if unit.organization_id != organization.pk:
@@ -502,21 +528,23 @@ def team_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
     for membership in _members([unit.pk], week):
         people.setdefault(membership.person_id, membership.person)
     categories = categories_for(organization, unit if unit.kind == Unit.Kind.TEAM else None)
-    weeks = _people_weeks(organization, list(people.values()), week, categories)
+    weeks = _people_weeks(organization, list(people.values()), week, categories, viewer)
     return TeamReport(
         week=week, unit=unit, people=[weeks[p] for p in people], categories=categories
     )
 
 
-def report_for(organization: Organization, unit: Unit, week: date) -> TeamReport:
+def report_for(organization: Organization, unit: Unit, week: date, *, viewer: Viewer) -> TeamReport:
     """The week of any unit, as the team report page and the API show it: a team's own report,
     or a department's or the company's with one summary per team."""
     if unit.kind == Unit.Kind.TEAM:
-        return team_report(organization, unit, week)
-    return unit_report(organization, unit, week)
+        return team_report(organization, unit, week, viewer=viewer)
+    return unit_report(organization, unit, week, viewer=viewer)
 
 
-def unit_report(organization: Organization, unit: Unit, week: date) -> TeamReport:
+def unit_report(
+    organization: Organization, unit: Unit, week: date, *, viewer: Viewer
+) -> TeamReport:
     """A department's or the company's week: everyone in the unit and the units below it, and
     one report per team inside it (a team's report when ``unit`` is a team). Six queries
     whatever the number of teams and people."""
@@ -532,7 +560,7 @@ def unit_report(organization: Organization, unit: Unit, week: date) -> TeamRepor
         people.setdefault(membership.person_id, membership.person)
         members_of[membership.unit_id].append(membership.person_id)
     categories = categories_for(organization, unit if unit.kind == Unit.Kind.TEAM else None)
-    weeks = _people_weeks(organization, list(people.values()), week, categories)
+    weeks = _people_weeks(organization, list(people.values()), week, categories, viewer)
     teams = [
         TeamReport(
             week=week,

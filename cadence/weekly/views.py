@@ -74,20 +74,22 @@ def _page_url(person_id, week: date, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _link_objects(organization, value: str):
+def _link_objects(organization, value: str, viewer: Person):
     """The objective / key result a link choice names (404 when missing or foreign)."""
     parsed = parse_link(value)
     if parsed is None:
         return None, None
     kind, ident = parsed
     if kind == "o":
-        return okr_selectors.objective_get(organization, ident), None
-    return None, okr_selectors.key_result_get(organization, ident)
+        return okr_selectors.objective_get(organization, ident, viewer=viewer), None
+    return None, okr_selectors.key_result_get(organization, ident, viewer=viewer)
 
 
 def _link_options(person: Person):
     units = [u.id for u in org_selectors.person_units(person)]
-    return list(okr_selectors.objectives_for_links(person.organization, unit_ids=units))
+    return list(
+        okr_selectors.objectives_for_links(person.organization, viewer=person, unit_ids=units)
+    )
 
 
 def _current_link(item: Item):
@@ -140,7 +142,7 @@ def _board_context(
     now = timezone.now()
     team, rhythm = selectors.team_and_rhythm(person)
     categories = selectors.categories_for(organization, team)
-    update = selectors.update_of(organization, person, week)
+    update = selectors.update_of(organization, person, week, viewer=request.user)
     items = list(update.items.all()) if update else []
     can_edit = services.can_write_update(viewer, person)
     groups: dict = {c.id: [] for c in categories}
@@ -205,7 +207,9 @@ def _board_context(
         if any(c["category"].slug == "plans" for c in columns)
         else None,
         "can_edit": can_edit,
-        "deleted": selectors.deleted_items_of(organization, person, week) if can_edit else [],
+        "deleted": selectors.deleted_items_of(organization, person, week, viewer=request.user)
+        if can_edit
+        else [],
         "link_choices": choices,
         "focus": focus,
         "notice": notice,
@@ -273,7 +277,7 @@ def weekly_update(request: HttpRequest, person_id, week: str) -> HttpResponse:
     form = ItemForm(request.POST, choices=link_choices(options), prefix_id=f"add-{slug}")
 
     def save(data: dict) -> Item:
-        objective, key_result = _link_objects(organization, data["link"])
+        objective, key_result = _link_objects(organization, data["link"], person)
         return services.item_create(
             actor=viewer,
             person=person,
@@ -299,7 +303,9 @@ def weekly_update(request: HttpRequest, person_id, week: str) -> HttpResponse:
 
 
 def _item_for_change(request: HttpRequest, item_id, *, include_deleted=False) -> Item:
-    return selectors.item_get(request.user.organization, item_id, include_deleted=include_deleted)
+    return selectors.item_get(
+        request.user.organization, item_id, viewer=request.user, include_deleted=include_deleted
+    )
 
 
 @login_required
@@ -320,7 +326,7 @@ def item_edit(request: HttpRequest, item_id) -> HttpResponse:
     )
 
     def save(data: dict) -> Item:
-        objective, key_result = _link_objects(organization, data["link"])
+        objective, key_result = _link_objects(organization, data["link"], person)
         if key_result is not None:
             links = {"key_result": key_result, "objective": key_result.objective}
         else:
@@ -430,7 +436,7 @@ def team_report(request: HttpRequest, unit_id) -> HttpResponse:
     organization = request.user.organization
     unit = org_selectors.unit_get(organization, unit_id)
     week = _report_week(request, unit)
-    report = selectors.report_for(organization, unit, week)
+    report = selectors.report_for(organization, unit, week, viewer=request.user)
     group = request.GET.get("group") if request.GET.get("group") in GROUPS else "person"
     deadline = selectors.team_deadline(unit, report.week, organization.pk)
     context = {

@@ -127,7 +127,7 @@ class DependencyOut(Schema):
 def _review(
     request: HttpRequest, objective_id: str, service, payload: ApprovalCommentIn | ReturnIn
 ) -> Objective:
-    objective = objective_get(organization(request), objective_id)
+    objective = objective_get(organization(request), objective_id, viewer=actor(request))
     objective = service(actor=actor(request), objective=objective, comment=payload.comment)
     return with_progress(request, objective)
 
@@ -171,7 +171,11 @@ def objective_reopen(
 )
 def objective_approvals(request: HttpRequest, objective_id: str) -> list[ApprovalEvent]:
     """The objective's approval trail, oldest first."""
-    return list(selectors.approval_events_of(objective_get(organization(request), objective_id)))
+    return list(
+        selectors.approval_events_of(
+            objective_get(organization(request), objective_id, viewer=actor(request))
+        )
+    )
 
 
 @router.get("/approvals", response={200: list[ObjectiveOut], **ERRORS})
@@ -185,7 +189,7 @@ def cycle_alignment(request: HttpRequest, cycle_id: str) -> selectors.AlignmentH
     """Alignment health: the share of the cycle's team objectives (not abandoned) aligned to a
     higher objective or standing alone with a stated reason, naming the others."""
     org = organization(request)
-    return selectors.alignment_health(org, cycle_get(org, cycle_id))
+    return selectors.alignment_health(org, cycle_get(org, cycle_id), viewer=actor(request))
 
 
 # Dependencies --------------------------------------------------------------------------------
@@ -196,7 +200,7 @@ def dependency_list(request: HttpRequest, cycle_id: str | None = None) -> list[D
     """Dependencies between teams, optionally of one cycle's objectives."""
     org = organization(request)
     cycle = cycle_get(org, cycle_id) if cycle_id else None
-    return list(selectors.dependencies_of(org, cycle=cycle))
+    return list(selectors.dependencies_of(org, viewer=actor(request), cycle=cycle))
 
 
 @router.post("/dependencies", response={201: DependencyOut, **ERRORS})
@@ -220,7 +224,9 @@ def dependency_acknowledge(
     request: HttpRequest, dependency_id: str, payload: AcknowledgeIn
 ) -> Dependency:
     """The unit asked acknowledges the request (requested → acknowledged)."""
-    dependency = selectors.dependency_get(organization(request), dependency_id)
+    dependency = selectors.dependency_get(
+        organization(request), dependency_id, viewer=actor(request)
+    )
     with fields_renamed(DEPENDENCY_FIELDS):
         return services.dependency_acknowledge(
             actor=actor(request),
@@ -237,7 +243,9 @@ def dependency_update(
     request: HttpRequest, dependency_id: str, payload: DependencyPatch
 ) -> Dependency:
     """Either side moves an acknowledged dependency: acknowledged, at_risk, done."""
-    dependency = selectors.dependency_get(organization(request), dependency_id)
+    dependency = selectors.dependency_get(
+        organization(request), dependency_id, viewer=actor(request)
+    )
     return services.dependency_set_state(
         actor=actor(request), dependency=dependency, state=payload.state, note=payload.note
     )
@@ -246,6 +254,8 @@ def dependency_update(
 @router.delete("/dependencies/{dependency_id}", response={204: None, **ERRORS})
 def dependency_delete(request: HttpRequest, dependency_id: str) -> Status:
     """The asking side withdraws the dependency."""
-    dependency = selectors.dependency_get(organization(request), dependency_id)
+    dependency = selectors.dependency_get(
+        organization(request), dependency_id, viewer=actor(request)
+    )
     services.dependency_delete(actor=actor(request), dependency=dependency)
     return Status(204, None)

@@ -235,7 +235,10 @@ def coach_setting_update(request: HttpRequest, payload: SettingIn) -> dict:
 def objective_findings(request: HttpRequest, objective_id: str) -> dict:
     """The coach's findings about a stored objective and its key results."""
     org = organization(request)
-    annotated, board = objective_with_progress(org, objective_get(org, objective_id))
+    viewer = actor(request)
+    annotated, board = objective_with_progress(
+        org, objective_get(org, objective_id, viewer=viewer), viewer=viewer
+    )
     found = coach_selectors.findings_for_objective(org, annotated, board)
     return {
         "findings": [_finding_out(f) for f in found.open],
@@ -247,7 +250,9 @@ def objective_findings(request: HttpRequest, objective_id: str) -> dict:
 def cycle_quality(request: HttpRequest, cycle_id: str) -> dict:
     """Per unit of the cycle: open findings and strength score; and counts per check."""
     org = organization(request)
-    quality = coach_selectors.quality_for_cycle(org, cycle_get(org, cycle_id))
+    quality = coach_selectors.quality_for_cycle(
+        org, cycle_get(org, cycle_id), viewer=actor(request)
+    )
     return {
         "cycle_id": quality.cycle.id,
         "units": [

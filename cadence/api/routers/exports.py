@@ -6,6 +6,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from cadence.api.auth import actor
 from cadence.api.common import organization
 from cadence.api.schemas import ERRORS
 from cadence.okrs.selectors import cycle_get
@@ -51,4 +52,5 @@ def cycle_export(
     org = organization(request)
     cycle = cycle_get(org, cycle_id)
     unit = unit_get(org, unit_id) if unit_id else None
-    return exports.attachment(exports.export_file(org, cycle, what, format, unit))
+    out = exports.export_file(org, cycle, what, format, unit, viewer=actor(request))
+    return exports.attachment(out)

@@ -138,18 +138,20 @@ def _like(request: HttpRequest, target: Target) -> dict:
 @router.get("/objectives/{objective_id}/comments", response={200: list[CommentOut], **ERRORS})
 def objective_comment_list(request: HttpRequest, objective_id: str) -> list[dict]:
     """The objective's comments, oldest first."""
-    return _list(objective_get(organization(request), objective_id))
+    return _list(objective_get(organization(request), objective_id, viewer=actor(request)))
 
 
 @router.post("/objectives/{objective_id}/comments", response={201: CommentOut, **ERRORS})
 def objective_comment_create(request: HttpRequest, objective_id: str, payload: CommentIn) -> Status:
-    return _create(request, objective_get(organization(request), objective_id), payload)
+    return _create(
+        request, objective_get(organization(request), objective_id, viewer=actor(request)), payload
+    )
 
 
 @router.post("/objectives/{objective_id}/like", response={200: LikeOut, **ERRORS})
 def objective_like(request: HttpRequest, objective_id: str) -> dict:
     """Like the objective, or take your like back (a toggle)."""
-    return _like(request, objective_get(organization(request), objective_id))
+    return _like(request, objective_get(organization(request), objective_id, viewer=actor(request)))
 
 
 # Key results ------------------------------------------------------------------------------
@@ -158,20 +160,26 @@ def objective_like(request: HttpRequest, objective_id: str) -> dict:
 @router.get("/key-results/{key_result_id}/comments", response={200: list[CommentOut], **ERRORS})
 def key_result_comment_list(request: HttpRequest, key_result_id: str) -> list[dict]:
     """The key result's comments, oldest first."""
-    return _list(key_result_get(organization(request), key_result_id))
+    return _list(key_result_get(organization(request), key_result_id, viewer=actor(request)))
 
 
 @router.post("/key-results/{key_result_id}/comments", response={201: CommentOut, **ERRORS})
 def key_result_comment_create(
     request: HttpRequest, key_result_id: str, payload: CommentIn
 ) -> Status:
-    return _create(request, key_result_get(organization(request), key_result_id), payload)
+    return _create(
+        request,
+        key_result_get(organization(request), key_result_id, viewer=actor(request)),
+        payload,
+    )
 
 
 @router.post("/key-results/{key_result_id}/like", response={200: LikeOut, **ERRORS})
 def key_result_like(request: HttpRequest, key_result_id: str) -> dict:
     """Like the key result, or take your like back (a toggle)."""
-    return _like(request, key_result_get(organization(request), key_result_id))
+    return _like(
+        request, key_result_get(organization(request), key_result_id, viewer=actor(request))
+    )
 
 
 # Weekly items -----------------------------------------------------------------------------
@@ -180,18 +188,20 @@ def key_result_like(request: HttpRequest, key_result_id: str) -> dict:
 @router.get("/weekly-items/{item_id}/comments", response={200: list[CommentOut], **ERRORS})
 def weekly_item_comment_list(request: HttpRequest, item_id: str) -> list[dict]:
     """The weekly item's comments, oldest first."""
-    return _list(item_get(organization(request), item_id))
+    return _list(item_get(organization(request), item_id, viewer=actor(request)))
 
 
 @router.post("/weekly-items/{item_id}/comments", response={201: CommentOut, **ERRORS})
 def weekly_item_comment_create(request: HttpRequest, item_id: str, payload: CommentIn) -> Status:
-    return _create(request, item_get(organization(request), item_id), payload)
+    return _create(
+        request, item_get(organization(request), item_id, viewer=actor(request)), payload
+    )
 
 
 @router.post("/weekly-items/{item_id}/like", response={200: LikeOut, **ERRORS})
 def weekly_item_like(request: HttpRequest, item_id: str) -> dict:
     """Like the weekly item, or take your like back (a toggle)."""
-    return _like(request, item_get(organization(request), item_id))
+    return _like(request, item_get(organization(request), item_id, viewer=actor(request)))
 
 
 # Comments ---------------------------------------------------------------------------------
@@ -200,7 +210,7 @@ def weekly_item_like(request: HttpRequest, item_id: str) -> dict:
 @router.delete("/comments/{comment_id}", response={204: None, **ERRORS})
 def comment_delete(request: HttpRequest, comment_id: str) -> Status:
     """Delete a comment: its author or an admin."""
-    comment = selectors.comment_get(organization(request), comment_id)
+    comment = selectors.comment_get(organization(request), comment_id, viewer=actor(request))
     services.comment_delete(actor=actor(request), comment=comment)
     return Status(204, None)
 
@@ -254,5 +264,12 @@ def feed(request: HttpRequest, filters: Query[FeedQuery]) -> dict:
     org = organization(request)
     unit = unit_get(org, filters.unit_id) if filters.unit_id else None
     person = person_get(org, filters.person_id) if filters.person_id else None
-    page = selectors.feed(org, unit=unit, person=person, before=filters.before, limit=filters.limit)
+    page = selectors.feed(
+        org,
+        viewer=actor(request),
+        unit=unit,
+        person=person,
+        before=filters.before,
+        limit=filters.limit,
+    )
     return {"events": [_event_out(e) for e in page.events], "next_before": page.next_before}

@@ -155,7 +155,7 @@ def kpi_list(
     )
     total = rows.count()
     _next_link(request, response, offset, limit, total)
-    return [_out(k) for k in rows[offset : offset + limit]]
+    return [_out(selectors.veiled(k, actor(request))) for k in rows[offset : offset + limit]]
 
 
 @router.post("/kpis", response={201: KpiOut, **ERRORS})
@@ -177,7 +177,7 @@ def kpi_create(request: HttpRequest, payload: KpiIn) -> Status:
 
 @router.get("/kpis/{kpi_id}", response={200: KpiOut, **ERRORS})
 def kpi_detail(request: HttpRequest, kpi_id: str) -> dict:
-    return _out(selectors.kpi_get(organization(request), kpi_id))
+    return _out(selectors.kpi_get(organization(request), kpi_id, viewer=actor(request)))
 
 
 @router.get("/kpis/{kpi_id}/values", response={200: list[KpiValueOut], **ERRORS})
@@ -189,7 +189,7 @@ def kpi_value_list(
     limit: int = Query(VALUES_PAGE, ge=1, le=MAX_VALUES_PAGE),
 ) -> list[dict]:
     """A KPI's values, oldest first (by date, then in the order entered), a page at a time."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     rows = selectors.kpi_values(kpi)
     total = rows.count()
     _next_link(request, response, offset, limit, total)
@@ -201,7 +201,7 @@ def kpi_value_create(request: HttpRequest, kpi_id: str, payload: KpiValueIn) -> 
     """Enter a value (the unit's members, leads above it and admins). Answers the KPI with its
     ``status`` by its latest value: a value dated before the latest one is kept in its history
     and leaves the status as it was."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     row = services.kpi_value_add(actor=actor(request), kpi=kpi, value=payload.value, at=payload.at)
     return Status(201, _out(row.kpi))
 
@@ -212,7 +212,7 @@ def kpi_value_create(request: HttpRequest, kpi_id: str, payload: KpiValueIn) -> 
 @router.get("/kpis/{kpi_id}/source", response={200: DataSourceOut, **ERRORS})
 def kpi_source_detail(request: HttpRequest, kpi_id: str) -> DataSource:
     """The KPI's data source (404 when it has none)."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     source = source_selectors.kpi_data_source_of(kpi)
     if source is None:
         raise Http404("This KPI has no data source.")
@@ -225,14 +225,14 @@ def kpi_source_put(request: HttpRequest, kpi_id: str, payload: DataSourceIn) -> 
     worker syncs it daily at the organization's hour; a new number, or the first of a period
     of the KPI's frequency, becomes a value from the source, entered with the rights of the
     person who set it. Nothing is fetched during this request."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     return sources.data_source_set(actor=actor(request), kpi=kpi, **payload.model_dump())
 
 
 @router.delete("/kpis/{kpi_id}/source", response={204: None, **ERRORS})
 def kpi_source_delete(request: HttpRequest, kpi_id: str) -> Status:
     """Remove the KPI's data source (its values stay)."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     sources.data_source_delete(actor=actor(request), kpi=kpi)
     return Status(204, None)
 
@@ -242,7 +242,7 @@ def kpi_source_sync(request: HttpRequest, kpi_id: str) -> Status:
     """Queue a sync of the KPI's data source: the worker runs it at its next turn. Answers the
     source (`pending` is `sync`). 409 without a source, when it is switched off, or when the
     KPI is archived."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     return Status(202, sources.data_source_request(actor=actor(request), kpi=kpi, what="sync"))
 
 
@@ -251,5 +251,5 @@ def kpi_source_test(request: HttpRequest, kpi_id: str) -> Status:
     """Queue a test of the KPI's data source: the worker fetches it at its next turn and keeps
     what it found in `test_result`, recording nothing. Answers the source (`pending` is `test`,
     unless a sync waits, which covers it). 409 without a source, or when the KPI is archived."""
-    kpi = selectors.kpi_get(organization(request), kpi_id)
+    kpi = selectors.kpi_get(organization(request), kpi_id, viewer=actor(request))
     return Status(202, sources.data_source_request(actor=actor(request), kpi=kpi, what="test"))

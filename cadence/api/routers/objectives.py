@@ -62,7 +62,9 @@ def objective_list(
     if cycle is None:
         response["X-Total-Count"] = "0"
         return []
-    objectives, total = objectives_page(org, cycle, unit=unit, offset=offset, limit=limit)
+    objectives, total = objectives_page(
+        org, cycle, viewer=actor(request), unit=unit, offset=offset, limit=limit
+    )
     response["X-Total-Count"] = str(total)
     if offset + limit < total:
         query = request.GET.copy()
@@ -98,14 +100,16 @@ def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
 def objective_detail(request: HttpRequest, objective_id: str) -> Objective:
-    return with_progress(request, objective_get(organization(request), objective_id))
+    return with_progress(
+        request, objective_get(organization(request), objective_id, viewer=actor(request))
+    )
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
 def objective_update(request: HttpRequest, objective_id: str, payload: ObjectivePatch) -> Objective:
     """Change any of title, why, commitment, parent_id, owner_id, unit_id, and the state.
     ``{"state": "abandoned", "reason": "…"}`` needs the reason. All or nothing."""
-    objective = objective_get(organization(request), objective_id)
+    objective = objective_get(organization(request), objective_id, viewer=actor(request))
     data = payload.model_dump(exclude_unset=True)
     state = data.pop("state", None)
     reason = data.pop("reason", None)
@@ -137,19 +141,23 @@ def _edit(request: HttpRequest, objective: Objective, **changes) -> Objective:
 def objective_delete(request: HttpRequest, objective_id: str) -> Status:
     """Delete an objective with its key results and check-ins; objectives aligned to it stay,
     unaligned. (Abandoning keeps the history.)"""
-    objective = objective_get(organization(request), objective_id)
+    objective = objective_get(organization(request), objective_id, viewer=actor(request))
     services.objective_delete(actor=actor(request), objective=objective)
     return Status(204, None)
 
 
 @router.get("/objectives/{objective_id}/key-results", response={200: list[KeyResultOut], **ERRORS})
 def objective_key_results(request: HttpRequest, objective_id: str) -> list[KeyResult]:
-    return list(with_progress(request, objective_get(organization(request), objective_id)).krs)
+    return list(
+        with_progress(
+            request, objective_get(organization(request), objective_id, viewer=actor(request))
+        ).krs
+    )
 
 
 @router.post("/objectives/{objective_id}/key-results", response={201: KeyResultDetailOut, **ERRORS})
 def key_result_create(request: HttpRequest, objective_id: str, payload: KeyResultIn) -> Status:
-    objective = objective_get(organization(request), objective_id)
+    objective = objective_get(organization(request), objective_id, viewer=actor(request))
     data = payload.model_dump()
     owner = body_object(request, "owner_id", person_get, data.pop("owner_id"))
     with fields_renamed(KEY_RESULT_FIELDS):

@@ -27,7 +27,7 @@ def objective_carry_forward(
 ) -> Status:
     """Carry an objective into a later cycle as a new draft linked to it (``carried_from_id``):
     its unfinished key results come along, starting where they ended."""
-    source = objective_get(organization(request), objective_id)
+    source = objective_get(organization(request), objective_id, viewer=actor(request))
     with fields_renamed({"cycle": "cycle_id", "unit": "unit_id"}):
         carried = planning_services.objective_carry_forward(
             actor=actor(request),

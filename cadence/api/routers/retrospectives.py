@@ -173,8 +173,8 @@ def _scored_out(o) -> dict:
     }
 
 
-def _retrospective_out(org, cycle, unit) -> dict:
-    retro = retro_selectors.team_retrospective(org, cycle, unit)
+def _retrospective_out(request, org, cycle, unit) -> dict:
+    retro = retro_selectors.team_retrospective(org, cycle, unit, viewer=actor(request))
     r = retro.review
     return {
         "id": r.id if r else None,
@@ -211,7 +211,7 @@ def retrospective_get(request: HttpRequest, cycle_id: str, unit_id: str) -> dict
     """A team's retrospective: its objectives' scores, answers, overview, learnings and what
     it still lacks to be complete."""
     org, cycle, unit = _team_in_path(request, cycle_id, unit_id)
-    return _retrospective_out(org, cycle, unit)
+    return _retrospective_out(request, org, cycle, unit)
 
 
 @router.put(
@@ -236,7 +236,7 @@ def retrospective_put(
         learnings=payload.learnings,
         explanations=payload.explanations,
     )
-    return _retrospective_out(org, cycle, unit)
+    return _retrospective_out(request, org, cycle, unit)
 
 
 @router.post(
@@ -248,11 +248,11 @@ def retrospective_complete(request: HttpRequest, cycle_id: str, unit_id: str) ->
     satisfaction, 3–6 learnings, an explanation per committed objective below 1.0)."""
     org, cycle, unit = _team_in_path(request, cycle_id, unit_id)
     retro_services.retrospective_complete(actor=actor(request), cycle=cycle, unit=unit)
-    return _retrospective_out(org, cycle, unit)
+    return _retrospective_out(request, org, cycle, unit)
 
 
-def _company_review_out(org, cycle) -> dict:
-    cr = retro_selectors.company_review(org, cycle)
+def _company_review_out(request, org, cycle) -> dict:
+    cr = retro_selectors.company_review(org, cycle, viewer=actor(request))
     r = cr.review
     return {
         "id": r.id if r else None,
@@ -289,7 +289,7 @@ def company_review_get(request: HttpRequest, cycle_id: str) -> dict:
     """The company-wide review: every team's overview, the company objectives' outcome, the
     success rates, notes, closing summary and ideas for next cycle."""
     org = organization(request)
-    return _company_review_out(org, cycle_get(org, cycle_id))
+    return _company_review_out(request, org, cycle_get(org, cycle_id))
 
 
 @router.put("/cycles/{cycle_id}/company-review", response={200: CompanyReviewOut, **ERRORS})
@@ -305,7 +305,7 @@ def company_review_put(request: HttpRequest, cycle_id: str, payload: CompanyRevi
         summary=payload.summary,
         ideas=payload.ideas,
     )
-    return _company_review_out(org, cycle)
+    return _company_review_out(request, org, cycle)
 
 
 @router.get("/learnings", response={200: list[LearningOut], **ERRORS})

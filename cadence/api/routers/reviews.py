@@ -261,7 +261,7 @@ def key_result_target_change(
 ) -> Status:
     """Change a key result's target (and a metric's start) with a reason; the old and new
     values are kept in its target history. Refused once the cycle is closed."""
-    kr = key_result_get(organization(request), key_result_id)
+    kr = key_result_get(organization(request), key_result_id, viewer=actor(request))
     change = review_services.key_result_change_target(
         actor=actor(request),
         key_result=kr,
@@ -278,5 +278,7 @@ def key_result_target_change(
 def key_result_target_changes(request: HttpRequest, key_result_id: str) -> list[TargetChange]:
     """A key result's target changes, oldest first."""
     return list(
-        review_selectors.target_changes_of(key_result_get(organization(request), key_result_id))
+        review_selectors.target_changes_of(
+            key_result_get(organization(request), key_result_id, viewer=actor(request))
+        )
     )

@@ -105,7 +105,7 @@ class GradingSchemeOut(Schema):
 
 
 def _summary(request: HttpRequest, cycle) -> dict:
-    summary = selectors.cycle_summary(organization(request), cycle)
+    summary = selectors.cycle_summary(organization(request), cycle, viewer=actor(request))
     return {
         "cycle_id": cycle.pk,
         "closed": bool(cycle.closed_at),
@@ -163,21 +163,25 @@ def cycle_summary(request: HttpRequest, cycle_id: str) -> dict:
 def objective_score(request: HttpRequest, objective_id: str, payload: ScoreIn):
     """Adjust an objective's score by hand (leads of its unit and admins; in the review phase
     or after the close). The reason is required and kept beside the computed score."""
-    objective = objective_get(organization(request), objective_id)
+    objective = objective_get(organization(request), objective_id, viewer=actor(request))
     services.objective_score_adjust(
         actor=actor(request), objective=objective, score=payload.score, reason=payload.reason
     )
-    return with_progress(request, objective_get(organization(request), objective_id))
+    return with_progress(
+        request, objective_get(organization(request), objective_id, viewer=actor(request))
+    )
 
 
 @router.patch("/key-results/{key_result_id}/score", response={200: KeyResultOut, **ERRORS})
 def key_result_score(request: HttpRequest, key_result_id: str, payload: ScoreIn):
     """Adjust a key result's score by hand, as for objectives."""
-    kr = key_result_get(organization(request), key_result_id)
+    kr = key_result_get(organization(request), key_result_id, viewer=actor(request))
     services.key_result_score_adjust(
         actor=actor(request), key_result=kr, score=payload.score, reason=payload.reason
     )
-    return key_result_with_progress(request, key_result_get(organization(request), key_result_id))
+    return key_result_with_progress(
+        request, key_result_get(organization(request), key_result_id, viewer=actor(request))
+    )
 
 
 @router.get(
@@ -185,7 +189,9 @@ def key_result_score(request: HttpRequest, key_result_id: str, payload: ScoreIn)
 )
 def objective_score_history(request: HttpRequest, objective_id: str) -> list[ScoreChange]:
     """The hand adjustments of an objective's score, oldest first."""
-    return selectors.score_history(objective_get(organization(request), objective_id))
+    return selectors.score_history(
+        objective_get(organization(request), objective_id, viewer=actor(request))
+    )
 
 
 @router.get("/grading-scheme", response={200: GradingSchemeOut, **ERRORS})

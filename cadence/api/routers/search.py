@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from cadence.api.auth import actor
 from cadence.api.common import organization
 from cadence.api.schemas import ERRORS, NO_NUL
 from cadence.okrs.selectors import cycle_get
@@ -68,6 +69,7 @@ def search(
     results = search_selectors.search(
         org,
         q,
+        viewer=actor(request),
         kind=kind or "",
         cycle=cycle_get(org, cycle_id) if cycle_id else None,
         unit=unit_get(org, unit_id) if unit_id else None,

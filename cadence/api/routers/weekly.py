@@ -223,7 +223,7 @@ def weekly_detail(request: HttpRequest, person_id: str, week: Path[WeekText]) ->
     org = organization(request)
     person = person_get(org, person_id)
     monday = _week(week)
-    update = selectors.update_of(org, person, monday)
+    update = selectors.update_of(org, person, monday, viewer=actor(request))
     items = list(update.items.all()) if update else []
     for item in items:
         item.update = update
@@ -260,19 +260,19 @@ def weekly_item_create(
             objective=body_object(request, "objective_id", objective_get, payload.objective_id),
             key_result=body_object(request, "key_result_id", key_result_get, payload.key_result_id),
         )
-    return Status(201, selectors.item_get(org, item.pk))
+    return Status(201, selectors.item_get(org, item.pk, viewer=actor(request)))
 
 
 @router.get("/weekly-items/{item_id}", response={200: ItemOut, **ERRORS})
 def weekly_item_detail(request: HttpRequest, item_id: str) -> Item:
-    return selectors.item_get(organization(request), item_id)
+    return selectors.item_get(organization(request), item_id, viewer=actor(request))
 
 
 @router.patch("/weekly-items/{item_id}", response={200: ItemOut, **ERRORS})
 def weekly_item_update(request: HttpRequest, item_id: str, payload: ItemPatch) -> Item:
     """Change the text and/or the link; ``objective_id: null`` unlinks."""
     org = organization(request)
-    item = selectors.item_get(org, item_id)
+    item = selectors.item_get(org, item_id, viewer=actor(request))
     data = payload.model_dump(exclude_unset=True)
     changes = {}
     if "text" in data:
@@ -287,13 +287,13 @@ def weekly_item_update(request: HttpRequest, item_id: str, payload: ItemPatch) -
         )
     with fields_renamed(ITEM_FIELDS):
         services.item_update(actor=actor(request), item=item, **changes)
-    return selectors.item_get(org, item.pk)
+    return selectors.item_get(org, item.pk, viewer=actor(request))
 
 
 @router.delete("/weekly-items/{item_id}", response={204: None, **ERRORS})
 def weekly_item_delete(request: HttpRequest, item_id: str) -> Status:
     """Delete an item; it can be restored for 30 days."""
-    item = selectors.item_get(organization(request), item_id)
+    item = selectors.item_get(organization(request), item_id, viewer=actor(request))
     services.item_delete(actor=actor(request), item=item)
     return Status(204, None)
 
@@ -302,20 +302,20 @@ def weekly_item_delete(request: HttpRequest, item_id: str) -> Status:
 def weekly_item_restore(request: HttpRequest, item_id: str) -> Item:
     """Bring back an item deleted in the last 30 days."""
     org = organization(request)
-    item = selectors.item_get(org, item_id, include_deleted=True)
+    item = selectors.item_get(org, item_id, viewer=actor(request), include_deleted=True)
     services.item_restore(actor=actor(request), item=item)
-    return selectors.item_get(org, item.pk)
+    return selectors.item_get(org, item.pk, viewer=actor(request))
 
 
 @router.post("/weekly-items/{item_id}/move", response={200: ItemOut, **ERRORS})
 def weekly_item_move(request: HttpRequest, item_id: str, payload: MoveIn) -> Item:
     """Move an item to another category (recorded in its history), or reorder it."""
     org = organization(request)
-    item = selectors.item_get(org, item_id)
+    item = selectors.item_get(org, item_id, viewer=actor(request))
     services.item_move(
         actor=actor(request), item=item, category=payload.category, position=payload.position
     )
-    return selectors.item_get(org, item.pk)
+    return selectors.item_get(org, item.pk, viewer=actor(request))
 
 
 # Categories -------------------------------------------------------------------------------
@@ -369,4 +369,4 @@ def team_report(request: HttpRequest, unit_id: str, week: Query[WeekText | None]
     org = organization(request)
     unit = unit_get(org, unit_id)
     monday = _week(week) if week is not None else selectors.unit_current_week(unit)
-    return _report(selectors.report_for(org, unit, monday))
+    return _report(selectors.report_for(org, unit, monday, viewer=actor(request)))

@@ -26,6 +26,7 @@ from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import progress as arithmetic
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, KeyResult, Objective
+from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Organization, Unit
 
 
@@ -105,8 +106,9 @@ def previous_titles_by_unit(
     if previous is None:
         return {}
     out: dict[UUID, list[str]] = defaultdict(list)
+    # Only titles the whole organization may read: a finding quotes the title it repeats.
     for unit_id, title in (
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, Sight.public(organization.id))
         .filter(cycle=previous, **({} if unit_ids is None else {"unit_id__in": list(unit_ids)}))
         .exclude(state=Objective.State.ABANDONED)
         .values_list("unit_id", "title")

@@ -92,6 +92,7 @@ def quality_for_cycle(
     organization: Organization,
     cycle: Cycle,
     *,
+    viewer: okr_selectors.Viewer,
     today: date | None = None,
     dismissable_unit_ids: frozenset[UUID] | set[UUID] = frozenset(),
 ) -> Quality:
@@ -99,7 +100,7 @@ def quality_for_cycle(
     its strength score; and the count of findings per check. ``dismissable_unit_ids``: the units
     whose findings the reader may dismiss (``coach.services.can_dismiss``). A fixed number of
     queries."""
-    board = okr_selectors.board_for_cycle(organization, cycle, today=today)
+    board = okr_selectors.board_for_cycle(organization, cycle, today=today, viewer=viewer)
     settings = settings_of(organization)
     tree = UnitTree.load(organization)
     objectives = [o for o in board.in_cycle() if not o.is_abandoned]

@@ -40,7 +40,7 @@ def cycle_quality(request: HttpRequest, cycle_id) -> HttpResponse:
     context = {
         "cycle": cycle,
         "quality": coach_selectors.quality_for_cycle(
-            organization, cycle, dismissable_unit_ids=dismissable
+            organization, cycle, viewer=person, dismissable_unit_ids=dismissable
         ),
         "next": reverse("cycle_quality", args=[cycle.id]),
         "penalty": coach_selectors.UNIT_FINDING_PENALTY,

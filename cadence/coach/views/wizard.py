@@ -146,7 +146,9 @@ def wizard_adapt(request, cycle_id, function_slug, index):
         raise PermissionDenied(f"{state.cycle.name} is closed: its OKRs can no longer change.")
     # Company and department objectives: a team's objective aligns to a higher one
     # (docs/method.md §7.1).
-    choices = okr_selectors.objectives_for_parent_choice(person.organization, state.cycle)
+    choices = okr_selectors.objectives_for_parent_choice(
+        person.organization, state.cycle, viewer=person
+    )
     parents = choices.exclude(unit__kind=Unit.Kind.TEAM)
     objective_initial, rows_initial = _example_initial(example)
     data = request.POST if request.method == "POST" else None

@@ -29,6 +29,7 @@ OBJECTIVE_FIELDS = (
     "unit",
     "standalone_reason",
     "external_id",
+    "visibility",
 )
 
 

@@ -17,6 +17,7 @@ from cadence.okrs.services.common import (
     require_unit_editor,
 )
 from cadence.okrs.services.stored_progress import progress_refresh
+from cadence.okrs.visibility import sight_of
 from cadence.orgs.models import Person, Unit
 
 # Approval (docs/method.md §7): the moves between draft, proposed and approved belong to the
@@ -38,6 +39,13 @@ def _refuse_archived_unit(unit: Unit) -> None:
     """New work goes to units that are not archived (an archived unit's objectives stay)."""
     if unit.archived_at is not None:
         raise ValidationError({"unit": f"{unit.name} is archived: choose another unit."})
+
+
+def _refuse_hidden_parent(actor: Person, parent: Objective | None) -> None:
+    """An objective aligns only to one its author may see (okrs.visibility): a hidden one is
+    refused like a foreign one, saying nothing of it."""
+    if parent is not None and not sight_of(actor).sees(parent):
+        raise ValidationError({"parent": "Choose an objective of this organization."})
 
 
 def _validate_objective(objective: Objective) -> None:
@@ -114,8 +122,10 @@ def objective_create(
     state: str = Objective.State.DRAFT,
     standalone_reason: str = "",
     external_id: str = "",
+    visibility: str = Objective.Visibility.ORGANIZATION,
 ) -> Objective:
     require_unit_editor(actor, unit)
+    _refuse_hidden_parent(actor, parent)
     require_open_cycle(cycle)
     _refuse_archived_unit(unit)
     objective = Objective(
@@ -131,6 +141,7 @@ def objective_create(
         state=state,
         standalone_reason=(standalone_reason or "").strip(),
         external_id=(external_id or "").strip(),
+        visibility=visibility,
     )
     if state not in (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED):
         raise ValidationError({"state": "A new objective starts as draft, proposed or approved."})
@@ -163,7 +174,7 @@ def objective_create(
 @transaction.atomic
 def objective_update(*, actor: Person, objective: Objective, **changes) -> Objective:
     """Change any of title, why, commitment, parent, owner, unit, standalone_reason,
-    external_id. An approved objective whose
+    external_id, visibility. An approved objective whose
     parent or unit changes is proposed again (its approval was for the old alignment)."""
     unknown = set(changes) - set(OBJECTIVE_FIELDS)
     if unknown:
@@ -171,6 +182,8 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     require_unit_editor(actor, objective.unit)
     require_open_cycle(objective.cycle)
+    if changes.get("parent") is not None:
+        _refuse_hidden_parent(actor, changes["parent"])
     if "unit" in changes and changes["unit"] != objective.unit:
         require_unit_editor(actor, changes["unit"])
         _refuse_archived_unit(changes["unit"])

@@ -22,6 +22,7 @@ OBJECTIVE_FACTS = (
     "unit",
     "cycle",
     "state",
+    "visibility",
 )
 # Changing these moves the objective in the tree: recorded as objective.realigned.
 ALIGNMENT_FACTS = ("parent", "unit")

@@ -33,7 +33,7 @@ def _kr_initial(kr: KeyResult) -> dict:
 @login_required
 def key_result_create(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
-    objective = selectors.objective_get(person.organization, objective_id)
+    objective = selectors.objective_get(person.organization, objective_id, viewer=person)
     pages.require_editor(person, objective)
     form = KeyResultForm(
         request.POST if request.method == "POST" else None,
@@ -62,7 +62,7 @@ def key_result_create(request: HttpRequest, objective_id) -> HttpResponse:
 @login_required
 def key_result_edit(request: HttpRequest, key_result_id) -> HttpResponse:
     person = request.user
-    kr = selectors.key_result_get(person.organization, key_result_id)
+    kr = selectors.key_result_get(person.organization, key_result_id, viewer=person)
     objective = kr.objective
     pages.require_editor(person, objective)
     form = KeyResultForm(
@@ -84,7 +84,7 @@ def key_result_edit(request: HttpRequest, key_result_id) -> HttpResponse:
 @login_required
 def key_result_delete(request: HttpRequest, key_result_id) -> HttpResponse:
     person = request.user
-    kr = selectors.key_result_get(person.organization, key_result_id)
+    kr = selectors.key_result_get(person.organization, key_result_id, viewer=person)
     objective = kr.objective
     pages.require_editor(person, objective)
     if request.method == "POST":
@@ -106,7 +106,7 @@ def key_result_owner(request: HttpRequest, key_result_id) -> HttpResponse:
     ``next``. A refused change (not an editor, a closed cycle, someone not in the organization)
     saves nothing and says why."""
     person = request.user
-    kr = selectors.key_result_get(person.organization, key_result_id)
+    kr = selectors.key_result_get(person.organization, key_result_id, viewer=person)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     pages.require_editor(person, kr.objective)

@@ -65,7 +65,7 @@ def objective_create(request: HttpRequest) -> HttpResponse:
         cycles=selectors.cycles_of(organization),
         may_approve=person.is_admin,
         units=units,
-        parents=selectors.objectives_for_parent_choice(organization, cycle),
+        parents=selectors.objectives_for_parent_choice(organization, cycle, viewer=person),
         people=pages.people(person),
         initial={
             "cycle": cycle.id,
@@ -86,7 +86,7 @@ def objective_create(request: HttpRequest) -> HttpResponse:
 def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
     organization = person.organization
-    objective = selectors.objective_get(organization, objective_id)
+    objective = selectors.objective_get(organization, objective_id, viewer=person)
     access = pages.require_editor(person, objective)
     editable = access.editable_unit_ids() | {objective.unit_id}
     form = ObjectiveForm(
@@ -95,7 +95,7 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
         .filter(Q(archived_at__isnull=True) | Q(pk=objective.unit_id), id__in=editable)
         .order_by("kind", "name"),
         parents=selectors.objectives_for_parent_choice(
-            organization, objective.cycle, exclude=objective
+            organization, objective.cycle, viewer=person, exclude=objective
         ),
         people=pages.people(person),
         initial={
@@ -123,7 +123,7 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
 @login_required
 def objective_delete(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
-    objective = selectors.objective_get(person.organization, objective_id)
+    objective = selectors.objective_get(person.organization, objective_id, viewer=person)
     pages.require_editor(person, objective)
     if request.method == "POST":
         try:

@@ -20,7 +20,7 @@ def cycle_tree_unit(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
     unit = org_selectors.unit_get(person.organization, unit_id)
     if not is_htmx(request):
         return redirect(f"{reverse('unit_detail', args=[unit.id])}?cycle={cycle.id}")
-    node, board = pages.units_tree(person.organization, cycle, tree, unit)
+    node, board = pages.units_tree(person.organization, cycle, tree, unit, viewer=person)
     context = {"node": node, "cycle": cycle, "today": board.today, "expected": board.expected}
     return render(request, "okrs/_unit_node.html#unit_body", context)
 
@@ -31,12 +31,14 @@ def cycle_tree_objective(request: HttpRequest, cycle_id, objective_id) -> HttpRe
     ``?part=children``, only what aligns to it, every one folded (a level too wide to show)."""
     person = request.user
     cycle, _tree, access = pages.tree_cycle(person, cycle_id)
-    objective = selectors.objective_get(person.organization, objective_id)
+    objective = selectors.objective_get(person.organization, objective_id, viewer=person)
     if not is_htmx(request):
         return redirect("objective_detail", objective_id=objective.id)
     part = "children" if request.GET.get("part") == "children" else "node_body"
     if part == "children":
-        children = selectors.objectives_of(person.organization).filter(parent_id=objective.id)
+        children = selectors.objectives_of(person.organization, person).filter(
+            parent_id=objective.id
+        )
         aligned = pages.alignment_tree(
             person, access, cycle, [], fold=children.values_list("id", flat=True),
             extra=[objective.id],

@@ -69,7 +69,7 @@ def check_in_figures(
         mine = pages.my_units(tree, access)
         shown = {u.id for u in mine} | ({company.id} if company else set())
         changed = {o.unit_id for o in chain}
-        stats = selectors.unit_stats(organization, cycle)
+        stats = selectors.unit_stats(organization, cycle, viewer=person)
         return {
             "updated": [o for o in chain if o.cycle_id == cycle.id and o.unit_id in shown],
             "due": dashboard_due(person, cycle, tree, mine),
@@ -85,7 +85,7 @@ def check_in_figures(
         unit = tree.units.get(kwargs.get("unit_id"))
         if cycle is None or unit is None:
             return {"updated": []}
-        stats = selectors.unit_stats(organization, cycle)
+        stats = selectors.unit_stats(organization, cycle, viewer=person)
         empty = selectors.UnitStat()
         return {
             "updated": [o for o in chain if o.cycle_id == cycle.id and o.unit_id == unit.id],
@@ -134,7 +134,7 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
     updates of the progress of its objective and of every objective above it on the page."""
     person = request.user
     organization = person.organization
-    kr = selectors.key_result_get(organization, key_result_id)
+    kr = selectors.key_result_get(organization, key_result_id, viewer=person)
     objective = kr.objective
     access = Access(person)
     if not permissions.can_check_in(person, objective, kr, access):
@@ -162,7 +162,7 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
         messages.success(request, f"Checked in on “{kr.title}”.")
         return redirect(next_url)
     if done.saved:
-        annotated, board = selectors.objective_with_progress(organization, objective)
+        annotated, board = selectors.objective_with_progress(organization, objective, viewer=person)
         details, histories = (
             pages.key_result_details(annotated, today=board.today)
             if layout == "card"

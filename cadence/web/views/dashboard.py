@@ -30,7 +30,7 @@ def dashboard_kpis(person: Person, tree: UnitTree, my_units: list[Unit]):
         unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
         unhealthy_only=True,
     )[:DASHBOARD_KPIS]
-    return kpi_selectors.kpi_rows(list(kpis))
+    return kpi_selectors.kpi_rows(list(kpis), viewer=person)
 
 
 def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]):
@@ -43,6 +43,7 @@ def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[U
     return review_selectors.due_now(
         person.organization,
         cycle,
+        viewer=person,
         compact=True,
         unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
     )
@@ -67,10 +68,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # What the page shows: the company's objectives, my units' and the ones they align to.
     shown_units = [u.id for u in my_units] + ([company.id] if company else [])
     board = selectors.board_for_cycle(
-        organization, cycle, scope=selectors.units_and_parents(organization, cycle, shown_units)
+        organization,
+        cycle,
+        viewer=person,
+        scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person),
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
-    stats = selectors.unit_stats(organization, cycle)
+    stats = selectors.unit_stats(organization, cycle, viewer=person)
     teams = pages.team_rows(person, access, my_units, stats, by_unit)
     # The wizard drafts where planning happens: this cycle while it plans, else the next one
     # when it is being planned already.

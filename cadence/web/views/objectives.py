@@ -33,7 +33,7 @@ def objective_page(
 ) -> HttpResponse:
     person = request.user
     organization = person.organization
-    annotated, board = selectors.objective_with_progress(organization, objective)
+    annotated, board = selectors.objective_with_progress(organization, objective, viewer=person)
     access = Access(person, UnitTree.load(organization))
     details, histories = pages.key_result_details(annotated, today=board.today)
     rows = pages.board_rows(board, person, access, details=details)
@@ -46,7 +46,8 @@ def objective_page(
         "objective": row,
         "board": board,
         "today": board.today,
-        "parent": objective.parent,  # loaded with the objective (select_related)
+        # Loaded with the objective (select_related); not shown when the reader may not see it.
+        "parent": objective.parent if annotated.parent_id else None,
         "parent_on_board": row.parent_on_board,
         "children": sorted(board.children(annotated), key=pages.tree_order),
         "discussion": discussions[annotated.id],
@@ -60,7 +61,7 @@ def objective_page(
         ),
         "cycle_switch_action": reverse("dashboard"),
         "alignment": objective_alignment_panel(objective, person, access),
-        "carried": review_selectors.carry_links(organization, objective),
+        "carried": review_selectors.carry_links(organization, objective, viewer=person),
         "target_changes": review_selectors.objective_target_changes(annotated),
         # Key results that update themselves: their data sources' state (issue 15).
         "kr_sources": integration_selectors.data_sources_for(
@@ -75,14 +76,16 @@ def objective_page(
 
 @login_required
 def objective_detail(request: HttpRequest, objective_id) -> HttpResponse:
-    objective = selectors.objective_get(request.user.organization, objective_id)
+    objective = selectors.objective_get(
+        request.user.organization, objective_id, viewer=request.user
+    )
     return objective_page(request, objective)
 
 
 @login_required
 def objective_state(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
-    objective = selectors.objective_get(person.organization, objective_id)
+    objective = selectors.objective_get(person.organization, objective_id, viewer=person)
     if not_allowed := post_only(request):
         return not_allowed
     pages.require_editor(person, objective)

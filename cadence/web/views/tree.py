@@ -35,16 +35,18 @@ def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
         "nav": "tree",
         "cycle_switch_action": reverse("cycle_tree", args=[cycle.id]),
     }
-    health = alignment_health(organization, cycle, listed=HEALTH_LISTED)
+    health = alignment_health(organization, cycle, viewer=person, listed=HEALTH_LISTED)
     context["aligned_count"] = health.aligned_to_parent
     context["below_company_count"] = health.below_company
     if view == "units":
         if tree.root:
-            context["unit_root"], _board = pages.units_tree(organization, cycle, tree, tree.root)
+            context["unit_root"], _board = pages.units_tree(
+                organization, cycle, tree, tree.root, viewer=person
+            )
     else:
         # Company objectives open the tree; objectives aligned to none of them are listed
         # folded below it (the first TREE_FOLDED of them).
-        company_roots, other_roots = selectors.tree_roots(organization, cycle)
+        company_roots, other_roots = selectors.tree_roots(organization, cycle, viewer=person)
         shown_others = other_roots[: selectors.TREE_FOLDED]
         aligned = pages.alignment_tree(person, access, cycle, company_roots, fold=shown_others)
 

@@ -41,7 +41,7 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         "objectives": [],
         # Its KPIs, unhealthy first, with their sparklines (two queries).
         "kpis": kpi_selectors.kpi_rows(
-            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id]))
+            list(kpi_selectors.kpis_listed(organization, unit_ids=[unit.id])), viewer=person
         ),
         "can_add_kpi": not unit.archived_at and kpi_services.can_enter_values(person, unit, access),
         # The weekly card's latest notes and the success-rate history, read once here (the
@@ -54,7 +54,8 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         board = okr_selectors.board_for_cycle(
             organization,
             cycle,
-            scope=okr_selectors.units_and_parents(organization, cycle, [unit.id]),
+            viewer=person,
+            scope=okr_selectors.units_and_parents(organization, cycle, [unit.id], viewer=person),
         )
         rows = pages.board_rows(board, person, access)
         context["board"] = board
@@ -63,7 +64,7 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
         context["objectives"] = pages.rows_by_unit(board, rows).get(unit.id, [])
         # The unit's figures and its sub-units' come from one grouped query, the same one the
         # inline check-in answers with (web.views.check_in.check_in_figures).
-        stats = okr_selectors.unit_stats(organization, cycle)
+        stats = okr_selectors.unit_stats(organization, cycle, viewer=person)
         context["progress"] = stats.get(unit.id, okr_selectors.UnitStat()).progress
         context["subunits"] = pages.subunit_rows(tree, unit, stats)
     return render(request, "orgs/unit_detail.html", context)

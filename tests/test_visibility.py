@@ -1,0 +1,309 @@
+"""The visibility walk: every page and API route, asked by a person of the same organization who
+may not see a private objective, shows none of its text or ids — its key results, check-ins,
+comments, linked weekly items and dependencies included — and answers 404 where the path names
+one of them. Those who may see it (its team, the leads above it, admins) do.
+
+The routes are discovered from the URL configuration, like the tenancy walk's, so a new page or
+endpoint is walked without anyone remembering to add it here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import get_resolver
+
+from cadence.alignment import services as alignment_services
+from cadence.feed import services as feed_services
+from cadence.integrations import sources as integration_sources
+from cadence.kpis import services as kpi_services
+from cadence.okrs import services as okr_services
+from cadence.okrs.models import Objective
+from cadence.orgs import services as org_services
+from cadence.orgs.models import Membership, Unit
+from cadence.orgs.selectors import company_unit
+from cadence.weekly import services as weekly_services
+from tests import factories as f
+from tests.test_tenancy import (
+    PARAM,
+    PARAM_VALUES,
+    SEGMENT_TO_OBJECT,
+    _fill,
+    _routes_with_ids,
+    _walk,
+)
+
+WEEK = date(2026, 11, 16)
+
+# What only those who may see the private objective may read.
+HIDDEN_TEXT = (
+    "Hidden objective",
+    "Hidden key result",
+    "Hidden check-in note",
+    "Hidden comment",
+    "Hidden plan",
+    "Hidden need",
+    "Hidden why",
+    "Hidden recovery",
+)
+HIDDEN_KINDS = ("objective", "key_result", "comment", "weekly_item", "dependency")
+
+
+@pytest.fixture
+def world(db, settings):
+    """One organization: a department with two teams. Team A keeps a private objective with
+    everything that can hang off it; the reader is a member of team B."""
+    settings.ALLOW_PRIVATE_OUTBOUND = True  # the data source's address (never called here)
+    org, admin = f.make_org("Sight")
+    department = f.make_unit(org, "Product", kind=Unit.Kind.DEPARTMENT)
+    team_a = f.make_unit(org, "Team A", parent=department)
+    team_b = f.make_unit(org, "Team B", parent=department)
+    member_a = f.make_person(org, name="Alma Member")
+    f.join(team_a, member_a)
+    lead = f.make_person(org, name="Dana Lead")
+    f.join(department, lead, role=Membership.Role.LEAD)
+    reader = f.make_person(org, name="Ravi Reader")
+    f.join(team_b, reader)
+    cycle = f.make_cycle(admin, name="Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+    company_objective = f.make_objective(admin, cycle, company_unit(org), title="Open company goal")
+    f.make_kr(admin, company_objective, title="Open company measure")
+    hidden = f.make_objective(
+        member_a,
+        cycle,
+        team_a,
+        title="Hidden objective",
+        why="Hidden why",
+        parent=company_objective,
+    )
+    # Asked while the objective was open to all; made private since (a private one may
+    # not ask another unit: test_a_private_objective_asks_no_other_unit).
+    dependency = alignment_services.dependency_create(
+        actor=member_a, objective=hidden, provider=team_b, description="Hidden need"
+    )
+    hidden = okr_services.objective_update(
+        actor=member_a, objective=hidden, visibility=Objective.Visibility.UNIT
+    )
+    kr = f.make_kr(member_a, hidden, title="Hidden key result", owner=member_a)
+    check_in = okr_services.check_in_create(
+        actor=member_a, key_result=kr, value=10, confidence="on_track",
+        note="Hidden check-in note",
+    )  # fmt: skip
+    # An open objective of the same team aligned to the hidden one: seen, its parent not.
+    visible = f.make_objective(member_a, cycle, team_a, title="Open team goal", parent=hidden)
+    visible_kr = f.make_kr(member_a, visible, title="Open team measure")
+    okr_services.objective_set_state(
+        actor=member_a, objective=hidden, state=Objective.State.PROPOSED
+    )
+    item = weekly_services.item_create(
+        actor=member_a, person=member_a, week=WEEK, category="plans", text="Hidden plan",
+        objective=hidden, key_result=kr,
+    )  # fmt: skip
+    weekly_services.item_create(
+        actor=member_a, person=member_a, week=WEEK, category="plans", text="Open plan"
+    )
+    comment = feed_services.comment_create(
+        actor=member_a, target=hidden, text=f"Hidden comment for @{reader.email}"
+    )
+    feed_services.comment_create(actor=member_a, target=kr, text="Hidden comment on a KR")
+    integration_sources.data_source_set(
+        actor=admin, key_result=kr, kind="http_json", url="http://127.0.0.1:9/hidden-source"
+    )
+    kpi = kpi_services.kpi_create(actor=admin, unit=team_a, name="Open KPI", band_min=50)
+    kpi_services.kpi_value_add(actor=admin, kpi=kpi, value=10)
+    recovery = kpi_services.kpi_recovery_create(
+        actor=admin, kpi=kpi, cycle=cycle, title="Hidden recovery of the KPI"
+    )
+    okr_services.objective_update(
+        actor=admin, objective=recovery, visibility=Objective.Visibility.UNIT
+    )
+    ids = [str(x.pk) for x in (hidden, kr, check_in, comment, item, dependency, recovery)]
+    return {
+        "org": org,
+        "admin": admin,
+        "member_a": member_a,
+        "lead": lead,
+        "reader": reader,
+        "cycle": cycle,
+        "unit": team_a,
+        "team_b": team_b,
+        "objective": hidden,
+        "key_result": kr,
+        "comment": comment,
+        "weekly_item": item,
+        "dependency": dependency,
+        "person": member_a,
+        "kpi": kpi,
+        "hidden_ids": ids,
+        "visible_objective": visible,
+        "visible_key_result": visible_kr,
+    }
+
+
+def _objects(world) -> dict:
+    """What fills each path parameter: the hidden things where a path names them, the
+    organization's others elsewhere (the reader's own notification, say)."""
+    from cadence.feed.models import Notification
+
+    objects = dict(world)
+    notification = Notification.objects.filter(person=world["reader"]).first()
+    if notification is None:
+        notification = Notification.objects.filter(person=world["member_a"]).first()
+    objects["notification"] = notification
+    return objects
+
+
+def _leaks(body: str, world) -> list[str]:
+    return [s for s in (*HIDDEN_TEXT, *world["hidden_ids"]) if s in body]
+
+
+def _names_hidden(route: str) -> bool:
+    parts = route.split("/")
+    for i, part in enumerate(parts):
+        m = PARAM.fullmatch(part)
+        if m and SEGMENT_TO_OBJECT.get(parts[i - 1] if i else "") in HIDDEN_KINDS:
+            return True
+    return False
+
+
+def _fillable(route: str) -> bool:
+    if route.startswith("accounts/"):
+        return False
+    parts = route.split("/")
+    for i, part in enumerate(parts):
+        m = PARAM.fullmatch(part)
+        if m and m.group("name") in PARAM_VALUES:
+            continue
+        if m and SEGMENT_TO_OBJECT.get(parts[i - 1] if i else "") not in (
+            *HIDDEN_KINDS,
+            "cycle",
+            "unit",
+            "person",
+            "kpi",
+            "notification",
+        ):
+            return False
+    return True
+
+
+def _plain_routes() -> list[str]:
+    """Routes without parameters (lists, the dashboard, search…)."""
+    routes = sorted({r for r in _walk(get_resolver().url_patterns) if not PARAM.search(r)})
+    skip = ("static", "logout", "accounts/", "login", "setup/", "healthz", "admin")
+    return ["/" + r.lstrip("^").rstrip("$") for r in routes if not r.startswith(skip)]
+
+
+EXTRA_QUERIES = (
+    "/search/?q=hidden",
+    "/api/v1/search?q=hidden",
+    "/?view=all",
+)
+
+
+def walk_as(client, person, world, *, api_token: str) -> list[str]:
+    """Every GET route as ``person``; returns the leaks found (route: what leaked). Paths that
+    name a hidden thing must answer 404."""
+    found: list[str] = []
+    objects = _objects(world)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token}"}
+    client.force_login(person)
+    paths = [(p, False) for p in _plain_routes()]
+    paths += [(q, False) for q in EXTRA_QUERIES]
+    # The open objective aligned to the hidden one, and its key result: their pages and
+    # answers name no parent the reader may not see.
+    seen = {**objects, "objective": world["visible_objective"]}
+    seen["key_result"] = world["visible_key_result"]
+    for route in _routes_with_ids():
+        if _fillable(route):
+            paths.append((_fill(route, objects), _names_hidden(route)))
+            path = _fill(route, seen)
+            if _names_hidden(route) and not any(path == p for p, _ in paths):
+                paths.append((path, False))
+    for path, names_hidden in paths:
+        extra = auth if path.startswith("/api/") else {}
+        response = client.get(path, **extra)
+        if response.status_code in (301, 302, 303, 405):
+            continue
+        assert response.status_code < 500, f"GET {path} answered {response.status_code}"
+        if names_hidden and response.status_code != 404:
+            found.append(f"GET {path}: answered {response.status_code}, not 404")
+            continue
+        if response.streaming:
+            content = b"".join(response.streaming_content)
+        else:
+            content = response.content
+        leaked = _leaks(content.decode(errors="replace"), world)
+        if leaked:
+            found.append(f"GET {path}: {', '.join(leaked)}")
+    return found
+
+
+def _token(person) -> str:
+    return org_services.api_token_create(person=person)[1]
+
+
+def test_a_reader_outside_the_team_sees_nothing_of_a_private_objective(client, world):
+    leaks = walk_as(client, world["reader"], world, api_token=_token(world["reader"]))
+    assert not leaks, "\n".join(leaks)
+
+
+def test_those_who_may_see_it_do(client, world):
+    """The walk can fail: its team, the lead above it and an admin find the hidden text."""
+    for who in ("member_a", "lead", "admin"):
+        leaks = walk_as(client, world[who], world, api_token=_token(world[who]))
+        assert any("Hidden objective" in x for x in leaks), who
+        assert any("/api/v1/" in x for x in leaks), who
+
+
+def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, world):
+    """POST, PUT, PATCH and DELETE on every route naming a hidden thing, as the reader."""
+    objects = _objects(world)
+    client.force_login(world["reader"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(world['reader'])}"}
+    for route in _routes_with_ids():
+        if not (_fillable(route) and _names_hidden(route)):
+            continue
+        path = _fill(route, objects)
+        api = path.startswith("/api/")
+        for method in ("post", "put", "patch", "delete") if api else ("post",):
+            kwargs = {"data": json.dumps({}), "content_type": "application/json", **auth}
+            response = getattr(client, method)(path, **(kwargs if api else {}))
+            if response.status_code == 405:
+                continue
+            assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
+            assert not _leaks(response.content.decode(errors="replace"), world), path
+    hidden = Objective.objects.get(pk=world["objective"].pk)
+    assert (hidden.title, hidden.state) == ("Hidden objective", Objective.State.PROPOSED)
+    assert hidden.key_results.get().check_ins.count() == 1
+    assert world["comment"].__class__.objects.get(pk=world["comment"].pk).deleted_at is None
+
+
+def test_a_hidden_parent_is_refused_like_a_foreign_one(client, world):
+    client.force_login(world["reader"])
+    token = _token(world["reader"])
+    response = client.post(
+        "/api/v1/objectives",
+        data=json.dumps(
+            {
+                "cycle_id": str(world["cycle"].pk),
+                "unit_id": str(world["team_b"].pk),
+                "title": "Grow our trial conversions",
+                "parent_id": str(world["objective"].pk),
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422, response.content
+    assert "Hidden" not in response.content.decode()
+    assert not Objective.objects.filter(title="Grow our trial conversions").exists()
+
+
+def test_a_mention_on_a_private_objective_does_not_tell_who_may_not_see_it(world):
+    from cadence.feed.models import Notification
+
+    # Mentioned in a comment on it: not told. (Told of the dependency while the objective was
+    # open to all: that notification is no longer shown — the walk's /notifications/.)
+    assert not Notification.objects.filter(person=world["reader"], comment=world["comment"])
+    assert Notification.objects.filter(person=world["reader"], objective=world["objective"])
