@@ -157,6 +157,9 @@ def check_path_objects(request: HttpRequest) -> None:
     if person is None or match is None:
         return
     for name, value in match.kwargs.items():
+        personal = PATH_OBJECTS_OF_PERSON.get(name)
+        if personal is not None:
+            personal(person, value)
         getter = PATH_OBJECTS.get(name)
         if getter is None:
             continue
@@ -164,9 +167,6 @@ def check_path_objects(request: HttpRequest) -> None:
             getter(person.organization, value, viewer=person)  # hidden: 404 (okrs.visibility)
         else:
             getter(person.organization, value)
-        personal = PATH_OBJECTS_OF_PERSON.get(name)
-        if personal is not None:
-            personal(person, value)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from cadence.core.ids import uuid_or_404
 from cadence.okrs import attention, histories, permissions
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import KeyResult
+from cadence.okrs.visibility import sight_of
 from cadence.oneonones.models import ActionItem, Feedback, Meeting, Note, Pair, TalkingPoint
 from cadence.oneonones.schedule import Schedule
 from cadence.orgs.models import Membership, Person
@@ -194,10 +195,20 @@ def action_items_on(pair: Pair, at: datetime) -> list[ActionItem]:
     return items
 
 
-def feedback_of(pair: Pair) -> list[Feedback]:
-    return list(
-        Feedback.objects.filter(pair=pair).select_related("author", "objective", "key_result")
+def feedback_of(pair: Pair, *, viewer: Person) -> list[Feedback]:
+    """The pair's feedback; a link to an objective ``viewer`` may not see is not shown."""
+    sight = sight_of(viewer)
+    out = list(
+        Feedback.objects.filter(pair=pair).select_related(
+            "author", "objective", "key_result__objective"
+        )
     )
+    for feedback in out:
+        if feedback.objective is not None and not sight.sees(feedback.objective):
+            feedback.objective = feedback.key_result = None
+        elif feedback.key_result is not None and not sight.sees(feedback.key_result.objective):
+            feedback.key_result = None
+    return out
 
 
 # The agenda ----------------------------------------------------------------------------------
@@ -232,9 +243,13 @@ def _category_rank(slug: str, position: int) -> tuple:
     return (1, position)
 
 
-def weekly_items_since(member: Person, since: date, until: date) -> list[tuple[str, str, list]]:
+def weekly_items_since(
+    member: Person, since: date, until: date, *, viewer: Person
+) -> list[tuple[str, str, list]]:
     """The member's weekly items of the weeks ``since`` … ``until`` (Mondays), by category in
-    the 1:1's order. An item carried into a later week is shown once, as its latest copy."""
+    the 1:1's order. An item carried into a later week is shown once, as its latest copy. An
+    item linked to an objective ``viewer`` may not see is left out (okrs.visibility)."""
+    sight = sight_of(viewer)
     items = list(
         Item.objects.filter(
             organization_id=member.organization_id,
@@ -243,6 +258,7 @@ def weekly_items_since(member: Person, since: date, until: date) -> list[tuple[s
             update__week__lte=until,
             deleted_at__isnull=True,
         )
+        .filter(sight.optional("objective") & sight.optional("key_result__objective"))
         .select_related("category", "update", "key_result", "objective")
         .order_by("update__week", "position", "created_at")
     )
@@ -260,16 +276,21 @@ def weekly_items_since(member: Person, since: date, until: date) -> list[tuple[s
     return [(c.name, c.slug, groups[c.id]) for c in ordered]
 
 
-def key_results_to_discuss(member: Person, now: datetime) -> list[KeyResultToDiscuss]:
+def key_results_to_discuss(
+    member: Person, now: datetime, *, viewer: Person
+) -> list[KeyResultToDiscuss]:
     """The member's own key results (they own them) in the current cycle that are off track or
-    stalled, by okrs' rules (``okrs.attention``), furthest behind first."""
+    stalled, by okrs' rules (``okrs.attention``), furthest behind first; only those of
+    objectives ``viewer`` may see."""
     organization = member.organization
     today = timezone.localdate(now)
     cycle = okr_selectors.cycle_current(organization, today)
     if cycle is None:
         return []
     owned = KeyResult.objects.filter(owner=member).values("objective_id")
-    board = okr_selectors.board_for_cycle(organization, cycle, today=today, scope=Q(pk__in=owned))
+    board = okr_selectors.board_for_cycle(
+        organization, cycle, today=today, viewer=viewer, scope=Q(pk__in=owned)
+    )
     objectives = list(board.objectives.values())
     found = histories.key_result_histories_many(objectives, now=now)
     out = []
@@ -296,7 +317,7 @@ def key_results_to_discuss(member: Person, now: datetime) -> list[KeyResultToDis
     return sorted(out, key=lambda k: (KR_REASONS.index(k.reasons[0]), rank[k.key_result.pk]))
 
 
-def agenda_for(pair: Pair, at: datetime, now: datetime | None = None) -> Agenda:
+def agenda_for(pair: Pair, at: datetime, now: datetime | None = None, *, viewer: Person) -> Agenda:
     """The agenda of the pair's meeting at ``at``: the member's weekly updates since the
     previous 1:1 (the weeks from the one it was held in to the one of this meeting), and their
     key results that are off track or stalled."""
@@ -311,8 +332,8 @@ def agenda_for(pair: Pair, at: datetime, now: datetime | None = None) -> Agenda:
     return Agenda(
         since=since,
         until=until,
-        updates=weekly_items_since(pair.member, since, until),
-        key_results=key_results_to_discuss(pair.member, now),
+        updates=weekly_items_since(pair.member, since, until, viewer=viewer),
+        key_results=key_results_to_discuss(pair.member, now, viewer=viewer),
     )
 
 
@@ -342,14 +363,16 @@ def meeting_view(
         pair=pair,
         at=at,
         meeting=meeting,
-        agenda=agenda_for(pair, at, now),
+        agenda=agenda_for(pair, at, now, viewer=viewer),
         talking_points=points,
         notes=notes,
         action_items=action_items_on(pair, at),
     )
 
 
-def feedback_subjects(pair: Pair, today: date | None = None) -> list[tuple[str, list]]:
+def feedback_subjects(
+    pair: Pair, today: date | None = None, *, viewer: Person
+) -> list[tuple[str, list]]:
     """What feedback may be about: the current cycle's objectives of the member's units and of
     the units above them (team and company OKRs), each with its key results, as grouped choices
     ("o:<id>", "k:<id>")."""
@@ -364,7 +387,7 @@ def feedback_subjects(pair: Pair, today: date | None = None) -> list[tuple[str, 
     for unit_id in own:
         unit_ids.update(u.id for u in tree.ancestors(unit_id))
     objectives = (
-        okr_selectors.objectives_of(organization)
+        okr_selectors.objectives_of(organization, viewer)
         .filter(cycle=cycle, unit_id__in=unit_ids)
         .exclude(state="abandoned")
         .select_related("unit")

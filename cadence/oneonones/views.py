@@ -82,13 +82,13 @@ def _panel_context(request, pair: Pair, at, *, is_next: bool, form_errors=None) 
     return context
 
 
-def _feedback_context(pair: Pair, form=None) -> dict:
+def _feedback_context(pair: Pair, viewer, form=None) -> dict:
     return {
         "pair": pair,
-        "feedback": selectors.feedback_of(pair),
+        "feedback": selectors.feedback_of(pair, viewer=viewer),
         "time_zone": selectors.time_zone_of(pair.lead),
         "feedback_form": form
-        or forms.FeedbackForm(about_choices=selectors.feedback_subjects(pair)),
+        or forms.FeedbackForm(about_choices=selectors.feedback_subjects(pair, viewer=viewer)),
     }
 
 
@@ -96,7 +96,7 @@ def _pair_page(request, pair: Pair, status: int = 200, **errors) -> HttpResponse
     now = timezone.now()
     at = selectors.next_meeting_at(pair, now)
     context = _panel_context(request, pair, at, is_next=True, form_errors=errors)
-    context.update(_feedback_context(pair, errors.get("feedback_form")))
+    context.update(_feedback_context(pair, request.user, errors.get("feedback_form")))
     context.update(
         {
             "history": selectors.past_meetings(pair, at),
@@ -240,15 +240,17 @@ def feedback_add(request: HttpRequest, pair_id) -> HttpResponse:
     pair = selectors.pair_get(person, pair_id)
     if refused := post_only(request):
         return refused
-    form = forms.FeedbackForm(request.POST, about_choices=selectors.feedback_subjects(pair))
+    form = forms.FeedbackForm(
+        request.POST, about_choices=selectors.feedback_subjects(pair, viewer=person)
+    )
 
     def save(data):
         objective = key_result = None
         link = parse_link(data.get("about") or "")
         if link and link[0] == "o":
-            objective = okr_selectors.objective_get(person.organization, link[1])
+            objective = okr_selectors.objective_get(person.organization, link[1], viewer=person)
         elif link:
-            key_result = okr_selectors.key_result_get(person.organization, link[1])
+            key_result = okr_selectors.key_result_get(person.organization, link[1], viewer=person)
         return services.feedback_add(
             actor=person, pair=pair, text=data["text"], objective=objective, key_result=key_result
         )
@@ -259,5 +261,5 @@ def feedback_add(request: HttpRequest, pair_id) -> HttpResponse:
         return redirect(reverse("one_on_one", args=[pair.pk]) + "#feedback")
     if not is_htmx(request):
         return _pair_page(request, pair, done.status, feedback_form=form)
-    context = _feedback_context(pair, None if done.saved else form)
+    context = _feedback_context(pair, person, None if done.saved else form)
     return render(request, "oneonones/pair.html#feedback", context, status=done.status)

@@ -401,7 +401,7 @@ def action_item_tick(
 
 @router.get("/one-on-ones/{pair_id}/feedback", response={200: list[FeedbackOut], **ERRORS})
 def feedback_list(request: HttpRequest, pair_id: str) -> list[Feedback]:
-    return selectors.feedback_of(_pair(request, pair_id))
+    return selectors.feedback_of(_pair(request, pair_id), viewer=actor(request))
 
 
 @router.post("/one-on-ones/{pair_id}/feedback", response={201: FeedbackOut, **ERRORS})
