@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cadence.integrations",
     "cadence.calendars",
     "cadence.mailin",
+    "cadence.oneonones",
     "cadence.search",
     "cadence.web",
     "cadence.demo",

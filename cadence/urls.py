@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cadence.onboarding.urls")),
     path("", include("cadence.transfer.urls")),
     path("", include("cadence.mailin.urls")),
+    path("", include("cadence.oneonones.urls")),
     path("", include("cadence.integrations.urls")),
     path("", include("cadence.search.urls")),
 ]

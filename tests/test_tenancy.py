@@ -7,7 +7,7 @@ without anyone remembering to add it here.
 
 import json
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,6 +25,7 @@ from cadence.integrations import sources as integration_sources
 from cadence.integrations.models import DataSource
 from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
+from cadence.oneonones import services as one_on_one_services
 from cadence.orgs import services as org_services
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -54,6 +55,10 @@ SEGMENT_TO_OBJECT = {
     "rounds": "ideas_round",  # /ideas/rounds/<round_id>/
     "ideas-rounds": "ideas_round",
     "ideas": "idea",
+    "one-on-ones": "one_on_one",
+    "meetings": "one_on_one_meeting",
+    "notes": "one_on_one_note",
+    "action-items": "one_on_one_action_item",
 }
 # Parameters filled with a value rather than an object: by their name.
 PARAM_VALUES = {
@@ -192,6 +197,25 @@ def victim(db, settings):
     return {
         "ideas_round": ideas_round,
         "idea": idea,
+    # A 1:1 between the team's lead and its person, with something in each of its parts.
+    secret_lead = f.make_person(org, name="Secret Lead")
+    f.join(team, secret_lead, role="lead")
+    one_on_one = one_on_one_services.pair_create(
+        actor=secret_lead, member=person, frequency="weekly", weekday=1, at=time(10, 0)
+    )
+    one_on_one_item = one_on_one_services.action_item_add(
+        actor=secret_lead, pair=one_on_one, owner="member", text="Secret action"
+    )
+    one_on_one_note = one_on_one_services.note_add(
+        actor=secret_lead, pair=one_on_one, text="Secret note", private=True
+    )
+    one_on_one_services.talking_point_add(actor=person, pair=one_on_one, text="Secret point")
+    one_on_one_services.feedback_add(actor=secret_lead, pair=one_on_one, text="Secret praise")
+    return {
+        "one_on_one": one_on_one,
+        "one_on_one_meeting": one_on_one_item.raised_in,
+        "one_on_one_note": one_on_one_note,
+        "one_on_one_action_item": one_on_one_item,
         "channel": channel,
         "source": source,
         "kpi": kpi,
@@ -254,6 +278,11 @@ def _assert_404_no_leak(response, victim, label):
         "secret-kpi-source",
         "Secret question",
         "Secret idea",
+        "Secret action",
+        "Secret note",
+        "Secret point",
+        "Secret praise",
+        "Secret Lead",
     ):
         assert secret not in body, f"{label} leaked {secret!r}"
 
@@ -316,6 +345,19 @@ def _assert_idea_untouched(victim):
     assert (idea.state, idea.objective_id) == ("open", None)
     assert not idea.votes.exists() and not idea.comments.exists()
     assert victim["ideas_round"].ideas.count() == 1
+    _assert_one_on_one_untouched(victim)
+
+
+def _assert_one_on_one_untouched(victim):
+    """The 1:1 got no meeting, point, note, action item or feedback, and nothing was ticked."""
+    pair = victim["one_on_one"]
+    assert pair.meetings.count() == 1 and pair.feedback.count() == 1
+    meeting = pair.meetings.get()
+    assert meeting.talking_points.count() == 1 and meeting.notes.count() == 1
+    item = pair.action_items.get()
+    assert item.done_at is None
+    victim["one_on_one_note"].refresh_from_db()
+    assert victim["one_on_one_note"].text == "Secret note"
 
 
 def test_pages_with_foreign_ids_in_the_query_string_are_404(intruder_client, victim):
@@ -388,10 +430,12 @@ def test_api_routes_are_404_for_another_organization(client, victim, intruder_to
     )
     _assert_kpi_source_untouched(victim)
     assert not victim["kpi"].values.exists()
-    victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its person still in it
+    victim["unit"].refresh_from_db()  # not renamed, archived or deleted; its people still in it
     assert (victim["unit"].name, victim["unit"].archived_at) == ("Secret team", None)
     assert victim["unit"].memberships.get().person == victim["person"]
     _assert_idea_untouched(victim)
+    assert victim["person"].pk in {m.person_id for m in victim["unit"].memberships.all()}
+    _assert_one_on_one_untouched(victim)
 
 
 def test_api_lists_never_show_another_organization(client, victim, intruder_token):

@@ -25,6 +25,7 @@ from cadence.ideas.selectors import idea_get, round_get
 from cadence.integrations.selectors import webhook_get
 from cadence.kpis.selectors import kpi_get
 from cadence.okrs.selectors import cycle_get, key_result_get, objective_get
+from cadence.oneonones.selectors import pair_get
 from cadence.orgs.person_selectors import person_get_any
 from cadence.orgs.selectors import unit_get
 from cadence.weekly.selectors import category_get, item_get
@@ -56,6 +57,11 @@ PATH_OBJECTS = {
     "kpi_id": kpi_get,
     "round_id": round_get,
     "idea_id": idea_get,
+}
+# Ids a path may carry that only some people of the organization may reach (parameter name →
+# a get taking the person): a 1:1 is its two people's alone.
+PATH_OBJECTS_OF_PERSON = {
+    "pair_id": pair_get,
 }
 
 # Friendlier words for pydantic's error types.
@@ -154,6 +160,9 @@ def check_path_objects(request: HttpRequest) -> None:
     if person is None or match is None:
         return
     for name, value in match.kwargs.items():
+        personal = PATH_OBJECTS_OF_PERSON.get(name)
+        if personal is not None:
+            personal(person, value)
         getter = PATH_OBJECTS.get(name)
         if getter is None:
             continue

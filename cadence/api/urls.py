@@ -21,6 +21,7 @@ from cadence.api.routers import (
     me,
     notifications,
     objectives,
+    oneonones,
     organization,
     people,
     planning,
@@ -142,3 +143,4 @@ api.add_router("", exports.router)
 api.add_router("", imports.router)
 api.add_router("", webhooks.router)
 api.add_router("", search.router)
+api.add_router("", oneonones.router)

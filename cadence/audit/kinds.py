@@ -44,6 +44,7 @@ GROUPS = (
     Group("channel", "Slack and Teams channels"),
     Group("slack", "Slack accounts"),
     Group("data_source", "Data sources"),
+    Group("one_on_one", "1:1s"),
     Group("signin", "Sign-ins"),
     Group("account", "Passwords, email and two-factor"),
 )
@@ -156,6 +157,18 @@ KINDS: dict[str, str] = {
     "subscriber.added": "External subscriber added",
     "subscriber.removed": "External subscriber removed",
     "subscriber.unsubscribed": "External subscriber unsubscribed",
+    # 1:1s (oneonones.services): that something changed, never what was written (only the
+    # two people of a 1:1 read its content; private notes only their writer).
+    "one_on_one.created": "1:1 set up",
+    "one_on_one.schedule_changed": "1:1 schedule changed",
+    "one_on_one.meeting_added": "1:1 meeting added",
+    "one_on_one.talking_point_added": "1:1 talking point added",
+    "one_on_one.note_added": "1:1 note added",
+    "one_on_one.note_changed": "1:1 note changed",
+    "one_on_one.action_item_added": "1:1 action item added",
+    "one_on_one.action_item_done": "1:1 action item done",
+    "one_on_one.action_item_reopened": "1:1 action item reopened",
+    "one_on_one.feedback_added": "1:1 feedback added",
 }
 
 # How the page names the fields of before → after.

@@ -1509,3 +1509,66 @@ IDEA_DECLINED = (
     "A good habit to try, but not an outcome to aim for: let us agree on it at the "
     "retrospective instead.",
 )
+
+# A 1:1 of Jonas (who leads Product) and Lena, weekly on Thursdays: its last three meetings,
+# oldest first. Each: talking points (author key, text), shared notes (author key, text), a
+# private note (author key, text) or None, and action items raised (owner side, text, done in
+# the meeting that many meetings later, or None: still open).
+ONE_ON_ONE_LEAD, ONE_ON_ONE_MEMBER = "jonas", "lena"
+ONE_ON_ONE_WEEKDAY, ONE_ON_ONE_HOUR = 3, 15
+ONE_ON_ONE_MEETINGS: tuple[dict, ...] = (
+    {
+        "points": (("lena", "Where the onboarding checklist should start"),),
+        "shared": (
+            (
+                "jonas",
+                "Agreed to measure completion per step before changing the checklist. Lena "
+                "owns the funnel view.",
+            ),
+        ),
+        "private": ("jonas", "Lena sounded stretched: watch how much lands on her next week."),
+        "items": (
+            ("member", "Build the per-step funnel view of onboarding", 1),
+            ("lead", "Ask Engineering for an estimate of the import fix", None),
+        ),
+    },
+    {
+        "points": (
+            ("jonas", "The funnel numbers: what surprised you?"),
+            ("lena", "Time for the research interviews"),
+        ),
+        "shared": (
+            (
+                "lena",
+                "Most new workspaces stop at the import step. Two interviews booked for next week.",
+            ),
+        ),
+        "private": ("lena", "Ask Jonas about the design course before the budget closes."),
+        "items": (("member", "Share the interview notes with the team", None),),
+    },
+    {
+        "points": (("lena", "The design course"),),
+        "shared": (
+            (
+                "jonas",
+                "The import step is the lever for the onboarding key result. Lena will write "
+                "the problem down for Thursday's check-in.",
+            ),
+        ),
+        "private": None,
+        "items": (),
+    },
+)
+ONE_ON_ONE_FEEDBACK: tuple[tuple[str, str, str | None], ...] = (
+    (
+        "jonas",
+        "The funnel view changed the team's plan: we stopped guessing where people drop and "
+        "moved the onboarding key result from a hunch to a measured step.",
+        "onboarding_rate",
+    ),
+    (
+        "lena",
+        "Clearing the interview budget in a day meant the research did not slip a week.",
+        None,
+    ),
+)

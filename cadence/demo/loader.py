@@ -31,6 +31,9 @@ from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
+from cadence.oneonones import selectors as one_on_one_selectors
+from cadence.oneonones import services as one_on_one_services
+from cadence.oneonones.models import ActionItem, Note, TalkingPoint
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Membership, Organization, Person, Unit
 from cadence.orgs.selectors import Access, company_unit
@@ -180,6 +183,7 @@ class _Builder:
         self._discussion()
         self._rituals(cycles)
         self._ideas(cycles)
+        self._one_on_one()
         return organization
 
     def _join(self, unit_key: str, leads, members) -> None:
@@ -820,6 +824,69 @@ class _Builder:
         for key, cycle_key, trend, notes in content.CARRIED:
             self._carry(key, cycles.get(cycle_key), trend, notes)
         self._periodic_reviews(current)
+
+    def _one_on_one(self) -> None:
+        """Jonas's weekly 1:1 with Lena: three meetings held, with talking points, shared notes,
+        a private note each, action items (one done, one carried since the first meeting) and
+        feedback on what her work did for the onboarding key result."""
+        lead = self.people[content.ONE_ON_ONE_LEAD]
+        member = self.people[content.ONE_ON_ONE_MEMBER]
+        pair = one_on_one_services.pair_create(
+            actor=lead,
+            member=member,
+            frequency="weekly",
+            weekday=content.ONE_ON_ONE_WEEKDAY,
+            at=time(content.ONE_ON_ONE_HOUR, 0),
+            minutes=30,
+            starts_on=self.today - timedelta(weeks=8),
+        )
+        schedule = one_on_one_selectors.schedule_of(pair)
+        upcoming = schedule.next_meeting(self.now)
+        held = [upcoming - timedelta(weeks=n) for n in (3, 2, 1)]
+        meetings = [one_on_one_services.meeting_create(actor=lead, pair=pair, at=at) for at in held]
+        raised: list[tuple[ActionItem, int | None, int]] = []
+        for index, (meeting, spec) in enumerate(
+            zip(meetings, content.ONE_ON_ONE_MEETINGS, strict=True)
+        ):
+            written = meeting.at + timedelta(minutes=5)
+            for author, text in spec["points"]:
+                point = one_on_one_services.talking_point_add(
+                    actor=self.people[author], pair=pair, meeting=meeting, text=text
+                )
+                TalkingPoint.objects.filter(pk=point.pk).update(created_at=written)
+            notes = [(a, t, False) for a, t in spec["shared"]]
+            if spec["private"]:
+                notes.append((*spec["private"], True))
+            for author, text, private in notes:
+                note = one_on_one_services.note_add(
+                    actor=self.people[author],
+                    pair=pair,
+                    meeting=meeting,
+                    text=text,
+                    private=private,
+                )
+                Note.objects.filter(pk=note.pk).update(created_at=written, updated_at=written)
+            for owner, text, done_after in spec["items"]:
+                item = one_on_one_services.action_item_add(
+                    actor=lead, pair=pair, meeting=meeting, owner=owner, text=text
+                )
+                raised.append((item, done_after, index))
+        for item, done_after, index in raised:
+            if done_after is not None:
+                done_in = meetings[index + done_after]
+                one_on_one_services.action_item_tick(
+                    actor=member,
+                    item=item,
+                    meeting=done_in,
+                    now=done_in.at + timedelta(minutes=20),
+                )
+        for author, text, kr_key in content.ONE_ON_ONE_FEEDBACK:
+            one_on_one_services.feedback_add(
+                actor=self.people[author],
+                pair=pair,
+                text=text,
+                key_result=self.key_results.get(kr_key) if kr_key else None,
+            )
 
     def _carry(self, key: str, cycle: Cycle, trend: float, notes: tuple[str, ...]) -> None:
         """Carry an objective forward at planning time, have it approved, and give its key

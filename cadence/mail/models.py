@@ -44,6 +44,8 @@ class Delivery(BaseModel):
         # off track or stale, reviews due), and a person's daily digest of them.
         NOTICE = "notice", "Notification"
         DAILY = "daily", "Daily notifications digest"
+        # Before each 1:1, to both of its people (cadence.oneonones).
+        ONE_ON_ONE = "oneonone", "1:1 reminder"
 
     # None only for an account email to an address that is nobody's (a password reset asked
     # for an unknown address is answered too, so that the form tells nothing).

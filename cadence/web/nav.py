@@ -38,6 +38,7 @@ SECTION_OF = {
     "approvals": "approvals",
     "weekly": "weekly",
     "meeting": "meeting",
+    "one_on_ones": "one_on_ones",
     "feed": "feed",
     "learnings": "learnings",
     "ideas": "ideas",
@@ -188,6 +189,7 @@ class Nav:
         links += [
             link("weekly", "Weekly", reverse("weekly_mine")),
             link("meeting", "Team meeting", reverse("my_meeting")),
+            link("one_on_ones", "1:1s", reverse("one_on_ones"), keep=False),
             link("feed", "Feed", reverse("feed")),
             link("learnings", "Learnings", reverse("learnings")),
             link("ideas", "Ideas", reverse("ideas_rounds"), keep=False),

@@ -5,7 +5,7 @@ The routes come from the OpenAPI document, so a new endpoint is walked without b
 """
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -27,9 +27,12 @@ from cadence.kpis import services as kpi_services
 from cadence.kpis.models import Kpi, KpiValue
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from cadence.oneonones import services as one_on_one_services
+from cadence.oneonones.models import ActionItem, Feedback, Meeting, Note, TalkingPoint
 from cadence.orgs.models import Membership, Unit
 from cadence.orgs.selectors import company_unit
 from cadence.weekly import services as weekly_services
+from tests import factories as f
 
 PARAMS = {
     "objective_id": "objective",
@@ -47,6 +50,10 @@ PARAMS = {
     "kpi_id": "kpi",
     "round_id": "ideas_round",
     "idea_id": "idea",
+    "pair_id": "one_on_one",
+    "meeting_id": "one_on_one_meeting",
+    "note_id": "one_on_one_note",
+    "action_item_id": "one_on_one_action_item",
 }
 # Path parameters that are values, not objects.
 VALUES = {"week": "2026-W47", "month": "2026-11", "what": "okrs"}
@@ -128,6 +135,20 @@ def test_another_organizations_objects_are_404(
     kpi_source = integration_sources.data_source_set(
         actor=admin, kpi=objects["kpi"], kind="csv", url="http://127.0.0.1:9/kpi.csv", cell="B3"
     )
+    # A 1:1 of the team's lead and its member: an action item raised in a meeting, a note.
+    lead = f.make_person(team.organization, name="Lee Lead")
+    f.join(team, lead, role="lead")
+    one_on_one = one_on_one_services.pair_create(
+        actor=lead, member=member, frequency="weekly", weekday=1, at=time(10, 0)
+    )
+    objects["one_on_one"] = one_on_one
+    objects["one_on_one_action_item"] = one_on_one_services.action_item_add(
+        actor=lead, pair=one_on_one, owner="member", text="Mine"
+    )
+    objects["one_on_one_meeting"] = objects["one_on_one_action_item"].raised_in
+    objects["one_on_one_note"] = one_on_one_services.note_add(
+        actor=lead, pair=one_on_one, text="Mine"
+    )
     path = re.sub(
         r"{(\w+)}",
         lambda m: VALUES.get(m.group(1)) or str(objects[PARAMS[m.group(1)]].pk),
@@ -188,6 +209,9 @@ def test_another_organizations_objects_are_404(
     idea = Idea.objects.get()  # the only one: none added; not voted on, commented or decided
     assert (idea.title, idea.state, idea.objective_id) == ("Mine", "open", None)
     assert not idea.votes.exists() and not idea.comments.exists()
+    assert Meeting.objects.count() == Note.objects.count() == ActionItem.objects.count() == 1
+    assert not TalkingPoint.objects.exists() and not Feedback.objects.exists()
+    assert ActionItem.objects.get().done_at is None and Note.objects.get().text == "Mine"
 
 
 def test_notifications_are_only_ever_ones_own(member, admin, objective, outsider_api):

@@ -47,6 +47,7 @@ SHARDS = [
     ],
     [
         "weekly",
+        "one-on-ones",
         "comments, likes and feed",
         "notifications",
         "coach",

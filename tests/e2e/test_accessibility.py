@@ -29,6 +29,7 @@ from cadence.ideas.models import Idea, Round
 from cadence.integrations import services as integration_services
 from cadence.kpis.models import Kpi
 from cadence.okrs.models import Cycle, Objective
+from cadence.oneonones.models import Pair
 from cadence.orgs.models import Person, Unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly.models import Item
@@ -94,8 +95,11 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         prompt=open_round.prompts.first(),
         title="Write decisions where all can see",
     )
+    one_on_one = Pair.objects.get(organization=organization)
+    held = one_on_one.meetings.earliest("at")
     admin = [
         ("dashboard", "/"),
+        ("1:1s (none of an admin's own)", "/one-on-ones/"),
         ("cycles", "/cycles/"),
         ("alignment tree", f"/cycles/{current.pk}/tree/"),
         ("results of the closed cycle", f"/cycles/{previous.pk}/results/"),
@@ -170,6 +174,12 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("notifications", "/notifications/"),
         ("an open ideas round", f"/ideas/rounds/{open_round.pk}/"),
         ("a finished ideas round", f"/ideas/rounds/{finished.pk}/"),
+        ("1:1s", "/one-on-ones/"),
+        ("a 1:1: the next meeting and its agenda", f"/one-on-ones/{one_on_one.pk}/"),
+        (
+            "a 1:1 held, with its notes and action items",
+            f"/one-on-ones/{one_on_one.pk}/meetings/{held.pk}/",
+        ),
     ]
     viewer = [
         ("dashboard", "/"),

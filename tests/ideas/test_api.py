@@ -6,6 +6,7 @@ import time_machine
 
 from cadence.ideas.models import Idea
 from cadence.okrs import selectors as okr_selectors
+from tests import factories as f
 from tests.api.conftest import Api, errors_of
 from tests.ideas.conftest import open_round
 
@@ -82,7 +83,9 @@ def test_answer_vote_comment_promote_decline(world):
     assert ben.post(f"/ideas/{one}/promote", {}).status_code == 403
     promoted = lead.post(f"/ideas/{one}/promote", {"title": "Pair every week"})
     assert promoted.status_code == 201, promoted.content
-    objective = okr_selectors.objective_get(world.org, promoted.json()["objective_id"])
+    objective = okr_selectors.objective_get(
+        world.org, promoted.json()["objective_id"], viewer=f.ALL
+    )
     assert (objective.title, objective.state) == ("Pair every week", "draft")
     assert Idea.objects.get(pk=one).objective_id == objective.pk
     assert lead.post(f"/ideas/{one}/promote", {}).status_code == 409

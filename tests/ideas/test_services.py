@@ -204,11 +204,11 @@ def test_comments(world):
 def test_promotion_makes_exactly_one_draft_linked_both_ways(world):
     ideas_round = open_round(world)
     idea = _idea(ideas_round, world.ana, detail="Fewer handovers")
-    before = okr_selectors.objectives_of(world.org).count()
+    before = okr_selectors.objectives_of(world.org, viewer=f.ALL).count()
     objective = services.idea_promote(
         actor=world.lead, idea=idea, title="Ship in smaller steps", why="Fewer handovers"
     )
-    assert okr_selectors.objectives_of(world.org).count() == before + 1
+    assert okr_selectors.objectives_of(world.org, viewer=f.ALL).count() == before + 1
     assert (objective.state, objective.unit, objective.cycle) == (
         Objective.State.DRAFT,
         world.team,
@@ -230,7 +230,7 @@ def test_promotion_makes_exactly_one_draft_linked_both_ways(world):
         services.idea_promote(actor=world.admin, idea=idea, title="Again")
     with pytest.raises(Conflict):
         services.idea_decline(actor=world.admin, idea=idea, reason="No")
-    assert okr_selectors.objectives_of(world.org).count() == before + 1
+    assert okr_selectors.objectives_of(world.org, viewer=f.ALL).count() == before + 1
 
 
 def test_who_promotes(world):
@@ -239,7 +239,7 @@ def test_who_promotes(world):
     for person in (world.ben, world.viewer, world.other):
         with pytest.raises(PermissionDenied):
             services.idea_promote(actor=person, idea=ideas[0], title="Mine")
-    assert not okr_selectors.objectives_of(world.org).exists()
+    assert not okr_selectors.objectives_of(world.org, viewer=f.ALL).exists()
     for idea, person in zip(ideas[:3], (world.lead, world.head, world.admin), strict=True):
         services.idea_promote(actor=person, idea=idea, title=idea.title)
     # The opener leads the round even when not a lead of the unit (an admin's round here).
@@ -257,7 +257,7 @@ def test_a_bad_title_saves_nothing(world):
         services.idea_promote(actor=world.lead, idea=idea, title="")
     idea.refresh_from_db()
     assert idea.state == "open" and idea.objective is None
-    assert not okr_selectors.objectives_of(world.org).exists()
+    assert not okr_selectors.objectives_of(world.org, viewer=f.ALL).exists()
 
 
 def test_a_deleted_objective_leaves_the_idea_promoted_without_a_link(world):

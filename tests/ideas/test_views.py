@@ -7,6 +7,7 @@ import time_machine
 from cadence.ideas import services
 from cadence.ideas.models import Idea, Round
 from cadence.okrs import selectors as okr_selectors
+from tests import factories as f
 from tests.ideas.conftest import CLOSES, OPENS, open_round
 
 
@@ -140,7 +141,7 @@ def test_promote_then_the_objective_page_shows_the_idea(world, as_person):
     form = client.get(f"/ideas/{idea.pk}/promote/")
     assert form.status_code == 200 and 'value="Fewer meetings"' in form.content.decode()
     done = client.post(f"/ideas/{idea.pk}/promote/", {"title": "Focus time for makers"})
-    objective = okr_selectors.objectives_of(world.org).get()
+    objective = okr_selectors.objectives_of(world.org, viewer=f.ALL).get()
     assert done.status_code == 302 and done["Location"] == f"/objectives/{objective.pk}/"
     page = client.get(done["Location"]).content.decode()
     assert "Came from the idea" in page and "Fewer meetings" in page
@@ -148,7 +149,10 @@ def test_promote_then_the_objective_page_shows_the_idea(world, as_person):
     body = client.get(f"/ideas/rounds/{ideas_round.pk}/").content.decode()
     assert "Became the draft objective" in body and f"/objectives/{objective.pk}/" in body
     again = client.post(f"/ideas/{idea.pk}/promote/", {"title": "Twice"})
-    assert again.status_code == 422 and okr_selectors.objectives_of(world.org).count() == 1
+    assert (
+        again.status_code == 422
+        and okr_selectors.objectives_of(world.org, viewer=f.ALL).count() == 1
+    )
 
 
 def test_decline_with_and_without_a_reason(world, as_person):

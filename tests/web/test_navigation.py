@@ -6,7 +6,7 @@ is walked without anyone remembering to add it here.
 """
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.db import connection
@@ -22,6 +22,7 @@ from cadence.integrations import channel_services
 from cadence.integrations import services as integration_services
 from cadence.integrations import sources as integration_sources
 from cadence.kpis import services as kpi_services
+from cadence.oneonones import services as one_on_one_services
 from cadence.orgs.selectors import company_unit
 from cadence.scheduling import subscriber_services
 from cadence.weekly import services as weekly_services
@@ -60,6 +61,7 @@ MAIN_PAGES = {
     "objectives/<uuid:objective_id>/",
     "units/<uuid:unit_id>/",
     "cycles/<uuid:cycle_id>/wizard/",
+    "one-on-ones/",
 }
 
 
@@ -125,6 +127,21 @@ def world(org, admin, team, member, cycle, settings):
     return {
         "ideas_round": ideas_round,
         "idea": idea,
+    # A 1:1 of the team's lead and its member (only they read it: the admin's walk gets 404s).
+    one_on_one_lead = f.make_person(org, name="Lou Lead")
+    f.join(team, one_on_one_lead, role="lead")
+    one_on_one = one_on_one_services.pair_create(
+        actor=one_on_one_lead, member=member, frequency="weekly", weekday=1, at=time(10, 0)
+    )
+    one_on_one_item = one_on_one_services.action_item_add(
+        actor=one_on_one_lead, pair=one_on_one, owner="member", text="Read the guide"
+    )
+    one_on_one_note = one_on_one_services.note_add(actor=member, pair=one_on_one, text="Went well")
+    return {
+        "one_on_one": one_on_one,
+        "one_on_one_meeting": one_on_one_item.raised_in,
+        "one_on_one_note": one_on_one_note,
+        "one_on_one_action_item": one_on_one_item,
         "webhook": webhook,
         "channel": channel,
         "source": source,
@@ -224,6 +241,7 @@ def test_the_header_is_the_same_on_every_page(client, admin, world):
         "Approvals ",
         "Weekly",
         "Team meeting",
+        "1:1s",
         "Feed",
         "Learnings",
         "Ideas",
