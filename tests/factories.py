@@ -69,3 +69,12 @@ def make_kr(actor: Person, objective: Objective, title: str = "", **kw) -> KeyRe
 
 def join(unit: Unit, person: Person, role: str = Membership.Role.MEMBER) -> Membership:
     return org_services.membership_set(actor=None, unit=unit, person=person, role=role)
+
+
+def set_rollout(org: Organization, mode: str, pilots=()) -> Organization:
+    """The organization's rollout mode and pilot units, through the service."""
+    from cadence.orgs.rollout_services import rollout_update
+
+    rollout_update(actor=None, organization=org, mode=mode, pilot_unit_ids=[u.pk for u in pilots])
+    org.refresh_from_db()
+    return org

@@ -25,6 +25,7 @@ from cadence.api.routers import (
     planning,
     retrospectives,
     reviews,
+    rollout,
     scores,
     search,
     units,
@@ -140,3 +141,4 @@ api.add_router("", exports.router)
 api.add_router("", imports.router)
 api.add_router("", webhooks.router)
 api.add_router("", search.router)
+api.add_router("", rollout.router)
