@@ -251,8 +251,11 @@ def rollout_checklist(organization: Organization, *, today: date | None = None) 
     auto["aligned"] = bool(team_objectives) and unaligned == 0
     if unaligned:
         detail["aligned"] = (
-            f"{unaligned} proposed or approved team objective{'s' if unaligned != 1 else ''} "
-            "neither align nor say why they stand alone."
+            f"{unaligned} proposed or approved team objectives neither align nor say why they "
+            "stand alone."
+            if unaligned != 1
+            else "1 proposed or approved team objective neither aligns nor says why it stands "
+            "alone."
         )
     setup = Checklist.objects.filter(organization=organization).first()
     auto["weekly_slot"] = bool(
