@@ -74,3 +74,12 @@ def join(unit: Unit, person: Person, role: str = Membership.Role.MEMBER) -> Memb
 
 # Reads in tests that are not about visibility see everything (cadence.okrs.visibility).
 ALL = Sight(everything=True)
+
+
+def set_rollout(org: Organization, mode: str, pilots=()) -> Organization:
+    """The organization's rollout mode and pilot units, through the service."""
+    from cadence.orgs.rollout_services import rollout_update
+
+    rollout_update(actor=None, organization=org, mode=mode, pilot_unit_ids=[u.pk for u in pilots])
+    org.refresh_from_db()
+    return org

@@ -194,9 +194,6 @@ def victim(db, settings):
     idea = ideas_services.idea_add(
         actor=person, prompt=ideas_round.prompts.get(), title="Secret idea"
     )
-    return {
-        "ideas_round": ideas_round,
-        "idea": idea,
     # A 1:1 between the team's lead and its person, with something in each of its parts.
     secret_lead = f.make_person(org, name="Secret Lead")
     f.join(team, secret_lead, role="lead")
@@ -212,6 +209,8 @@ def victim(db, settings):
     one_on_one_services.talking_point_add(actor=person, pair=one_on_one, text="Secret point")
     one_on_one_services.feedback_add(actor=secret_lead, pair=one_on_one, text="Secret praise")
     return {
+        "ideas_round": ideas_round,
+        "idea": idea,
         "one_on_one": one_on_one,
         "one_on_one_meeting": one_on_one_item.raised_in,
         "one_on_one_note": one_on_one_note,

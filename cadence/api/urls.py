@@ -27,6 +27,7 @@ from cadence.api.routers import (
     planning,
     retrospectives,
     reviews,
+    rollout,
     scores,
     search,
     units,
@@ -144,3 +145,4 @@ api.add_router("", imports.router)
 api.add_router("", webhooks.router)
 api.add_router("", search.router)
 api.add_router("", oneonones.router)
+api.add_router("", rollout.router)

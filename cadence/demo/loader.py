@@ -31,6 +31,7 @@ from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective, TargetChange
 from cadence.okrs.progress import clamp, expected_progress, kr_progress, pace
+from cadence.onboarding import services as onboarding_services
 from cadence.oneonones import selectors as one_on_one_selectors
 from cadence.oneonones import services as one_on_one_services
 from cadence.oneonones.models import ActionItem, Note, TalkingPoint
@@ -184,7 +185,15 @@ class _Builder:
         self._rituals(cycles)
         self._ideas(cycles)
         self._one_on_one()
+        self._rollout()
         return organization
+
+    def _rollout(self) -> None:
+        """Everyone takes part (the default mode). The admin kept the teams' deadline and read the
+        method; the alignment session is the step left, so the checklist shows what is left."""
+        admin = self.people[content.PEOPLE[0].key]
+        onboarding_services.checklist_confirm_deadline(actor=admin)
+        onboarding_services.rollout_step_tick(actor=admin, step="learn")
 
     def _join(self, unit_key: str, leads, members) -> None:
         unit = self.units[unit_key]

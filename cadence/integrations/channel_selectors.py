@@ -32,6 +32,7 @@ from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Organization, Person, Unit
+from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.scheduling import selectors as schedule
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import WeeklyUpdate
@@ -132,7 +133,7 @@ class ReminderFacts:
 
 def reminder_facts(unit: Unit, week: date) -> ReminderFacts:
     """Who writes their update at this team's deadline (members whose primary team it is, not
-    viewers, active), and which of them wrote this week's."""
+    viewers, active, in the organization's rollout), and which of them wrote this week's."""
     members = list(
         Person.objects.filter(is_active=True, memberships__unit=unit)
         .exclude(role=Person.Role.VIEWER)
@@ -140,7 +141,12 @@ def reminder_facts(unit: Unit, week: date) -> ReminderFacts:
         .order_by("name", "id")
     )
     rhythm = weekly_selectors.rhythm_units(person_ids=[p.id for p in members])
-    expected = [p for p in members if (r := rhythm.get(p.id)) is not None and r.id == unit.id]
+    inside = people_in_rollout(members)
+    expected = [
+        p
+        for p in members
+        if (r := rhythm.get(p.id)) is not None and r.id == unit.id and p.id in inside
+    ]
     updated = set(
         WeeklyUpdate.objects.filter(
             person_id__in=[p.id for p in expected], week=week, submitted_at__isnull=False

@@ -34,3 +34,42 @@ class SetupForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
         return data
+
+
+class RolloutForm(forms.Form):
+    """The rollout's mode and pilot units (orgs.rollout_services.rollout_update)."""
+
+    mode = forms.ChoiceField(
+        label="Who is asked for weekly updates",
+        choices=[
+            ("everyone", "Everyone: every member is reminded and counted"),
+            ("leads", "Team leads only: start with the people who lead a unit"),
+            ("pilot", "Pilot units: only the people of the units chosen below"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="People outside the rollout may still use Cadence; they are just not reminded "
+        "or listed as missing an update.",
+    )
+    pilot_unit_ids = forms.MultipleChoiceField(
+        label="Pilot units",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A department brings its teams along. Used in the pilot mode.",
+    )
+
+    def __init__(self, *args, units=(), editable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilot_unit_ids"].choices = [
+            (str(u.pk), f"{u.name} ({u.get_kind_display().lower()})") for u in units
+        ]
+        self.fields["pilot_unit_ids"].show_optional = False
+        if not editable:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class RolloutTickForm(forms.Form):
+    step = forms.CharField(max_length=32)
+    done = forms.TypedChoiceField(
+        choices=[("1", "tick"), ("0", "untick")], coerce=lambda value: value == "1"
+    )

@@ -23,3 +23,25 @@ class Checklist(BaseModel):
     )
     deadline_confirmed_at = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
+
+
+class RolloutTick(BaseModel):
+    """A step of the rollout checklist an admin ticked by hand (onboarding.rollout_selectors):
+    the steps Cadence cannot read from the data, or reads only in part. Unticking deletes it;
+    both are in the audit trail."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="rollout_ticks"
+    )
+    step = models.CharField(max_length=32)
+    ticked_by = models.ForeignKey(
+        "orgs.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ticked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "step"], name="rollout_tick_one_per_step"
+            )
+        ]

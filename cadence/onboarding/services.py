@@ -1,5 +1,5 @@
 """First run: the one-time setup code and the setup that creates the first organization; the
-setup checklist's confirmations."""
+setup checklist's confirmations; the rollout checklist's hand ticks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.audit.services import audit_record
-from cadence.onboarding.models import Checklist, SetupCode
+from cadence.onboarding.models import Checklist, RolloutTick, SetupCode
+from cadence.onboarding.rollout_selectors import HAND_STEPS, SPEC_BY_ID
 from cadence.orgs import services as org_services
 from cadence.orgs.models import Organization, Person
 
@@ -109,3 +110,50 @@ def checklist_dismiss(*, actor: Person) -> None:
     if checklist.dismissed_at is None:
         checklist.dismissed_at = timezone.now()
         checklist.save(update_fields=["dismissed_at", "updated_at"])
+
+
+def _hand_step(step: str) -> str:
+    if step not in HAND_STEPS:
+        raise ValidationError({"step": "Cadence ticks this step itself, or there is no such step."})
+    return step
+
+
+@transaction.atomic
+def rollout_step_tick(*, actor: Person, step: str) -> bool:
+    """An admin ticks a rollout step Cadence cannot read from the data (docs/method.md §9).
+    Returns False when it was ticked already (nothing changes)."""
+    _admin(actor)
+    _hand_step(step)
+    organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
+    if RolloutTick.objects.filter(organization=organization, step=step).exists():
+        return False
+    RolloutTick.objects.create(
+        organization=organization, step=step, ticked_by=actor, ticked_at=timezone.now()
+    )
+    audit_record(
+        organization=organization,
+        kind="organization.rollout_step_ticked",
+        actor=actor,
+        target=organization,
+        changes={"step": [None, SPEC_BY_ID[step].title]},
+    )
+    return True
+
+
+@transaction.atomic
+def rollout_step_untick(*, actor: Person, step: str) -> bool:
+    """An admin takes a hand tick back. Returns False when the step had none."""
+    _admin(actor)
+    _hand_step(step)
+    organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
+    deleted, _ = RolloutTick.objects.filter(organization=organization, step=step).delete()
+    if not deleted:
+        return False
+    audit_record(
+        organization=organization,
+        kind="organization.rollout_step_unticked",
+        actor=actor,
+        target=organization,
+        changes={"step": [SPEC_BY_ID[step].title, None]},
+    )
+    return True

@@ -46,6 +46,18 @@ class Organization(BaseModel):
     channels_on = models.BooleanField(default=True)
     data_sources_on = models.BooleanField(default=True)
 
+    class RolloutMode(models.TextChoices):
+        PILOT = "pilot", "Pilot units"
+        LEADS = "leads", "Team leads only"
+        EVERYONE = "everyone", "Everyone"
+
+    # Who the weekly rhythm asks for updates while Cadence is rolled out (docs/method.md §9):
+    # people outside it are never reminded nor counted missing (orgs.rollout). The pilot units are
+    # the units marked ``Unit.rollout_pilot``.
+    rollout_mode = models.CharField(
+        max_length=10, choices=RolloutMode.choices, default=RolloutMode.EVERYONE
+    )
+
     INTEGRATIONS = {
         "calendar_feeds": "calendar_feeds_on",
         "email_replies": "email_replies_on",
@@ -148,6 +160,9 @@ class Unit(BaseModel):
     # When an admin archived it (None: active). An archived unit keeps its history readable and
     # leaves the lists where new work is assigned (orgs.unit_services).
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Chosen by an admin as a pilot unit of the rollout (read only in the "pilot" mode): its
+    # people, and those of the units below it, are in the rollout.
+    rollout_pilot = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

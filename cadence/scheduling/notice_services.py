@@ -6,7 +6,8 @@ completed retrospective (``reviews.selectors.due_now``, the dashboard's list): t
 members and leads are told once per cycle (the notification's key), on the channels they chose.
 The reviews leads hold during the cycle (docs/method.md §5) are asked of the team's leads: the
 mid-cycle review once the cycle is half way through, each month's review in the month's last
-week; each once (per cycle, per month), and only while the team has not written it.
+week; each once (per cycle, per month), and only while the team has not written it. People
+outside the organization's rollout (``orgs.rollout``) are not told.
 """
 
 from __future__ import annotations
@@ -20,12 +21,19 @@ from cadence.feed import notices, notify, watch
 from cadence.okrs.models import Cycle
 from cadence.okrs.visibility import Sight
 from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.reviews import selectors as review_selectors
 from cadence.reviews import services as review_services
 from cadence.reviews.models import Review
 
 # A month's review is asked for in the month's last this many days.
 MONTHLY_REVIEW_NOTICE = timedelta(days=7)
+
+
+def _in_rollout(people) -> list[Person]:
+    people = list(people)
+    inside = people_in_rollout(people)
+    return [p for p in people if p.pk in inside]
 
 
 def reviews_due_notify(*, now: datetime | None = None) -> int:
@@ -49,10 +57,11 @@ def reviews_due_notify(*, now: datetime | None = None) -> int:
                 people = (
                     Person.objects.filter(memberships__unit=team, is_active=True)
                     .exclude(role=Person.Role.VIEWER)
+                    .select_related("organization")
                     .distinct()
                 )
                 told += notify.notify_once(
-                    people=people,
+                    people=_in_rollout(people),
                     kind=notices.REVIEW_DUE,
                     text=f"{team.name}'s retrospective of {cycle.name} is due",
                     url=url,
@@ -122,13 +131,17 @@ def periodic_reviews_notify(*, now: datetime | None = None) -> int:
                     url = reverse("review_mid_cycle", args=[cycle.pk])
                     what = "the mid-cycle review"
                     key = f"review_due:{cycle.pk}:{team.pk}:mid"
-                leads = Person.objects.filter(
-                    memberships__unit=team,
-                    memberships__role=Membership.Role.LEAD,
-                    is_active=True,
-                ).distinct()
+                leads = (
+                    Person.objects.filter(
+                        memberships__unit=team,
+                        memberships__role=Membership.Role.LEAD,
+                        is_active=True,
+                    )
+                    .select_related("organization")
+                    .distinct()
+                )
                 told += notify.notify_once(
-                    people=leads,
+                    people=_in_rollout(leads),
                     kind=notices.REVIEW_DUE,
                     text=f"{team.name}: {what} of {cycle.name} is due",
                     url=f"{url}?unit={team.pk}",

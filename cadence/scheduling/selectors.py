@@ -5,12 +5,14 @@ moment, so the worker, ``cadence remind --now …`` and the tests ask it the sam
 
 - **Reminder**: from ``REMINDER_LEAD`` (2 hours) before a team's weekly deadline until the
   deadline, one reminder to each member whose primary team it is, who has not written their
-  update for that week, and who has not opted out. A run that starts after the deadline (the
-  worker was down) sends no reminder for that week: a reminder about a deadline that has passed
-  is noise, and the digest covers it.
+  update for that week, who has not opted out, and who is in the organization's rollout
+  (``orgs.rollout``: everyone, team leads only, or the pilot units' people). A run that starts
+  after the deadline (the worker was down) sends no reminder for that week: a reminder about a
+  deadline that has passed is noise, and the digest covers it.
 - **Digest**: after a team's deadline, the team report of that week to everyone who was on the
-  team or subscribed to it at the deadline (and has not opted out of digests), until the next
-  deadline replaces it. Only the *last* deadline counts: a run after a long downtime sends
+  team (and is in the rollout) or subscribed to it at the deadline (and has not opted out of
+  digests: a subscription is the person's own choice, so it holds outside the rollout), until
+  the next deadline replaces it. Only the *last* deadline counts: a run after a long downtime sends
   last week's digest, not one per missed week. A week in which nobody on the team wrote an
   update has no digest.
 
@@ -27,6 +29,7 @@ from django.db.models import QuerySet
 
 from cadence.mail.models import Delivery
 from cadence.orgs.models import Membership, Person, Unit
+from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.scheduling.models import DigestSubscription
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import WeeklyUpdate
@@ -119,7 +122,8 @@ def _due_reminders(teams: list[Unit], now: datetime) -> list[DueSend]:
         .distinct()
         .order_by("organization_id", "name", "id")
     )
-    candidates = list(candidates)
+    inside = people_in_rollout(candidates)
+    candidates = [p for p in candidates if p.pk in inside]
     rhythm = weekly_selectors.rhythm_units(person_ids=[p.id for p in candidates])
     sends = []
     for person in candidates:
@@ -149,6 +153,11 @@ def _due_digests(teams: list[Unit], now: datetime) -> list[DueSend]:
     written = _updated(
         {(p.id, last[unit_id][0]) for unit_id, rows in members.items() for p, _ in rows}
     )
+    organizations = {team.organization_id: team.organization for team in teams}
+    everyone = [p for rows in members.values() for p, _ in rows]
+    for person in everyone:
+        person.organization = organizations[person.organization_id]
+    inside = people_in_rollout(everyone)
     sends = []
     for team in teams:
         week, deadline = last[team.id]
@@ -156,7 +165,8 @@ def _due_digests(teams: list[Unit], now: datetime) -> list[DueSend]:
         if not any((p.id, week) in written for p, _ in team_members):
             continue  # nobody on the team wrote an update that week: nothing to report
         recipients: dict[UUID, Person] = {}
-        for person, since in [*team_members, *subscribers.get(team.id, [])]:
+        members_inside = [(p, since) for p, since in team_members if p.id in inside]
+        for person, since in [*members_inside, *subscribers.get(team.id, [])]:
             if since <= deadline and person.weekly_digests:
                 recipients[person.id] = person
         for person in sorted(recipients.values(), key=lambda p: (p.name, p.id)):

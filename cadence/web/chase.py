@@ -11,7 +11,8 @@ the one action that fixes it (check in, ask, reassign, nudge).
 - Unhealthy KPIs: the dashboard's own list (``web.views.dashboard.dashboard_kpis``).
 - For the units the person may lead (leads of them or of a unit above, admins): who has not
   written this week's update (the ISO week of today in the unit's time zone: after its deadline
-  it is overdue, not replaced by next week's; the person themself left out), and key results
+  it is overdue, not replaced by next week's; the person themself and people outside the
+  rollout left out), and key results
   without an owner.
 
 A bounded number of queries whatever the organization's size: the key results of the units in
@@ -33,6 +34,7 @@ from cadence.okrs import attention, permissions, selectors
 from cadence.okrs import progress as arithmetic
 from cadence.okrs.models import Cycle
 from cadence.orgs.models import Membership, Person, Unit
+from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import WeeklyUpdate
@@ -276,7 +278,12 @@ def _missing_updates(
     now: datetime,
 ) -> ChaseList | None:
     """Members of the units led who have not written the week's update (each person once,
-    under the first of their units by name), with whether they were nudged already."""
+    under the first of their units by name), with whether they were nudged already. People
+    outside the organization's rollout (``orgs.rollout``) are not chased."""
+    for m in memberships:
+        m.person.organization = person.organization  # loaded: the rollout's mode is read from it
+    inside = people_in_rollout(m.person for m in memberships)
+    memberships = [m for m in memberships if m.person_id in inside]
     weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
     wanted = [
         (m.person, tree.units[m.unit_id], weeks[m.unit_id])

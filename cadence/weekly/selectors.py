@@ -16,7 +16,10 @@ The report's numbers (docs/method.md §4), for the people of a report and one we
 - ``linked_share`` = plans of the week linked to an objective or key result / plans of the week
   (None when there are no plans).
 - ``missing``: the report's people (active, not viewers) who have not written in their update
-  for the week themselves (``WeeklyUpdate.submitted_at`` is empty; carried items do not count).
+  for the week themselves (``WeeklyUpdate.submitted_at`` is empty; carried items do not count)
+  and are in the organization's rollout (``orgs.rollout``): someone outside it may write an
+  update, which the report shows, but is never counted as missing. ``expected`` are the
+  report's people in the rollout (the "of N" beside the missing).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from cadence.okrs.selectors import Viewer
 from cadence.okrs.visibility import sight_of
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Membership, Organization, Person, Unit
+from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.orgs.selectors import UnitTree
 from cadence.weekly.models import PLANS, PROGRESS, Category, Item, ItemMove, WeeklyUpdate
 from cadence.weekly.weeks import (
@@ -354,6 +358,8 @@ class TeamReport:
     people: list[PersonWeek]
     categories: list[Category]
     teams: list[TeamReport] = field(default_factory=list)
+    # The ids of the report's people who are in the rollout (None: all of them).
+    inside: frozenset[UUID] | None = None
 
     @property
     def previous_week(self) -> date:
@@ -398,8 +404,21 @@ class TeamReport:
         return _rate(self.linked, self.planned)
 
     @property
+    def expected(self) -> list[PersonWeek]:
+        if self.inside is None:
+            return self.people
+        return [p for p in self.people if p.person.pk in self.inside]
+
+    @property
+    def outside_ids(self) -> frozenset[UUID]:
+        """The report's people outside the rollout (pages say so instead of "not updated")."""
+        if self.inside is None:
+            return frozenset()
+        return frozenset(p.person.pk for p in self.people if p.person.pk not in self.inside)
+
+    @property
     def missing(self) -> list[Person]:
-        return [p.person for p in self.people if not p.submitted]
+        return [p.person for p in self.expected if not p.submitted]
 
     @property
     def by_person(self) -> list[PersonWeek]:
@@ -530,8 +549,20 @@ def team_report(
     categories = categories_for(organization, unit if unit.kind == Unit.Kind.TEAM else None)
     weeks = _people_weeks(organization, list(people.values()), week, categories, viewer)
     return TeamReport(
-        week=week, unit=unit, people=[weeks[p] for p in people], categories=categories
+        week=week,
+        unit=unit,
+        people=[weeks[p] for p in people],
+        categories=categories,
+        inside=_inside(organization, people.values()),
     )
+
+
+def _inside(organization: Organization, people) -> frozenset[UUID]:
+    """Which of a report's people are in the rollout (no query in the everyone mode)."""
+    people = list(people)
+    for person in people:
+        person.organization = organization  # loaded already: the rollout's mode is read from it
+    return frozenset(people_in_rollout(people))
 
 
 def report_for(organization: Organization, unit: Unit, week: date, *, viewer: Viewer) -> TeamReport:
@@ -561,12 +592,14 @@ def unit_report(
         members_of[membership.unit_id].append(membership.person_id)
     categories = categories_for(organization, unit if unit.kind == Unit.Kind.TEAM else None)
     weeks = _people_weeks(organization, list(people.values()), week, categories, viewer)
+    inside = _inside(organization, people.values())
     teams = [
         TeamReport(
             week=week,
             unit=team,
             people=[weeks[pid] for pid in members_of.get(team.pk, [])],
             categories=categories,
+            inside=inside,
         )
         for team in sorted(
             (u for u in units if u.kind == Unit.Kind.TEAM), key=lambda u: u.name.lower()
@@ -578,6 +611,7 @@ def unit_report(
         people=[weeks[p] for p in people],
         categories=categories,
         teams=teams if unit.kind != Unit.Kind.TEAM else [],
+        inside=inside,
     )
 
 

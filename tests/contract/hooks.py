@@ -53,6 +53,9 @@ RULES: dict[str, dict[str, str]] = {
             "unit_ids",
         )
     },
+    "PUT /api/v1/rollout": {
+        "pilot_unit_ids": IDS + "; the pilot mode needs at least one (a relation between fields)",
+    },
     "POST /api/v1/cycles": {
         "end": "a cycle ends after it starts: a relation between two fields",
         "name": "cycle names are unique in the organization (case-insensitive)",

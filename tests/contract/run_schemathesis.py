@@ -44,6 +44,7 @@ SHARDS = [
         "organization",
         "exports",
         "kpis",
+        "rollout",
     ],
     [
         "weekly",

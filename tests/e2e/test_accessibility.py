@@ -126,6 +126,7 @@ def _pages(organization) -> dict[str, list[tuple[str, str]]]:
         ("notifications", "/notifications/"),
         ("settings", "/settings/"),
         ("organization settings, with its archive's download", "/settings/organization/"),
+        ("rollout: the mode and the checklist", "/settings/rollout/"),
         ("email settings", "/settings/notifications/"),
         ("coach settings", "/settings/coach/"),
         ("weekly categories", "/settings/weekly-categories/"),

@@ -124,9 +124,6 @@ def world(org, admin, team, member, cycle, settings):
     idea = ideas_services.idea_add(
         actor=member, prompt=ideas_round.prompts.first(), title="Demo every Friday"
     )
-    return {
-        "ideas_round": ideas_round,
-        "idea": idea,
     # A 1:1 of the team's lead and its member (only they read it: the admin's walk gets 404s).
     one_on_one_lead = f.make_person(org, name="Lou Lead")
     f.join(team, one_on_one_lead, role="lead")
@@ -138,6 +135,8 @@ def world(org, admin, team, member, cycle, settings):
     )
     one_on_one_note = one_on_one_services.note_add(actor=member, pair=one_on_one, text="Went well")
     return {
+        "ideas_round": ideas_round,
+        "idea": idea,
         "one_on_one": one_on_one,
         "one_on_one_meeting": one_on_one_item.raised_in,
         "one_on_one_note": one_on_one_note,

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors
 from cadence.okrs.models import Cycle
+from cadence.onboarding import rollout_selectors
 from cadence.onboarding import selectors as onboarding_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
@@ -59,6 +60,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "nav": "dashboard",
         "setup_checklist": onboarding_selectors.setup_checklist(person),
     }
+    if context["setup_checklist"] is None:
+        # The rollout's progress follows the setup checklist (docs/decisions.md).
+        context["rollout"] = rollout_selectors.rollout_progress(person)
     if cycle is None:
         return render(request, "okrs/dashboard.html", context)
     tree = UnitTree.load(organization)

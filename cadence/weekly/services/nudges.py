@@ -22,6 +22,7 @@ from cadence.core.errors import Conflict
 from cadence.mail import services as mail_services
 from cadence.mail.models import Delivery
 from cadence.orgs.models import Membership, Person, Unit
+from cadence.orgs.rollout_selectors import person_in_rollout
 from cadence.orgs.selectors import Access
 from cadence.weekly import selectors
 from cadence.weekly.models import WeeklyUpdate
@@ -34,8 +35,8 @@ def weekly_nudge_send(
 ) -> bool:
     """Ask ``person``, a member of ``unit``, for this week's update by email. The actor leads
     the unit (or a unit above it) or is an admin. Refused when the person has written it, is
-    not an active member of the unit, or is the actor. Returns False when they were already
-    nudged this week (nothing more is sent or recorded)."""
+    not an active member of the unit, is outside the rollout (orgs.rollout), or is the actor.
+    Returns False when they were already nudged this week (nothing more is sent or recorded)."""
     if (
         unit.organization_id != actor.organization_id
         or person.organization_id != actor.organization_id
@@ -51,6 +52,10 @@ def weekly_nudge_send(
         or not Membership.objects.filter(unit=unit, person=person).exists()
     ):
         raise Conflict(f"{person.name} is not an active member of {unit.name}.")
+    if not person_in_rollout(person):
+        raise Conflict(
+            f"{person.name} is outside the organization's rollout: nobody asks them for updates."
+        )
     now = now or timezone.now()
     week = selectors.unit_this_week(unit, now)
     written = WeeklyUpdate.objects.filter(
