@@ -280,11 +280,24 @@ def test_a_reader_outside_the_team_sees_nothing_of_a_private_objective(client, w
 
 
 def test_those_who_may_see_it_do(client, world):
-    """The walk can fail: its team, the lead above it and an admin find the hidden text."""
-    for who in ("member_a", "lead", "admin"):
-        leaks = walk_as(client, world[who], world, api_token=_token(world[who]))
-        assert any("Hidden objective" in x for x in leaks), who
-        assert any("/api/v1/" in x for x in leaks), who
+    """The walk can fail: its team finds the hidden text on the walk; the lead above it and an
+    admin on its page, in the API and in search."""
+    leaks = walk_as(client, world["member_a"], world, api_token=_token(world["member_a"]))
+    assert any("Hidden objective" in x for x in leaks)
+    assert any("/api/v1/" in x for x in leaks)
+    hidden = world["objective"].pk
+    for who in ("lead", "admin"):
+        client.force_login(world[who])
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(world[who])}"}
+        for path, extra in (
+            (f"/objectives/{hidden}/", {}),
+            (f"/api/v1/objectives/{hidden}", auth),
+            ("/search/?q=hidden", {}),
+            (f"/teams/{world['unit'].pk}/meeting/", {}),
+        ):
+            response = client.get(path, **extra)
+            assert response.status_code == 200, (who, path)
+            assert str(hidden) in response.content.decode(), (who, path)
 
 
 def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, world):

@@ -43,7 +43,6 @@ def add_extras(organization, *, at: datetime) -> str:
     from cadence.okrs import selectors as okr_selectors
     from cadence.okrs import services as okr_services
     from cadence.okrs.models import Objective
-    from cadence.okrs.visibility import Sight
     from cadence.orgs import services as org_services
     from cadence.orgs.models import Person, Unit
     from cadence.scheduling import services as scheduling_services
@@ -85,12 +84,16 @@ def add_extras(organization, *, at: datetime) -> str:
 
     # A warning dismissed with its reason (before the coach settings change below).
     dismissed = False
+    try:  # every read names its reader since private objectives (issue 17)
+        from cadence.okrs.visibility import Sight
+
+        reader = {"viewer": Sight.whole(organization.id)}
+    except ImportError:  # the release before them
+        reader = {}
     for objective in objectives:
         if objective.pk == leaf.pk:
             continue
-        annotated, board = okr_selectors.objective_with_progress(
-            organization, objective, viewer=Sight.whole(organization.id)
-        )
+        annotated, board = okr_selectors.objective_with_progress(organization, objective, **reader)
         found = coach_selectors.findings_for_objective(organization, annotated, board)
         finding = next((f for f in found.open if f.can_dismiss), None)
         if finding is None:

@@ -103,6 +103,8 @@ ADDED_API_FIELDS: set[str] = {
     "data_source",
     # Key results: where they are heading by the cycle's end (issue 16).
     "forecast",
+    # Objectives: who may see them (issue 17; every existing one: the organization).
+    "visibility",
 }
 
 # Lists whose elements may come in another order (the same elements): objectives were ordered by
