@@ -442,3 +442,23 @@ def test_every_filter_is_needed_by_the_walk(client, world, monkeypatch):
             unneeded.append(site)
     switch.off = None
     assert not unneeded, f"removing these filters leaked nothing on the walk: {unneeded}"
+
+
+def test_a_private_objective_asks_no_other_unit(client, world):
+    """Another unit could not see what it is asked: the service refuses, the page offers no
+    form."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        alignment_services.dependency_create(
+            actor=world["member_a"],
+            objective=world["objective"],
+            provider=world["team_b"],
+            description="Review our numbers",
+        )
+    assert "private to its team" in str(refused.value)
+    client.force_login(world["member_a"])
+    page = client.get(f"/objectives/{world['objective'].pk}/").content.decode()
+    assert "Ask another team for something" not in page
+    open_page = client.get(f"/objectives/{world['visible_objective'].pk}/").content.decode()
+    assert "Ask another team for something" in open_page

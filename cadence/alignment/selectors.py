@@ -465,7 +465,10 @@ def objective_alignment_panel(
         own_proposal=own_proposal,
         needs=tuple(_rows([d for d in deps if d.objective_id == objective.id], access)),
         asked=tuple(_rows([d for d in deps if d.objective_id != objective.id], access)),
-        can_add_dependency=editor and objective.state != Objective.State.ABANDONED,
+        # A private objective asks no other unit (alignment.services.dependency_create).
+        can_add_dependency=editor
+        and objective.state != Objective.State.ABANDONED
+        and objective.visibility == Objective.Visibility.ORGANIZATION,
     )
 
 
