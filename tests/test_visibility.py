@@ -17,6 +17,7 @@ from django.urls import get_resolver
 
 from cadence.alignment import services as alignment_services
 from cadence.feed import services as feed_services
+from cadence.ideas import services as ideas_services
 from cadence.integrations import sources as integration_sources
 from cadence.kpis import services as kpi_services
 from cadence.okrs import services as okr_services
@@ -50,6 +51,7 @@ HIDDEN_TEXT = (
     "Hidden recovery",
     "Hidden approved objective",
     "Hidden retrospective note",
+    "Hidden promoted draft",
 )
 HIDDEN_KINDS = ("objective", "key_result", "comment", "weekly_item", "dependency")
 
@@ -139,8 +141,22 @@ def world(db, settings):
         satisfaction="partly", worked="", failed="", learnings=[],
         explanations={str(explained.pk): "Hidden retrospective note"},
     )  # fmt: skip
+    # The whole organization's ideas round: the reader's idea became a draft of the company's,
+    # made private since: the round shows it was promoted, not into what.
+    ideas_round = ideas_services.ideas_round_open(
+        actor=admin, unit=company_unit(org), cycle=cycle, opens_on=date(2026, 11, 23),
+        closes_on=date(2026, 11, 29),
+    )  # fmt: skip
+    idea = ideas_services.idea_add(
+        actor=reader, prompt=ideas_round.prompts.first(), title="Open idea for the company"
+    )
+    promoted = ideas_services.idea_promote(actor=admin, idea=idea, title="Hidden promoted draft")
+    okr_services.objective_update(
+        actor=admin, objective=promoted, visibility=Objective.Visibility.UNIT
+    )
     ids = [
-        str(x.pk) for x in (hidden, kr, check_in, comment, item, dependency, recovery, explained)
+        str(x.pk)
+        for x in (hidden, kr, check_in, comment, item, dependency, recovery, explained, promoted)
     ]
     return {
         "org": org,
@@ -159,6 +175,8 @@ def world(db, settings):
         "person": member_a,
         "kpi": kpi,
         "hidden_ids": ids,
+        "ideas_round": ideas_round,
+        "idea": idea,
         "visible_objective": visible,
         "visible_key_result": visible_kr,
     }
@@ -205,6 +223,8 @@ def _fillable(route: str) -> bool:
             "person",
             "kpi",
             "notification",
+            "ideas_round",
+            "idea",
         ):
             return False
     return True
