@@ -51,7 +51,21 @@ RULES: dict[str, dict[str, str]] = {
             "provider_id",
             "provider_objective_id",
             "unit_ids",
+            "member_id",
+            "prompt_id",
         )
+    },
+    "POST /api/v1/ideas-rounds": {
+        "unit": "an archived unit opens no round: the unit's state, not the request's",
+        "cycle": "a round is for a cycle not closed nor over: the cycle's state and today",
+        "opens_on": "a round opens today or within 180 days, lasts at most 31 days and closes by "
+        "its cycle's end: relations with today and with the cycle",
+        "closes_on": "a round opens today or within 180 days, lasts at most 31 days and closes by "
+        "its cycle's end: relations with today and with the cycle",
+        "prompts": "a round's prompts are distinct and not blank once trimmed",
+    },
+    "POST /api/v1/ideas-rounds/{round_id}/ideas": {
+        "prompt_id": "the prompt must be one of this round's: a relation with the path's round",
     },
     "PUT /api/v1/rollout": {
         "pilot_unit_ids": IDS + "; the pilot mode needs at least one (a relation between fields)",
