@@ -1,8 +1,6 @@
 """Small helpers the routers share: the caller's organization, ids in request bodies, and the
 objects answered as on the selectors' Board (progress, pace, key results)."""
 
-import functools
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -11,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
 from cadence.api.auth import actor
+from cadence.core.readers import get_as
 from cadence.okrs.models import KeyResult, Objective
 from cadence.okrs.selectors import (
     BoardKeyResult,
@@ -36,17 +35,10 @@ def body_object(
     if value is None:
         return None
     try:
-        if _reads_as_someone(getter):
-            # Objectives and key results: only those the caller may see (okrs.visibility).
-            return getter(organization(request), value, viewer=actor(request))
-        return getter(organization(request), value)
+        # Objectives and key results: only those the caller may see (okrs.visibility).
+        return get_as(getter, organization(request), value, actor(request))
     except Http404 as exc:
         raise ValidationError({field: "Choose one of your organization's."}) from exc
-
-
-@functools.cache
-def _reads_as_someone(getter: Callable) -> bool:
-    return "viewer" in inspect.signature(getter).parameters
 
 
 def require_editor(request: HttpRequest, unit: Unit) -> None:

@@ -5,7 +5,6 @@ Bad input is a 4xx with a message, never a 500: ninja's request validation and t
 no credentials → 401.
 """
 
-import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +19,7 @@ from cadence.accounts.selectors import invitation_get
 from cadence.alignment.selectors import dependency_get
 from cadence.api.schemas import NUL_MESSAGE, PATTERN_MESSAGES
 from cadence.core.errors import Conflict, validation_payload
+from cadence.core.readers import get_as
 from cadence.feed.selectors import comment_get
 from cadence.ideas.selectors import idea_get, round_get
 from cadence.integrations.selectors import webhook_get
@@ -164,12 +164,8 @@ def check_path_objects(request: HttpRequest) -> None:
         if personal is not None:
             personal(person, value)
         getter = PATH_OBJECTS.get(name)
-        if getter is None:
-            continue
-        if "viewer" in inspect.signature(getter).parameters:
-            getter(person.organization, value, viewer=person)  # hidden: 404 (okrs.visibility)
-        else:
-            getter(person.organization, value)
+        if getter is not None:
+            get_as(getter, person.organization, value, person)  # hidden too: 404
 
 
 @contextmanager

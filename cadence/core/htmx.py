@@ -1,11 +1,12 @@
 """Small request helpers: htmx partial-or-page detection, safe redirects back, redirects that
 keep the chosen cycle."""
 
-import inspect
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from cadence.core.readers import get_as
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -31,10 +32,8 @@ def query_object(request: HttpRequest, name: str, getter, organization):
     value = request.GET.get(name)
     if not value:
         return None
-    if "viewer" in inspect.signature(getter).parameters:
-        # Read as the person asking: what they may not see is a 404 too (okrs.visibility).
-        return getter(organization, value, viewer=request.user)
-    return getter(organization, value)
+    # Read as the person asking: what they may not see is a 404 too (okrs.visibility).
+    return get_as(getter, organization, value, request.user)
 
 
 def keeping_cycle(request: HttpRequest, url: str) -> str:

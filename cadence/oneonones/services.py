@@ -51,14 +51,23 @@ def _require_one_of_the_two(actor: Person, pair: Pair) -> str:
     return side
 
 
-def _clean_text(value: str, *, field: str, limit: int, blank: str) -> str:
+def _clean_text(
+    value: str, *, field: str, limit: int, blank: str, errors: dict | None = None
+) -> str:
+    """The text trimmed; refused (``ValidationError``) when blank, too long or holding NULs —
+    or, given ``errors``, the refusal recorded there with the other fields'."""
     text = (value or "").strip()
+    problem = None
     if not text:
-        raise ValidationError({field: blank})
-    if len(text) > limit:
-        raise ValidationError({field: f"Keep it to {limit:,} characters or fewer."})
-    if "\x00" in text:
-        raise ValidationError({field: "Remove the NUL characters."})
+        problem = blank
+    elif len(text) > limit:
+        problem = f"Keep it to {limit:,} characters or fewer."
+    elif "\x00" in text:
+        problem = "Remove the NUL characters."
+    if problem and errors is None:
+        raise ValidationError({field: problem})
+    if problem:
+        errors[field] = problem
     return text
 
 
@@ -342,10 +351,9 @@ def action_item_add(
     errors = {}
     if owner not in ActionItem.Owner.values:
         errors["owner"] = "Choose who does it: the lead or the member."
-    try:
-        text = _clean_text(text, field="text", limit=MAX_ACTION, blank="Write what is to be done.")
-    except ValidationError as error:
-        errors.update({k: v[0].message for k, v in error.error_dict.items()})
+    text = _clean_text(
+        text, field="text", limit=MAX_ACTION, blank="Write what is to be done.", errors=errors
+    )
     if errors:
         raise ValidationError(errors)
     meeting = _meeting_or_next(actor=actor, pair=pair, meeting=meeting, now=now)
@@ -421,12 +429,9 @@ def feedback_add(
     OKRs, optionally about one objective or key result of the organization."""
     _require_one_of_the_two(actor, pair)
     errors = {}
-    try:
-        text = _clean_text(
-            text, field="text", limit=MAX_FEEDBACK, blank="Write the feedback itself."
-        )
-    except ValidationError as error:
-        errors.update({k: v[0].message for k, v in error.error_dict.items()})
+    text = _clean_text(
+        text, field="text", limit=MAX_FEEDBACK, blank="Write the feedback itself.", errors=errors
+    )
     if objective is not None and objective.organization_id != pair.organization_id:
         errors["objective_id"] = "Choose one of your organization's."
     if key_result is not None and key_result.organization_id != pair.organization_id:

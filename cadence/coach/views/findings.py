@@ -5,8 +5,6 @@ A dismissal is posted from a finding on another page: it answers with a redirect
 its refusal as a message on that page.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from cadence.coach import services as coach_services
 from cadence.coach.forms import DismissForm
 from cadence.core.forms import submit
 from cadence.core.htmx import safe_next
+from cadence.core.readers import get_as
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import Access, UnitTree
@@ -56,12 +55,16 @@ def _dismiss_target(organization, data, viewer) -> dict:
     """The objects a dismiss form names, each looked up in the organization (foreign or hidden
     from the reader: 404)."""
     lookups = {
-        "key_result": partial(okr_selectors.key_result_get, viewer=viewer),
-        "objective": partial(okr_selectors.objective_get, viewer=viewer),
+        "key_result": okr_selectors.key_result_get,
+        "objective": okr_selectors.objective_get,
         "unit": org_selectors.unit_get,
         "cycle": okr_selectors.cycle_get,
     }
-    return {name: lookups[name](organization, data[name]) for name in DISMISS_TARGETS if data[name]}
+    return {
+        name: get_as(lookups[name], organization, data[name], viewer)
+        for name in DISMISS_TARGETS
+        if data[name]
+    }
 
 
 def _back(request: HttpRequest, target: dict) -> str:
