@@ -131,7 +131,7 @@ Number = Annotated[
 ]
 
 
-def _json_integer(value: object) -> object:
+def json_integer(value: object) -> object:
     # JSON's integers include 3.0; true, false and "3" are not numbers.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("Enter a whole number.")
@@ -143,7 +143,7 @@ def _json_integer(value: object) -> object:
 
 
 # A whole number in a body (a position): JSON integers only, 0-based.
-Position = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(_json_integer)]
+Position = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(json_integer)]
 # true or false, not 0/1 or "yes".
 Flag = Annotated[bool, Field(strict=True)]
 Weight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=MIN_WEIGHT, le=MAX_WEIGHT)]

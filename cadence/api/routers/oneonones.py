@@ -16,7 +16,9 @@ from ninja import Field, Router, Schema, Status
 from cadence.api.auth import actor
 from cadence.api.common import body_object
 from cadence.api.routers.units import ClockTime, Weekday
-from cadence.api.schemas import ERRORS, Day, Flag, Input, omittable, text
+from pydantic import BeforeValidator
+
+from cadence.api.schemas import ERRORS, Day, Flag, Input, json_integer, omittable, text
 from cadence.okrs.selectors import key_result_get, objective_get
 from cadence.oneonones import selectors, services
 from cadence.oneonones.models import (
@@ -36,7 +38,9 @@ router = Router(tags=["one-on-ones"])
 
 Frequency = Literal[tuple(Pair.Frequency.values)]
 Owner = Literal[tuple(ActionItem.Owner.values)]
-Minutes = Annotated[int, Field(strict=True, ge=Pair.MIN_MINUTES, le=Pair.MAX_MINUTES)]
+Minutes = Annotated[
+    int, Field(ge=Pair.MIN_MINUTES, le=Pair.MAX_MINUTES), BeforeValidator(json_integer)
+]
 
 
 # Schemas ----------------------------------------------------------------------------------
