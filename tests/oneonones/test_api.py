@@ -36,6 +36,19 @@ def test_bad_input_is_422_and_saves_nothing(lead, member, other_lead):
     assert not Pair.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("minutes", "saved"), [(45.0, 45), (1.5, None), (True, None), ("45", None)]
+)
+def test_minutes_are_a_json_integer(lead, member, minutes, saved):
+    body = {"member_id": str(member.pk), "frequency": "weekly", "weekday": 1, "time": "10:00"}
+    response = Api(lead).post("/one-on-ones", body | {"minutes": minutes})
+    if saved is None:
+        assert response.status_code == 422 and "minutes" in response.json()["errors"]
+    else:
+        assert response.status_code == 201, response.content
+        assert response.json()["minutes"] == saved
+
+
 def test_without_credentials_401(pair):
     assert Api().get("/one-on-ones").status_code == 401
 
