@@ -12,12 +12,11 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object
 from cadence.api.routers.units import ClockTime, Weekday
-from pydantic import BeforeValidator
-
 from cadence.api.schemas import ERRORS, Day, Flag, Input, json_integer, omittable, text
 from cadence.okrs.selectors import key_result_get, objective_get
 from cadence.oneonones import selectors, services
