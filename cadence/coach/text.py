@@ -283,11 +283,18 @@ _NAMES = [
     ),
     # service numbers: "999 calls", "NHS 111", "911 dispatch"
     (
+        # the N11 codes after "the": "the 311 line", "the 211 helpline"
         re.compile(
             r"\b(?:999|911|111|112|101|988)\b(?=\s+(?:calls?|service|services|line|lines|number|"
             r"dispatch|for|online|operators?))|(?<=NHS )\d{2,3}\b"
+            r"|(?<=\bthe )[2-9]11\b(?=\s+(?:calls?|service|services|line|lines|helpline|number|"
+            r"team|centre|center|app|requests?))"
         ),
-        lambda s: not s.numbers.isdisjoint(_SERVICE_NUMBERS) or "NHS " in s.text,
+        lambda s: (
+            not s.numbers.isdisjoint(_SERVICE_NUMBERS)
+            or "NHS " in s.text
+            or any(len(n) == 3 and n.endswith("11") for n in s.numbers)
+        ),
     ),
     # age bands name a group: "under-16s", "U18", "over-65s", "16-19 year olds", "the 11+"
     (
@@ -406,9 +413,19 @@ _NAMES = [
     # codes of letters and digits: "the M25", "RIIO-ED3", "COP28", "A14"
     (
         re.compile(
-            r"\b[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\)|-\d{3,4})?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"
+            # (not money: a currency letter and an amount, "R12m", "R1.5bn", "R800k")
+            r"\b(?![A-Z]\d+(?:\.\d+)?(?:m|bn|k)\b)"
+            r"[A-Z]{1,5}\d{1,4}[A-Za-z]?(?:\(\d+\)|-\d{3,4})?(?!\w)|\b[A-Z]{2,}-[A-Z]{1,4}\d{1,4}\b"
         ),
         lambda s: s.capital_last_before,
+    ),
+    # names joined by a slash: "AS/400", "S/4HANA", "OS/2"; a standard of two bodies with its
+    # number: "ISO/IEC 27001", "ISO/TS 16949"
+    (
+        re.compile(
+            r"\b[A-Z]{1,5}/\d{1,4}[A-Za-z]*\b(?!/)|\b[A-Z]{2,6}/[A-Z]{2,6}[\s-]\d{1,5}(?:[-:.]\d+)*\b"
+        ),
+        lambda s: s.capital_last_before and "/" in s.text,
     ),
     # brands with a number: "7-Eleven"
     (re.compile(r"\b\d+-[A-Z][a-z]+"), lambda s: s.dash),
@@ -541,7 +558,16 @@ _FRACTION = re.compile(
 # A bar written without a digit: "within an hour", "in the top quartile".
 _IMPLIED_ONE = re.compile(
     r"\bwithin\s+(?:an|a\s+single)\s+(?:hour|minute|day|week)\b"
-    r"|\btop\s+(?:quartile|decile|quintile|tercile)\b",
+    r"|\btop\s+(?:quartile|decile|quintile|tercile)\b"
+    # how soon against where it starts: "the next day instead of within a week"
+    r"|\b(?:same|next)\s+(?:day|week)\s+(?:instead\s+of|rather\s+than)\b"
+    r"|\b(?:instead\s+of|rather\s+than|down\s+from|up\s+from)\s+(?:within\s+|in\s+|after\s+)?"
+    r"(?:a|an|one)\s+(?:hour|day|week|fortnight|month)\b"
+    # a share as one of every few: "every third guest", "one in five visitors" (not "every
+    # second Tuesday": a schedule)
+    r"|\b(?:every|one\s+in)\s+(?:second|third|fourth|fifth|sixth|tenth)\s+"
+    r"(?!(?:day|week|weekend|month|year|quarter|term|shift|night|morning|evening|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)s?\b)[a-z]",
     _FLAGS,
 )
 # How often a thing is done, as its measure: "Fortnightly litter picks", "Lab meetings: weekly",
@@ -745,7 +771,11 @@ def _has_quantity(text: str, *, frequency_ranges: bool) -> bool:
         return True
     if _IMPLIED_ONE.search(text):
         return True
-    return frequency_ranges and bool(_FREQUENCY_RANGE.search(text) or _HOW_OFTEN.search(text))
+    return frequency_ranges and bool(
+        _FREQUENCY_RANGE.search(text)
+        or _HOW_OFTEN.search(text)
+        or ((" from " in text or " instead " in text) and _FREQUENCY_CHANGE.search(text))
+    )
 
 
 def has_number(text: str) -> bool:
@@ -921,8 +951,14 @@ def output_verb(text: str) -> str | None:
     if ws[0] in OUTCOME_VERBS:
         # "Bring the archive online": a verb of change that puts something somewhere; "Sign the
         # pledge": a signature, not customers signed.
-        placed = ws[0] in _PUT_VERBS and (
-            _PUT_PLACES.search(text) or (ws[0] == "switch" and "to" in ws)
+        placed = (
+            ws[0] in _PUT_VERBS
+            and (
+                _PUT_PLACES.search(text)
+                or (ws[0] == "switch" and "to" in ws)
+                # "Get the depot re-accredited": something made to be done, ending in what is done
+                or (ws[0] == "get" and ws[1:2] in (["the"], ["our"]) and _ends_done(ws))
+            )
         )
         signed = ws[0] == "sign" and ws[1:2] in (["the"], ["our"])
         if not ((placed or signed) and not _has_quantity(text, frequency_ranges=True)):
@@ -941,7 +977,9 @@ def output_verb(text: str) -> str | None:
             (
                 w
                 for i, w in enumerate(ws[1:6], start=1)
-                if w in DONE_PARTICIPLES and ws[i + 1 : i + 2] not in _LEVEL_AFTER
+                if w in DONE_PARTICIPLES
+                and ws[i + 1 : i + 2] not in _LEVEL_AFTER
+                and not _describes_next(text, w)  # "per tonne of finished steel"
             ),
             None,
         )
@@ -972,6 +1010,15 @@ _TIME_BOUND = re.compile(
     r"(?:days?|weeks?|hours?|minutes?|months?)\b",
     _FLAGS,
 )
+
+
+def _ends_done(ws: list[str]) -> bool:
+    """Whether a sentence ends in a participle: "… certified", "… signed off", "… done"."""
+    if ws and ws[-1] in _PARTICLES:
+        ws = ws[:-1]
+    return len(ws) > 2 and (
+        ws[-1] in _IRREGULAR_DONE or (ws[-1].endswith("ed") and len(ws[-1]) > 4)
+    )
 
 
 def _object_is_output(text: str) -> bool:
@@ -1151,6 +1198,24 @@ def _participle_at(ws: list[str], i: int) -> bool:
     return done and word not in _NOT_WORK_DONE
 
 
+# What may follow a participle that says what was done: a preposition, a determiner, an adverb.
+_AFTER_DONE = _FUNCTION_WORDS | _DETERMINERS | _PARTICLES | _set("this next last each every per")
+_AFTER_DONE |= _set("everywhere today again together already now")
+
+
+def _describes_next(text: str, participle: str) -> bool:
+    """Whether a participle stands right before a noun it describes ("marked coursework",
+    "signed contracts"), rather than saying what was done to what comes before it ("bids
+    submitted: 24", "porters trained in …", "tyres fitted per day")."""
+    match = re.search(rf"\b{re.escape(participle)}\s+([a-z][a-z-]*)", text, _FLAGS)
+    if not match:
+        return False
+    following = match.group(1).lower()
+    # "delivered in-house", "fitted on-site": an adverb, as are "promptly" and "on time"
+    adverb = following.endswith("ly") or following.split("-")[0] in _AFTER_DONE
+    return not adverb and not _is_count(following)
+
+
 def work_done(text: str) -> str | None:
     """Work counted as done, subject first: "Grant bids submitted: 24 this year", "120 ward staff
     trained in the new bundle", "Samples processed per technician per day from 40 to 60", or
@@ -1187,7 +1252,130 @@ def work_done(text: str) -> str | None:
         if _participle_at(ws, i):
             if ws[i - 1] in _RESULT_NOUNS:
                 return None
+            if _describes_next(bare, ws[i]):
+                continue  # "Return marked coursework": the participle describes a noun
             return " ".join(ws[start : i + 1])
+    return None
+
+
+# How often something happens, written as a frequency: "daily", "twice a week", "one a term",
+# "every 6 weeks", "every other month" (not a count per period such as "300 a month").
+_PERIOD = r"(?:day|week|fortnight|month|quarter|term|year|season|shift|semester)s?"
+_FREQUENCY = (
+    r"(?:hourly|nightly|daily|weekly|fortnightly|biweekly|monthly|quarterly|termly|yearly|"
+    r"annually|(?:once|twice|thrice|one)\s+(?:a|per|each|every)\s+" + _PERIOD + r"|"
+    r"(?:every|each)\s+(?:other\s+|few\s+|\d{1,2}\s+|two\s+|three\s+|four\s+|six\s+)?"
+    + _PERIOD
+    + r")"
+)
+# A frequency that changes, against where it starts: "from quarterly to monthly", "daily
+# instead of twice a week", "monthly, up from quarterly", "from one a year to one a term".
+_FREQUENCY_CHANGE = re.compile(
+    rf"\bfrom\s+(?P<was>{_FREQUENCY})\s+to\s+(?P<to>{_FREQUENCY})\b"
+    rf"|\b(?P<now>{_FREQUENCY})\s*,?\s+(?:instead\s+of|rather\s+than|(?:up|down)\s+from)\s+"
+    rf"(?P<then>{_FREQUENCY})\b",
+    _FLAGS,
+)
+# Days between two times a thing is done.
+_DAYS_APART = {
+    "hourly": 1 / 24,
+    "nightly": 1,
+    "daily": 1,
+    "weekly": 7,
+    "fortnightly": 14,
+    "biweekly": 14,
+    "monthly": 30,
+    "quarterly": 91,
+    "termly": 91,
+    "yearly": 365,
+    "annually": 365,
+    "shift": 1 / 3,
+    "day": 1,
+    "week": 7,
+    "fortnight": 14,
+    "month": 30,
+    "quarter": 91,
+    "term": 91,
+    "season": 91,
+    "semester": 182,
+    "year": 365,
+}
+_TIMES = {"once": 1, "one": 1, "twice": 2, "thrice": 3}
+_EVERY_SO_MANY = {"other": 2, "few": 3, "two": 2, "three": 3, "four": 4, "six": 6}
+
+
+def _days_apart(frequency: str) -> float:
+    """How many days apart a frequency puts two times: "twice a week" → 3.5, "every 6 weeks"
+    → 42, "quarterly" → 91."""
+    ws = frequency.lower().split()
+    last = ws[-1] if ws[-1] in _DAYS_APART else ws[-1].removesuffix("s")  # "6 weeks"
+    period = _DAYS_APART[last]
+    if ws[0] in _TIMES:
+        return period / _TIMES[ws[0]]
+    if len(ws) == 3:  # "every 6 weeks", "every other month"
+        return period * (int(ws[1]) if ws[1].isdigit() else _EVERY_SO_MANY[ws[1]])
+    return period
+
+
+def _more_often(match: re.Match[str]) -> bool:
+    """Whether a change of frequency asks for a thing to be done more often (fewer power cuts
+    are a result; more sweeps are more work)."""
+    new, old = (match["to"], match["was"]) if match["was"] else (match["now"], match["then"])
+    return _days_apart(new) < _days_apart(old)
+
+
+# Where the name of the thing whose frequency changes ends.
+_FREQUENCY_SUBJECT_END = _MEASURED_END | _FUNCTION_WORDS | _FREQUENCY_WORDS
+_FREQUENCY_SUBJECT_END |= {"every", "once", "twice", "thrice", "instead", "rather", "nightly"}
+_FREQUENCY_SUBJECT_END |= {"termly"}
+_FREQUENCY_SUBJECT_END |= {"along", "through", "throughout", "near", "around", "beside", "about"}
+_PEOPLE = frozenset(("people", "participants", "staff"))
+# Verbs of delivery: the rate they set is release cadence, a capability (labeling policy).
+_DELIVERY_VERBS = frozenset(("release", "ship", "deploy"))
+
+
+def _frequency_change(text: str) -> str | None:
+    """Things to be done more often than they are: "Street sweeps: daily instead of twice a
+    week", "Grow the partner newsletter from quarterly to monthly". What happens at a frequency
+    is an event someone runs: more of it is output, recognised by its shape (issue 18.2) rather
+    than by the name of the thing. Not a measure's name ("deployment frequency"), people, a
+    thing that is neither plural nor a known deliverable ("Ship the app every week"), nor a
+    thing to happen less often ("Power cuts: once a year instead of monthly", a result)."""
+    lower = text.lower()
+    if not ("from" in lower or "instead" in lower or "rather" in lower):
+        return None  # every change of frequency states where it starts
+    change = _FREQUENCY_CHANGE.search(text)
+    if not change or not _more_often(change):
+        return None
+    ws = words(text)
+    if ws and ws[0] in _DELIVERY_VERBS:
+        return None  # how often a team ships is its delivery capability, not a count of output
+    if ws and (ws[0] in OUTCOME_VERBS or ws[0] in OUTPUT_VERBS):
+        ws = ws[1:]
+    while ws and ws[0] in _DETERMINERS:
+        ws = ws[1:]
+    named: list[str] = []
+    for word in ws:
+        if word in _FREQUENCY_SUBJECT_END or word in _COUNT_WORDS:
+            break
+        named.append(word)
+    while len(named) > 1 and named[-1].endswith("ed"):
+        named.pop()  # "audits carried out": what was done to them
+    if not named:
+        return None
+    head = named[-1]
+    if head in DELIVERABLES:
+        return " ".join(named)
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3
+    if (
+        plural
+        and head not in MEASURE_NOUNS
+        and head not in _RESULT_NOUNS
+        and head not in _PEOPLE
+        and head not in _INPUT_NOUNS
+        and head not in _UNITS
+    ):
+        return " ".join(named)
     return None
 
 
@@ -1210,7 +1398,7 @@ def counted_deliverable(text: str) -> str | None:
                 return " ".join([number, *after[:end]])
         if first is None and after and after[0] not in _UNITS:
             first = " ".join([number, *after[:2]])
-    counted = _counted_change(bare)
+    counted = _counted_change(bare) or _frequency_change(bare)
     if counted:
         return counted
     done = _DONE_RATE.search(bare)

@@ -1210,6 +1210,130 @@ def test_round_the_clock_and_age_bands_set_no_bar(title):
     assert not text.has_metric(title), title
 
 
+# Issue 18, session 18: more rules about shape, with examples of our own ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        # a thing done more often, against where it starts, is more output, whatever the thing
+        ("Litter picks in the town centre: weekly instead of once a month", "litter picks"),
+        ("Hedge trims along the towpath: every 4 weeks instead of every quarter", "hedge trims"),
+        ("Deep cleans of the theatres from one a quarter to one a month", "deep cleans"),
+        ("Boiler services every other year instead of every 3 years", "boiler services"),
+        # one deliverable, sent more often
+        ("Grow the parents' bulletin from termly to monthly", "parents bulletin"),
+    ],
+)
+def test_a_thing_done_more_often_is_counted_output(title, counted):
+    assert text.counted_deliverable(title) == counted
+    assert text.has_number(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # fewer failures are a result
+        "Power cuts on the rural network: once a year instead of monthly",
+        # a measure's name, people, and how often a team ships (delivery capability)
+        "Raise deployment frequency from weekly to daily",
+        "Move regular donors from yearly to monthly giving",
+        "Release app updates every week instead of every month",
+        # one thing, not a deliverable
+        "Ship the mobile app every week instead of every month",
+    ],
+)
+def test_a_frequency_change_that_counts_no_output(title):
+    assert text.counted_deliverable(title) is None, title
+
+
+@pytest.mark.parametrize(
+    ("frequency", "days"),
+    [
+        ("daily", 1),
+        ("twice a week", 3.5),
+        ("one a term", 91),
+        ("every 6 weeks", 42),
+        ("every other month", 60),
+        ("each quarter", 91),
+        ("once per Shifts", 1 / 3),
+    ],
+)
+def test_how_far_apart_a_frequency_puts_two_times(frequency, days):
+    assert text._FREQUENCY_CHANGE.search(f"from {frequency} to daily")
+    assert text._days_apart(frequency) == pytest.approx(days)
+
+
+@pytest.mark.parametrize(
+    ("title", "counted"),
+    [
+        # a participle before a noun describes it: not work counted as done
+        ("Return graded essays within 10 days instead of 3 weeks", None),
+        # a participle before an adverb, a preposition or a count says what was done
+        ("Tyres fitted on-site: 40 a week", "tyres fitted"),
+        ("Grant bids submitted: 24 this year", "grant bids submitted"),
+    ],
+)
+def test_a_participle_that_describes_a_noun_is_not_work_done(title, counted):
+    assert text.counted_deliverable(title) == counted
+
+
+def test_a_finished_thing_in_a_measure_is_not_a_finished_piece_of_work():
+    assert text.output_verb("Scrap per tonne of finished castings cut by 6%") is None
+    assert text.output_verb("Mobile app released to the App Store") == "released"
+
+
+@pytest.mark.parametrize(
+    ("title", "verb"),
+    [
+        # something made to be done, with no quantity: work
+        ("Get the depot re-accredited", "get"),
+        ("Get the kitchens inspected", "get"),
+        # a quantity of people signed up: a result
+        ("Get 300 tenants signed up", None),
+    ],
+)
+def test_getting_something_done_is_work(title, verb):
+    assert text.output_verb(title) == verb
+
+
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        # names joined by a slash, and standards of two bodies
+        ("Move the payroll off the AS/400", False),
+        ("Upgrade to S/4HANA by the autumn", False),
+        ("Certify the lab to ISO/IEC 27001", False),
+        # the N11 lines after "the" name a service; a count of calls still counts
+        ("Answer residents through the 211 helpline", False),
+        ("Answer 311 calls a day", True),
+        # a currency letter and an amount is money; a road is a name
+        ("Raise R4.5m from corporate donors", True),
+        ("Resurface the A14 near Cambridge", False),
+        # how soon, against where it starts
+        ("Fit boilers the same day instead of within a week", True),
+    ],
+)
+def test_more_names_and_bars(title, quantity):
+    assert text.has_number(title) is quantity
+
+
+@pytest.mark.parametrize(
+    ("title", "metric"),
+    [
+        ("Pass the ISO/TS 16949 audit", False),
+        ("Make the 511 line the first place drivers look", False),
+        # one of every few is a share
+        ("Make every fifth visitor a member", True),
+        ("Turn one in four trial users into subscribers", True),
+        # every second Tuesday is a schedule
+        ("Meet every second Tuesday", False),
+    ],
+)
+def test_names_shares_and_schedules_in_objectives(title, metric):
+    assert text.has_metric(title) is metric
+
+
 # Speed (issue 18): each pass over the names tries only the patterns the text's shape allows, and
 # combines their matches without compiling an alternation. Both must read every text exactly as
 # one alternation of every pattern does.
@@ -1374,6 +1498,7 @@ _NAME_PIECES = [
         "five",
         "whys",
     ],
+    *["AS/400", "S/4HANA", "ISO/IEC", "IEC", "OS", "311", "211", "line", "R12m", "R4.5m"],
     *["ı", "ſ", "K", "İ", "é"],
 ]
 _NAME_TEXTS = st.lists(
