@@ -2,12 +2,14 @@
 the first labeled set lacks, written and labeled by someone who had not seen the rules.
 ``unseen_tuning.py`` to ``unseen_tuning_9.py`` (sets by other writers,
 added when the one before was exhausted; each was scored before any rule was tuned on it) may
-inform the rules; ``unseen_held_out.py`` to ``unseen_held_out_3.py`` never do.
+inform the rules; ``unseen_held_out.py`` to ``unseen_held_out_4.py`` never do.
 
 Run with ``-s`` to see precision and recall per check. The target, 0.95 precision and recall
 per check on the held-out part (issue 18), is asserted on each held-out set and on them together;
 FLOORS hold today's scores so that nothing gets worse. The held-out sets' misses were read (never
-their words put on a list) in session 18: see docs/decisions.md.
+their words put on a list) in session 18: see docs/decisions.md. ``unseen_held_out_4.py`` was
+written after that, by a writer who had not read the rules nor the earlier sets' items, and was
+committed before the coach was first run on it: its figures are the fresh measure.
 """
 
 from collections import Counter
@@ -19,6 +21,7 @@ from tests.coach import (
     unseen_held_out,
     unseen_held_out_2,
     unseen_held_out_3,
+    unseen_held_out_4,
     unseen_tuning,
     unseen_tuning_2,
     unseen_tuning_3,
@@ -123,10 +126,17 @@ FLOORS = {
         "kr-counts-activities": (1.0, 1.0),
         OBJ_CHECK: (0.95, 1.0),
     },
+    # Measured the first time the coach read it (session 19), before any change.
+    "held-out-4": {
+        "kr-no-number": (0.97, 1.0),
+        "kr-output-verb": (0.96, 0.97),
+        "kr-counts-activities": (0.96, 0.96),
+        OBJ_CHECK: (0.96, 1.0),
+    },
     "untuned": {
-        "kr-no-number": (1.0, 1.0),
-        "kr-output-verb": (0.99, 0.97),
-        "kr-counts-activities": (0.98, 0.98),
+        "kr-no-number": (0.99, 1.0),
+        "kr-output-verb": (0.98, 0.97),
+        "kr-counts-activities": (0.97, 0.97),
         OBJ_CHECK: (0.97, 1.0),
     },
 }
@@ -143,8 +153,9 @@ PARTS = {
     "held-out": unseen_held_out,
     "held-out-2": unseen_held_out_2,
     "held-out-3": unseen_held_out_3,
+    "held-out-4": unseen_held_out_4,
 }
-HELD_OUT = ("held-out", "held-out-2", "held-out-3")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4")
 
 
 def test_the_unseen_set_is_large_varied_and_well_formed():
