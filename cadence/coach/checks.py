@@ -66,11 +66,21 @@ class KeyResultDraft:
     kpi_bands: tuple[tuple[float | None, float | None], ...] = ()
 
 
+PERSON = "person"
+
+
+def unit_kind_of(objective) -> str:
+    """The level an objective is judged at: its unit's kind, or "person" for a personal
+    objective (one person's own: no alignment asked of it)."""
+    unit = getattr(objective, "unit", None)
+    return unit.kind if unit is not None else PERSON
+
+
 @dataclass(frozen=True)
 class ObjectiveDraft:
     title: str
     why: str = ""
-    unit_kind: str = "team"  # company | department | team
+    unit_kind: str = "team"  # company | department | team | person (a personal objective)
     # Stored context (None when unknown):
     key_result_count: int | None = None
     has_parent: bool | None = None

@@ -338,7 +338,7 @@ def require_no_errors_for(instance: Objective | KeyResult) -> None:
             organization=instance.organization_id,
             subject=checks.OBJECTIVE,
             draft=checks.ObjectiveDraft(
-                title=instance.title, why=instance.why, unit_kind=instance.unit.kind
+                title=instance.title, why=instance.why, unit_kind=checks.unit_kind_of(instance)
             ),
         )
 

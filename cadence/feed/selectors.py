@@ -47,10 +47,10 @@ def comment_sight(viewer: Viewer, prefix: str = "") -> Q:
     linked to one (okrs.visibility)."""
     sight = sight_of(viewer)
     return (
-        sight.optional(f"{prefix}objective")
-        & sight.optional(f"{prefix}key_result__objective")
-        & sight.optional(f"{prefix}item__objective")
-        & sight.optional(f"{prefix}item__key_result__objective")
+        sight.optional(f"{prefix}objective", personal=True)
+        & sight.optional(f"{prefix}key_result__objective", personal=True)
+        & sight.optional(f"{prefix}item__objective", personal=True)
+        & sight.optional(f"{prefix}item__key_result__objective", personal=True)
     )
 
 
@@ -163,8 +163,8 @@ def notification_sight(person: Person) -> Q:
     if sight.everything:
         return Q()
     return (
-        sight.optional("objective")
-        & sight.optional("key_result__objective")
+        sight.optional("objective", personal=True)
+        & sight.optional("key_result__objective", personal=True)
         & (Q(comment__isnull=True) | comment_sight(sight, "comment__"))
     )
 
@@ -336,7 +336,10 @@ def feed(
         item__deleted_at__isnull=True,
         to_category__slug=PROGRESS,
         to_category__unit__isnull=True,
-    ).filter(sight.optional("item__objective") & sight.optional("item__key_result__objective"))
+    ).filter(
+        sight.optional("item__objective", personal=True)
+        & sight.optional("item__key_result__objective", personal=True)
+    )
     if members is not None:
         moves = moves.filter(item__update__person_id__in=members)
     if person is not None:

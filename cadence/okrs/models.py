@@ -92,7 +92,22 @@ class Objective(BaseModel):
         Organization, on_delete=models.CASCADE, related_name="objectives"
     )
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="objectives")
+    # A unit's objective, or one person's own (a personal development objective: ``unit`` is
+    # empty and ``owner_person`` names whose it is; okrs.visibility keeps it off every shared
+    # page, list and score).
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="objectives"
+    )
+    owner_person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_objectives",
+    )
+    # A personal objective aligned to a team objective counts in that objective's roll-up only
+    # when its owner chooses so (team objectives always count).
+    counts_in_parent = models.BooleanField(default=False, db_default=False)
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
@@ -154,11 +169,25 @@ class Objective(BaseModel):
                 fields=["organization", "external_id"],
                 condition=~models.Q(external_id=""),
                 name="okrs_objective_external_id_unique",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, owner_person__isnull=True)
+                | models.Q(unit__isnull=True, owner_person__isnull=False),
+                name="okrs_objective_unit_or_person",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_person_id is not None
+
+    @property
+    def counts_in_roll_up(self) -> bool:
+        """Whether it counts in its parent's progress (when live)."""
+        return self.owner_person_id is None or self.counts_in_parent
 
     @property
     def is_aspirational(self) -> bool:

@@ -36,6 +36,19 @@ def unit_editor_refusal(
     return refusal
 
 
+def objective_editor_refusal(
+    actor: Person, objective: Objective, access: Access | None = None
+) -> PermissionDenied | None:
+    """A unit's objective: its unit's editors (``unit_editor_refusal``). A personal objective:
+    its owner only (their leads and admins see it, and change nothing of it)."""
+    if objective.owner_person_id is None:
+        return unit_editor_refusal(actor, objective.unit, access)
+    refusal = member_refusal(actor, objective.organization_id)
+    if refusal is None and actor.pk != objective.owner_person_id:
+        refusal = PermissionDenied("Only its owner changes a personal objective.")
+    return refusal
+
+
 def closed_cycle_refusal(cycle: Cycle) -> Conflict | None:
     if cycle.closed_at:
         return Conflict(f"{cycle.name} is closed: its OKRs can no longer change.")
@@ -47,8 +60,8 @@ def check_in_refusal(
 ) -> PermissionDenied | Conflict | None:
     """A key result's owner and its unit's editors check in (viewers never), while the cycle is
     open and the objective is neither abandoned nor closed."""
-    if kr.owner_id != actor.id:
-        refusal = unit_editor_refusal(actor, objective.unit, access)
+    if kr.owner_id != actor.id or objective.owner_person_id is not None:
+        refusal = objective_editor_refusal(actor, objective, access)
     else:
         refusal = member_refusal(actor, kr.organization_id)
         if refusal is None and actor.is_viewer:
@@ -80,7 +93,9 @@ def can_edit_unit_okrs(actor: Person, unit: Unit, access: Access | None = None) 
 
 def can_edit_objective(actor: Person, objective: Objective, access: Access | None = None) -> bool:
     """Whether the objective's edit controls are offered: its unit's editors, in an open cycle."""
-    return not objective.cycle.closed_at and can_edit_unit_okrs(actor, objective.unit, access)
+    return (
+        not objective.cycle.closed_at and objective_editor_refusal(actor, objective, access) is None
+    )
 
 
 def can_manage_cycles(actor: Person) -> bool:

@@ -92,13 +92,16 @@ class Node:
     krs: list[tuple[float | None, float]] = field(default_factory=list)
     children: list[object] = field(default_factory=list)
     abandoned: bool = False
+    # False for a personal objective whose owner keeps it out of its parent's mean.
+    counted: bool = True
 
 
 def roll_up(nodes: Mapping[object, Node]) -> dict[object, float | None]:
     """Progress of every objective: the weighted mean of its key results and of its aligned
     children (each with weight 1), through any number of levels.
 
-    Abandoned children and children with nothing to measure are left out of a parent's mean.
+    Abandoned children, children not counted (personal objectives kept out by their owner) and
+    children with nothing to measure are left out of a parent's mean.
     Children missing from ``nodes`` are ignored. A cycle in the alignment graph (which services
     never store) is broken rather than looped on: a node is not counted inside itself.
     """
@@ -121,7 +124,9 @@ def roll_up(nodes: Mapping[object, Node]) -> dict[object, float | None]:
                 node = nodes[key]
                 items = list(node.krs)
                 for child in node.children:
-                    if child not in nodes or child in visiting or nodes[child].abandoned:
+                    if child not in nodes or child in visiting:
+                        continue
+                    if nodes[child].abandoned or not nodes[child].counted:
                         continue
                     items.append((result[child], 1.0))
                 result[key] = weighted_mean(items)

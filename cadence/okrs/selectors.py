@@ -110,12 +110,26 @@ def objectives_of(organization: Organization, viewer: Viewer) -> QuerySet[Object
     return Objective.objects.filter(organization=organization).filter(sight_of(viewer).objectives())
 
 
+def personal_objectives_of(
+    organization: Organization, person: Person, *, viewer: Viewer, cycle: Cycle | None = None
+) -> QuerySet[Objective]:
+    """A person's own objectives that this reader may see (their owner, their leads, admins;
+    everyone for those the owner shares), newest cycle first."""
+    qs = Objective.objects.filter(organization=organization, owner_person=person).filter(
+        sight_of(viewer).objectives(personal=True)
+    )
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return qs.select_related("cycle", "parent").order_by("-cycle__start", "position", "created_at")
+
+
 def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -> Objective:
-    """The objective, or 404 when it is missing, another organization's or hidden from the
-    reader (the three look the same)."""
+    """The objective (a unit's, or a personal one its reader may see), or 404 when it is
+    missing, another organization's or hidden from the reader (the three look the same)."""
     objective = (
-        objectives_of(organization, viewer)
-        .select_related("cycle", "unit", "owner", "parent")
+        Objective.objects.filter(organization=organization)
+        .filter(sight_of(viewer).objectives(personal=True))
+        .select_related("cycle", "unit", "owner", "parent", "owner_person")
         .filter(pk=uuid_or_404(objective_id))
         .first()
     )
@@ -127,7 +141,7 @@ def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -
 def key_result_get(organization: Organization, key_result_id, *, viewer: Viewer) -> KeyResult:
     kr = (
         KeyResult.objects.filter(organization=organization, pk=uuid_or_404(key_result_id))
-        .filter(sight_of(viewer).objectives("objective__"))
+        .filter(sight_of(viewer).objectives("objective__", personal=True))
         .select_related("objective", "objective__cycle", "objective__unit", "owner")
         .first()
     )

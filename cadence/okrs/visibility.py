@@ -6,6 +6,13 @@ every unit above it, and admins — nobody else, on any page, list, count, expor
 notification, email or integration. What an objective hides, it hides with it: its key results,
 their check-ins, the comments on either, and the weekly items linked to either.
 
+Personal development objectives (an objective with ``owner_person`` and no unit) are their
+owner's: seen by the owner, the leads of any unit the owner belongs to and of every unit above
+those, and admins — or by everyone when the owner shares it ("organization"). They are never part
+of a shared page, list, count or score: ``objectives()`` leaves them out unless the read asks for
+them (``personal=True``: the objective's own page, its key results and thread, the owner's page,
+their 1:1s, the API).
+
 A ``Sight`` is one reader's view: which units' private objectives they see. Every read of
 objectives (and of what hangs off them) takes one and filters with ``objectives(prefix)`` (a
 ``Q`` for a query) or ``sees(objective)`` (for rows already loaded). A roll-up still counts what
@@ -37,6 +44,10 @@ class Sight:
     # Units whose unit-visible objectives this reader sees: their own units (member or lead)
     # and every unit below one they lead.
     unit_ids: frozenset[UUID] = frozenset()
+    # The reader (their own personal objectives) and the units whose members' personal
+    # objectives they see as a lead (those they lead and every unit below).
+    person_id: UUID | None = None
+    led_unit_ids: frozenset[UUID] = frozenset()
 
     @classmethod
     def public(cls, organization_id: UUID) -> Sight:
@@ -49,30 +60,59 @@ class Sight:
         """The organization's own bookkeeping (the archive, progress arithmetic)."""
         return cls(organization_id=organization_id, everything=True)
 
-    def objectives(self, prefix: str = "") -> Q:
+    def objectives(self, prefix: str = "", *, personal: bool = False) -> Q:
         """The filter on objectives (``prefix`` names the path to the objective, e.g.
-        ``"key_result__objective__"``); the empty ``Q`` when everything is visible."""
+        ``"key_result__objective__"``). Units' objectives only, unless ``personal``: then also
+        the personal objectives this reader may see."""
+        shared = Q(**{f"{prefix}owner_person__isnull": True})
         if self.everything:
-            return Q()
+            return Q() if personal else shared
         visible = Q(**{f"{prefix}visibility": ORGANIZATION})
         if self.unit_ids:
             visible |= Q(**{f"{prefix}unit_id__in": sorted(self.unit_ids)})
-        return visible
+        if not personal:
+            return shared & visible
+        return (shared & visible) | (
+            Q(**{f"{prefix}owner_person__isnull": False}) & self._personal(prefix)
+        )
 
-    def optional(self, field: str) -> Q:
+    def _personal(self, prefix: str) -> Q:
+        mine = Q(**{f"{prefix}visibility": ORGANIZATION})
+        if self.person_id is not None:
+            mine |= Q(**{f"{prefix}owner_person_id": self.person_id})
+        if self.led_unit_ids:
+            members = Membership.objects.filter(unit_id__in=sorted(self.led_unit_ids))
+            mine |= Q(**{f"{prefix}owner_person_id__in": members.values("person_id")})
+        return mine
+
+    def optional(self, field: str, *, personal: bool = False) -> Q:
         """The filter on rows that may hang off an objective or not (``field`` names the path to
         it, e.g. ``"key_result__objective"``): those without one, and those whose objective this
         reader sees."""
-        if self.everything:
+        if self.everything and personal:
             return Q()
-        return Q(**{f"{field}__isnull": True}) | self.objectives(f"{field}__")
+        return Q(**{f"{field}__isnull": True}) | self.objectives(f"{field}__", personal=personal)
 
     def sees(self, objective) -> bool:
-        """The same rule for one loaded objective (or a row with ``visibility`` and
-        ``unit_id``)."""
+        """The rule for one loaded objective (a personal one included: its page, its thread)."""
         if self.everything:
             return True
-        return objective.visibility == ORGANIZATION or objective.unit_id in self.unit_ids
+        if objective.visibility == ORGANIZATION:
+            return True
+        if getattr(objective, "owner_person_id", None) is None:
+            return objective.unit_id in self.unit_ids
+        if objective.owner_person_id == self.person_id:
+            return True
+        return bool(self.led_unit_ids) and (
+            Membership.objects.filter(
+                person_id=objective.owner_person_id, unit_id__in=sorted(self.led_unit_ids)
+            ).exists()
+        )
+
+    def shares(self, objective) -> bool:
+        """Whether a loaded objective belongs on shared pages for this reader (``sees`` minus
+        personal objectives)."""
+        return getattr(objective, "owner_person_id", None) is None and self.sees(objective)
 
     def sees_unit_private(self, unit_id: UUID) -> bool:
         return self.everything or unit_id in self.unit_ids
@@ -80,11 +120,18 @@ class Sight:
 
 def sight_units(memberships: dict[UUID, str], tree: UnitTree) -> frozenset[UUID]:
     """Pure: the units whose private objectives a person with these memberships sees."""
-    seen = set(memberships)
+    return frozenset(memberships) | led_units(memberships, tree)
+
+
+def led_units(memberships: dict[UUID, str], tree: UnitTree) -> frozenset[UUID]:
+    """Pure: the units a person leads and every unit below them (whose members' personal
+    objectives they see)."""
+    led: set[UUID] = set()
     for unit_id, role in memberships.items():
         if role == Membership.Role.LEAD:
-            seen.update(u.id for u in tree.descendants(unit_id))
-    return frozenset(seen)
+            led.add(unit_id)
+            led.update(u.id for u in tree.descendants(unit_id))
+    return frozenset(led)
 
 
 def sight_of(viewer: Person | Sight | None, access: Access | None = None) -> Sight:
@@ -104,9 +151,14 @@ def sight_of(viewer: Person | Sight | None, access: Access | None = None) -> Sig
     else:
         access = access or Access(viewer)
         memberships = access.memberships
-        led = any(role == Membership.Role.LEAD for role in memberships.values())
-        units = sight_units(memberships, access.tree) if led else frozenset(memberships)
-        sight = Sight(organization_id=viewer.organization_id, unit_ids=units)
+        leads = any(role == Membership.Role.LEAD for role in memberships.values())
+        led = led_units(memberships, access.tree) if leads else frozenset()
+        sight = Sight(
+            organization_id=viewer.organization_id,
+            unit_ids=frozenset(memberships) | led,
+            person_id=viewer.pk,
+            led_unit_ids=led,
+        )
     viewer.__dict__["_cadence_sight"] = sight
     return sight
 

@@ -258,7 +258,10 @@ def weekly_items_since(
             update__week__lte=until,
             deleted_at__isnull=True,
         )
-        .filter(sight.optional("objective") & sight.optional("key_result__objective"))
+        .filter(
+            sight.optional("objective", personal=True)
+            & sight.optional("key_result__objective", personal=True)
+        )
         .select_related("category", "update", "key_result", "objective")
         .order_by("update__week", "position", "created_at")
     )

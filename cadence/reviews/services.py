@@ -128,7 +128,7 @@ def key_result_change_target(
         .get(pk=key_result.pk)
     )
     objective = kr.objective
-    okr_services.require_unit_editor(actor, objective.unit)
+    okr_services.require_objective_editor(actor, objective)
     okr_services.require_open_cycle(objective.cycle)
     if objective.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
         state = objective.get_state_display().lower()

@@ -239,7 +239,9 @@ def category_get(organization: Organization, category_id) -> Category:
 def _item_sight(viewer: Viewer) -> Q:
     """An item linked to an objective or key result is seen only with it (okrs.visibility)."""
     sight = sight_of(viewer)
-    return sight.optional("objective") & sight.optional("key_result__objective")
+    return sight.optional("objective", personal=True) & sight.optional(
+        "key_result__objective", personal=True
+    )
 
 
 def _live_items(viewer: Viewer) -> QuerySet[Item]:

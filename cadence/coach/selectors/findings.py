@@ -169,7 +169,7 @@ def judge_objective(
         checks.ObjectiveDraft(
             title=objective.title,
             why=objective.why,
-            unit_kind=objective.unit.kind,
+            unit_kind=checks.unit_kind_of(objective),
             key_result_count=len(objective.krs),
             has_parent=objective.parent_id is not None,
             standalone_reason=objective.standalone_reason,

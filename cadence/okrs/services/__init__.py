@@ -14,6 +14,7 @@ from cadence.okrs.services.common import (
     TRANSITIONS,
     coach_gate,
     require_member,
+    require_objective_editor,
     require_open_cycle,
     require_unit_editor,
 )
@@ -38,6 +39,7 @@ from cadence.okrs.services.objectives import (
     objective_delete,
     objective_set_state,
     objective_update,
+    personal_objective_create,
     review_state_write,
 )
 from cadence.okrs.services.stored_progress import (
@@ -63,6 +65,7 @@ __all__ = [
     "key_result_update",
     "target_change_record",
     "objective_create",
+    "personal_objective_create",
     "objective_delete",
     "objective_progress_recompute",
     "okrs_bulk_create",
@@ -71,6 +74,7 @@ __all__ = [
     "progress_refresh",
     "require_member",
     "require_open_cycle",
+    "require_objective_editor",
     "require_unit_editor",
     "review_state_write",
     "validate_key_result",

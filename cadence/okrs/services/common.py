@@ -27,6 +27,7 @@ OBJECTIVE_FIELDS = (
     "parent",
     "owner",
     "unit",
+    "counts_in_parent",
     "standalone_reason",
     "external_id",
     "visibility",
@@ -54,6 +55,13 @@ def require_member(actor: Person, organization_id) -> None:
 
 def require_unit_editor(actor: Person, unit: Unit, access: Access | None = None) -> None:
     if refusal := permissions.unit_editor_refusal(actor, unit, access):
+        raise refusal
+
+
+def require_objective_editor(
+    actor: Person, objective: Objective, access: Access | None = None
+) -> None:
+    if refusal := permissions.objective_editor_refusal(actor, objective, access):
         raise refusal
 
 

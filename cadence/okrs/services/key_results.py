@@ -15,8 +15,8 @@ from cadence.okrs.services.common import (
     KR_FIELDS,
     coach_gate,
     external_id_refusal,
+    require_objective_editor,
     require_open_cycle,
-    require_unit_editor,
 )
 from cadence.okrs.services.stored_progress import progress_refresh
 from cadence.orgs.models import Person
@@ -66,7 +66,7 @@ def key_result_create(
 ) -> KeyResult:
     # The stored objective, not the caller's copy (it may since have been abandoned or closed).
     objective = Objective.objects.select_related("unit", "cycle").get(pk=objective.pk)
-    require_unit_editor(actor, objective.unit)
+    require_objective_editor(actor, objective)
     require_open_cycle(objective.cycle)
     if objective.state in (Objective.State.ABANDONED, Objective.State.CLOSED):
         raise Conflict("This objective is no longer open for new key results.")
@@ -118,7 +118,7 @@ def key_result_update(
         .select_related("objective__unit", "objective__cycle")
         .get(pk=key_result.pk)
     )
-    require_unit_editor(actor, kr.objective.unit)
+    require_objective_editor(actor, kr.objective)
     require_open_cycle(kr.objective.cycle)
     reason = (reason or "").strip()
     if len(reason) > MAX_TEXT:
@@ -171,7 +171,7 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     kr = KeyResult.objects.select_related("objective__unit", "objective__cycle").get(
         pk=key_result.pk
     )
-    require_unit_editor(actor, kr.objective.unit)
+    require_objective_editor(actor, kr.objective)
     require_open_cycle(kr.objective.cycle)
     objective_id = kr.objective_id
     trail.record_deleted(

@@ -1,11 +1,11 @@
 """Objectives: create, change, move between states, delete."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_TEXT
-from cadence.okrs import hooks, states
+from cadence.okrs import hooks, permissions, states
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.okrs.services import trail
 from cadence.okrs.services.common import (
@@ -13,6 +13,7 @@ from cadence.okrs.services.common import (
     TRANSITIONS,
     coach_gate,
     external_id_refusal,
+    require_objective_editor,
     require_open_cycle,
     require_unit_editor,
 )
@@ -50,22 +51,30 @@ def _refuse_hidden_parent(actor: Person, parent: Objective | None) -> None:
 
 def _validate_objective(objective: Objective) -> None:
     """Rules across fields and rows: organization, alignment, cycle kinds."""
-    objective.full_clean(exclude=["organization", "cycle", "unit", "parent", "owner", "created_by"])
+    objective.full_clean(
+        exclude=["organization", "cycle", "unit", "parent", "owner", "owner_person", "created_by"]
+    )
     errors: dict[str, str] = {}
     if len(objective.why) > MAX_TEXT:
         # TextField's max_length is not checked by full_clean.
         errors["why"] = f"Keep it under {MAX_TEXT} characters."
     org_id = objective.organization_id
+    unit, person = objective.unit, objective.owner_person
     if objective.cycle.organization_id != org_id:
         errors["cycle"] = "Choose a cycle of this organization."
-    if objective.unit.organization_id != org_id:
+    if (unit is None) == (person is None):
+        errors["unit"] = "An objective is a unit's or one person's own."
+    elif unit is not None and unit.organization_id != org_id:
         errors["unit"] = "Choose a unit of this organization."
-    if (
-        objective.cycle.kind == Cycle.Kind.YEAR
-        and objective.unit.kind != Unit.Kind.COMPANY
-        and "unit" not in errors
-    ):
-        errors["cycle"] = "Annual objectives are set at company level only."
+    elif person is not None and person.organization_id != org_id:
+        errors["owner_person"] = "Choose a person of this organization."
+    if objective.cycle.kind == Cycle.Kind.YEAR and "unit" not in errors:
+        if unit is None:
+            errors["cycle"] = "Personal objectives follow the quarterly cycles, not the year."
+        elif unit.kind != Unit.Kind.COMPANY:
+            errors["cycle"] = "Annual objectives are set at company level only."
+    if objective.counts_in_parent and person is None:
+        errors["counts_in_parent"] = "Only a personal objective chooses whether it counts."
     if objective.owner is not None and objective.owner.organization_id != org_id:
         errors["owner"] = "Choose a person of this organization."
     parent = objective.parent
@@ -86,6 +95,8 @@ def _validate_objective(objective: Objective) -> None:
             )
         elif parent.state == Objective.State.ABANDONED:
             errors["parent"] = "That objective was abandoned; align to a live one."
+        elif parent.owner_person_id is not None:
+            errors["parent"] = "Align to a team's objective: a personal objective has no others."
         elif objective.pk and _is_descendant(parent, objective):
             errors["parent"] = "That objective is aligned below this one: it would make a loop."
     if "external_id" not in errors and (
@@ -172,6 +183,66 @@ def objective_create(
 
 
 @transaction.atomic
+def personal_objective_create(
+    *,
+    actor: Person,
+    cycle: Cycle,
+    title: str,
+    why: str = "",
+    commitment: str = Objective.Commitment.COMMITTED,
+    parent: Objective | None = None,
+    counts_in_parent: bool = False,
+    visibility: str = Objective.Visibility.UNIT,
+    external_id: str = "",
+) -> Objective:
+    """One person's own development objective (docs/decisions.md: personal objectives): theirs
+    alone to write, seen by them, their leads and admins unless they share it ("organization"),
+    live at once (no approval), never on a unit's board nor in any score. Aligned to a team
+    objective, it counts in that objective's progress only if ``counts_in_parent``."""
+    refusal = permissions.member_refusal(actor, cycle.organization_id)
+    if refusal is None and actor.is_viewer:
+        refusal = PermissionDenied("Viewers keep no objectives.")
+    if refusal is not None:
+        raise refusal
+    _refuse_hidden_parent(actor, parent)
+    require_open_cycle(cycle)
+    objective = Objective(
+        organization=actor.organization,
+        cycle=cycle,
+        unit=None,
+        owner_person=actor,
+        owner=actor,
+        title=(title or "").strip(),
+        why=(why or "").strip(),
+        commitment=commitment,
+        parent=parent,
+        counts_in_parent=bool(counts_in_parent),
+        created_by=actor,
+        state=Objective.State.APPROVED,
+        external_id=(external_id or "").strip(),
+        visibility=visibility,
+    )
+    _validate_objective(objective)
+    coach_gate(objective)
+    objective.position = Objective.objects.filter(cycle=cycle, owner_person=actor).count()
+    objective.save()
+    progress_refresh(objective.pk)
+    trail.record_created(
+        actor=actor,
+        kind="objective.created",
+        target=objective,
+        facts=trail.objective_facts(objective),
+    )
+    return objective
+
+
+# What a personal objective's owner may change (its unit and owner are not theirs to move).
+_PERSONAL_FIELDS = frozenset(
+    {"title", "why", "commitment", "parent", "visibility", "counts_in_parent", "external_id"}
+)
+
+
+@transaction.atomic
 def objective_update(*, actor: Person, objective: Objective, **changes) -> Objective:
     """Change any of title, why, commitment, parent, owner, unit, standalone_reason,
     external_id, visibility. An approved objective whose
@@ -180,14 +251,19 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
-    require_unit_editor(actor, objective.unit)
+    require_objective_editor(actor, objective)
     require_open_cycle(objective.cycle)
+    if objective.owner_person_id is not None and (fixed := set(changes) - _PERSONAL_FIELDS):
+        raise ValidationError(
+            {name: "A personal objective stays its owner's own." for name in sorted(fixed)}
+        )
     if changes.get("parent") is not None:
         _refuse_hidden_parent(actor, changes["parent"])
     if "unit" in changes and changes["unit"] != objective.unit:
         require_unit_editor(actor, changes["unit"])
         _refuse_archived_unit(changes["unit"])
     old_parent_id = objective.parent_id
+    old_counted = objective.counts_in_roll_up
     old_alignment = [getattr(objective, name) for name in _ALIGNMENT_FIELDS]
     before = trail.objective_facts(objective, changes)
     for name, value in changes.items():
@@ -211,8 +287,10 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
         )
     if objective.parent_id != old_parent_id:
         progress_refresh(old_parent_id, objective.pk)
+    elif objective.counts_in_roll_up != old_counted:
+        progress_refresh(objective.pk)
     realigned = old_alignment != [getattr(objective, name) for name in _ALIGNMENT_FIELDS]
-    if realigned and objective.state == Objective.State.APPROVED:
+    if realigned and objective.state == Objective.State.APPROVED and not objective.is_personal:
         objective = hooks.objective_realigned(actor=actor, objective=objective)
     return objective
 
@@ -228,9 +306,12 @@ def objective_set_state(
     if state not in Objective.State.values:
         raise ValidationError({"state": f"Unknown state {state!r}."})
     step = states.approval_step(objective.state, state)
+    if step is not None and objective.owner_person_id is not None:
+        require_objective_editor(actor, objective)
+        raise Conflict({"state": "A personal objective needs no approval: it is live."})
     if step is not None:
         return _APPROVAL_HOOKS[step](actor=actor, objective=objective)
-    require_unit_editor(actor, objective.unit)
+    require_objective_editor(actor, objective)
     require_open_cycle(objective.cycle)
     if state == objective.state:
         return objective
@@ -257,7 +338,7 @@ def objective_set_state(
     objective.state = state
     objective.save(update_fields=["state", "abandon_reason", "updated_at"])
     trail.record_state(actor=actor, objective=objective, before=before, reason=reason)
-    if was_abandoned or state == Objective.State.ABANDONED:
+    if (was_abandoned or state == Objective.State.ABANDONED) and objective.counts_in_roll_up:
         # An abandoned objective leaves its parent's mean (and comes back when revived).
         progress_refresh(objective.parent_id)
     return objective
@@ -282,7 +363,7 @@ def objective_delete(*, actor: Person, objective: Objective) -> None:
         .values_list("pk", flat=True)
     )
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
-    require_unit_editor(actor, objective.unit)
+    require_objective_editor(actor, objective)
     require_open_cycle(objective.cycle)
     parent_id = objective.parent_id
     trail.record_deleted(

@@ -47,6 +47,7 @@ def _computed_progress(objective_id) -> float | None:
     children = (
         Objective.objects.filter(parent_id=objective_id)
         .exclude(state=Objective.State.ABANDONED)
+        .exclude(owner_person__isnull=False, counts_in_parent=False)
         .exclude(pk=objective_id)
         .values_list("progress", flat=True)
     )
@@ -109,8 +110,15 @@ def objective_progress_recompute(*, organization, cycle: Cycle | None = None) ->
     if cycle is not None:
         objectives = objectives.filter(cycle__start__gte=cycle.start, cycle__end__lte=cycle.end)
     rows = list(objectives.values_list("id", "parent_id", "state", "progress"))
+    uncounted = set(
+        objectives.filter(owner_person__isnull=False, counts_in_parent=False).values_list(
+            "id", flat=True
+        )
+    )
     nodes = {
-        oid: arithmetic.Node(abandoned=state == Objective.State.ABANDONED)
+        oid: arithmetic.Node(
+            abandoned=state == Objective.State.ABANDONED, counted=oid not in uncounted
+        )
         for oid, _parent, state, _progress in rows
     }
     for oid, parent_id, _state, _progress in rows:
