@@ -52,6 +52,7 @@ HIDDEN_TEXT = (
     "Hidden approved objective",
     "Hidden retrospective note",
     "Hidden promoted draft",
+    "Hidden personal",  # Alma's personal objective and all that hangs off it
 )
 HIDDEN_KINDS = ("objective", "key_result", "comment", "weekly_item", "dependency")
 
@@ -154,9 +155,31 @@ def world(db, settings):
     okr_services.objective_update(
         actor=admin, objective=promoted, visibility=Objective.Visibility.UNIT
     )
+    # Alma's own development objective, counted in the company objective's progress: seen by
+    # her, the leads above her and admins; the reader sees the company objective's progress,
+    # never the personal one.
+    personal = okr_services.personal_objective_create(
+        actor=member_a, cycle=cycle, title="Hidden personal objective", why="Hidden personal why",
+        parent=company_objective, counts_in_parent=True,
+    )  # fmt: skip
+    personal_kr = f.make_kr(member_a, personal, title="Hidden personal key result", owner=member_a)
+    personal_check_in = okr_services.check_in_create(
+        actor=member_a, key_result=personal_kr, value=40, confidence="on_track",
+        note="Hidden personal check-in",
+    )  # fmt: skip
+    personal_item = weekly_services.item_create(
+        actor=member_a, person=member_a, week=WEEK, category="progress",
+        text="Hidden personal progress", objective=personal, key_result=personal_kr,
+    )  # fmt: skip
+    personal_comment = feed_services.comment_create(
+        actor=member_a, target=personal, text="Hidden personal comment"
+    )
     ids = [
         str(x.pk)
-        for x in (hidden, kr, check_in, comment, item, dependency, recovery, explained, promoted)
+        for x in (
+            *(hidden, kr, check_in, comment, item, dependency, recovery, explained, promoted),
+            *(personal, personal_kr, personal_check_in, personal_item, personal_comment),
+        )
     ]
     return {
         "org": org,
@@ -179,6 +202,12 @@ def world(db, settings):
         "idea": idea,
         "visible_objective": visible,
         "visible_key_result": visible_kr,
+        "personal": {
+            "objective": personal,
+            "key_result": personal_kr,
+            "comment": personal_comment,
+            "weekly_item": personal_item,
+        },
     }
 
 
@@ -258,18 +287,24 @@ def walk_as(client, person, world, *, api_token: str, only=None, on_path=None) -
     for what in ("okrs", "check-ins", "weekly", "scores", "learnings"):
         paths.append((f"/cycles/{cycle}/export/{what}.csv", False))
         paths.append((f"/api/v1/cycles/{cycle}/export/{what}?format=csv", False))
-    # Query strings that name a hidden objective.
+    # Query strings that name a hidden objective, or whose personal objectives to list.
     paths.append((f"/objectives/new/?parent={world['objective'].pk}", True))
+    paths.append((f"/api/v1/objectives?owner_person_id={world['member_a'].pk}", False))
     # The open objective aligned to the hidden one, and its key result: their pages and
     # answers name no parent the reader may not see.
     seen = {**objects, "objective": world["visible_objective"]}
     seen["key_result"] = world["visible_key_result"]
+    personal = {**objects, **world["personal"]}
     for route in _routes_with_ids():
         if _fillable(route):
             paths.append((_fill(route, objects), _names_hidden(route)))
             path = _fill(route, seen)
             if _names_hidden(route) and not any(path == p for p, _ in paths):
                 paths.append((path, False))
+            # The same routes naming the personal objective and what hangs off it.
+            path = _fill(route, personal)
+            if _names_hidden(route) and not any(path == p for p, _ in paths):
+                paths.append((path, True))
     for path, names_hidden in paths:
         if only is not None and path not in only:
             continue
@@ -306,18 +341,23 @@ def test_those_who_may_see_it_do(client, world):
     assert any("Hidden objective" in x for x in leaks)
     assert any("/api/v1/" in x for x in leaks)
     hidden = world["objective"].pk
+    personal = world["personal"]["objective"].pk
     for who in ("lead", "admin"):
         client.force_login(world[who])
         auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(world[who])}"}
-        for path, extra in (
-            (f"/objectives/{hidden}/", {}),
-            (f"/api/v1/objectives/{hidden}", auth),
-            ("/search/?q=hidden", {}),
-            (f"/teams/{world['unit'].pk}/meeting/", {}),
+        for path, extra, expected in (
+            (f"/objectives/{hidden}/", {}, hidden),
+            (f"/api/v1/objectives/{hidden}", auth, hidden),
+            ("/search/?q=hidden", {}, hidden),
+            (f"/teams/{world['unit'].pk}/meeting/", {}, hidden),
+            (f"/objectives/{personal}/", {}, personal),
+            (f"/people/{world['member_a'].pk}/", {}, personal),
+            (f"/api/v1/objectives/{personal}", auth, personal),
+            (f"/api/v1/objectives?owner_person_id={world['member_a'].pk}", auth, personal),
         ):
             response = client.get(path, **extra)
             assert response.status_code == 200, (who, path)
-            assert str(hidden) in response.content.decode(), (who, path)
+            assert str(expected) in response.content.decode(), (who, path)
 
 
 def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, world):

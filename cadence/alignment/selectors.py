@@ -444,6 +444,20 @@ def objective_alignment_panel(
     events = tuple(approval_events_of(objective, viewer=person))
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at
+    if objective.is_personal:
+        # One person's own: no approval, no dependencies; its owner writes it.
+        return AlignmentPanel(
+            events=events,
+            last_return=None,
+            can_propose=False,
+            can_approve=False,
+            can_reopen=False,
+            approver_label="",
+            own_proposal=False,
+            needs=(),
+            asked=(),
+            can_add_dependency=False,
+        )
     editor = open_cycle and can_edit_objectives(access, objective.unit)
     approver = open_cycle and can_approve(access, objective)
     # One of its approvers who may not approve it proposed it (``can_approve``): no second

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from cadence.api.auth import actor
 from cadence.core.readers import get_as
 from cadence.okrs.models import KeyResult, Objective
+from cadence.okrs.permissions import objective_editor_refusal
 from cadence.okrs.selectors import (
     BoardKeyResult,
     BoardObjective,
@@ -41,10 +42,15 @@ def body_object(
         raise ValidationError({field: "Choose one of your organization's."}) from exc
 
 
-def require_editor(request: HttpRequest, unit: Unit) -> None:
-    """For requests that change nothing (an empty PATCH): still only editors may send them."""
-    if not Access(actor(request)).can_edit_unit(unit):
-        raise PermissionDenied(f"Only members of {unit.name}, its leads and admins may do this.")
+def require_editor(request: HttpRequest, target: Unit | Objective) -> None:
+    """For requests that change nothing (an empty PATCH): still only editors may send them (a
+    unit's editors; for an objective, its editors: a personal one's owner)."""
+    if isinstance(target, Objective):
+        if refusal := objective_editor_refusal(actor(request), target):
+            raise refusal
+        return
+    if not Access(actor(request)).can_edit_unit(target):
+        raise PermissionDenied(f"Only members of {target.name}, its leads and admins may do this.")
 
 
 def with_progress(request: HttpRequest, objective: Objective) -> BoardObjective:

@@ -171,7 +171,13 @@ Visibility = Literal[tuple(Objective.Visibility.values)]
 VISIBILITY_HELP = (
     "Who may see it: 'organization' (everyone, the default) or 'unit' (its unit's members, the "
     "leads above it and admins; its key results, check-ins, comments and linked weekly items "
-    "go with it)."
+    "go with it). For a personal objective, 'unit' means its owner, their leads and admins."
+)
+PERSONAL_HELP = (
+    "A personal development objective is its owner's own: give owner_person_id (yourself) "
+    "instead of unit_id. It is live at once, seen by you, your leads and admins unless shared "
+    "('organization'; left out, visibility is 'unit' for it), never on a unit's board nor in "
+    "any score."
 )
 KeyResultKind = Literal[tuple(KeyResult.Kind.values)]
 Direction = Literal[tuple(KeyResult.Direction.values)]
@@ -547,7 +553,13 @@ class CheckInOut(Schema):
 class ObjectiveIn(Input):
     title: Title
     cycle_id: UUID
-    unit_id: UUID
+    unit_id: UUID | None = Field(None, description="The unit whose objective it is.")
+    owner_person_id: UUID | None = Field(None, description=PERSONAL_HELP)
+    counts_in_parent: Flag = Field(
+        False,
+        description="A personal objective aligned to a team objective counts in its progress "
+        "only when true.",
+    )
     parent_id: UUID | None = Field(None, description="The objective this one is aligned to.")
     commitment: Commitment = "committed"
     why: LongText = ""
@@ -570,6 +582,7 @@ class ObjectivePatch(Input):
     unit_id: UUID = omittable()
     standalone_reason: StandaloneReason | None = None
     visibility: Visibility = omittable(VISIBILITY_HELP)
+    counts_in_parent: Flag = omittable("A personal objective: whether it counts in its parent's.")
     state: ObjectiveState = omittable()
     reason: RequiredReason = omittable("Required with state 'abandoned', and only with it.")
 
@@ -578,7 +591,14 @@ class ObjectiveOut(Schema):
     id: UUID
     title: str
     cycle_id: UUID
-    unit_id: UUID
+    unit_id: UUID | None = Field(description="null for a personal objective.")
+    owner_person_id: UUID | None = Field(
+        description="Whose own objective it is (a personal one); null for a unit's."
+    )
+    counts_in_parent: bool = Field(
+        description="A personal objective counted in its parent's progress; false for a unit's "
+        "objective (which always counts)."
+    )
     parent_id: UUID | None
     owner_id: UUID | None
     commitment: Commitment

@@ -163,6 +163,60 @@ class ObjectiveForm(forms.Form):
         self.fields["owner"].queryset = people
 
 
+class PersonalObjectiveForm(forms.Form):
+    """One person's own development objective (created on their page, edited on its own)."""
+
+    title = forms.CharField(label="Title", max_length=200, min_length=3)
+    why = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you want to grow in, and why now.",
+    )
+    commitment = forms.ChoiceField(
+        label="Commitment",
+        choices=Objective.Commitment.choices,
+        initial=Objective.Commitment.ASPIRATIONAL,
+        widget=forms.RadioSelect,
+        help_text="Committed: you will get to 100%. Aspirational: 70% is a success.",
+    )
+    parent = forms.ModelChoiceField(
+        label="Supports a team objective (optional)",
+        queryset=None,
+        required=False,
+        empty_label="— Stands on its own —",
+    )
+    counts_in_parent = forms.BooleanField(
+        label="Count its progress in that objective's",
+        required=False,
+        help_text="Left unticked, the team objective's progress is its own; yours stays yours.",
+    )
+    visibility = forms.ChoiceField(
+        label="Who may see it",
+        choices=[
+            (Objective.Visibility.UNIT, "You, your leads and admins"),
+            (Objective.Visibility.ORGANIZATION, "Everyone in the organization"),
+        ],
+        initial=Objective.Visibility.UNIT,
+        widget=forms.RadioSelect,
+        help_text="Personal objectives are for your growth, never for scoring anyone.",
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda o: (
+            f"{o.title} — {o.unit.name}, {o.cycle.name}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("counts_in_parent") and not data.get("parent"):
+            self.add_error("counts_in_parent", "Choose the team objective it supports first.")
+        return data
+
+
 class ObjectiveCreateForm(ObjectiveForm):
     NEW_STATES = [
         (Objective.State.DRAFT, "Draft"),

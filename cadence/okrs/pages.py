@@ -465,8 +465,13 @@ def objective_url(objective: Objective, anchor: str = "") -> str:
 
 
 def require_editor(person: Person, objective: Objective) -> Access:
-    """The page of a change to the objective: its unit's editors only (the services agree)."""
+    """The page of a change to the objective: its unit's editors only, or a personal
+    objective's owner (the services agree)."""
     access = Access(person)
+    if objective.is_personal:
+        if refusal := permissions.objective_editor_refusal(person, objective, access):
+            raise refusal
+        return access
     if not permissions.can_edit_unit_okrs(person, objective.unit, access):
         raise PermissionDenied(
             f"Only members of {objective.unit.name}, its leads and admins may change this."

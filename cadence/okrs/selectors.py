@@ -123,6 +123,19 @@ def personal_objectives_of(
     return qs.select_related("cycle", "parent").order_by("-cycle__start", "position", "created_at")
 
 
+def key_results_owned(
+    organization: Organization, person: Person, cycle: Cycle, *, viewer: Viewer
+) -> QuerySet[KeyResult]:
+    """The key results a person owns on units' objectives of a cycle that the reader may see
+    (with their objective and its unit), in board order."""
+    return (
+        KeyResult.objects.filter(organization=organization, owner=person, objective__cycle=cycle)
+        .filter(sight_of(viewer).objectives("objective__"))
+        .select_related("objective", "objective__unit")
+        .order_by("objective__unit__name", "objective__position", "position", "created_at")
+    )
+
+
 def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -> Objective:
     """The objective (a unit's, or a personal one its reader may see), or 404 when it is
     missing, another organization's or hidden from the reader (the three look the same)."""
@@ -258,17 +271,20 @@ def board_for_cycle(
     scope: Q | None = None,
     key_results_of: set[UUID] | None = None,
     with_forecasts: bool = False,
+    personal: bool = False,
 ) -> Board:
     """Two queries whatever the number of objectives: objectives (with their cycle, unit and
     owner) and their key results; three with a ``scope``, which narrows the objectives loaded
     (a page loads what it shows; progress is stored, so part of a tree needs nothing else).
     ``key_results_of`` limits which of the loaded objectives get their key results;
-    ``with_forecasts`` adds one query, their check-ins, for each key result's forecast."""
+    ``with_forecasts`` adds one query, their check-ins, for each key result's forecast;
+    ``personal`` lets the personal objectives the reader may see in (a page of one objective)."""
     today = today or timezone.localdate()
     in_cycle = _in_cycle(cycle)
     sight = sight_of(viewer)
     found = (
-        objectives_of(organization, sight)
+        Objective.objects.filter(organization=organization)
+        .filter(sight.objectives(personal=personal))
         .filter(in_cycle, *([scope] if scope is not None else []))
         .select_related("cycle", "unit", "owner")
         .order_by("position", "created_at", "id")
@@ -503,14 +519,19 @@ def objectives_page(
     *,
     viewer: Viewer,
     unit: Unit | None = None,
+    person: Person | None = None,
     offset: int = 0,
     limit: int = 100,
     today: date | None = None,
 ) -> tuple[list[BoardObjective], int]:
-    """One page of a cycle's own objectives (optionally one unit's), as on the board,
-    in a stable order (unit, position, creation), with their key results' forecasts, and how
-    many there are in all. Five queries whatever the page's offset or the cycle's size."""
-    objectives = objectives_of(organization, viewer).filter(cycle=cycle)
+    """One page of a cycle's own objectives (optionally one unit's, or one person's personal
+    objectives that the reader may see), as on the board, in a stable order (unit, position,
+    creation), with their key results' forecasts, and how many there are in all. Five queries
+    whatever the page's offset or the cycle's size."""
+    if person is not None:
+        objectives = personal_objectives_of(organization, person, viewer=viewer, cycle=cycle)
+    else:
+        objectives = objectives_of(organization, viewer).filter(cycle=cycle)
     if unit is not None:
         objectives = objectives.filter(unit=unit)
     ordered = objectives.order_by("unit__name", "unit_id", "position", "created_at", "id")
@@ -519,7 +540,13 @@ def objectives_page(
     if not ids:
         return [], total
     board = board_for_cycle(
-        organization, cycle, today=today, viewer=viewer, scope=Q(pk__in=ids), with_forecasts=True
+        organization,
+        cycle,
+        today=today,
+        viewer=viewer,
+        scope=Q(pk__in=ids),
+        with_forecasts=True,
+        personal=person is not None,
     )
     return [board.objectives[i] for i in ids], total
 
@@ -559,6 +586,7 @@ def objective_annotated(
         viewer=viewer,
         scope=Q(pk=objective.pk),
         with_forecasts=True,
+        personal=objective.is_personal,
     )
     return board.objectives[objective.id]
 
@@ -575,7 +603,14 @@ def objective_with_progress(
         .values_list("id", flat=True)
     )
     scope = Q(pk__in=[objective.pk, *ancestors, *children])
-    board = board_for_cycle(organization, objective.cycle, today=today, viewer=viewer, scope=scope)
+    board = board_for_cycle(
+        organization,
+        objective.cycle,
+        today=today,
+        viewer=viewer,
+        scope=scope,
+        personal=objective.is_personal,
+    )
     return board.objectives[objective.id], board
 
 

@@ -235,6 +235,9 @@ class Agenda:
     # first, then Progress, then Plans, then any other category.
     updates: list[tuple[str, str, list[Item]]] = field(default_factory=list)
     key_results: list[KeyResultToDiscuss] = field(default_factory=list)
+    # The member's personal development objectives of the current cycle (those the reader may
+    # see: the lead of a 1:1 leads the member, so all of them), with their progress.
+    personal: list[okr_selectors.BoardObjective] = field(default_factory=list)
 
 
 def _category_rank(slug: str, position: int) -> tuple:
@@ -320,10 +323,28 @@ def key_results_to_discuss(
     return sorted(out, key=lambda k: (KR_REASONS.index(k.reasons[0]), rank[k.key_result.pk]))
 
 
+def personal_objectives_to_discuss(
+    member: Person, now: datetime, *, viewer: Person
+) -> list[okr_selectors.BoardObjective]:
+    """The member's personal objectives of the current cycle that ``viewer`` may see, as on a
+    board (progress, key results), live ones first."""
+    organization = member.organization
+    today = timezone.localdate(now)
+    cycle = okr_selectors.cycle_current(organization, today)
+    if cycle is None:
+        return []
+    board = okr_selectors.board_for_cycle(
+        organization, cycle, today=today, viewer=viewer, scope=Q(owner_person=member), personal=True
+    )
+    return sorted(
+        board.objectives.values(), key=lambda o: (not permissions.objective_is_open(o), o.position)
+    )
+
+
 def agenda_for(pair: Pair, at: datetime, now: datetime | None = None, *, viewer: Person) -> Agenda:
     """The agenda of the pair's meeting at ``at``: the member's weekly updates since the
     previous 1:1 (the weeks from the one it was held in to the one of this meeting), and their
-    key results that are off track or stalled."""
+    key results that are off track or stalled, and their personal objectives."""
     now = now or timezone.now()
     tz = zoneinfo.ZoneInfo(time_zone_of(pair.lead))
     until = monday_of(at.astimezone(tz).date())
@@ -337,6 +358,7 @@ def agenda_for(pair: Pair, at: datetime, now: datetime | None = None, *, viewer:
         until=until,
         updates=weekly_items_since(pair.member, since, until, viewer=viewer),
         key_results=key_results_to_discuss(pair.member, now, viewer=viewer),
+        personal=personal_objectives_to_discuss(pair.member, now, viewer=viewer),
     )
 
 

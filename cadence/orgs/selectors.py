@@ -151,6 +151,15 @@ def memberships_of(person: Person) -> dict[UUID, str]:
     return dict(Membership.objects.filter(person=person).values_list("unit_id", "role"))
 
 
+def person_memberships(person: Person) -> QuerySet[Membership]:
+    """A person's memberships with their units (not archived), leads first, by unit name."""
+    return (
+        Membership.objects.filter(person=person, unit__archived_at__isnull=True)
+        .select_related("unit")
+        .order_by("-role", "unit__name")
+    )
+
+
 def unit_members(unit: Unit) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(unit=unit, person__is_active=True)

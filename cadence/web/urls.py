@@ -15,6 +15,7 @@ urlpatterns = [
         name="key_result_check_in",
     ),
     path("units/<uuid:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/audit/", views.audit_trail, name="audit_trail"),
     path("settings/organization/", views.organization_settings, name="organization_settings"),

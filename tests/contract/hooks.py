@@ -53,6 +53,7 @@ RULES: dict[str, dict[str, str]] = {
             "unit_ids",
             "member_id",
             "prompt_id",
+            "owner_person_id",
         )
     },
     "POST /api/v1/ideas-rounds": {
@@ -87,12 +88,16 @@ RULES: dict[str, dict[str, str]] = {
         "state": "who may start an objective as approved depends on who asks and where it aligns",
         "key_results": "an objective starting as proposed or approved passes the propose checks",
         "standalone_reason": "a team objective aligns to one above or says why it stands alone",
+        "counts_in_parent": "only a personal objective with a parent chooses whether it counts: "
+        "a relation between fields",
     },
     "PATCH /api/v1/objectives/{objective_id}": {
         "title": "the coach's error-level checks judge the wording (the organization's settings)",
         "cycle_id": "annual cycles hold company objectives; a parent's cycle covers the child's",
         "parent_id": "a parent's cycle covers the child's; no loops; a parent is live",
         "reason": "a reason goes with state 'abandoned' and only with it: two fields together",
+        "counts_in_parent": "only a personal objective with a parent chooses whether it counts: "
+        "the stored objective's kind and parent",
     },
     "POST /api/v1/objectives/{objective_id}/key-results": {
         "title": "the coach's error-level checks judge the wording (the organization's settings)",

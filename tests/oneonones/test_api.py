@@ -131,3 +131,15 @@ def test_every_route_of_a_pair_is_404_to_anyone_else(request, who, pair, lead):
         assert response.status_code == 404, (method, path, response.status_code)
         assert "Secret" not in response.content.decode()
     assert api.get("/one-on-ones").json() == []
+
+
+def test_the_meeting_agenda_carries_personal_objectives(pair, lead, member, cycle):
+    from cadence.okrs import services as okr_services
+
+    mine = okr_services.personal_objective_create(
+        actor=member, cycle=cycle, title="Grow as a mentor"
+    )
+    response = Api(lead).post(f"/one-on-ones/{pair.pk}/meetings", {})
+    assert response.status_code == 201, response.content
+    personal = response.json()["agenda"]["personal_objectives"]
+    assert [(o["objective_id"], o["title"]) for o in personal] == [(str(mine.pk), mine.title)]

@@ -115,3 +115,23 @@ def test_the_agenda_hides_what_the_reader_may_not_see(pair, lead, member, admin,
 
     assert texts(member) == ["Prototype for the quiet bet", "Open work"]
     assert texts(lead) == ["Open work"]
+
+
+def test_the_agenda_lists_the_members_personal_objectives(pair, lead, member, other_lead, cycle):
+    """The member's personal objectives of the current cycle: on both agendas (the lead leads
+    the member), with their progress; never another person's."""
+    from cadence.okrs import services as okr_services
+
+    mine = okr_services.personal_objective_create(
+        actor=member, cycle=cycle, title="Become fluent in our pricing model"
+    )
+    kr = f.make_kr(member, mine, title="Explain 5 pricing cases to new hires", start=0, target=5)
+    okr_services.check_in_create(actor=member, key_result=kr, value=2, confidence="on_track")
+    okr_services.personal_objective_create(
+        actor=other_lead, cycle=cycle, title="Someone else's growth"
+    )
+    for viewer in (member, lead):
+        personal = selectors.agenda_for(pair, NEXT, viewer=viewer).personal
+        assert [(o.title, o.progress) for o in personal] == [
+            ("Become fluent in our pricing model", 0.4)
+        ]

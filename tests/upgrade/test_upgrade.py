@@ -105,6 +105,10 @@ ADDED_API_FIELDS: set[str] = {
     "forecast",
     # Objectives: who may see them (issue 17; every existing one: the organization).
     "visibility",
+    # Issue 17.2, personal objectives: whose own an objective is, and whether it counts in its
+    # parent's progress.
+    "owner_person_id",
+    "counts_in_parent",
 }
 
 # Lists whose elements may come in another order (the same elements): objectives were ordered by

@@ -54,7 +54,7 @@ def key_result_update(
         else:
             changes[field] = value
     if not changes and reason is None:
-        require_editor(request, kr.objective.unit)
+        require_editor(request, kr.objective)
         return key_result_with_progress(request, kr)
     with fields_renamed(KEY_RESULT_FIELDS):
         services.key_result_update(

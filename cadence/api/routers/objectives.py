@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -34,6 +35,7 @@ OBJECTIVE_FIELDS = {
     "unit": "unit_id",
     "parent": "parent_id",
     "owner": "owner_id",
+    "owner_person": "owner_person_id",
     "abandon_reason": "reason",
 }
 KEY_RESULT_FIELDS = {"owner": "owner_id"}
@@ -49,21 +51,25 @@ def objective_list(
     response: HttpResponse,
     cycle_id: str | None = None,
     unit_id: str | None = None,
+    owner_person_id: str | None = None,
     offset: int = Query(0, ge=0, le=MAX_INT),
     limit: int = Query(OBJECTIVES_PAGE, ge=1, le=MAX_OBJECTIVES_PAGE),
 ) -> list[Objective]:
     """The objectives of a cycle (default: the current one), optionally of one unit, each with
     its rolled-up progress, pace and key results, a page at a time (``offset``, ``limit``; in
     unit-name order). ``X-Total-Count`` says how many there are; ``Link`` names the next page.
-    A fixed number of queries, however many."""
+    A fixed number of queries, however many. ``owner_person_id`` lists that person's personal
+    objectives instead (those the caller may see: their own, as a lead their people's, as an
+    admin anyone's, and those shared with the organization)."""
     org = organization(request)
     unit = unit_get(org, unit_id) if unit_id else None
+    person = person_get(org, owner_person_id) if owner_person_id else None
     cycle = cycle_for_request(org, cycle_id)
     if cycle is None:
         response["X-Total-Count"] = "0"
         return []
     objectives, total = objectives_page(
-        org, cycle, viewer=actor(request), unit=unit, offset=offset, limit=limit
+        org, cycle, viewer=actor(request), unit=unit, person=person, offset=offset, limit=limit
     )
     response["X-Total-Count"] = str(total)
     if offset + limit < total:
@@ -82,6 +88,14 @@ def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
     proposing (below company level it needs key results, so a new one starts as a draft);
     ``state: "approved"`` is for organization admins only (the trail records it as their own)."""
     data = payload.model_dump()
+    if data["owner_person_id"] is not None or data["unit_id"] is None:
+        if "visibility" not in payload.model_fields_set:
+            data["visibility"] = Objective.Visibility.UNIT  # private unless shared
+        return Status(201, with_progress(request, _personal_create(request, data)))
+    if data["counts_in_parent"]:
+        raise ValidationError(
+            {"counts_in_parent": "Only a personal objective chooses whether it counts."}
+        )
     with fields_renamed(OBJECTIVE_FIELDS):
         objective = services.objective_create(
             actor=actor(request),
@@ -97,6 +111,37 @@ def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Status:
             visibility=data["visibility"],
         )
     return Status(201, with_progress(request, objective))
+
+
+def _personal_create(request: HttpRequest, data: dict) -> Objective:
+    """A personal objective: its owner is the caller (owner_person_id names them), no unit."""
+    person = actor(request)
+    errors = {}
+    if data["unit_id"] is not None:
+        errors["unit_id"] = "Give unit_id or owner_person_id, not both."
+    elif data["owner_person_id"] is None:
+        errors["unit_id"] = "Give unit_id, or owner_person_id for a personal objective."
+    elif data["owner_person_id"] != person.pk:
+        errors["owner_person_id"] = "You start personal objectives for yourself only."
+    if data["state"] != Objective.State.DRAFT:
+        errors["state"] = "A personal objective needs no approval: leave state out."
+    if data["owner_id"] is not None:
+        errors["owner_id"] = "A personal objective's owner is owner_person_id."
+    if data["standalone_reason"]:
+        errors["standalone_reason"] = "A personal objective needs no reason to stand alone."
+    if errors:
+        raise ValidationError(errors)
+    with fields_renamed(OBJECTIVE_FIELDS):
+        return services.personal_objective_create(
+            actor=person,
+            cycle=body_object(request, "cycle_id", cycle_get, data["cycle_id"]),
+            parent=body_object(request, "parent_id", objective_get, data["parent_id"]),
+            title=data["title"],
+            why=data["why"],
+            commitment=data["commitment"],
+            counts_in_parent=data["counts_in_parent"],
+            visibility=data["visibility"],
+        )
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
@@ -125,7 +170,7 @@ def objective_update(request: HttpRequest, objective_id: str, payload: Objective
         else:
             changes[field] = value if value is not None else ""
     if not changes and state is None:
-        require_editor(request, objective.unit)
+        require_editor(request, objective)
         return with_progress(request, objective)
     return _edit(request, objective, state=state, reason=reason, **changes)
 

@@ -128,6 +128,13 @@ class KeyResultToDiscussOut(Schema):
     reasons: list[str] = Field(description="off_track and/or stalled.")
 
 
+class PersonalObjectiveOut(Schema):
+    objective_id: UUID
+    title: str
+    progress: float | None = Field(description="0..1, or null while nothing is measured.")
+    state: str
+
+
 class WeeklyItemOut(Schema):
     id: UUID
     text: str
@@ -148,6 +155,9 @@ class AgendaOut(Schema):
         "then other categories."
     )
     key_results: list[KeyResultToDiscussOut]
+    personal_objectives: list[PersonalObjectiveOut] = Field(
+        description="The member's personal development objectives of the current cycle."
+    )
 
 
 class MeetingOut(Schema):
@@ -253,6 +263,10 @@ def _meeting_detail(request: HttpRequest, pair: Pair, meeting: Meeting) -> dict:
                     "reasons": list(k.reasons),
                 }
                 for k in view.agenda.key_results
+            ],
+            "personal_objectives": [
+                {"objective_id": o.id, "title": o.title, "progress": o.progress, "state": o.state}
+                for o in view.agenda.personal
             ],
         },
         "talking_points": view.talking_points,

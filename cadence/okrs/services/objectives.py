@@ -75,6 +75,8 @@ def _validate_objective(objective: Objective) -> None:
             errors["cycle"] = "Annual objectives are set at company level only."
     if objective.counts_in_parent and person is None:
         errors["counts_in_parent"] = "Only a personal objective chooses whether it counts."
+    elif objective.counts_in_parent and objective.parent_id is None:
+        errors["counts_in_parent"] = "Choose the team objective it supports first."
     if objective.owner is not None and objective.owner.organization_id != org_id:
         errors["owner"] = "Choose a person of this organization."
     parent = objective.parent
@@ -270,6 +272,8 @@ def objective_update(*, actor: Person, objective: Objective, **changes) -> Objec
         if isinstance(value, str):
             value = value.strip()
         setattr(objective, name, value)
+    if objective.parent_id is None and "counts_in_parent" not in changes:
+        objective.counts_in_parent = False  # no longer aligned: counted in nothing
     _validate_objective(objective)
     coach_gate(objective)
     objective.save()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from cadence.core.forms import submit
 from cadence.core.htmx import query_object
 from cadence.okrs import pages, selectors, services
-from cadence.okrs.forms import ObjectiveCreateForm, ObjectiveForm
+from cadence.okrs.forms import ObjectiveCreateForm, ObjectiveForm, PersonalObjectiveForm
 from cadence.okrs.models import Cycle
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import Access, UnitTree
@@ -88,6 +88,8 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
     organization = person.organization
     objective = selectors.objective_get(organization, objective_id, viewer=person)
     access = pages.require_editor(person, objective)
+    if objective.is_personal:
+        return _personal_objective_edit(request, objective)
     editable = access.editable_unit_ids() | {objective.unit_id}
     form = ObjectiveForm(
         request.POST if request.method == "POST" else None,
@@ -121,6 +123,34 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
     return render(request, "okrs/objective_form.html", context, status=done.status)
 
 
+def _personal_objective_edit(request: HttpRequest, objective) -> HttpResponse:
+    person = request.user
+    form = PersonalObjectiveForm(
+        request.POST if request.method == "POST" else None,
+        parents=selectors.objectives_for_parent_choice(
+            person.organization, objective.cycle, viewer=person
+        ),
+        initial={
+            "title": objective.title,
+            "why": objective.why,
+            "commitment": objective.commitment,
+            "parent": objective.parent_id,
+            "counts_in_parent": objective.counts_in_parent,
+            "visibility": objective.visibility,
+        },
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.objective_update(actor=person, objective=objective, **data),
+    )
+    if done.saved:
+        messages.success(request, "Objective saved.")
+        return redirect("objective_detail", objective_id=objective.id)
+    context = pages.objective_context(objective, form=form)
+    return render(request, "okrs/objective_form.html", context, status=done.status)
+
+
 @login_required
 def objective_delete(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
@@ -134,6 +164,11 @@ def objective_delete(request: HttpRequest, objective_id) -> HttpResponse:
                 messages.error(request, message)
             return redirect("objective_detail", objective_id=objective.id)
         messages.success(request, f"“{objective.title}” was deleted.")
+        if objective.is_personal:
+            return redirect(
+                f"{reverse('person_detail', args=[objective.owner_person_id])}"
+                f"?cycle={objective.cycle_id}"
+            )
         return redirect(
             f"{reverse('unit_detail', args=[objective.unit_id])}?cycle={objective.cycle_id}"
         )

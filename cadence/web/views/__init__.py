@@ -16,6 +16,7 @@ from cadence.web.views.people import (
     person_role,
     profile,
 )
+from cadence.web.views.person import person_detail
 from cadence.web.views.tree import cycle_tree
 from cadence.web.views.units import settings_index, unit_detail
 
@@ -33,6 +34,7 @@ __all__ = [
     "dashboard",
     "key_result_check_in",
     "objective_detail",
+    "person_detail",
     "objective_state",
     "organization_archive",
     "organization_settings",
