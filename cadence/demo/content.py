@@ -82,6 +82,7 @@ class ObjectiveSpec:
     key_results: tuple[KeyResultSpec, ...] = field(default_factory=tuple)
     standalone_reason: str = ""  # why a team objective aligns to nothing
     review: str = ""  # the approver's comment when returned
+    visibility: str = "organization"  # or "unit": private to its team, the leads above, admins
 
 
 PEOPLE: tuple[PersonSpec, ...] = (
@@ -669,6 +670,51 @@ OBJECTIVES: tuple[ObjectiveSpec, ...] = (
         ),
     ),
     # The current quarter: grow efficiently --------------------------------------------------
+    # Private to Finance (and the leads above it, and admins): a supplier change that staff
+    # should hear about from their lead once it is decided, not from a board.
+    ObjectiveSpec(
+        "payroll_move",
+        "Move payroll to the new provider without a single late payday",
+        unit="finance",
+        cycle="current",
+        owner="peter",
+        author="peter",
+        parent="efficient_growth",
+        visibility="unit",
+        why=(
+            "The current payroll contract ends in March. Everyone is told once the switch date "
+            "is fixed; until then the plan stays with Finance."
+        ),
+        key_results=(
+            KeyResultSpec(
+                "payroll_parallel",
+                "Run 3 parallel payroll months with no difference above 1 EUR per payslip",
+                owner="maya",
+                start=0,
+                target=3,
+                unit="months",
+                trend=1.0,
+                notes=(
+                    "First parallel run: two rounding differences on overtime, fixed.",
+                    "Second parallel run matched to the cent.",
+                ),
+            ),
+            KeyResultSpec(
+                "payroll_cost",
+                "Cut payroll processing cost from 14 to 9 EUR per payslip",
+                owner="peter",
+                start=14,
+                target=9,
+                unit="EUR/payslip",
+                decimals=1,
+                trend=0.8,
+                notes=(
+                    "Signed price covers year-end statements too.",
+                    "Dropped the separate expense-upload fee.",
+                ),
+            ),
+        ),
+    ),
     ObjectiveSpec(
         "simple_finance",
         "Make paying and reporting simple for every team",
@@ -1515,6 +1561,26 @@ IDEA_DECLINED = (
 # private note (author key, text) or None, and action items raised (owner side, text, done in
 # the meeting that many meetings later, or None: still open).
 ONE_ON_ONE_LEAD, ONE_ON_ONE_MEMBER = "jonas", "lena"
+
+# Lena's personal development objective (hers; seen by her, her leads and admins), supporting
+# the onboarding objective without counting in its progress: what her 1:1s come back to.
+PERSONAL_OBJECTIVE = {
+    "person": "lena",
+    "title": "Grow into running product discovery on my own",
+    "why": "I want to lead the next round of customer interviews without Jonas in the room.",
+    "parent": "onboarding",
+    "key_results": (
+        # (title, start, target, unit, values checked in over the cycle so far)
+        ("Raise my score on the team's interviewing rubric from 2 to 4", 2, 4, "points", (2.5, 3)),
+        (
+            "Increase roadmap items that start from my interview findings from 0 to 3",
+            0,
+            3,
+            "items",
+            (0, 1, 1),
+        ),
+    ),
+}
 ONE_ON_ONE_WEEKDAY, ONE_ON_ONE_HOUR = 3, 15
 ONE_ON_ONE_MEETINGS: tuple[dict, ...] = (
     {

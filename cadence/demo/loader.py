@@ -185,6 +185,7 @@ class _Builder:
         self._rituals(cycles)
         self._ideas(cycles)
         self._one_on_one()
+        self._personal(cycles)
         self._rollout()
         return organization
 
@@ -318,6 +319,7 @@ class _Builder:
             parent=parent,
             owner=self.people[spec.owner],
             standalone_reason=spec.standalone_reason,
+            visibility=spec.visibility,
         )
         self.objectives[spec.key] = objective
         planned_at = self._planned_at(cycle)
@@ -896,6 +898,48 @@ class _Builder:
                 text=text,
                 key_result=self.key_results.get(kr_key) if kr_key else None,
             )
+
+    def _personal(self, cycles: _Cycles) -> None:
+        """One person's own development objective with its key results and a few check-ins,
+        spread over the cycle so far."""
+        spec = content.PERSONAL_OBJECTIVE
+        person = self.people[spec["person"]]
+        cycle = cycles.get("current")
+        parent = self.objectives.get(spec["parent"])
+        objective = okr_services.personal_objective_create(
+            actor=person,
+            cycle=cycle,
+            title=spec["title"],
+            why=spec["why"],
+            commitment=Objective.Commitment.ASPIRATIONAL,
+            parent=parent if parent is not None and parent.cycle_id == cycle.id else None,
+        )
+        planned_at = self._planned_at(cycle)
+        Objective.objects.filter(pk=objective.pk).update(created_at=planned_at)
+        start = self._at(cycle.start, 9)
+        # Evenly spread, the last one two days ago (she keeps them current); none in a cycle
+        # too young for them.
+        recent = self.written_by - timedelta(days=2)
+        for title, first, target, unit, values in spec["key_results"]:
+            kr = okr_services.key_result_create(
+                actor=person,
+                objective=objective,
+                title=title,
+                start=first,
+                target=target,
+                unit=unit,
+                owner=person,
+            )
+            KeyResult.objects.filter(pk=kr.pk).update(created_at=planned_at)
+            young = recent - start < timedelta(days=len(values))
+            for index, value in enumerate(() if young else values, start=1):
+                okr_services.check_in_create(
+                    actor=person,
+                    key_result=kr,
+                    value=value,
+                    confidence="on_track",
+                    at=start + (recent - start) * index / len(values),
+                )
 
     def _carry(self, key: str, cycle: Cycle, trend: float, notes: tuple[str, ...]) -> None:
         """Carry an objective forward at planning time, have it approved, and give its key

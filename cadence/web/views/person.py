@@ -88,6 +88,4 @@ def _render(request, person, cycle, form, own, status=200) -> HttpResponse:
         "pair": pair,
         "cycle_switch_action": reverse("person_detail", args=[person.pk]),
     }
-    return render(
-        request, "web/person.html", context, status=400 if form and form.errors else status
-    )
+    return render(request, "web/person.html", context, status=status)
