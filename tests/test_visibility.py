@@ -383,6 +383,32 @@ def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, wor
     assert world["comment"].__class__.objects.get(pk=world["comment"].pk).deleted_at is None
 
 
+@pytest.mark.parametrize("who", ["member_a", "lead", "reader"])
+def test_every_write_on_a_personal_objective_answers_without_a_server_error(client, world, who):
+    """POST, PUT, PATCH and DELETE (empty bodies) on every route naming a personal objective or
+    what hangs off it: its owner and their lead get an answer (saved, refused or not offered), a
+    reader who may not see it a 404; never a 500. Then the objective is still its owner's."""
+    objects = {**_objects(world), **world["personal"]}
+    person = world[who]
+    client.force_login(person)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(person)}"}
+    for route in _routes_with_ids():
+        if not (_fillable(route) and _names_hidden(route)):
+            continue
+        path = _fill(route, objects)
+        api = path.startswith("/api/")
+        for method in ("post", "put", "patch", "delete") if api else ("post",):
+            kwargs = {"data": json.dumps({}), "content_type": "application/json", **auth}
+            response = getattr(client, method)(path, **(kwargs if api else {}))
+            assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
+            if who == "reader" and response.status_code != 405:
+                assert response.status_code == 404, f"{method.upper()} {path}"
+    personal = Objective.objects.filter(pk=world["personal"]["objective"].pk).first()
+    if who != "member_a":
+        assert personal.title == "Hidden personal objective"
+        assert personal.owner_person == world["member_a"] and personal.unit is None
+
+
 def test_a_hidden_parent_is_refused_like_a_foreign_one(client, world):
     client.force_login(world["reader"])
     token = _token(world["reader"])

@@ -44,11 +44,16 @@ def _clean(text: str, field: str, limit: int) -> str:
 
 
 def _locked(objective: Objective) -> Objective:
-    return (
+    """The objective, locked, for a move of the approval conversation (which a personal
+    objective, live from the start and its owner's alone, never has)."""
+    objective = (
         Objective.objects.select_for_update(of=("self",))
         .select_related("unit", "cycle", "parent", "parent__owner", "parent__unit")
         .get(pk=objective.pk)
     )
+    if objective.owner_person_id is not None:
+        raise Conflict({"state": "A personal objective needs no approval: it is live."})
+    return objective
 
 
 def _require_member(actor: Person, organization_id) -> None:
@@ -278,6 +283,10 @@ def dependency_create(
 ) -> Dependency:
     """The objective's team asks another unit for something (state: requested)."""
     objective = Objective.objects.select_related("unit", "cycle").get(pk=objective.pk)
+    if objective.owner_person_id is not None:
+        raise ValidationError(
+            {"objective": "A personal objective asks no team for help: ask in your 1:1 instead."}
+        )
     _require_editor(actor, objective.unit, "record what its objectives need")
     if objective.cycle.closed_at:
         raise Conflict(f"{objective.cycle.name} is closed: its OKRs can no longer change.")

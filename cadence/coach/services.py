@@ -12,6 +12,7 @@ from cadence.coach import selectors as coach_selectors
 from cadence.coach.models import CheckSetting, Dismissal
 from cadence.core.errors import Conflict
 from cadence.core.limits import MAX_DISMISS_REASON
+from cadence.okrs import permissions as okr_permissions
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs import services as okr_services
 from cadence.okrs.models import Cycle, KeyResult, Objective
@@ -204,7 +205,12 @@ def finding_dismiss(
         editing_unit = objective.unit
     else:
         editing_unit = unit
-    _require_unit_editor(actor, editing_unit)
+    personal = key_result.objective if key_result is not None else objective
+    if personal is not None and personal.owner_person_id is not None:
+        if refusal := okr_permissions.objective_editor_refusal(actor, personal):
+            raise refusal
+    else:
+        _require_unit_editor(actor, editing_unit)
     if cycle is not None and cycle.organization_id != actor.organization_id:
         raise ValidationError({"cycle": "Choose a cycle of this organization."})
     check = checks.CHECKS.get(check_id)
@@ -270,7 +276,13 @@ def dismissal_withdraw(*, actor: Person, dismissal: Dismissal) -> None:
     )
     if dismissal is None:
         raise Conflict("This dismissal was already withdrawn.")
-    _require_unit_editor(actor, coach_selectors.dismissal_unit(dismissal))
+    unit = coach_selectors.dismissal_unit(dismissal)
+    if unit is None:  # a personal objective's (or its key result's): its owner's
+        objective = dismissal.objective or dismissal.key_result.objective
+        if refusal := okr_permissions.objective_editor_refusal(actor, objective):
+            raise refusal
+    else:
+        _require_unit_editor(actor, unit)
     dismissal.delete()
 
 

@@ -32,12 +32,20 @@ def objective_carry_forward(
         .select_related("cycle", "unit", "owner", "parent__cycle")
         .get(pk=objective.pk)
     )
-    unit = unit or source.unit
+    personal = source.owner_person_id is not None
+    if personal:
+        # One person's own: carried by its owner, into another objective of theirs.
+        okr_services.require_objective_editor(actor, source)
+        if unit is not None:
+            raise ValidationError({"unit": "A personal objective stays its owner's own."})
+    else:
+        unit = unit or source.unit
     if cycle.organization_id != source.organization_id:
         raise ValidationError({"cycle": "Choose a cycle of this organization."})
-    if unit.organization_id != source.organization_id:
+    if not personal and unit.organization_id != source.organization_id:
         raise ValidationError({"unit": "Choose a unit of this organization."})
-    okr_services.require_unit_editor(actor, unit)
+    if not personal:
+        okr_services.require_unit_editor(actor, unit)
     if cycle.start <= source.cycle.end:
         raise ValidationError(
             {"cycle": f"Carry it into a cycle that starts after {source.cycle.name} ends."}
@@ -53,17 +61,29 @@ def objective_carry_forward(
     ):
         parent = None
     owner = source.owner if source.owner is not None and source.owner.is_active else None
-    carried = okr_services.objective_create(
-        actor=actor,
-        cycle=cycle,
-        unit=unit,
-        title=source.title,
-        why=source.why,
-        commitment=source.commitment,
-        parent=parent,
-        owner=owner,
-        standalone_reason=source.standalone_reason,
-    )
+    if personal:
+        carried = okr_services.personal_objective_create(
+            actor=actor,
+            cycle=cycle,
+            title=source.title,
+            why=source.why,
+            commitment=source.commitment,
+            parent=parent,
+            counts_in_parent=source.counts_in_parent and parent is not None,
+            visibility=source.visibility,
+        )
+    else:
+        carried = okr_services.objective_create(
+            actor=actor,
+            cycle=cycle,
+            unit=unit,
+            title=source.title,
+            why=source.why,
+            commitment=source.commitment,
+            parent=parent,
+            owner=owner,
+            standalone_reason=source.standalone_reason,
+        )
     Objective.objects.filter(pk=carried.pk).update(carried_from=source)
     carried.carried_from = source
     for kr in KeyResult.objects.filter(objective=source).select_related("owner"):

@@ -108,12 +108,17 @@ def scores_adjustable(cycle: Cycle, today: date) -> bool:
 
 def can_adjust_scores(person: Person, objective: Objective, access: Access | None = None) -> bool:
     """Leads of the objective's unit (or above it) and admins adjust its scores and those of its
-    key results (when the cycle and the objective's state allow it: ``scores_adjustable``)."""
+    key results (when the cycle and the objective's state allow it: ``scores_adjustable``).
+    A personal objective is never scored."""
+    if objective.unit is None:
+        return False
     return (access or Access(person)).can_lead_unit(objective.unit)
 
 
 def _check_adjustment(actor: Person, objective: Objective, score, reason: str) -> tuple[float, str]:
     okr_services.require_member(actor, objective.organization_id)
+    if objective.owner_person_id is not None:
+        raise Conflict("A personal objective is never scored.")
     if not can_adjust_scores(actor, objective):
         raise PermissionDenied(
             f"Only leads of {objective.unit.name} (or above it) and admins adjust its scores."

@@ -180,3 +180,58 @@ def test_never_in_a_score(personal_world):
     _kr_at(people["berlin_member"], mine["berlin_member"], 0, 4, 4)
     summary = scoring_selectors.cycle_summary(org, cycle, viewer=people["admin"])
     assert "berlin_member grows" not in str(summary)
+
+
+def test_what_a_personal_objective_never_takes_part_in(personal_world):
+    """No approval, no dependency on another team, no score; carried forward by its owner into
+    another objective of theirs; its coach findings dismissed by its owner."""
+    from cadence.alignment import services as alignment_services
+    from cadence.coach import services as coach_services
+    from cadence.planning import services as planning_services
+    from cadence.scoring import services as scoring_services
+
+    org, people, objectives, mine = personal_world
+    owner, lead, admin = people["berlin_member"], people["sales_lead"], people["admin"]
+    objective = mine["berlin_member"]
+    kr = _kr_at(owner, objective, 0, 10, 4)
+    with pytest.raises(Conflict, match="needs no approval"):
+        alignment_services.objective_approve(actor=admin, objective=objective)
+    with pytest.raises(ValidationError, match="asks no team"):
+        alignment_services.dependency_create(
+            actor=owner, objective=objective, provider=objectives["paris open"].unit,
+            description="Help me",
+        )  # fmt: skip
+    with pytest.raises(Conflict, match="never scored"):
+        scoring_services.objective_score_adjust(
+            actor=admin, objective=objective, score=0.7, reason="Looks right"
+        )
+    with pytest.raises(Conflict, match="never scored"):
+        scoring_services.key_result_score_adjust(
+            actor=admin, key_result=kr, score=0.7, reason="Looks right"
+        )
+    # Dismissing a coach finding about it: its owner may, its lead may not.
+    finding = "kr-output-verb"
+    done = _kr_at(owner, objective, 0, 5, 1)
+    from cadence.okrs.models import KeyResult
+
+    KeyResult.objects.filter(pk=done.pk).update(title="Write 5 blog posts")
+    done.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        coach_services.finding_dismiss(
+            actor=lead, check_id=finding, reason="Fine for me", key_result=done
+        )
+    dismissal = coach_services.finding_dismiss(
+        actor=owner, check_id=finding, reason="Writing is the skill I grow", key_result=done
+    )
+    with pytest.raises(PermissionDenied):
+        coach_services.dismissal_withdraw(actor=lead, dismissal=dismissal)
+    coach_services.dismissal_withdraw(actor=owner, dismissal=dismissal)
+    # Carried forward: a new personal objective of its owner, with what was not reached.
+    nxt = f.make_cycle(admin, name="Q1", start=objective.cycle.end.replace(year=2027, month=1,
+                                                                            day=1),
+                       end=objective.cycle.end.replace(year=2027, month=3, day=31))  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        planning_services.objective_carry_forward(actor=lead, objective=objective, cycle=nxt)
+    carried = planning_services.objective_carry_forward(actor=owner, objective=objective, cycle=nxt)
+    assert carried.owner_person == owner and carried.unit is None
+    assert carried.visibility == PRIVATE and carried.carried_from_id == objective.pk

@@ -391,8 +391,9 @@ def dismissal_get(organization: Organization, dismissal_id) -> Dismissal:
     return dismissal
 
 
-def dismissal_unit(dismissal: Dismissal) -> Unit:
-    """The unit whose editors may withdraw the dismissal."""
+def dismissal_unit(dismissal: Dismissal) -> Unit | None:
+    """The unit whose editors may withdraw the dismissal (None for a personal objective's:
+    its owner may)."""
     if dismissal.key_result_id:
         return dismissal.key_result.objective.unit
     if dismissal.objective_id:
