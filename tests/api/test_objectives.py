@@ -179,10 +179,13 @@ def test_bad_objectives_are_422(admin_api, good, change, field):
     assert not Objective.objects.exists()
 
 
-def test_missing_fields_are_422(admin_api):
+def test_missing_fields_are_422(admin_api, cycle):
     response = admin_api.post("/objectives", {})
     assert response.status_code == 422
-    assert {"title", "cycle_id", "unit_id"} <= set(errors_of(response))
+    assert {"title", "cycle_id"} <= set(errors_of(response))
+    # unit_id is asked for once the rest is valid (or owner_person_id, for a personal one).
+    response = admin_api.post("/objectives", {"title": "Delight our customers", "cycle_id": str(cycle.pk)})
+    assert response.status_code == 422 and "unit_id" in errors_of(response)
 
 
 def test_foreign_ids_in_the_body_save_nothing(admin, outsider, outsider_api, org, cycle, team):
