@@ -10,7 +10,9 @@ weighted document (title weight A, body weight D), set by a BEFORE INSERT OR UPD
 (whoever writes: services, ``COPY``, raw SQL), and a GIN index on it. The search matches and
 ranks that stored vector: nothing is parsed per row at query time. A trigger rather than a
 generated column: PostgreSQL refuses to change the type of a column a generated column reads,
-which would block a later migration of a title's length.
+which would block a later migration of a title's length. (The column is first added as a
+generated one, which fills it while the table is rewritten in its order, and is then made a
+plain column.)
 
 ``ensure`` creates what is missing or outdated and is idempotent; it runs in this app's
 migrations and after every ``migrate`` (post_migrate): a later migration that rebuilds a source
@@ -49,18 +51,18 @@ def _pg_old_index(kind: Kind) -> str:
     return f"search_{kind.table}_tsv"
 
 
-def pg_vector(kind: Kind, alias: str) -> str:
-    """The weighted document of a row (``alias`` names it: ``t``, or ``NEW`` in the trigger):
-    the title weighs A, the body D (ts_rank's weights in search.selectors)."""
+def pg_vector(kind: Kind, alias: str = "") -> str:
+    """The weighted document of a row (``alias`` names it, e.g. ``NEW`` in the trigger; none in
+    the column's first definition): the title weighs A, the body D (ts_rank's weights in
+    search.selectors)."""
+    prefix = f"{alias}." if alias else ""
     parts = []
-    if kind.title:
-        parts.append(
-            f"setweight(to_tsvector('simple'::regconfig, coalesce({alias}.{kind.title}, '')), 'A')"
-        )
-    if kind.body:
-        parts.append(
-            f"setweight(to_tsvector('simple'::regconfig, coalesce({alias}.{kind.body}, '')), 'D')"
-        )
+    for column, weight in ((kind.title, "A"), (kind.body, "D")):
+        if column:
+            parts.append(
+                f"setweight(to_tsvector('simple'::regconfig, coalesce({prefix}{column}, '')), "
+                f"'{weight}')"
+            )
     return " || ".join(parts)
 
 
@@ -149,7 +151,14 @@ def _pg_ensure(cursor, kind: Kind) -> bool:
     if has_column and has_trigger and has_index and not has_old:
         return False
     if not has_column:
-        cursor.execute(f"ALTER TABLE {table} ADD COLUMN {DOCUMENT} tsvector")
+        # Filled as the table is rewritten (its rows keep their order on disk, which an UPDATE
+        # of every row would shuffle: rows that tie in a page's ORDER BY would come back in
+        # another order), then a plain column from here on, kept by the trigger below.
+        cursor.execute(
+            f"ALTER TABLE {table} ADD COLUMN {DOCUMENT} tsvector "
+            f"GENERATED ALWAYS AS ({pg_vector(kind)}) STORED"
+        )
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {DOCUMENT} DROP EXPRESSION")
     if not (has_column and has_trigger):
         columns = ", ".join(kind.columns)
         cursor.execute(
@@ -161,9 +170,11 @@ def _pg_ensure(cursor, kind: Kind) -> bool:
             f"CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF {columns} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
-        # Rows written while there was no trigger (or before the column): their documents.
-        cursor.execute(f"UPDATE {table} t SET {DOCUMENT} = {pg_vector(kind, 't')}")
-        cursor.execute(f"ANALYZE {table}")  # the planner's estimates of the new column
+    if has_column and not has_trigger:
+        # Rows written while there was no trigger: their documents.
+        cursor.execute(f"UPDATE {table} SET {DOCUMENT} = {pg_vector(kind)}")
+    if not (has_column and has_trigger):
+        cursor.execute(f"ANALYZE {table}")  # the planner's estimates of the column
     if not has_index:
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({DOCUMENT})")
     cursor.execute(f"DROP INDEX IF EXISTS {_pg_old_index(kind)}")

@@ -115,3 +115,16 @@ def test_postgresql_document_column_added_and_filled_for_existing_rows(org, admi
     okr_services.objective_update(actor=admin, objective=objective, title="Gull colony")
     assert [h.title for h in selectors.search(org, "gull", viewer=f.ALL).hits] == ["Gull colony"]
     assert selectors.search(org, "puffin", viewer=f.ALL).hits == []
+
+
+@pytest.mark.postgres
+def test_postgresql_documents_refilled_when_the_trigger_was_dropped(org, admin, cycle, team):
+    objective = f.make_objective(admin, cycle, team, title="Auk colony")
+    kind = kinds.get("objective")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {ddl.pg_function(kind)} ON {kind.table}")
+    Objective.objects.filter(pk=objective.pk).update(title="Shag colony")  # unseen by the index
+    assert selectors.search(org, "shag", viewer=f.ALL).hits == []
+    assert ddl.ensure(connection) == ["objective"]
+    assert [h.title for h in selectors.search(org, "shag", viewer=f.ALL).hits] == ["Shag colony"]
+    assert selectors.search(org, "auk", viewer=f.ALL).hits == []
