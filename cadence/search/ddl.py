@@ -11,8 +11,8 @@ weighted document (title weight A, body weight D), set by a BEFORE INSERT OR UPD
 ranks that stored vector: nothing is parsed per row at query time. A trigger rather than a
 generated column: PostgreSQL refuses to change the type of a column a generated column reads,
 which would block a later migration of a title's length. (The column is first added as a
-generated one, which fills it while the table is rewritten in its order, and is then made a
-plain column.)
+generated one, which fills it in the one pass that rewrites the table, and is then made a plain
+column.)
 
 ``ensure`` creates what is missing or outdated and is idempotent; it runs in this app's
 migrations and after every ``migrate`` (post_migrate): a later migration that rebuilds a source
@@ -151,9 +151,9 @@ def _pg_ensure(cursor, kind: Kind) -> bool:
     if has_column and has_trigger and has_index and not has_old:
         return False
     if not has_column:
-        # Filled as the table is rewritten (its rows keep their order on disk, which an UPDATE
-        # of every row would shuffle: rows that tie in a page's ORDER BY would come back in
-        # another order), then a plain column from here on, kept by the trigger below.
+        # Filled in the one pass that rewrites the table (rows kept in their order on disk, no
+        # dead copy of every row as an UPDATE would leave), then a plain column from here on,
+        # kept by the trigger below.
         cursor.execute(
             f"ALTER TABLE {table} ADD COLUMN {DOCUMENT} tsvector "
             f"GENERATED ALWAYS AS ({pg_vector(kind)}) STORED"
