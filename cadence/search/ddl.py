@@ -7,12 +7,13 @@ delete — whoever writes (services, the bulk import, the bench's raw SQL).
 
 PostgreSQL: a ``tsvector`` column (``DOCUMENT``) on each source table holding the row's
 weighted document (title weight A, body weight D), set by a BEFORE INSERT OR UPDATE trigger
-(whoever writes: services, ``COPY``, raw SQL), and a GIN index on it. The search matches and
-ranks that stored vector: nothing is parsed per row at query time. A trigger rather than a
-generated column: PostgreSQL refuses to change the type of a column a generated column reads,
-which would block a later migration of a title's length. (The column is first added as a
-generated one, which fills it in the one pass that rewrites the table, and is then made a plain
-column.)
+when the text is new or changed (whoever writes: services, ``COPY``, raw SQL), and a GIN index
+on it. The search matches and ranks that stored vector: nothing is parsed per row at query
+time. A trigger on every update, comparing the text itself, rather than a generated column or
+a trigger "UPDATE OF <columns>": PostgreSQL refuses to change the type of a column either of
+those depends on, which would block a later migration of a title's length. (The column is
+first added as a generated one, which fills it in the one pass that rewrites the table, and is
+then made a plain column.)
 
 ``ensure`` creates what is missing or outdated and is idempotent; it runs in this app's
 migrations and after every ``migrate`` (post_migrate): a later migration that rebuilds a source
@@ -160,14 +161,18 @@ def _pg_ensure(cursor, kind: Kind) -> bool:
         )
         cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {DOCUMENT} DROP EXPRESSION")
     if not (has_column and has_trigger):
-        columns = ", ".join(kind.columns)
+        # Every insert and update, the text compared in the function: a trigger "UPDATE OF
+        # <columns>" would make those columns its dependencies, whose type PostgreSQL then
+        # refuses to change, as under a generated column.
+        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in kind.columns)
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN NEW.{DOCUMENT} := {pg_vector(kind, 'NEW')}; RETURN NEW; END $$"
+            f"BEGIN IF TG_OP = 'INSERT' OR {changed} THEN "
+            f"NEW.{DOCUMENT} := {pg_vector(kind, 'NEW')}; END IF; RETURN NEW; END $$"
         )
         cursor.execute(f"DROP TRIGGER IF EXISTS {function} ON {table}")
         cursor.execute(
-            f"CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF {columns} ON {table} "
+            f"CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
     if has_column and not has_trigger:
