@@ -308,16 +308,18 @@ SEARCH_TEXT = "onboarding effort"
 
 def search(cursor, p: Params) -> str:
     """The search page's results: the one full-text statement of cadence.search (per kind the
-    engine's match, organization filter and rank, merged), its rows serialized."""
+    engine's match over its index, organization and visibility filters, the newest matches
+    scored, merged by rank), its rows serialized."""
     from cadence.okrs.visibility import Sight
     from cadence.search import kinds, selectors
     from cadence.search.query import parse
 
-    # A reader who sees what the organization sees (the page's filter on private objectives).
+    # The page's reader is the bench's admin, who sees every objective (okrs.visibility
+    # .sight_of): no filter on private objectives, as on the page.
     sql, params = selectors.statement(
         parse(SEARCH_TEXT),
         organization_id=p.org_id,
-        sight=Sight.public(p.org_id),
+        sight=Sight.whole(p.org_id),
         chosen=kinds.registered(),
     )
     return _dumps(_rows(cursor, sql, params))

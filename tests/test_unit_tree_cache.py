@@ -37,3 +37,17 @@ def test_each_load_has_its_own_instances(org):
 def test_organizations_do_not_share_trees(org, outsider):
     mine, theirs = UnitTree.load(org), UnitTree.load(outsider.organization)
     assert not set(mine.units) & set(theirs.units)
+
+
+def test_unit_outline_is_the_walk_without_instances(org, django_assert_num_queries):
+    from cadence.orgs.selectors import unit_outline
+
+    sales = f.make_unit(org, "Sales", kind=Unit.Kind.DEPARTMENT, parent=UnitTree.load(org).root)
+    f.make_unit(org, "Zeta team", parent=sales)
+    f.make_unit(org, "Alpha team", parent=sales)
+    f.make_unit(org, "Billing")
+    walked = [(u.id, u.name, depth) for u, depth in UnitTree.load(org).walk()]
+    with django_assert_num_queries(1):
+        outline = unit_outline(org)
+    assert outline == walked
+    assert [name for _, name, _ in outline][1:4] == ["Billing", "Sales", "Alpha team"]

@@ -72,15 +72,25 @@ def _sight_filter(kind: Kind, sight: Sight | None) -> tuple[str, list]:
 
 
 def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int, sight: Sight | None) -> str:
-    """One kind's best ``limit`` matches (parameters: the match, the organization, then the
-    cycle and unit when given)."""
+    """One kind's best ``limit`` matches among its newest ``MAX_RANKED`` (parameters: the match,
+    the organization, then the cycle and unit when given, the sight's; on PostgreSQL then the
+    two ranking queries).
+
+    One pass over the index: the engine walks the kind's matches newest first (SQLite: FTS5's
+    rowid order, no sort; PostgreSQL: the GIN index's matches sorted by creation), joins each to
+    its row for the organization, visibility, cycle and unit, and stops at ``MAX_RANKED``; only
+    those are scored (FTS5 bm25 / ts_rank of the stored document, nothing parsed), then cut to
+    ``limit``."""
     refs = [*kind.refs, *([None] * (kinds.MAX_REFS - len(kind.refs)))]
     columns = (
-        f"'{kind.key}' AS kind, {_text('t.id')} AS id, {{score}} AS score, "
+        f"{_text('t.id')} AS id, "
         f"{_text(f't.{kind.title}' if kind.title else None)} AS title, "
         f"{_text(f't.{kind.body}' if kind.body else None)} AS body, "
         f"{_text(kind.cycle)} AS cycle_id, {_text(kind.unit)} AS unit_id, "
         + ", ".join(f"{_text(r)} AS ref{i}" for i, r in enumerate(refs))
+    )
+    outer = "id, {score} AS score, title, body, cycle_id, unit_id, " + ", ".join(
+        f"ref{i}" for i in range(len(refs))
     )
     where = [f"{kind.organization} = %s"]
     if kind.visible:
@@ -97,44 +107,31 @@ def _branch(kind: Kind, *, vendor: str, cycle, unit, limit: int, sight: Sight | 
         weights = ", ".join(
             str(TITLE_WEIGHT if c == kind.title else BODY_WEIGHT) for c in kind.columns
         )
-        score = f"-bm25({fts}, {weights})"
-        source = f"{fts} JOIN {kind.table} t ON t.rowid = {fts}.rowid {kind.joins}"
         where.insert(0, f"{fts} MATCH %s")
-        # The newest matches only: FTS5 walks its matches by descending rowid without scoring
-        # them, so the threshold costs at most MAX_RANKED rows; the ranked query then seeks.
         newest = (
-            f"SELECT {fts}.rowid AS r FROM {source} WHERE {' AND '.join(where)} "
-            f"ORDER BY {fts}.rowid DESC LIMIT {MAX_RANKED}"
+            f"SELECT {columns}, -bm25({fts}, {weights}) AS score "
+            f"FROM {fts} JOIN {kind.table} t ON t.rowid = {fts}.rowid {kind.joins} "
+            f"WHERE {' AND '.join(where)} ORDER BY {fts}.rowid DESC LIMIT {MAX_RANKED}"
         )
-        where.append(f"{fts}.rowid >= (SELECT coalesce(min(r), 0) FROM ({newest}))")
+        ranked = f"SELECT {outer.format(score='score')} FROM ({newest}) AS n"
     else:
-        parts = []
-        if kind.title:
-            parts.append(f"setweight(to_tsvector('simple', coalesce(t.{kind.title}, '')), 'A')")
-        if kind.body:
-            parts.append(f"setweight(to_tsvector('simple', coalesce(t.{kind.body}, '')), 'D')")
-        vector = " || ".join(parts)
+        where.insert(0, f"t.{ddl.DOCUMENT} @@ to_tsquery('simple', %s)")
+        newest = (
+            f"SELECT {columns}, t.{ddl.DOCUMENT} AS document FROM {kind.table} t {kind.joins} "
+            f"WHERE {' AND '.join(where)} ORDER BY t.created_at DESC, t.id DESC "
+            f"LIMIT {MAX_RANKED}"
+        )
         weights = f"'{{{BODY_WEIGHT / 10}, 0.2, 0.4, {TITLE_WEIGHT / 10}}}'"
         # The exact words' rank on top: an exact match ranks above a prefix's.
-        score = f"ts_rank({weights}, {vector}, q) + ts_rank({weights}, {vector}, qx)"
-        source = (
-            f"{kind.table} t CROSS JOIN to_tsquery('simple', %s) q "
-            f"CROSS JOIN to_tsquery('simple', %s) qx {kind.joins}"
+        score = f"ts_rank({weights}, n.document, q) + ts_rank({weights}, n.document, qx)"
+        ranked = (
+            f"SELECT {outer.format(score=score)} FROM ({newest}) AS n "
+            "CROSS JOIN to_tsquery('simple', %s) q CROSS JOIN to_tsquery('simple', %s) qx"
         )
-        where.insert(0, f"{ddl.pg_document(kind, 't')} @@ q")
-        # The newest matches only, scored (computing a document's vector is the cost).
-        source = (
-            f"(SELECT t.* FROM {kind.table} t CROSS JOIN to_tsquery('simple', %s) q {kind.joins} "
-            f"WHERE {' AND '.join(where)} ORDER BY t.created_at DESC LIMIT {MAX_RANKED}) t "
-            f"CROSS JOIN to_tsquery('simple', %s) q CROSS JOIN to_tsquery('simple', %s) qx "
-            f"{kind.joins}"
-        )
-        where = ["TRUE"]
-    sql = (
-        f"SELECT * FROM (SELECT {columns.format(score=score)} FROM {source} "
-        f"WHERE {' AND '.join(where)} ORDER BY score DESC, id LIMIT {int(limit)}) AS k_{kind.key}"
+    return (
+        f"SELECT '{kind.key}' AS kind, r.* FROM ({ranked} ORDER BY score DESC, id "
+        f"LIMIT {int(limit)}) AS r"
     )
-    return sql
 
 
 def statement(
@@ -168,8 +165,8 @@ def statement(
         filters += [_db(cycle_id)] if cycle_id is not None else []
         filters += [_db(unit_id)] if unit_id is not None else []
         filters += _sight_filter(k, sight)[1]
-        if vendor == "sqlite":  # the ranked query's, then the newest matches' threshold
-            params += [*match, *filters, *match, *filters]
+        if vendor == "sqlite":
+            params += [*match, *filters]
         else:  # the newest matches (the query, the filters), then the scores' two queries
             params += [match[0], *filters, *match]
     sql = (

@@ -249,7 +249,8 @@ def _live_items(viewer: Viewer) -> QuerySet[Item]:
         Item.objects.filter(deleted_at__isnull=True)
         .filter(_item_sight(viewer))
         .select_related("category", "objective", "key_result")
-        .order_by("position", "created_at")
+        # Ties (items carried over together share both) by id: else their order is the plan's.
+        .order_by("position", "created_at", "id")
     )
 
 

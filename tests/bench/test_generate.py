@@ -1,7 +1,9 @@
 """The benchmark generator at its small size: the shape, determinism, denormalized values that
 agree with a from-scratch computation, and the tenancy rule (every row is the organization's)."""
 
+import json
 import math
+import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -365,3 +367,31 @@ def test_the_benchmarks_search_finds_the_generated_rows(dataset):
     assert client.login(username=dataset.admin_email, password=dataset.admin_password)
     response = client.get("/search/", {"q": SEARCH_TEXT})
     assert response.status_code == 200 and "<mark>" in response.content.decode()
+
+
+def test_the_search_floor_is_the_pages_statement_for_its_reader(dataset):
+    """The search case's raw floor runs the page's own statement as the page's reader (the
+    bench's admin, who sees every objective) and reads the same rows in the same order."""
+    from bench import floors
+    from cadence.okrs.visibility import sight_of
+    from cadence.search import selectors as search_selectors
+
+    org = Organization.objects.get(pk=dataset.organization_id)
+    admin = Person.objects.get(organization=org, email=dataset.admin_email)
+    assert sight_of(admin).everything
+    page = search_selectors.search(org, floors.SEARCH_TEXT, viewer=admin)
+    db = Objective._meta.pk.get_db_prep_value
+    params = floors.Params(
+        org=db(org.id, connection),
+        org_id=org.id,
+        cycle=db(dataset.cycle_id, connection),
+        person=db(admin.id, connection),
+        unit=db(dataset.team_unit_id, connection),
+        objective=db(dataset.objective_id, connection),
+        vendor=connection.vendor,
+    )
+    with connection.cursor() as cursor:
+        rows = json.loads(floors.search(cursor, params))
+    assert page.hits
+    expected = [(h.kind, str(h.id)) for h in page.hits]
+    assert [(r["kind"], str(uuid.UUID(r["id"]))) for r in rows][: len(expected)] == expected

@@ -272,3 +272,74 @@ def test_only_the_newest_matches_are_ranked(org, admin, cycle, team, monkeypatch
     monkeypatch.setattr(selectors, "MAX_RANKED", 2)
     # The oldest match, the best one, is past the two newest: not ranked, not found.
     assert sorted(h.title for h in found(org, "churn").hits) == sorted(titles[1:])
+
+
+def test_a_partial_last_word_finds_every_kind_it_begins(org, admin, cycle, team, item):
+    objective = f.make_objective(admin, cycle, team, title="Retire the quokka cluster")
+    item("Quokkas migrated to the new racks", objective=objective)
+    feed_services.comment_create(actor=admin, target=objective, text="Quokka capacity is fine")
+    kinds = sorted(h.kind for h in found(org, "quok").hits)
+    assert kinds == ["comment", "objective", "weekly_item"]
+    # Two letters still match as a prefix (the shortest prefix indexed); one does not.
+    assert len(found(org, "retire qu").hits) == 1
+    assert found(org, "retire q").hits == []
+    # The whole word, finished, no longer matches the longer "Quokkas".
+    assert sorted(h.kind for h in found(org, "quokka ").hits) == ["comment", "objective"]
+
+
+def test_filters_apply_before_the_newest_matches_are_chosen(
+    org, admin, cycle, team, member, monkeypatch
+):
+    """The newest MAX_RANKED are the newest that pass the organization, visibility, cycle and
+    unit filters: newer matches elsewhere never push an older one that passes them out."""
+    import time_machine
+
+    other_cycle = f.make_cycle(admin, name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31))
+    other_team = f.make_unit(org, "Platform")
+    start = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        f.make_objective(admin, cycle, team, title="Wombat old and wanted")
+    for minute in range(1, 4):
+        with time_machine.travel(start.replace(minute=minute), tick=False):
+            f.make_objective(admin, other_cycle, team, title=f"Wombat newer {minute}")
+            f.make_objective(admin, cycle, other_team, title=f"Wombat elsewhere {minute}")
+            f.make_objective(
+                admin, cycle, other_team, title=f"Wombat hidden {minute}", visibility="unit"
+            )
+    monkeypatch.setattr(selectors, "MAX_RANKED", 2)
+    assert [h.title for h in found(org, "wombat", cycle=cycle, unit=team).hits] == [
+        "Wombat old and wanted"
+    ]
+    # A member of the first team sees none of the other team's private objectives: they do not
+    # fill the two newest places either.
+    titles = [h.title for h in selectors.search(org, "wombat", viewer=member).hits]
+    assert len(titles) == 2 and not any("hidden" in t for t in titles)
+
+
+def test_the_index_follows_raw_writes(org, admin, cycle, team):
+    """Whoever writes — here raw SQL, as the bulk import and the bench do — the index follows
+    in the same statement: insert, update of the text, delete."""
+    objective = f.make_objective(admin, cycle, team, title="Narwhal survey")
+    table = objective._meta.db_table
+    key = objective._meta.pk.get_db_prep_value(objective.id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET title = %s WHERE id = %s", ["Dugong survey", key])
+    assert found(org, "narwhal").hits == []
+    assert [h.title for h in found(org, "dugo").hits] == ["Dugong survey"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET why = %s WHERE id = %s", ["Manatee count", key])
+    assert [h.title for h in found(org, "manatee").hits] == ["Dugong survey"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [key])
+    assert found(org, "dugong").hits == found(org, "manatee").hits == []
+
+
+def test_page_unit_filter_lists_every_unit_escaped_and_keeps_the_chosen(
+    client, org, admin, cycle, team
+):
+    chosen = f.make_unit(org, "R&D <lab>")
+    client.force_login(admin)
+    page = client.get(reverse("search"), {"q": "x", "unit": chosen.id}).content.decode()
+    assert f'<option value="{chosen.id}" selected>R&amp;D &lt;lab&gt;</option>' in page
+    assert f'<option value="{team.id}">Product</option>' in page
+    assert "<lab>" not in page

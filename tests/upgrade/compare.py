@@ -84,6 +84,15 @@ def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def _without(value, names: set[str]):
+    """``value`` without the fields named ``names``, at any depth (for pairing list elements)."""
+    if isinstance(value, dict):
+        return {k: _without(v, names) for k, v in value.items() if k not in names}
+    if isinstance(value, list):
+        return [_without(v, names) for v in value]
+    return value
+
+
 def _differences(
     old, new, path: str, added: set[str], out: list[str], unordered: frozenset[str] = frozenset()
 ) -> None:
@@ -97,14 +106,17 @@ def _differences(
             out.append(f"{path}.{key} is new (list it in ADDED_API_FIELDS if it is meant)")
     elif isinstance(old, list) and isinstance(new, list):
         if path.rpartition(".")[2] in unordered and len(old) == len(new):
-            # Compared as a multiset: matched elements first, by their canonical JSON.
+            # Compared as a multiset: elements are paired by their canonical JSON without the
+            # added fields (which only the new answers carry), and each pair is then compared
+            # as any other (so an added field is still allowed, nothing else may differ).
             rest = list(new)
-            keys = [_canonical(b) for b in rest]
+            keys = [_canonical(_without(b, added)) for b in rest]
             pending = []
             for a in old:
-                key = _canonical(a)
+                key = _canonical(_without(a, added))
                 if key in keys:
                     index = keys.index(key)
+                    _differences(a, rest[index], f"{path}[~]", added, out, unordered)
                     del keys[index], rest[index]
                 else:
                     pending.append(a)

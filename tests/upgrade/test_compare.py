@@ -168,3 +168,17 @@ def test_a_rejudged_path_keeps_its_status_but_may_change_its_answer():
     assert compare_api(old, new, rejudged=("/findings",)) == []
     gone = {"/api/v1/objectives/x/findings": {"status": 404, "headers": {}, "json": {}}}
     assert "status 200 → 404" in compare_api(old, gone, rejudged=("/findings",))[0]
+
+
+def test_an_unordered_list_pairs_elements_that_gained_a_listed_field():
+    def answer(items):
+        return {URL: {"status": 200, "headers": {}, "json": {"items": items}}}
+
+    old = answer([{"id": 1, "text": "a"}, {"id": 2, "text": "b"}])
+    new = answer([{"id": 2, "text": "b", "late": False}, {"id": 1, "text": "a", "late": True}])
+    assert compare_api(old, new, added_fields={"late"}, unordered_lists={"items"}) == []
+    # The new field must still be listed, and the paired elements' other values still count.
+    assert compare_api(old, new, unordered_lists={"items"}) != []
+    edited = answer([{"id": 2, "text": "B", "late": False}, {"id": 1, "text": "a", "late": True}])
+    (problem,) = compare_api(old, edited, added_fields={"late"}, unordered_lists={"items"})
+    assert "'b' → 'B'" in problem

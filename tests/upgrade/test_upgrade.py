@@ -114,7 +114,9 @@ ADDED_API_FIELDS: set[str] = {
 # Lists whose elements may come in another order (the same elements): objectives were ordered by
 # (position, created_at) only, which the demo's objectives share, so their order was the
 # database's; this release breaks such ties by id.
-REORDERED_LISTS: set[str] = {"objectives", "children"}
+# Weekly items likewise (position, created_at), which items carried over together share: the
+# search migration rewrites the tables (a stored document column), and the plans with them.
+REORDERED_LISTS: set[str] = {"objectives", "children", "items"}
 
 # API paths whose answers are the coach's judgments of the stored text, not stored data: this
 # release changes the coach's rules (issue 18), so they may judge the same rows differently; and
