@@ -184,7 +184,9 @@ def test_missing_fields_are_422(admin_api, cycle):
     assert response.status_code == 422
     assert {"title", "cycle_id"} <= set(errors_of(response))
     # unit_id is asked for once the rest is valid (or owner_person_id, for a personal one).
-    response = admin_api.post("/objectives", {"title": "Delight our customers", "cycle_id": str(cycle.pk)})
+    response = admin_api.post(
+        "/objectives", {"title": "Delight our customers", "cycle_id": str(cycle.pk)}
+    )
     assert response.status_code == 422 and "unit_id" in errors_of(response)
 
 

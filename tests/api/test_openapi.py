@@ -160,7 +160,7 @@ def test_every_string_the_api_reads_is_bounded_or_patterned(document):
                 for name, s in _strings(body["schema"], schemas, where):
                     if not ("enum" in s or "pattern" in s or s.get("format") == "uuid"):
                         loose.append(name)
-    # Query ids (unit_id, cycle_id, owner_person_id) are read as text and answer 404 when they name nothing.
+    # Query ids (unit_id, cycle_id, owner_person_id) are read as text; 404 when they name nothing.
     loose = [x for x in loose if not x.endswith(("?unit_id", "?cycle_id", "?owner_person_id"))]
     assert not loose, loose
 
