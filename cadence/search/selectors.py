@@ -58,15 +58,19 @@ def _text(expr: str | None) -> str:
 
 def _sight_filter(kind: Kind, sight: Sight | None) -> tuple[str, list]:
     """The condition (and its parameters) that hides rows of private objectives the reader may
-    not see; none for a kind that hangs off no objective, or a reader who sees everything."""
-    if not kind.objective or sight is None or sight.everything:
+    not see, and of personal objectives (search covers the organization's shared OKRs, as
+    every list does: okrs.visibility); none for a kind that hangs off no objective."""
+    if not kind.objective or sight is None:
         return "", []
     alias = kind.objective
+    if sight.everything:
+        return f"({alias}.id IS NULL OR {alias}.owner_person_id IS NULL)", []
     units = sorted(sight.unit_ids)
     marks = ", ".join(["%s"] * len(units))
     seen = f" OR {alias}.unit_id IN ({marks})" if units else ""
     return (
-        f"({alias}.id IS NULL OR {alias}.visibility = %s{seen})",
+        f"({alias}.id IS NULL OR ({alias}.owner_person_id IS NULL"
+        f" AND ({alias}.visibility = %s{seen})))",
         [ORGANIZATION, *(_db(u) for u in units)],
     )
 

@@ -68,3 +68,15 @@ def test_starting_one_on_the_page(client, people, cycle, team):
     client.force_login(people["lead"])
     client.post(url, {"title": "Not theirs", "commitment": "committed", "visibility": "unit"})
     assert not Objective.objects.filter(title="Not theirs").exists()
+
+
+def test_search_covers_shared_objectives_only(client, people, admin):
+    """A personal objective is found on its owner's page, not by search (not even by its owner
+    or an admin), like every other shared list."""
+    personal = Objective.objects.get(title="Learn to negotiate renewals")
+    for who in (people["member"], admin):
+        client.force_login(who)
+        for query in ("negotiate", "negotiate&kind=objective", "negot"):
+            response = client.get(f"/search/?q={query}")
+            assert response.status_code == 200
+            assert f"/objectives/{personal.pk}/" not in response.content.decode()
