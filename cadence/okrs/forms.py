@@ -105,7 +105,9 @@ class CheckInForm(forms.Form):
         return self.cleaned_data.get("layout") or "row"
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveWordsForm(forms.Form):
+    """What every objective says: its title, why, and commitment."""
+
     title = forms.CharField(label="Title", max_length=200, min_length=3)
     why = forms.CharField(
         label="Why",
@@ -121,6 +123,9 @@ class ObjectiveForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Committed: we will get to 100%. Aspirational: 70% is a success.",
     )
+
+
+class ObjectiveForm(ObjectiveWordsForm):
     unit = forms.ModelChoiceField(label="Unit", queryset=None, empty_label=None)
     parent = forms.ModelChoiceField(
         label="Aligns to",
@@ -163,24 +168,9 @@ class ObjectiveForm(forms.Form):
         self.fields["owner"].queryset = people
 
 
-class PersonalObjectiveForm(forms.Form):
+class PersonalObjectiveForm(ObjectiveWordsForm):
     """One person's own development objective (created on their page, edited on its own)."""
 
-    title = forms.CharField(label="Title", max_length=200, min_length=3)
-    why = forms.CharField(
-        label="Why",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you want to grow in, and why now.",
-    )
-    commitment = forms.ChoiceField(
-        label="Commitment",
-        choices=Objective.Commitment.choices,
-        initial=Objective.Commitment.ASPIRATIONAL,
-        widget=forms.RadioSelect,
-        help_text="Committed: you will get to 100%. Aspirational: 70% is a success.",
-    )
     parent = forms.ModelChoiceField(
         label="Supports a team objective (optional)",
         queryset=None,
@@ -205,6 +195,10 @@ class PersonalObjectiveForm(forms.Form):
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["why"].help_text = "What you want to grow in, and why now."
+        commitment = self.fields["commitment"]
+        commitment.initial = Objective.Commitment.ASPIRATIONAL
+        commitment.help_text = "Committed: you will get to 100%. Aspirational: 70% is a success."
         self.fields["parent"].queryset = parents
         self.fields["parent"].label_from_instance = lambda o: (
             f"{o.title} — {o.unit.name}, {o.cycle.name}"

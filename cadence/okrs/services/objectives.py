@@ -174,6 +174,12 @@ def objective_create(
         # Proposed: it must pass the checks of proposing; approved: an admin's own proposal.
         # Either way the approval trail starts here.
         hooks.objective_started(actor=actor, objective=objective)
+    return _created(actor, objective)
+
+
+def _created(actor: Person, objective: Objective) -> Objective:
+    """What follows every new objective's save: its stored progress (and its parent's), and
+    the audit trail."""
     progress_refresh(objective.pk)
     trail.record_created(
         actor=actor,
@@ -228,14 +234,7 @@ def personal_objective_create(
     coach_gate(objective)
     objective.position = Objective.objects.filter(cycle=cycle, owner_person=actor).count()
     objective.save()
-    progress_refresh(objective.pk)
-    trail.record_created(
-        actor=actor,
-        kind="objective.created",
-        target=objective,
-        facts=trail.objective_facts(objective),
-    )
-    return objective
+    return _created(actor, objective)
 
 
 # What a personal objective's owner may change (its unit and owner are not theirs to move).

@@ -111,10 +111,15 @@ def objective_edit(request: HttpRequest, objective_id) -> HttpResponse:
             "visibility": objective.visibility,
         },
     )
+    return _edit_page(request, objective, form)
+
+
+def _edit_page(request: HttpRequest, objective, form) -> HttpResponse:
+    """The edit form of an objective: saved through the service, or shown with its errors."""
     done = submit(
         request,
         form,
-        lambda data: services.objective_update(actor=person, objective=objective, **data),
+        lambda data: services.objective_update(actor=request.user, objective=objective, **data),
     )
     if done.saved:
         messages.success(request, "Objective saved.")
@@ -139,16 +144,7 @@ def _personal_objective_edit(request: HttpRequest, objective) -> HttpResponse:
             "visibility": objective.visibility,
         },
     )
-    done = submit(
-        request,
-        form,
-        lambda data: services.objective_update(actor=person, objective=objective, **data),
-    )
-    if done.saved:
-        messages.success(request, "Objective saved.")
-        return redirect("objective_detail", objective_id=objective.id)
-    context = pages.objective_context(objective, form=form)
-    return render(request, "okrs/objective_form.html", context, status=done.status)
+    return _edit_page(request, objective, form)
 
 
 @login_required
