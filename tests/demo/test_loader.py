@@ -127,6 +127,7 @@ def test_alignment_follows_the_guide(demo):
             organization=demo, cycle=retention.cycle, carried_from__isnull=True
         )
         .exclude(unit__kind=Unit.Kind.COMPANY)
+        .filter(owner_person__isnull=True, visibility=Objective.Visibility.ORGANIZATION)
         # The draft that recovers a KPI is not part of the quarter's plan.
         .filter(recovered_kpis__isnull=True)
         .select_related("unit")
@@ -178,7 +179,10 @@ def test_check_in_history(demo):
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
     # (The objective drafted this week to recover a KPI has no check-in yet.)
     planned = KeyResult.objects.filter(
-        organization=demo, objective__cycle=current, objective__recovered_kpis__isnull=True
+        organization=demo,
+        objective__cycle=current,
+        objective__recovered_kpis__isnull=True,
+        objective__owner_person__isnull=True,  # Lena's own: checked in now and then
     )
     for kr in planned:
         weeks = {ci.at.isocalendar()[:2] for ci in kr.check_ins.all()}
@@ -212,9 +216,10 @@ def test_history_shows_a_stall_a_drop_a_stale_result_and_a_mismatch(demo):
 def test_every_objective_has_progress_and_it_rolls_up(demo):
     current = Cycle.objects.get(organization=demo, name="Q4 2026")
     board = selectors.board_for_cycle(demo, current, today=TODAY, viewer=f.ALL)
-    # Eight planned for the quarter, one carried forward from the previous quarter, and one
-    # drafted to bring a KPI back into its band.
-    assert len(board.in_cycle()) == 10
+    # Nine planned for the quarter (one private to Finance), one carried forward from the
+    # previous quarter, and one drafted to bring a KPI back into its band (Lena's personal
+    # objective is on no board).
+    assert len(board.in_cycle()) == 11
     for objective in board.in_cycle():
         assert objective.progress is not None, objective.title
         assert 0 <= objective.progress <= 1
@@ -242,3 +247,23 @@ def test_loading_twice_creates_nothing(demo):
     assert load_demo(today=TODAY + timedelta(days=30)) == demo
     assert _counts() == before
     assert find_demo() == demo
+
+
+def test_a_private_and_a_personal_objective(demo):
+    """Finance keeps one objective to itself; Lena keeps a personal one, checked in, supporting
+    the onboarding objective without counting in it, and on her 1:1's agenda."""
+    from cadence.oneonones import selectors as oneonone_selectors
+    from cadence.oneonones.models import Pair
+
+    private = Objective.objects.get(organization=demo, visibility=Objective.Visibility.UNIT,
+                                    owner_person__isnull=True)  # fmt: skip
+    assert private.unit.name == "Finance" and private.key_results.count() == 2
+    personal = Objective.objects.get(organization=demo, owner_person__isnull=False)
+    assert personal.owner_person.name == "Lena Okafor" and personal.unit is None
+    assert personal.parent.title == _spec_title("onboarding") and not personal.counts_in_parent
+    assert all(kr.check_ins.exists() for kr in personal.key_results.all())
+    pair = Pair.objects.get(organization=demo)
+    jonas = pair.lead
+    agenda = oneonone_selectors.agenda_for(pair, oneonone_selectors.next_meeting_at(pair),
+                                           viewer=jonas)  # fmt: skip
+    assert [o.title for o in agenda.personal] == [personal.title]

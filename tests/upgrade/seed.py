@@ -58,11 +58,16 @@ def add_extras(organization, *, at: datetime) -> str:
     )
     team = teams[0]
     cycle = okr_selectors.cycle_current(organization, today=at.date())
-    objectives = list(
-        Objective.objects.filter(cycle=cycle)
+    objectives = [
+        o
+        for o in Objective.objects.filter(cycle=cycle)
         .order_by("unit__name", "title")
         .prefetch_related("key_results")
-    )
+        # The organization's shared objectives (a release with private and personal
+        # objectives has both in its demo; an earlier one has neither field).
+        if getattr(o, "visibility", "organization") == "organization"
+        and getattr(o, "owner_person_id", None) is None
+    ]
 
     # An API token (the snapshots read the API with it) and a logged-in session.
     _token, secret = org_services.api_token_create(person=admin, name="Upgrade check")
@@ -73,7 +78,10 @@ def add_extras(organization, *, at: datetime) -> str:
     leaf = next(
         o
         for o in objectives
-        if o.state == Objective.State.APPROVED and o.pk not in parents and o.unit.kind == "team"
+        if o.state == Objective.State.APPROVED
+        and o.pk not in parents
+        and o.unit is not None
+        and o.unit.kind == "team"
     )
     okr_services.objective_set_state(
         actor=admin,
