@@ -431,16 +431,19 @@ def dependency_providers(access: Access, objective: Objective) -> list[Unit]:
 
 
 def objective_alignment_panel(
-    objective: Objective, person: Person, access: Access | None = None
+    objective: Objective, person: Person, access: Access | None = None, *, reload: bool = True
 ) -> AlignmentPanel:
+    """The panel of an objective; ``reload=False`` takes the objective as given (its page's,
+    just read with its unit, cycle and parent: no second read)."""
     access = access or Access(person)
-    objective = (
-        Objective.objects.select_related(
-            "unit", "unit__parent", "cycle", "parent", "parent__owner", "parent__unit"
+    if reload:
+        objective = (
+            Objective.objects.select_related(
+                "unit", "unit__parent", "cycle", "parent", "parent__owner", "parent__unit"
+            )
+            .filter(organization_id=person.organization_id)
+            .get(pk=objective.pk)
         )
-        .filter(organization_id=person.organization_id)
-        .get(pk=objective.pk)
-    )
     events = tuple(approval_events_of(objective, viewer=person))
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at

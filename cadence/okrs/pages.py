@@ -502,5 +502,5 @@ def objective_context(objective: Objective, **extra) -> dict:
 def tree_cycle(person: Person, cycle_id) -> tuple[Cycle, UnitTree, Access]:
     """The cycle of an alignment tree page, the unit tree and the person's access to it."""
     cycle = selectors.cycle_get(person.organization, cycle_id)
-    tree = UnitTree.load(person.organization)
-    return cycle, tree, Access(person, tree)
+    access = Access.of(person)
+    return cycle, access.tree, access

@@ -210,6 +210,18 @@ class Access:
         self._tree = tree
         self._memberships: dict[UUID, str] | None = None
 
+    @classmethod
+    def of(cls, person: Person, tree: UnitTree | None = None) -> "Access":
+        """The person object's one ``Access`` (a request's ``user``: its memberships and unit
+        tree are read once per request, however many reads ask), kept as long as the person's
+        sight (``okrs.visibility.forget`` drops both)."""
+        access = person.__dict__.get("_cadence_access")
+        if access is None:
+            access = person.__dict__["_cadence_access"] = cls(person, tree)
+        elif tree is not None and access._tree is None:
+            access._tree = tree
+        return access
+
     @property
     def tree(self) -> UnitTree:
         if self._tree is None:

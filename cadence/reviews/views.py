@@ -174,9 +174,9 @@ def _periodic_review(request: HttpRequest, cycle, kind: str, period: date | None
     three forms (``action``): a refused one is shown again at its place with the message."""
     person = request.user
     organization = person.organization
-    tree = UnitTree.load(organization)
+    access = Access.of(person)
+    tree = access.tree
     unit = query_object(request, "unit", org_selectors.unit_get, organization) or tree.root
-    access = Access(person, tree)
     review = selectors.periodic_review_find(organization, cycle, unit, kind, period)
     question_list = PERIODIC_QUESTIONS[kind]
     here = request.get_full_path()

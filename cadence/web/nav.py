@@ -124,6 +124,17 @@ class Nav:
     def unread(self) -> int:
         return unread_count(self.person) if self.person is not None else 0
 
+    def page_cycle(self) -> Cycle | None:
+        """The cycle a page asked for by ``?cycle=`` (404 if it is not one of the
+        organization's), else the current one: ``cycle_for_request`` from the header's list."""
+        return okr_selectors.cycle_of_request(
+            self.cycles, self.request.GET.get("cycle"), self.today
+        )
+
+    def in_planning(self, today) -> Cycle | None:
+        """The next cycle to start (``cycle_in_planning``), from the header's list."""
+        return okr_selectors.in_planning_of(self.cycles, today)
+
     def chosen_cycle(self, page_cycle=None) -> Cycle | None:
         """The page's own cycle, else the one ``?cycle=`` names, else the current one."""
         by_id = {str(c.id): c for c in self.cycles}

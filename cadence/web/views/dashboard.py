@@ -16,6 +16,7 @@ from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.reviews import selectors as review_selectors
 from cadence.web.chase import chase_for
+from cadence.web.nav import Nav
 
 # The most unhealthy KPIs the dashboard lists (the KPIs page has them all).
 DASHBOARD_KPIS = 10
@@ -54,7 +55,8 @@ def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[U
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = request.user
     organization = person.organization
-    cycle = selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    nav = Nav.of(request)  # the header's cycles: read once for the page and its header
+    cycle = nav.page_cycle()
     context: dict = {
         "cycle": cycle,
         "nav": "dashboard",
@@ -65,8 +67,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["rollout"] = rollout_selectors.rollout_progress(person)
     if cycle is None:
         return render(request, "okrs/dashboard.html", context)
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
+    access = Access.of(person)  # the request's one (its sight's, below)
+    tree = access.tree
     company = tree.root
     my_units = pages.my_units(tree, access)
     # What the page shows: the company's objectives, my units' and the ones they align to.
@@ -84,7 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # when it is being planned already.
     wizard_cycle = cycle
     if any(t.can_edit for t in teams) and cycle.phase_on(board.today) != Cycle.Phase.PLANNING:
-        wizard_cycle = selectors.cycle_in_planning(organization, board.today) or cycle
+        wizard_cycle = nav.in_planning(board.today) or cycle
     context.update(
         {
             "board": board,
