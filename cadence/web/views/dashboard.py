@@ -4,6 +4,7 @@ my units' with their figures, the organization overview and "Due now" (reviews).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,7 +16,7 @@ from cadence.onboarding import selectors as onboarding_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.reviews import selectors as review_selectors
-from cadence.web.chase import chase_for
+from cadence.web.chase import chase_for, chase_scope
 from cadence.web.nav import Nav
 
 # The most unhealthy KPIs the dashboard lists (the KPIs page has them all).
@@ -73,11 +74,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     my_units = pages.my_units(tree, access)
     # What the page shows: the company's objectives, my units' and the ones they align to.
     shown_units = [u.id for u in my_units] + ([company.id] if company else [])
+    # ... and what the person chases (``web.chase``): one board for both.
+    chased, _led = chase_scope(person, tree, access)
     board = selectors.board_for_cycle(
         organization,
         cycle,
         viewer=person,
-        scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person),
+        scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person)
+        | Q(unit_id__in=list(chased)),
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
     stats = selectors.unit_stats(organization, cycle, viewer=person)
@@ -102,7 +106,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "overview": pages.overview(tree, stats),
             "chase": chase_for(
-                person, cycle, tree, access, kpis=dashboard_kpis(person, tree, my_units)
+                person,
+                cycle,
+                tree,
+                access,
+                kpis=dashboard_kpis(person, tree, my_units),
+                board=board,
             ),
         }
     )
