@@ -309,13 +309,19 @@ def approval_cards(person: Person, *, today: date | None = None) -> list[Approva
     return cards
 
 
-def approvals_count(person: Person) -> int:
-    """How many proposed objectives wait for ``person`` (the nav's badge): one query."""
+def approvals_waiting_for(person: Person) -> QuerySet[Objective] | None:
+    """The proposed objectives waiting for ``person`` (None: nobody's approver, no query)."""
     if not person.is_authenticated or person.is_viewer:
-        return 0
+        return None
     return Objective.objects.filter(
         approvable_q(person), organization_id=person.organization_id, state=Objective.State.PROPOSED
-    ).count()
+    )
+
+
+def approvals_count(person: Person) -> int:
+    """How many proposed objectives wait for ``person`` (the nav's badge): one query."""
+    waiting = approvals_waiting_for(person)
+    return 0 if waiting is None else waiting.count()
 
 
 # An objective's panel ----------------------------------------------------------------------

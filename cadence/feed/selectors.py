@@ -222,8 +222,12 @@ def notification_get(person: Person, notification_id) -> Notification:
     return notification
 
 
+def unread_of(person: Person) -> QuerySet[Notification]:
+    return notifications_of(person).filter(read_at__isnull=True)
+
+
 def unread_count(person: Person) -> int:
-    return notifications_of(person).filter(read_at__isnull=True).count()
+    return unread_of(person).count()
 
 
 # The feed ---------------------------------------------------------------------------------
