@@ -42,6 +42,14 @@ def person_get(organization: Organization, person_id) -> Person:
     return person
 
 
+def person_get_for(viewer: Person, person_id) -> Person:
+    """``person_get`` in the reader's organization; the reader's own object when it is them (a
+    request's ``user``: what was read for them, their sight and access, is not read again)."""
+    if viewer.is_active and uuid_or_404(person_id) == viewer.pk:
+        return viewer
+    return person_get(viewer.organization, person_id)
+
+
 def everyone_of(organization: Organization) -> QuerySet[Person]:
     """Everyone who is or was in the organization, deactivated people too (whose history, such
     as the audit trail, stays readable)."""

@@ -264,7 +264,7 @@ def weekly_update(request: HttpRequest, person_id, week: str) -> HttpResponse:
     """GET: the update. POST: add an item to one of its categories."""
     viewer = request.user
     organization = viewer.organization
-    person = org_selectors.person_get(organization, person_id)
+    person = org_selectors.person_get_for(viewer, person_id)
     monday = _week_or_404(week)
     if format_week(monday) != week:
         return redirect(_page_url(person.pk, monday))

@@ -36,8 +36,7 @@ def _form(request: HttpRequest, cycle) -> PersonalObjectiveForm:
 @login_required
 def person_detail(request: HttpRequest, person_id) -> HttpResponse:
     viewer = request.user
-    organization = viewer.organization
-    person = org_selectors.person_get(organization, person_id)
+    person = org_selectors.person_get_for(viewer, person_id)
     cycle = Nav.of(request).page_cycle()  # the header's cycles (no query of its own)
     own = person.pk == viewer.pk
     form, status = None, 200
