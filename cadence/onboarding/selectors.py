@@ -67,7 +67,7 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
         Organization.objects.filter(pk=organization.pk)
         .annotate(
             has_teams=Exists(Unit.objects.filter(organization=OuterRef("pk"), kind=Unit.Kind.TEAM)),
-            people=Subquery(
+            people_count=Subquery(
                 Person.objects.filter(organization=OuterRef("pk"), is_active=True)
                 .order_by()
                 .values("organization")
@@ -80,11 +80,11 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
                 )
             ),
         )
-        .values("has_teams", "people", "has_company_objectives")
+        .values("has_teams", "people_count", "has_company_objectives")
         .get()
     )
     teams = 1 if figures["has_teams"] else 0
-    people = figures["people"] or 0
+    people = figures["people_count"] or 0
     company_objectives = figures["has_company_objectives"]
     steps = [
         Step(
