@@ -96,6 +96,27 @@ def cycle_in_planning(organization: Organization, today: date | None = None) -> 
     )
 
 
+def request_cycles(request) -> list[Cycle]:
+    """The signed-in person's organization's cycles, newest first, read once per request: the
+    header lists them and a page of a cycle finds its own among them (``request_cycle``)."""
+    cycles = getattr(request, "_cadence_cycles", None)
+    if cycles is None:
+        cycles = request._cadence_cycles = list(
+            Cycle.objects.filter(organization_id=request.user.organization_id)
+        )
+    return cycles
+
+
+def request_cycle(request, cycle_id) -> Cycle:
+    """``cycle_get`` among the request's cycles (404 if it is not one of them): for a page
+    that reads its cycle and then changes none."""
+    wanted = uuid_or_404(cycle_id)
+    for cycle in request_cycles(request):
+        if cycle.id == wanted:
+            return cycle
+    raise Http404("No such cycle.")
+
+
 def in_planning_of(cycles: list[Cycle], today: date) -> Cycle | None:
     """``cycle_in_planning`` among cycles already loaded."""
     upcoming = [c for c in cycles if c.start > today and c.closed_at is None]

@@ -119,7 +119,7 @@ class Nav:
         """The organization's cycles, newest first (one query)."""
         if self.person is None:
             return []
-        return list(Cycle.objects.filter(organization_id=self.person.organization_id))
+        return okr_selectors.request_cycles(self.request)
 
     @cached_property
     def today(self):
