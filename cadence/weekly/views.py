@@ -86,7 +86,8 @@ def _link_objects(organization, value: str, viewer: Person):
 
 
 def _link_options(person: Person):
-    units = [u.id for u in org_selectors.person_units(person)]
+    # The units they belong to (the request's person's: already read for their sight).
+    units = list(org_selectors.Access.of(person).memberships)
     return list(
         okr_selectors.objectives_for_links(person.organization, viewer=person, unit_ids=units)
     )
