@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if context["setup_checklist"] is None:
         # The rollout's progress follows the setup checklist (docs/decisions.md).
-        context["rollout"] = rollout_selectors.rollout_progress(person)
+        context["rollout"] = rollout_selectors.rollout_progress(person, nav.cycles)
     if cycle is None:
         return render(request, "okrs/dashboard.html", context)
     access = Access.of(person)  # the request's one (its sight's, below)
