@@ -35,6 +35,7 @@ PAGES = [
     "cycle_tree",
     "objective_detail",
     "unit_detail",
+    "person_detail",
     "cycle_quality",
     "cycle_results",
     "cycle_review",
@@ -45,11 +46,47 @@ PAGES = [
     "weekly_update",
 ]
 
+# Who reads each page: the admin (who leads the five teams), a plain member of one team and the
+# lead of their department.
+ROLES = ["member", "lead", "admin"]
+
+# Issue 19's targets: the most queries a page may issue, for any reader, at any size.
+TARGETS = {"objective_detail": 14, "dashboard": 10}
+OTHER_PAGES_TARGET = 12
+
+# Where each page stands (member, lead, admin) when it has not reached its target yet: the
+# ceiling that keeps it from growing back (docs/decisions.md, "Fewer queries per page"). What
+# remains is listed there. A page below its target is held to the target.
+REACHED = {
+    "dashboard": (17, 19, 22),
+    "objective_detail": (26, 26, 24),
+    "cycle_tree": (15, 15, 14),
+    "unit_detail": (17, 18, 17),
+    "cycle_quality": (14, 14, 13),
+    "cycle_review": (12, 13, 11),
+    "company_review": (13, 13, 12),
+    "weekly_update": (13, 14, 13),
+}
+
+
+def ceiling(page: str, role: str) -> int:
+    target = TARGETS.get(page, OTHER_PAGES_TARGET)
+    if page not in REACHED:
+        return target
+    return max(target, REACHED[page][ROLES.index(role)])
+
+
+def _grow_people(org, units, n, start_index=0):
+    """n more people, members of the teams in turn."""
+    for i in range(start_index, start_index + n):
+        f.join(units[i % len(units)], f.make_person(org, name=f"Colleague {i}"))
+
 
 @pytest.fixture(scope="module")
 def counts(django_db_setup, django_db_blocker):
-    """Each page's queries at 10 objectives and at 200: one world, grown once, for all pages
-    (growing it is most of the work), in a transaction rolled back at once."""
+    """Each page's queries for each reader at 10 objectives (and 5 more people) and at 200 (and
+    60 more): one world, grown once, for all pages (growing it is most of the work), in a
+    transaction rolled back at once."""
     counted = {}
     with (
         django_db_blocker.unblock(),
@@ -62,38 +99,72 @@ def counts(django_db_setup, django_db_blocker):
         units = [f.make_unit(org, f"Team {i}", parent=department) for i in range(5)]
         for unit in units:
             f.join(unit, admin, role="lead")
+        member = f.make_person(org, name="Member")
+        f.join(units[0], member)
+        lead = f.make_person(org, name="Lead")
+        f.join(department, lead, role="lead")
+        readers = {"admin": admin, "member": member, "lead": lead}
         top = f.make_objective(admin, cycle, company_unit(org), title="Customers stay with us")
-        client = Client()
-        client.force_login(admin)
-        urls = {
-            "dashboard": reverse("dashboard") + f"?cycle={cycle.pk}",
-            "cycle_tree": reverse("cycle_tree", args=[cycle.pk]),
-            "objective_detail": reverse("objective_detail", args=[top.pk]),
-            "unit_detail": reverse("unit_detail", args=[units[0].pk]) + f"?cycle={cycle.pk}",
-            "cycle_quality": reverse("cycle_quality", args=[cycle.pk]),
-            "cycle_results": reverse("cycle_results", args=[cycle.pk]),
-            "cycle_review": reverse("cycle_review", args=[cycle.pk]),
-            "review_monthly": reverse("review_monthly", args=[cycle.pk, "2026-11"]),
-            "company_review": reverse("company_review", args=[cycle.pk]),
-            "department_review": reverse("department_review", args=[cycle.pk, units[0].parent_id]),
-            "team_retrospective": reverse("team_retrospective", args=[cycle.pk, units[0].pk]),
-            # The admin's week, linkable to every objective of the teams they lead.
-            "weekly_update": reverse("weekly_update", args=[admin.pk, "2026-W48"]),
-        }
+        team_objective = f.make_objective(admin, cycle, units[0], title="Ship it", parent=top)
+        for j in range(3):
+            kr = f.make_kr(admin, team_objective, title=f"Shipped {j}", owner=member)
+            okr_services.check_in_create(
+                actor=admin, key_result=kr, value=10 + j, confidence="on_track"
+            )
+
+        def urls(reader):
+            return {
+                "dashboard": reverse("dashboard") + f"?cycle={cycle.pk}",
+                "cycle_tree": reverse("cycle_tree", args=[cycle.pk]),
+                "objective_detail": reverse("objective_detail", args=[team_objective.pk]),
+                "unit_detail": reverse("unit_detail", args=[units[0].pk]) + f"?cycle={cycle.pk}",
+                "person_detail": reverse("person_detail", args=[member.pk]),
+                "cycle_quality": reverse("cycle_quality", args=[cycle.pk]),
+                "cycle_results": reverse("cycle_results", args=[cycle.pk]),
+                "cycle_review": reverse("cycle_review", args=[cycle.pk]),
+                "review_monthly": reverse("review_monthly", args=[cycle.pk, "2026-11"]),
+                "company_review": reverse("company_review", args=[cycle.pk]),
+                "department_review": reverse("department_review", args=[cycle.pk, department.pk]),
+                "team_retrospective": reverse("team_retrospective", args=[cycle.pk, units[0].pk]),
+                # The reader's week (the admin's: linkable to every objective of their teams).
+                "weekly_update": reverse("weekly_update", args=[reader.pk, "2026-W48"]),
+            }
+
+        clients = {}
+        for role, reader in readers.items():
+            clients[role] = Client()
+            clients[role].force_login(reader)
+
+        def count_all():
+            for role, reader in readers.items():
+                addresses = urls(reader)
+                for page in PAGES:
+                    key = (role, page)
+                    counted.setdefault(key, []).append(_count(clients[role], addresses[page]))
+
         _grow(admin, cycle, units, top, 10)
-        for page in PAGES:
-            counted[page] = [_count(client, urls[page])]
+        _grow_people(org, units, 5)
+        count_all()
         _grow(admin, cycle, units, top, 190, start_index=10)
-        for page in PAGES:
-            counted[page].append(_count(client, urls[page]))
+        _grow_people(org, units, 55, start_index=5)
+        count_all()
         transaction.set_rollback(True)
     return counted
 
 
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", PAGES)
-def test_queries_do_not_grow_with_objectives(counts, db, page):
-    small, large = counts[page]
-    assert large == small, f"{page}: {small} queries at 10 objectives, {large} at 200"
+def test_queries_do_not_grow_with_objectives(counts, db, page, role):
+    small, large = counts[role, page]
+    assert large == small, f"{page} ({role}): {small} queries at 10 objectives, {large} at 200"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_stay_under_the_pages_ceiling(counts, db, page, role):
+    most = ceiling(page, role)
+    worst = max(counts[role, page])
+    assert worst <= most, f"{page} ({role}): {worst} queries, at most {most} expected"
 
 
 def _grow_chase(admin, org, cycle, units, n, start_index=0):

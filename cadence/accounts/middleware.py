@@ -14,7 +14,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from cadence.accounts.policy import requires_two_factor
+from cadence.accounts.policy import organization_with_policy
 from cadence.core.outbound import OutboundRefused
 
 log = logging.getLogger("cadence.accounts")
@@ -33,12 +33,22 @@ class RequireTwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES + (settings.STATIC_URL,))
-            and requires_two_factor(user.organization_id)
+            and _requires_two_factor(user)
             and not is_mfa_enabled(user)
             and not signed_in_by_sso(request)
         ):
             return redirect(reverse("mfa_activate_totp") + "?required=1")
         return self.get_response(request)
+
+
+def _requires_two_factor(user) -> bool:
+    """Whether the user's organization requires two-factor; the organization is read with it (one
+    query) and kept on the user, whose pages all read it."""
+    organization = organization_with_policy(user.organization_id)
+    if organization is None:
+        return False
+    user.organization = organization
+    return organization.requires_two_factor
 
 
 def signed_in_by_sso(request) -> bool:

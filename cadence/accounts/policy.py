@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from cadence.accounts.models import SignInPolicy
 from cadence.audit.services import audit_record
@@ -16,6 +17,21 @@ def requires_two_factor(organization_id) -> bool:
     return SignInPolicy.objects.filter(
         organization_id=organization_id, require_two_factor=True
     ).exists()
+
+
+def organization_with_policy(organization_id) -> Organization | None:
+    """The organization, with ``requires_two_factor`` read in the same query (the middleware's
+    one query per signed-in request: it hands the organization to ``request.user``, whose pages
+    all read it)."""
+    return (
+        Organization.objects.filter(pk=organization_id)
+        .annotate(
+            requires_two_factor=Exists(
+                SignInPolicy.objects.filter(organization_id=OuterRef("pk"), require_two_factor=True)
+            )
+        )
+        .first()
+    )
 
 
 @transaction.atomic

@@ -309,13 +309,19 @@ def approval_cards(person: Person, *, today: date | None = None) -> list[Approva
     return cards
 
 
-def approvals_count(person: Person) -> int:
-    """How many proposed objectives wait for ``person`` (the nav's badge): one query."""
+def approvals_waiting_for(person: Person) -> QuerySet[Objective] | None:
+    """The proposed objectives waiting for ``person`` (None: nobody's approver, no query)."""
     if not person.is_authenticated or person.is_viewer:
-        return 0
+        return None
     return Objective.objects.filter(
         approvable_q(person), organization_id=person.organization_id, state=Objective.State.PROPOSED
-    ).count()
+    )
+
+
+def approvals_count(person: Person) -> int:
+    """How many proposed objectives wait for ``person`` (the nav's badge): one query."""
+    waiting = approvals_waiting_for(person)
+    return 0 if waiting is None else waiting.count()
 
 
 # An objective's panel ----------------------------------------------------------------------
@@ -431,16 +437,19 @@ def dependency_providers(access: Access, objective: Objective) -> list[Unit]:
 
 
 def objective_alignment_panel(
-    objective: Objective, person: Person, access: Access | None = None
+    objective: Objective, person: Person, access: Access | None = None, *, reload: bool = True
 ) -> AlignmentPanel:
+    """The panel of an objective; ``reload=False`` takes the objective as given (its page's,
+    just read with its unit, cycle and parent: no second read)."""
     access = access or Access(person)
-    objective = (
-        Objective.objects.select_related(
-            "unit", "unit__parent", "cycle", "parent", "parent__owner", "parent__unit"
+    if reload:
+        objective = (
+            Objective.objects.select_related(
+                "unit", "unit__parent", "cycle", "parent", "parent__owner", "parent__unit"
+            )
+            .filter(organization_id=person.organization_id)
+            .get(pk=objective.pk)
         )
-        .filter(organization_id=person.organization_id)
-        .get(pk=objective.pk)
-    )
     events = tuple(approval_events_of(objective, viewer=person))
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at

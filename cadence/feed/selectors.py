@@ -117,7 +117,7 @@ def _can_write(viewer: Person) -> bool:
 
 def discussions_for(viewer: Person, targets: list[Target]) -> dict[UUID, Discussion]:
     """Target id → its Discussion, for a list of targets of the viewer's organization: two
-    queries per kind of target, however many targets."""
+    queries, however many targets of however many kinds."""
     out: dict[UUID, Discussion] = {}
     by_field: dict[str, list[Target]] = {}
     for target in targets:
@@ -127,25 +127,36 @@ def discussions_for(viewer: Person, targets: list[Target]) -> dict[UUID, Discuss
             target=target, segment=target_segment(target), can_write=_can_write(viewer)
         )
         by_field.setdefault(target_field(target), []).append(target)
+    if not by_field:
+        return out
+    # One query for the comments of every kind of target, one for the likes.
+    names = list(by_field)
+    wanted = Q()
     for name, group in by_field.items():
-        ids = [t.pk for t in group]
-        comments = _live_comments().filter(
-            organization_id=viewer.organization_id, **{f"{name}_id__in": ids}
+        wanted |= Q(**{f"{name}_id__in": [t.pk for t in group]})
+
+    def target_of(row) -> UUID | None:
+        for name in names:
+            target_id = getattr(row, f"{name}_id") if not isinstance(row, dict) else row[name]
+            if target_id in out:
+                return target_id
+        return None
+
+    for comment in _live_comments().filter(wanted, organization_id=viewer.organization_id):
+        comment.can_delete = viewer.is_active and (
+            comment.author_id == viewer.pk or viewer.is_admin
         )
-        for comment in comments:
-            comment.can_delete = viewer.is_active and (
-                comment.author_id == viewer.pk or viewer.is_admin
-            )
-            out[getattr(comment, f"{name}_id")].comments.append(comment)
-        counts = (
-            Like.objects.filter(**{f"{name}_id__in": ids})
-            .values(name)
-            .annotate(n=Count("id"), mine=Count("id", filter=Q(person=viewer)))
-        )
-        for row in counts:
-            discussion = out[row[name]]
-            discussion.like_count = row["n"]
-            discussion.liked = row["mine"] > 0
+        out[target_of(comment)].comments.append(comment)
+    counts = (
+        Like.objects.filter(wanted)
+        .values(*names)
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(person=viewer)))
+        .order_by()
+    )
+    for row in counts:
+        discussion = out[target_of(row)]
+        discussion.like_count = row["n"]
+        discussion.liked = row["mine"] > 0
     return out
 
 
@@ -211,8 +222,12 @@ def notification_get(person: Person, notification_id) -> Notification:
     return notification
 
 
+def unread_of(person: Person) -> QuerySet[Notification]:
+    return notifications_of(person).filter(read_at__isnull=True)
+
+
 def unread_count(person: Person) -> int:
-    return notifications_of(person).filter(read_at__isnull=True).count()
+    return unread_of(person).count()
 
 
 # The feed ---------------------------------------------------------------------------------

@@ -499,8 +499,8 @@ def objective_context(objective: Objective, **extra) -> dict:
     }
 
 
-def tree_cycle(person: Person, cycle_id) -> tuple[Cycle, UnitTree, Access]:
-    """The cycle of an alignment tree page, the unit tree and the person's access to it."""
-    cycle = selectors.cycle_get(person.organization, cycle_id)
-    tree = UnitTree.load(person.organization)
-    return cycle, tree, Access(person, tree)
+def tree_cycle(request, cycle_id) -> tuple[Cycle, UnitTree, Access]:
+    """The cycle of an alignment tree page, the unit tree and the reader's access to it."""
+    cycle = selectors.request_cycle(request, cycle_id)
+    access = Access.of(request.user)
+    return cycle, access.tree, access

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
+from django.db import connections, router
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -95,6 +96,44 @@ def cycle_in_planning(organization: Organization, today: date | None = None) -> 
     )
 
 
+def request_cycles(request) -> list[Cycle]:
+    """The signed-in person's organization's cycles, newest first, read once per request: the
+    header lists them and a page of a cycle finds its own among them (``request_cycle``)."""
+    cycles = getattr(request, "_cadence_cycles", None)
+    if cycles is None:
+        cycles = request._cadence_cycles = list(
+            Cycle.objects.filter(organization_id=request.user.organization_id)
+        )
+    return cycles
+
+
+def request_cycle(request, cycle_id) -> Cycle:
+    """``cycle_get`` among the request's cycles (404 if it is not one of them): for a page
+    that reads its cycle and then changes none."""
+    wanted = uuid_or_404(cycle_id)
+    for cycle in request_cycles(request):
+        if cycle.id == wanted:
+            return cycle
+    raise Http404("No such cycle.")
+
+
+def in_planning_of(cycles: list[Cycle], today: date) -> Cycle | None:
+    """``cycle_in_planning`` among cycles already loaded."""
+    upcoming = [c for c in cycles if c.start > today and c.closed_at is None]
+    return min(upcoming, key=lambda c: (c.start, c.name)) if upcoming else None
+
+
+def cycle_of_request(cycles: list[Cycle], cycle_id, today: date) -> Cycle | None:
+    """``cycle_for_request`` among the organization's cycles already loaded (the header's)."""
+    if cycle_id:
+        wanted = uuid_or_404(cycle_id)
+        for cycle in cycles:
+            if cycle.id == wanted:
+                return cycle
+        raise Http404("No such cycle.")
+    return current_of(cycles, today)
+
+
 def cycle_for_request(organization: Organization, cycle_id) -> Cycle | None:
     """The cycle a page asked for (404 if foreign), else the current one."""
     if cycle_id:
@@ -142,7 +181,16 @@ def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -
     objective = (
         Objective.objects.filter(organization=organization)
         .filter(sight_of(viewer).objectives(personal=True))
-        .select_related("cycle", "unit", "owner", "parent", "owner_person")
+        .select_related(
+            "cycle",
+            "unit",
+            "unit__parent",
+            "owner",
+            "parent",
+            "parent__owner",
+            "parent__unit",
+            "owner_person",
+        )
         .filter(pk=uuid_or_404(objective_id))
         .first()
     )
@@ -551,13 +599,35 @@ def objectives_page(
     return [board.objectives[i] for i in ids], total
 
 
+# How far up ``ancestor_ids`` walks: alignment chains are a few levels deep; the bound only
+# stops a corrupt loop of parents.
+ANCESTOR_DEPTH = 64
+
+
 def ancestor_ids(objective: Objective) -> list[UUID]:
-    """Ids of the objectives above this one, nearest first (one query per level)."""
+    """Ids of the objectives above this one, nearest first (one query: a recursive walk up
+    the parent links in the database)."""
+    if objective.parent_id is None:
+        return []
+    connection = connections[router.db_for_read(Objective)]
+    pk = Objective._meta.pk
+    table = connection.ops.quote_name(Objective._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE up(id, parent_id, depth) AS ("
+        f" SELECT o.id, o.parent_id, 1 FROM {table} o WHERE o.id = %s"
+        f" UNION ALL"
+        f" SELECT o.id, o.parent_id, up.depth + 1 FROM {table} o"
+        f" JOIN up ON o.id = up.parent_id WHERE up.depth < %s"
+        f") SELECT id FROM up ORDER BY depth"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk.get_db_prep_value(objective.parent_id, connection), ANCESTOR_DEPTH])
+        rows = [pk.to_python(row[0]) for row in cursor.fetchall()]
     out: list[UUID] = []
-    node = objective.parent_id
-    while node is not None and node not in out and node != objective.id:
+    for node in rows:
+        if node in out or node == objective.id:
+            break
         out.append(node)
-        node = Objective.objects.filter(pk=node).values_list("parent_id", flat=True).first()
     return out
 
 
@@ -596,13 +666,11 @@ def objective_with_progress(
 ) -> tuple[BoardObjective, Board]:
     """The objective as on its cycle's board, with only what its page shows loaded:
     itself, its ancestors and the objectives aligned to it (and their key results)."""
-    ancestors = ancestor_ids(objective)
-    children = (
-        objectives_of(organization, viewer)
-        .filter(parent_id=objective.pk)
-        .values_list("id", flat=True)
+    # Itself, its ancestors (one query) and the objectives aligned to it (in the board's own
+    # query, which filters by the reader's sight; units' objectives only, as ever).
+    scope = Q(pk__in=[objective.pk, *ancestor_ids(objective)]) | Q(
+        parent_id=objective.pk, owner_person__isnull=True
     )
-    scope = Q(pk__in=[objective.pk, *ancestors, *children])
     board = board_for_cycle(
         organization,
         objective.cycle,

@@ -149,7 +149,7 @@ def sight_of(viewer: Person | Sight | None, access: Access | None = None) -> Sig
     elif viewer.is_admin:
         sight = Sight.whole(viewer.organization_id)
     else:
-        access = access or Access(viewer)
+        access = access or Access.of(viewer)
         memberships = access.memberships
         leads = any(role == Membership.Role.LEAD for role in memberships.values())
         led = led_units(memberships, access.tree) if leads else frozenset()
@@ -164,5 +164,7 @@ def sight_of(viewer: Person | Sight | None, access: Access | None = None) -> Sig
 
 
 def forget(viewer: Person) -> None:
-    """Drop a person's cached sight (after their memberships or role changed in this request)."""
+    """Drop a person's cached sight and access (after their memberships or role changed in
+    this request)."""
     viewer.__dict__.pop("_cadence_sight", None)
+    viewer.__dict__.pop("_cadence_access", None)

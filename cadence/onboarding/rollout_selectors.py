@@ -167,13 +167,20 @@ class RolloutChecklist:
         return next((s for s in self.steps if not s.done), None)
 
 
-def rollout_cycle(organization: Organization, today: date) -> Cycle | None:
+def rollout_cycle(
+    organization: Organization, today: date, cycles: list[Cycle] | None = None
+) -> Cycle | None:
     """Of the current cycle (not closed) and the one being planned, the first with a live company
-    objective; else the one being planned; else the current one."""
-    current = okr_selectors.cycle_current(organization, today)
+    objective; else the one being planned; else the current one. ``cycles``: the organization's,
+    when the caller has them (a page's request)."""
+    if cycles is None:
+        current = okr_selectors.cycle_current(organization, today)
+        planning = okr_selectors.cycle_in_planning(organization, today)
+    else:
+        current = okr_selectors.current_of(cycles, today)
+        planning = okr_selectors.in_planning_of(cycles, today)
     if current is not None and current.closed_at is not None:
         current = None
-    planning = okr_selectors.cycle_in_planning(organization, today)
     candidates = [c for c in dict.fromkeys([current, planning]) if c is not None]
     with_company = set(
         Objective.objects.filter(
@@ -205,10 +212,13 @@ def _review_dates(cycle: Cycle) -> str:
     )
 
 
-def rollout_checklist(organization: Organization, *, today: date | None = None) -> RolloutChecklist:
-    """The checklist with each step's state, in a fixed number of queries (seven)."""
+def rollout_checklist(
+    organization: Organization, *, today: date | None = None, cycles: list[Cycle] | None = None
+) -> RolloutChecklist:
+    """The checklist with each step's state, in a fixed number of queries (seven; five when
+    given the organization's ``cycles``)."""
     today = today or review_selectors.organization_today(organization)
-    cycle = rollout_cycle(organization, today)
+    cycle = rollout_cycle(organization, today, cycles)
     units = list(Unit.objects.filter(organization=organization))
     ticks = {
         t.step: t
@@ -313,10 +323,10 @@ def rollout_checklist(organization: Organization, *, today: date | None = None) 
     return RolloutChecklist(steps=steps, cycle=cycle)
 
 
-def rollout_progress(person: Person) -> RolloutChecklist | None:
+def rollout_progress(person: Person, cycles: list[Cycle] | None = None) -> RolloutChecklist | None:
     """The checklist for an admin's dashboard (its compact progress); None for others and once
-    every step is done."""
+    every step is done. ``cycles``: the organization's, when the caller has them."""
     if not person.is_admin:
         return None
-    checklist = rollout_checklist(person.organization)
+    checklist = rollout_checklist(person.organization, cycles=cycles)
     return None if checklist.complete else checklist

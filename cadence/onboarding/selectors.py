@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from cadence.okrs.models import Objective
@@ -61,12 +62,30 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
     checklist = Checklist.objects.filter(organization=organization).first()
     if checklist is not None and checklist.dismissed_at is not None:
         return None
-    units = Unit.objects.filter(organization=organization).exclude(kind=Unit.Kind.COMPANY)
-    teams = units.filter(kind=Unit.Kind.TEAM).count()
-    people = Person.objects.filter(organization=organization, is_active=True).count()
-    company_objectives = Objective.objects.filter(
-        unit__organization=organization, unit__kind=Unit.Kind.COMPANY
-    ).exists()
+    # Whether it has teams, how many people, whether it has company objectives: one query.
+    figures = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            has_teams=Exists(Unit.objects.filter(organization=OuterRef("pk"), kind=Unit.Kind.TEAM)),
+            people_count=Subquery(
+                Person.objects.filter(organization=OuterRef("pk"), is_active=True)
+                .order_by()
+                .values("organization")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            has_company_objectives=Exists(
+                Objective.objects.filter(
+                    unit__organization=OuterRef("pk"), unit__kind=Unit.Kind.COMPANY
+                )
+            ),
+        )
+        .values("has_teams", "people_count", "has_company_objectives")
+        .get()
+    )
+    teams = 1 if figures["has_teams"] else 0
+    people = figures["people_count"] or 0
+    company_objectives = figures["has_company_objectives"]
     steps = [
         Step(
             "units",

@@ -42,6 +42,14 @@ def person_get(organization: Organization, person_id) -> Person:
     return person
 
 
+def person_get_for(viewer: Person, person_id) -> Person:
+    """``person_get`` in the reader's organization; the reader's own object when it is them (a
+    request's ``user``: what was read for them, their sight and access, is not read again)."""
+    if viewer.is_active and uuid_or_404(person_id) == viewer.pk:
+        return viewer
+    return person_get(viewer.organization, person_id)
+
+
 def everyone_of(organization: Organization) -> QuerySet[Person]:
     """Everyone who is or was in the organization, deactivated people too (whose history, such
     as the audit trail, stays readable)."""
@@ -209,6 +217,18 @@ class Access:
         self.person = person
         self._tree = tree
         self._memberships: dict[UUID, str] | None = None
+
+    @classmethod
+    def of(cls, person: Person, tree: UnitTree | None = None) -> "Access":
+        """The person object's one ``Access`` (a request's ``user``: its memberships and unit
+        tree are read once per request, however many reads ask), kept as long as the person's
+        sight (``okrs.visibility.forget`` drops both)."""
+        access = person.__dict__.get("_cadence_access")
+        if access is None:
+            access = person.__dict__["_cadence_access"] = cls(person, tree)
+        elif tree is not None and access._tree is None:
+            access._tree = tree
+        return access
 
     @property
     def tree(self) -> UnitTree:

@@ -235,10 +235,16 @@ class DepartmentSummary:
 
 
 def department_summary(
-    organization: Organization, cycle: Cycle, unit: Unit, *, viewer: okr_selectors.Viewer
+    organization: Organization,
+    cycle: Cycle,
+    unit: Unit,
+    *,
+    viewer: okr_selectors.Viewer,
+    tree: UnitTree | None = None,
 ) -> DepartmentSummary:
-    """A department's summary and the overviews of every team below it. Fixed queries."""
-    tree = UnitTree.load(organization)
+    """A department's summary and the overviews of every team below it. Fixed queries
+    (``tree``: the organization's unit tree, when the caller has it)."""
+    tree = tree or UnitTree.load(organization)
     teams = sorted(
         (u for u in tree.descendants(unit.id) if u.kind == Unit.Kind.TEAM), key=lambda u: u.name
     )
@@ -280,12 +286,17 @@ class CompanyReview:
 
 
 def company_review(
-    organization: Organization, cycle: Cycle, *, viewer: okr_selectors.Viewer
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    viewer: okr_selectors.Viewer,
+    tree: UnitTree | None = None,
 ) -> CompanyReview:
     """Everything the company-wide review shows: every team's overview grouped by department
     (with the department's takeaways), the company objectives' outcome and success rates, the
-    review's notes, summary and ideas. A fixed number of queries."""
-    tree = UnitTree.load(organization)
+    review's notes, summary and ideas. A fixed number of queries (``tree``: the organization's
+    unit tree, when the caller has it)."""
+    tree = tree or UnitTree.load(organization)
     company = tree.root
     board = okr_selectors.board_for_cycle(organization, cycle, viewer=viewer)
     scheme = organization.grading_scheme

@@ -86,9 +86,10 @@ def _retro_check_team(unit: Unit) -> None:
         raise ValidationError({"unit": "Retrospectives are written by teams."})
 
 
-def can_write_retrospective(person: Person, unit: Unit) -> bool:
-    """Members of the team, its leads and admins write (and complete) its retrospective."""
-    return Access(person).can_edit_unit(unit)
+def can_write_retrospective(person: Person, unit: Unit, access: Access | None = None) -> bool:
+    """Members of the team, its leads and admins write (and complete) its retrospective
+    (``access``: the person's, when the caller has it)."""
+    return (access or Access(person)).can_edit_unit(unit)
 
 
 def require_retrospective_writer(person: Person, unit: Unit, verb: str = "write") -> None:
@@ -98,9 +99,10 @@ def require_retrospective_writer(person: Person, unit: Unit, verb: str = "write"
         )
 
 
-def can_write_department_review(person: Person, unit: Unit) -> bool:
-    """The department's leads (and leads above it) and admins write its summary."""
-    return Access(person).can_lead_unit(unit)
+def can_write_department_review(person: Person, unit: Unit, access: Access | None = None) -> bool:
+    """The department's leads (and leads above it) and admins write its summary (``access``:
+    the person's, when the caller has it)."""
+    return (access or Access(person)).can_lead_unit(unit)
 
 
 def require_department_review_writer(person: Person, unit: Unit) -> None:

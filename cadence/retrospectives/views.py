@@ -41,7 +41,7 @@ def team_retrospective(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
     each committed objective scored below 1.0. "Complete" saves, then completes."""
     person = request.user
     organization = person.organization
-    cycle = okr_selectors.cycle_get(organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     unit = org_selectors.unit_get(organization, unit_id)
     if unit.kind != Unit.Kind.TEAM:
         raise Http404("Retrospectives are written by teams.")
@@ -58,7 +58,7 @@ def team_retrospective(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
             actor=person, cycle=cycle, unit=unit, **form.values()
         ),
     )
-    can_edit = services.can_write_retrospective(person, unit)
+    can_edit = services.can_write_retrospective(person, unit, org_selectors.Access.of(person))
     if not done.saved:
         context = _retro_context(retro, form, can_edit, [])
         return render(request, "retrospectives/retrospective.html", context, status=done.status)
@@ -96,13 +96,15 @@ def department_review(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
     """A department's summary: every team's overview below it, up to 10 takeaways, notes."""
     person = request.user
     organization = person.organization
-    cycle = okr_selectors.cycle_get(organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     unit = org_selectors.unit_get(organization, unit_id)
     if unit.kind != Unit.Kind.DEPARTMENT:
         raise Http404("Department summaries are written by departments.")
     if request.method == "POST":
         services.require_department_review_writer(person, unit)
-    summary = selectors.department_summary(organization, cycle, unit, viewer=request.user)
+    summary = selectors.department_summary(
+        organization, cycle, unit, viewer=request.user, tree=org_selectors.Access.of(person).tree
+    )
     form = DepartmentReviewForm(_bound(request), initial=DepartmentReviewForm.initial_from(summary))
     done = submit(
         request,
@@ -119,7 +121,9 @@ def department_review(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
         "cycle": cycle,
         "unit": unit,
         "form": form,
-        "can_edit": services.can_write_department_review(person, unit),
+        "can_edit": services.can_write_department_review(
+            person, unit, org_selectors.Access.of(person)
+        ),
         "satisfaction_choices": dict(Review.Satisfaction.choices),
     }
     return render(request, "retrospectives/department_review.html", context, status=done.status)
@@ -146,8 +150,10 @@ def company_review(request: HttpRequest, cycle_id) -> HttpResponse:
     ``?format=html`` downloads it as one self-contained HTML file."""
     person = request.user
     organization = person.organization
-    cycle = okr_selectors.cycle_get(organization, cycle_id)
-    review = selectors.company_review(organization, cycle, viewer=request.user)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
+    review = selectors.company_review(
+        organization, cycle, viewer=request.user, tree=org_selectors.Access.of(request.user).tree
+    )
     if request.method == "GET" and request.GET.get("format") == "html":
         html = render_to_string("retrospectives/export_company.html", _company_context(review))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -185,7 +191,9 @@ def company_review_pdf(request: HttpRequest, cycle_id) -> HttpResponse:
     cycle = okr_selectors.cycle_get(organization, cycle_id)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    review = selectors.company_review(organization, cycle, viewer=request.user)
+    review = selectors.company_review(
+        organization, cycle, viewer=request.user, tree=org_selectors.Access.of(request.user).tree
+    )
     response = HttpResponse(exports.company_review_pdf(review), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(cycle, "pdf")}"'
     return response

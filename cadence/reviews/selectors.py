@@ -306,22 +306,22 @@ def objective_target_changes(objective: okr_selectors.BoardObjective) -> Objecti
 def carry_links(
     organization: Organization, objective: Objective, *, viewer: okr_selectors.Viewer
 ) -> dict:
-    """Where an objective was carried forward from, and the objectives carried from it (two
-    queries)."""
-    carried_from = (
+    """Where an objective was carried forward from, and the objectives carried from it (one
+    query for both)."""
+    linked = Q(carried_from=objective)
+    if objective.carried_from_id:
+        linked |= Q(pk=objective.carried_from_id)
+    carried_from, carried_to = None, []
+    for other in (
         okr_selectors.objectives_of(organization, viewer)
-        .filter(pk=objective.carried_from_id)
-        .select_related("cycle")
-        .first()
-        if objective.carried_from_id
-        else None
-    )
-    carried_to = list(
-        okr_selectors.objectives_of(organization, viewer)
-        .filter(carried_from=objective)
+        .filter(linked)
         .select_related("cycle")
         .order_by("cycle__start", "created_at")
-    )
+    ):
+        if other.pk == objective.carried_from_id:
+            carried_from = other
+        if other.carried_from_id == objective.pk:
+            carried_to.append(other)
     return {"carried_from": carried_from, "carried_to": carried_to}
 
 

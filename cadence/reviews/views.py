@@ -42,7 +42,7 @@ def _month_slug(month: date) -> str:
 def cycle_review(request: HttpRequest, cycle_id) -> HttpResponse:
     """The cycle's review hub: its phase with dates, what is due now, and every review page."""
     organization = request.user.organization
-    cycle = okr_selectors.cycle_get(organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     today = selectors.organization_today(organization)
     monthly = list(selectors.reviews_of(organization, cycle, kind=Review.Kind.MONTHLY))
     mid_cycle = list(selectors.reviews_of(organization, cycle, kind=Review.Kind.MID_CYCLE))
@@ -97,14 +97,14 @@ def _parse_month(cycle, text: str) -> date:
 
 @login_required
 def review_monthly(request: HttpRequest, cycle_id, month: str) -> HttpResponse:
-    cycle = okr_selectors.cycle_get(request.user.organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     period = _parse_month(cycle, month)
     return _periodic_review(request, cycle, Review.Kind.MONTHLY, period)
 
 
 @login_required
 def review_mid_cycle(request: HttpRequest, cycle_id) -> HttpResponse:
-    cycle = okr_selectors.cycle_get(request.user.organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     return _periodic_review(request, cycle, Review.Kind.MID_CYCLE, None)
 
 
@@ -174,9 +174,9 @@ def _periodic_review(request: HttpRequest, cycle, kind: str, period: date | None
     three forms (``action``): a refused one is shown again at its place with the message."""
     person = request.user
     organization = person.organization
-    tree = UnitTree.load(organization)
+    access = Access.of(person)
+    tree = access.tree
     unit = query_object(request, "unit", org_selectors.unit_get, organization) or tree.root
-    access = Access(person, tree)
     review = selectors.periodic_review_find(organization, cycle, unit, kind, period)
     question_list = PERIODIC_QUESTIONS[kind]
     here = request.get_full_path()

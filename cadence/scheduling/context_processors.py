@@ -10,7 +10,8 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from cadence.orgs.models import Membership, Person, Unit
+from cadence.orgs.models import Person, Unit
+from cadence.orgs.selectors import Access
 from cadence.scheduling.models import DigestSubscription
 
 
@@ -25,16 +26,15 @@ class DigestFollow:
 
 
 class DigestFollows:
-    """The signed-in person's teams and followed digests, fetched on first use (two queries)."""
+    """The signed-in person's teams and followed digests, fetched on first use (one query; their
+    memberships are the request's, ``Access.of``, read once for every use)."""
 
     def __init__(self, person: Person | None) -> None:
         self.person = person
 
     @cached_property
     def _member_of(self) -> frozenset[UUID]:
-        return frozenset(
-            Membership.objects.filter(person=self.person).values_list("unit_id", flat=True)
-        )
+        return frozenset(Access.of(self.person).memberships)
 
     @cached_property
     def _following(self) -> frozenset[UUID]:

@@ -95,7 +95,7 @@ def _results_page(
 
 @login_required
 def cycle_results(request: HttpRequest, cycle_id) -> HttpResponse:
-    cycle = okr_selectors.cycle_get(request.user.organization, cycle_id)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
     return _results_page(request, cycle)
 
 

@@ -186,9 +186,11 @@ def chase_for(
     *,
     kpis: list | None = None,
     now: datetime | None = None,
+    board: selectors.Board | None = None,
 ) -> Chase:
     """What the person has to chase in ``cycle`` (``kpis``: the dashboard's unhealthy KPI rows,
-    passed through)."""
+    passed through; ``board``: a board of the cycle already loaded with every objective of the
+    units in ``chase_scope``, the dashboard's, read instead of a board of its own)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     organization = person.organization
@@ -197,9 +199,10 @@ def chase_for(
     if not scope:
         return chase
     chase.scoped = True
-    board = selectors.board_for_cycle(
-        organization, cycle, today=today, viewer=person, scope=Q(unit_id__in=list(scope))
-    )
+    if board is None:
+        board = selectors.board_for_cycle(
+            organization, cycle, today=today, viewer=person, scope=Q(unit_id__in=list(scope))
+        )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
     histories = selectors.key_result_histories_many(objectives, now=now)
     memberships = list(

@@ -18,14 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import IntegerField, Subquery, Value
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cadence.alignment.selectors import approvals_count
-from cadence.feed.selectors import unread_count
+from cadence.alignment.selectors import approvals_waiting_for
+from cadence.feed.selectors import unread_of
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle
+from cadence.orgs.models import Person
 
 # A page's ``nav`` (its context) → the header link it belongs to.
 SECTION_OF = {
@@ -78,6 +80,13 @@ class Header:
     switch_action: str
 
 
+class _CountOf(Subquery):
+    """How many rows a queryset has, as a column of another query's row."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 def _with_cycle(url: str, cycle: Cycle | None) -> str:
     if cycle is None:
         return url
@@ -110,19 +119,49 @@ class Nav:
         """The organization's cycles, newest first (one query)."""
         if self.person is None:
             return []
-        return list(Cycle.objects.filter(organization_id=self.person.organization_id))
+        return okr_selectors.request_cycles(self.request)
 
     @cached_property
     def today(self):
         return timezone.localdate()
 
     @cached_property
-    def approvals(self) -> int:
-        return approvals_count(self.person) if self.person is not None else 0
+    def counts(self) -> tuple[int, int]:
+        """(approvals waiting, unread notifications): the header's two badges, in one query."""
+        if self.person is None:
+            return 0, 0
+        waiting = approvals_waiting_for(self.person)
+        row = (
+            Person.objects.filter(pk=self.person.pk)
+            .annotate(
+                approvals=Value(0)
+                if waiting is None
+                else _CountOf(waiting.order_by().values("pk")),
+                unread=_CountOf(unread_of(self.person).order_by().values("pk")),
+            )
+            .values_list("approvals", "unread")
+            .first()
+        )
+        return row or (0, 0)
 
-    @cached_property
+    @property
+    def approvals(self) -> int:
+        return self.counts[0]
+
+    @property
     def unread(self) -> int:
-        return unread_count(self.person) if self.person is not None else 0
+        return self.counts[1]
+
+    def page_cycle(self) -> Cycle | None:
+        """The cycle a page asked for by ``?cycle=`` (404 if it is not one of the
+        organization's), else the current one: ``cycle_for_request`` from the header's list."""
+        return okr_selectors.cycle_of_request(
+            self.cycles, self.request.GET.get("cycle"), self.today
+        )
+
+    def in_planning(self, today) -> Cycle | None:
+        """The next cycle to start (``cycle_in_planning``), from the header's list."""
+        return okr_selectors.in_planning_of(self.cycles, today)
 
     def chosen_cycle(self, page_cycle=None) -> Cycle | None:
         """The page's own cycle, else the one ``?cycle=`` names, else the current one."""

@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,23 +81,19 @@ def primary_team(person: Person) -> Unit | None:
 
 def rhythm_units(*, person_ids) -> dict[UUID, Unit]:
     """person id → the unit whose rhythm applies to them (primary team, else their company
-    unit). Two queries for any number of people."""
+    unit). Two queries for any number of people (one when each is in a team)."""
     person_ids = set(person_ids)
     out: dict[UUID, Unit] = {}
     for membership in _team_memberships(person_ids):
         out.setdefault(membership.person_id, membership.unit)
     rest = person_ids - out.keys()
     if rest:
-        org_of = dict(Person.objects.filter(pk__in=rest).values_list("pk", "organization_id"))
-        companies = {
-            u.organization_id: u
-            for u in Unit.objects.filter(
-                organization_id__in=set(org_of.values()), kind=Unit.Kind.COMPANY
-            )
-        }
-        for person_id, org_id in org_of.items():
-            if org_id in companies:
-                out[person_id] = companies[org_id]
+        # Each one's company unit, with whose it is: one row per person.
+        companies = Unit.objects.filter(
+            kind=Unit.Kind.COMPANY, organization__people__pk__in=rest
+        ).annotate(rhythm_of=F("organization__people__pk"))
+        for unit in companies:
+            out[unit.rhythm_of] = unit
     return out
 
 

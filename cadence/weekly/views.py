@@ -86,7 +86,8 @@ def _link_objects(organization, value: str, viewer: Person):
 
 
 def _link_options(person: Person):
-    units = [u.id for u in org_selectors.person_units(person)]
+    # The units they belong to (the request's person's: already read for their sight).
+    units = list(org_selectors.Access.of(person).memberships)
     return list(
         okr_selectors.objectives_for_links(person.organization, viewer=person, unit_ids=units)
     )
@@ -264,7 +265,7 @@ def weekly_update(request: HttpRequest, person_id, week: str) -> HttpResponse:
     """GET: the update. POST: add an item to one of its categories."""
     viewer = request.user
     organization = viewer.organization
-    person = org_selectors.person_get(organization, person_id)
+    person = org_selectors.person_get_for(viewer, person_id)
     monday = _week_or_404(week)
     if format_week(monday) != week:
         return redirect(_page_url(person.pk, monday))

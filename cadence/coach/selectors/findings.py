@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -95,21 +95,22 @@ def previous_titles_by_unit(
     organization: Organization, cycle: Cycle, unit_ids=None
 ) -> dict[UUID, tuple[str, ...]]:
     """unit id → titles of its objectives in the previous cycle of the same kind (the latest
-    one that ended before this one started), for every unit or only ``unit_ids``. Two
-    queries."""
+    one that ended before this one started), for every unit or only ``unit_ids``. One
+    query (the previous cycle is its subquery)."""
     previous = (
         okr_selectors.cycles_of(organization)
         .filter(kind=cycle.kind, end__lt=cycle.start)
         .order_by("-end")
-        .first()
+        .values("pk")[:1]
     )
-    if previous is None:
-        return {}
     out: dict[UUID, list[str]] = defaultdict(list)
     # Only titles the whole organization may read: a finding quotes the title it repeats.
     for unit_id, title in (
         okr_selectors.objectives_of(organization, Sight.public(organization.id))
-        .filter(cycle=previous, **({} if unit_ids is None else {"unit_id__in": list(unit_ids)}))
+        .filter(
+            cycle_id=Subquery(previous),
+            **({} if unit_ids is None else {"unit_id__in": list(unit_ids)}),
+        )
         .exclude(state=Objective.State.ABANDONED)
         .values_list("unit_id", "title")
     ):

@@ -95,6 +95,7 @@ def quality_for_cycle(
     viewer: okr_selectors.Viewer,
     today: date | None = None,
     dismissable_unit_ids: frozenset[UUID] | set[UUID] = frozenset(),
+    tree: UnitTree | None = None,
 ) -> Quality:
     """Every unit with objectives in the cycle (tree order): its open and dismissed findings,
     its strength score; and the count of findings per check. ``dismissable_unit_ids``: the units
@@ -102,7 +103,7 @@ def quality_for_cycle(
     queries."""
     board = okr_selectors.board_for_cycle(organization, cycle, today=today, viewer=viewer)
     settings = settings_of(organization)
-    tree = UnitTree.load(organization)
+    tree = tree or UnitTree.load(organization)  # the caller's, when it has one
     objectives = [o for o in board.in_cycle() if not o.is_abandoned]
     previous = previous_titles_by_unit(organization, cycle)
     histories = okr_selectors.key_result_histories_many(objectives)

@@ -20,7 +20,7 @@ from cadence.core.htmx import safe_next
 from cadence.core.readers import get_as
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors as org_selectors
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.selectors import Access
 
 DISMISS_TARGETS = ("key_result", "objective", "unit", "cycle")
 
@@ -29,9 +29,9 @@ DISMISS_TARGETS = ("key_result", "objective", "unit", "cycle")
 def cycle_quality(request: HttpRequest, cycle_id) -> HttpResponse:
     person = request.user
     organization = person.organization
-    cycle = okr_selectors.cycle_get(organization, cycle_id)
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
+    cycle = okr_selectors.request_cycle(request, cycle_id)
+    access = Access.of(person)  # the request's one (its sight's too)
+    tree = access.tree
     # A closed cycle's page is read-only: its findings stay as they were when it closed.
     dismissable = (
         set()
@@ -41,7 +41,7 @@ def cycle_quality(request: HttpRequest, cycle_id) -> HttpResponse:
     context = {
         "cycle": cycle,
         "quality": coach_selectors.quality_for_cycle(
-            organization, cycle, viewer=person, dismissable_unit_ids=dismissable
+            organization, cycle, viewer=person, dismissable_unit_ids=dismissable, tree=tree
         ),
         "next": reverse("cycle_quality", args=[cycle.id]),
         "penalty": coach_selectors.UNIT_FINDING_PENALTY,

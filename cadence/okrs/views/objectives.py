@@ -16,7 +16,7 @@ from cadence.okrs import pages, selectors, services
 from cadence.okrs.forms import ObjectiveCreateForm, ObjectiveForm, PersonalObjectiveForm
 from cadence.okrs.models import Cycle
 from cadence.orgs import selectors as org_selectors
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.selectors import Access
 
 
 def _cycle_from_data(organization, value, fallback: Cycle | None) -> Cycle | None:
@@ -36,7 +36,7 @@ def objective_create(request: HttpRequest) -> HttpResponse:
     unit = query_object(request, "unit", org_selectors.unit_get, organization)
     preset_cycle = query_object(request, "cycle", selectors.cycle_get, organization)
     parent = query_object(request, "parent", selectors.objective_get, organization)
-    access = Access(person, UnitTree.load(organization))
+    access = Access.of(person)
     editable = [] if person.is_viewer else sorted(access.editable_unit_ids(), key=str)
     if not editable:
         raise PermissionDenied("You cannot create objectives: you are not in any team yet.")

@@ -16,7 +16,7 @@ from cadence.orgs import selectors as org_selectors
 def cycle_tree_unit(request: HttpRequest, cycle_id, unit_id) -> HttpResponse:
     """A folded unit of the tree, opened: its objectives and sub-units (an htmx fragment)."""
     person = request.user
-    cycle, tree, _access = pages.tree_cycle(person, cycle_id)
+    cycle, tree, _access = pages.tree_cycle(request, cycle_id)
     unit = org_selectors.unit_get(person.organization, unit_id)
     if not is_htmx(request):
         return redirect(f"{reverse('unit_detail', args=[unit.id])}?cycle={cycle.id}")
@@ -30,7 +30,7 @@ def cycle_tree_objective(request: HttpRequest, cycle_id, objective_id) -> HttpRe
     """A folded objective of the tree, opened: its key results and what aligns to it. With
     ``?part=children``, only what aligns to it, every one folded (a level too wide to show)."""
     person = request.user
-    cycle, _tree, access = pages.tree_cycle(person, cycle_id)
+    cycle, _tree, access = pages.tree_cycle(request, cycle_id)
     objective = selectors.objective_get(person.organization, objective_id, viewer=person)
     if not is_htmx(request):
         return redirect("objective_detail", objective_id=objective.id)

@@ -4,6 +4,7 @@ my units' with their figures, the organization overview and "Due now" (reviews).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,7 +16,8 @@ from cadence.onboarding import selectors as onboarding_selectors
 from cadence.orgs.models import Person, Unit
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.reviews import selectors as review_selectors
-from cadence.web.chase import chase_for
+from cadence.web.chase import chase_for, chase_scope
+from cadence.web.nav import Nav
 
 # The most unhealthy KPIs the dashboard lists (the KPIs page has them all).
 DASHBOARD_KPIS = 10
@@ -54,7 +56,8 @@ def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[U
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = request.user
     organization = person.organization
-    cycle = selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    nav = Nav.of(request)  # the header's cycles: read once for the page and its header
+    cycle = nav.page_cycle()
     context: dict = {
         "cycle": cycle,
         "nav": "dashboard",
@@ -62,20 +65,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if context["setup_checklist"] is None:
         # The rollout's progress follows the setup checklist (docs/decisions.md).
-        context["rollout"] = rollout_selectors.rollout_progress(person)
+        context["rollout"] = rollout_selectors.rollout_progress(person, nav.cycles)
     if cycle is None:
         return render(request, "okrs/dashboard.html", context)
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
+    access = Access.of(person)  # the request's one (its sight's, below)
+    tree = access.tree
     company = tree.root
     my_units = pages.my_units(tree, access)
     # What the page shows: the company's objectives, my units' and the ones they align to.
     shown_units = [u.id for u in my_units] + ([company.id] if company else [])
+    # ... and what the person chases (``web.chase``): one board for both.
+    chased, _led = chase_scope(person, tree, access)
     board = selectors.board_for_cycle(
         organization,
         cycle,
         viewer=person,
-        scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person),
+        scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person)
+        | Q(unit_id__in=list(chased)),
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
     stats = selectors.unit_stats(organization, cycle, viewer=person)
@@ -84,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # when it is being planned already.
     wizard_cycle = cycle
     if any(t.can_edit for t in teams) and cycle.phase_on(board.today) != Cycle.Phase.PLANNING:
-        wizard_cycle = selectors.cycle_in_planning(organization, board.today) or cycle
+        wizard_cycle = nav.in_planning(board.today) or cycle
     context.update(
         {
             "board": board,
@@ -100,7 +106,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "overview": pages.overview(tree, stats),
             "chase": chase_for(
-                person, cycle, tree, access, kpis=dashboard_kpis(person, tree, my_units)
+                person,
+                cycle,
+                tree,
+                access,
+                kpis=dashboard_kpis(person, tree, my_units),
+                board=board,
             ),
         }
     )

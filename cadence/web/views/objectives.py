@@ -21,7 +21,7 @@ from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import pages, selectors, services, states
 from cadence.okrs.forms import ObjectiveStateForm
 from cadence.okrs.models import Objective
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.selectors import Access
 from cadence.reviews import selectors as review_selectors
 
 
@@ -35,7 +35,7 @@ def objective_page(
     person = request.user
     organization = person.organization
     annotated, board = selectors.objective_with_progress(organization, objective, viewer=person)
-    access = Access(person, UnitTree.load(organization))
+    access = Access.of(person)
     details, histories = pages.key_result_details(annotated, today=board.today)
     rows = pages.board_rows(board, person, access, details=details)
     row = rows[annotated.id]
@@ -61,7 +61,7 @@ def objective_page(
             organization, annotated, board, histories=histories
         ),
         "cycle_switch_action": reverse("dashboard"),
-        "alignment": objective_alignment_panel(objective, person, access),
+        "alignment": objective_alignment_panel(objective, person, access, reload=False),
         "carried": review_selectors.carry_links(organization, objective, viewer=person),
         "target_changes": review_selectors.objective_target_changes(annotated),
         # Key results that update themselves: their data sources' state (issue 15).

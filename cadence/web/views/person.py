@@ -20,6 +20,7 @@ from cadence.okrs.forms import PersonalObjectiveForm
 from cadence.oneonones import selectors as oneonone_selectors
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.selectors import Access
+from cadence.web.nav import Nav
 
 
 def _form(request: HttpRequest, cycle) -> PersonalObjectiveForm:
@@ -35,9 +36,8 @@ def _form(request: HttpRequest, cycle) -> PersonalObjectiveForm:
 @login_required
 def person_detail(request: HttpRequest, person_id) -> HttpResponse:
     viewer = request.user
-    organization = viewer.organization
-    person = org_selectors.person_get(organization, person_id)
-    cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
+    person = org_selectors.person_get_for(viewer, person_id)
+    cycle = Nav.of(request).page_cycle()  # the header's cycles (no query of its own)
     own = person.pk == viewer.pk
     form, status = None, 200
     if own and cycle is not None and not cycle.closed_at and not viewer.is_viewer:
@@ -57,7 +57,7 @@ def person_detail(request: HttpRequest, person_id) -> HttpResponse:
 def _render(request, person, cycle, form, own, status=200) -> HttpResponse:
     viewer = request.user
     organization = viewer.organization
-    access = Access(viewer)
+    access = Access.of(viewer)
     rows = []
     board = None
     if cycle is not None:

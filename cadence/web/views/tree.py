@@ -18,7 +18,7 @@ HEALTH_LISTED = 20  # unaligned objectives named on the tree page (the API names
 @login_required
 def cycle_tree(request: HttpRequest, cycle_id) -> HttpResponse:
     person = request.user
-    cycle, tree, access = pages.tree_cycle(person, cycle_id)
+    cycle, tree, access = pages.tree_cycle(request, cycle_id)
     organization = person.organization
     switch_to = request.GET.get("cycle")
     if switch_to and switch_to != str(cycle.id):

@@ -13,8 +13,9 @@ from cadence.meetings import selectors as meetings_selectors
 from cadence.okrs import pages, permissions
 from cadence.okrs import selectors as okr_selectors
 from cadence.orgs import selectors
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.selectors import Access
 from cadence.scoring import selectors as scoring_selectors
+from cadence.web.nav import Nav
 from cadence.weekly.selectors import may_open_weekly_settings
 
 
@@ -23,9 +24,9 @@ def unit_detail(request: HttpRequest, unit_id) -> HttpResponse:
     person = request.user
     organization = person.organization
     unit = selectors.unit_get(organization, unit_id)
-    cycle = okr_selectors.cycle_for_request(organization, request.GET.get("cycle"))
-    tree = UnitTree.load(organization)
-    access = Access(person, tree)
+    cycle = Nav.of(request).page_cycle()  # the header's cycles (no query of its own)
+    access = Access.of(person)
+    tree = access.tree
     members = list(selectors.unit_members(unit))
     context = {
         "unit": unit,
