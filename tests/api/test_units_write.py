@@ -62,6 +62,14 @@ def test_bad_unit_input_is_422_or_409_and_saves_nothing(org, team, admin_api, ou
     assert errors_of(response) == {"archived": ["The company unit cannot be archived."]}
     response = admin_api.patch(f"/units/{team.pk}", {"checkin_time": "25:00"})
     assert response.status_code == 422
+    # JSON types as the document says: a boolean is true or false, a weekday a whole number.
+    response = admin_api.patch(f"/units/{team.pk}", {"archived": 0.0, "checkin_weekday": False})
+    assert response.status_code == 422
+    assert set(errors_of(response)) == {"archived", "checkin_weekday"}
+    team.refresh_from_db()
+    assert team.archived_at is None
+    response = admin_api.patch(f"/units/{team.pk}", {"checkin_weekday": 2.0})
+    assert response.status_code == 200 and response.json()["checkin_weekday"] == 2
     assert Unit.objects.count() == before
 
 

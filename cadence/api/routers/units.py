@@ -6,12 +6,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from cadence.api.auth import actor
 from cadence.api.common import body_object, organization
 from cadence.api.errors import fields_renamed
-from cadence.api.schemas import ERRORS, Input, UnitOut, omittable, text
+from cadence.api.schemas import ERRORS, Flag, Input, UnitOut, json_integer, omittable, text
 from cadence.core.limits import MAX_NAME, MAX_TIME_ZONE
 from cadence.orgs import services
 from cadence.orgs.models import Membership, Unit
@@ -22,7 +22,10 @@ router = Router(tags=["units"])
 UnitName = text(MAX_NAME, min_chars=1)
 NewUnitKind = Literal["department", "team"]
 MemberRole = Literal[tuple(Membership.Role.values)]
-Weekday = Annotated[int, Field(ge=0, le=6, description="0 Monday … 6 Sunday.")]
+# A JSON integer (3.0 is 3; true, 1.5 and "3" are refused), as positions are.
+Weekday = Annotated[
+    int, Field(ge=0, le=6, description="0 Monday … 6 Sunday."), BeforeValidator(json_integer)
+]
 ClockTime = Annotated[
     str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, e.g. 17:00.")
 ]
@@ -42,7 +45,7 @@ class UnitPatch(Input):
 
     name: UnitName = omittable()
     parent_id: UUID = omittable("Move the unit under the company or another department.")
-    archived: bool = omittable("Archive (kept readable, no new work) or restore the unit.")
+    archived: Flag = omittable("Archive (kept readable, no new work) or restore the unit.")
     checkin_weekday: Weekday = omittable("The weekly deadline's day: 0 Monday … 6 Sunday.")
     checkin_time: ClockTime = omittable(
         "The weekly deadline's time, HH:MM, in the unit's time zone."
