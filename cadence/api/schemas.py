@@ -466,7 +466,7 @@ class DataSourceIn(Input):
         description="Request headers sent with the address (an API key). Write-only: never "
         "shown back; omitted or null keeps the saved ones, `{}` removes them.",
     )
-    active: bool = Field(True, description="false: kept but not synced.")
+    active: Flag = Field(True, description="false: kept but not synced.")
 
 
 class DataSourceOut(Schema):

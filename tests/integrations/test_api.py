@@ -76,6 +76,8 @@ def test_switch_off_test_log_and_delete(admin_api, org_admin, receiver):
         ("ping", "delivered", 200)
     ]
     assert receiver.received[0].signature_valid
+    assert admin_api.patch(path, {"active": 0}).status_code == 422  # true or false only
+    assert admin_api.get(path).json()["active"] is True
     off = admin_api.patch(path, {"active": False})
     assert off.status_code == 200 and off.json()["active"] is False
     assert admin_api.post(f"{path}/test").status_code == 409

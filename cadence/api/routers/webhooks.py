@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from cadence.api.auth import actor
-from cadence.api.schemas import ERRORS, Input, text
+from cadence.api.schemas import ERRORS, Flag, Input, text
 from cadence.core.limits import MAX_WEBHOOK_URL
 from cadence.integrations import events as catalogue
 from cadence.integrations import selectors, services
@@ -37,7 +37,7 @@ class WebhookIn(Input):
 
 
 class WebhookPatch(Input):
-    active: bool | None = Field(
+    active: Flag | None = Field(
         None, description="false switches it off (waiting deliveries are not sent)."
     )
     events: list[WebhookEvent] | None = Field(
