@@ -50,8 +50,10 @@ def test_create_objective_check_in_and_see_progress(page, live_server):
         page.locator("#id_start").fill(start)
         page.locator("#id_target").fill(target)
         page.locator("#id_unit").fill(unit)
-        page.get_by_role("button", name=button, exact=True).click()
-        page.wait_for_load_state()
+        # Wait for the submission's own navigation: the next form is another page at the same
+        # address, and filling it before the answer arrives would fill the old one.
+        with page.expect_navigation():
+            page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(re.compile("^" + re.escape(objective_url) + r"(#.*)?$"))
     for title, *_ in krs:
         page.get_by_text(title).first.wait_for()
