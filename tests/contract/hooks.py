@@ -105,6 +105,8 @@ RULES: dict[str, dict[str, str]] = {
     },
     "PATCH /api/v1/key-results/{key_result_id}": {
         "title": "the coach's error-level checks judge the wording (the organization's settings)",
+        "reason": "a target or start changed on an approved objective needs a reason (kept in "
+        "the target history): the stored objective's state",
         "target": "a metric's target differs from its start and a threshold needs one: with "
         "the stored values and `kind`",
     },
