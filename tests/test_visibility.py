@@ -360,11 +360,11 @@ def test_those_who_may_see_it_do(client, world):
             assert str(expected) in response.content.decode(), (who, path)
 
 
-def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, world):
-    """POST, PUT, PATCH and DELETE on every route naming a hidden thing, as the reader."""
-    objects = _objects(world)
-    client.force_login(world["reader"])
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(world['reader'])}"}
+def _writes(client, person, objects):
+    """POST, PUT, PATCH and DELETE (empty bodies; pages take POST only) on every route naming a
+    hidden thing, filled from ``objects``, as ``person``: (method, path, response) each."""
+    client.force_login(person)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(person)}"}
     for route in _routes_with_ids():
         if not (_fillable(route) and _names_hidden(route)):
             continue
@@ -372,11 +372,16 @@ def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, wor
         api = path.startswith("/api/")
         for method in ("post", "put", "patch", "delete") if api else ("post",):
             kwargs = {"data": json.dumps({}), "content_type": "application/json", **auth}
-            response = getattr(client, method)(path, **(kwargs if api else {}))
-            if response.status_code == 405:
-                continue
-            assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
-            assert not _leaks(response.content.decode(errors="replace"), world), path
+            yield method, path, getattr(client, method)(path, **(kwargs if api else {}))
+
+
+def test_writes_naming_a_hidden_objective_are_404_and_change_nothing(client, world):
+    """POST, PUT, PATCH and DELETE on every route naming a hidden thing, as the reader."""
+    for method, path, response in _writes(client, world["reader"], _objects(world)):
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
+        assert not _leaks(response.content.decode(errors="replace"), world), path
     hidden = Objective.objects.get(pk=world["objective"].pk)
     assert (hidden.title, hidden.state) == ("Hidden objective", Objective.State.PROPOSED)
     assert hidden.key_results.get().check_ins.count() == 1
@@ -389,20 +394,10 @@ def test_every_write_on_a_personal_objective_answers_without_a_server_error(clie
     what hangs off it: its owner and their lead get an answer (saved, refused or not offered), a
     reader who may not see it a 404; never a 500. Then the objective is still its owner's."""
     objects = {**_objects(world), **world["personal"]}
-    person = world[who]
-    client.force_login(person)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(person)}"}
-    for route in _routes_with_ids():
-        if not (_fillable(route) and _names_hidden(route)):
-            continue
-        path = _fill(route, objects)
-        api = path.startswith("/api/")
-        for method in ("post", "put", "patch", "delete") if api else ("post",):
-            kwargs = {"data": json.dumps({}), "content_type": "application/json", **auth}
-            response = getattr(client, method)(path, **(kwargs if api else {}))
-            assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
-            if who == "reader" and response.status_code != 405:
-                assert response.status_code == 404, f"{method.upper()} {path}"
+    for method, path, response in _writes(client, world[who], objects):
+        assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
+        if who == "reader" and response.status_code != 405:
+            assert response.status_code == 404, f"{method.upper()} {path}"
     personal = Objective.objects.filter(pk=world["personal"]["objective"].pk).first()
     if who != "member_a":
         assert personal.title == "Hidden personal objective"

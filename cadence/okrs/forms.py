@@ -105,6 +105,11 @@ class CheckInForm(forms.Form):
         return self.cleaned_data.get("layout") or "row"
 
 
+def parent_label(objective: Objective) -> str:
+    """How an objective to align to is named in a choice: title, unit, cycle."""
+    return f"{objective.title} — {objective.unit.name}, {objective.cycle.name}"
+
+
 class ObjectiveWordsForm(forms.Form):
     """What every objective says: its title, why, and commitment."""
 
@@ -162,9 +167,7 @@ class ObjectiveForm(ObjectiveWordsForm):
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.get_kind_display()})"
         self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = lambda o: (
-            f"{o.title} — {o.unit.name}, {o.cycle.name}"
-        )
+        self.fields["parent"].label_from_instance = parent_label
         self.fields["owner"].queryset = people
 
 
@@ -200,9 +203,7 @@ class PersonalObjectiveForm(ObjectiveWordsForm):
         commitment.initial = Objective.Commitment.ASPIRATIONAL
         commitment.help_text = "Committed: you will get to 100%. Aspirational: 70% is a success."
         self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = lambda o: (
-            f"{o.title} — {o.unit.name}, {o.cycle.name}"
-        )
+        self.fields["parent"].label_from_instance = parent_label
 
     def clean(self):
         data = super().clean()
