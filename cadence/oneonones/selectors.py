@@ -114,6 +114,11 @@ def pairs_of(person: Person) -> QuerySet[Pair]:
     )
 
 
+def pair_with(person: Person, other: Person) -> Pair | None:
+    """The 1:1 these two people keep (either one leading), if any."""
+    return pairs_of(person).filter(Q(lead=other) | Q(member=other)).first()
+
+
 def pair_get(person: Person, pair_id) -> Pair:
     """The pair, if ``person`` is one of its two; else 404 (whoever asks: admins too)."""
     pair = pairs_of(person).filter(pk=uuid_or_404(pair_id)).first()

@@ -70,9 +70,7 @@ def _render(request, person, cycle, form, own, status=200) -> HttpResponse:
         )
         by_id = pages.board_rows(board, viewer, access)
         rows = [by_id[o.id] for o in board.objectives.values() if o.id in by_id]
-    pair = None
-    if not own:
-        pair = oneonone_selectors.pairs_of(viewer).filter(Q(lead=person) | Q(member=person)).first()
+    pair = None if own else oneonone_selectors.pair_with(viewer, person)
     context = {
         "person": person,
         "own": own,
