@@ -405,7 +405,9 @@ def _recompute(dataset) -> dict | None:
 # Main ------------------------------------------------------------------------------------
 
 
-def measure(size: str, seed: int, limits: Limits, data_dir: Path) -> dict:
+def measure(
+    size: str, seed: int, limits: Limits, data_dir: Path, only: list[str] | None = None
+) -> dict:
     _setup()
     from django.db import connections
 
@@ -418,7 +420,7 @@ def measure(size: str, seed: int, limits: Limits, data_dir: Path) -> dict:
         log(f"applied {applied} migrations")
     dataset, dataset_info = _dataset(size, seed)
     person = Person.objects.get(organization_id=dataset.organization_id, email=dataset.admin_email)
-    cases = _cases(dataset)
+    cases = [c for c in _cases(dataset) if not only or c.key in only]
     bodies = _check_in_bodies(dataset)
     cookie = _session_cookie(person)
     factories = {c.key: _request_factory(c, cookie, dataset.api_token, bodies) for c in cases}
@@ -476,8 +478,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--cases", help="comma-separated case keys (default: every case)")
     args = parser.parse_args(argv)
-    result = measure(args.size, args.seed, QUICK if args.quick else FULL, args.data_dir)
+    only = [c for c in (args.cases or "").split(",") if c]
+    limits = QUICK if args.quick else FULL
+    result = measure(args.size, args.seed, limits, args.data_dir, only or None)
     args.result.write_text(json.dumps(result, indent=2, default=str))
     return 0
 

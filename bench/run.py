@@ -53,6 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--only-imports", action="store_true", help="run only the import cases (bench/imports.py)"
     )
     parser.add_argument(
+        "--cases",
+        help="only these request cases, comma-separated (e.g. search,dashboard); "
+        "skips the import cases and the small run",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="a smoke run: 3 warm-up requests, then 20 requests / 1.5 s at c1, 40 / 1.5 s at c8",
@@ -242,7 +247,15 @@ def machine() -> dict:
 # Running ---------------------------------------------------------------------------------
 
 
-def run_engine(engine: str, *, size: str, seed: int, quick: bool, data_dir: Path) -> dict:
+def run_engine(
+    engine: str,
+    *,
+    size: str,
+    seed: int,
+    quick: bool,
+    data_dir: Path,
+    cases: list[str] | None = None,
+) -> dict:
     """One engine in its child process; its result, or a skipped/failed status."""
     if engine == "sqlite":
         url = sqlite_url(data_dir, size)
@@ -269,6 +282,8 @@ def run_engine(engine: str, *, size: str, seed: int, quick: bool, data_dir: Path
         "--result",
         str(result_path),
     ] + (["--quick"] if quick else [])
+    if cases:
+        command += ["--cases", ",".join(cases)]
     print(f"== {engine}: {size} on {url}", flush=True)
     started = time.perf_counter()
     completed = subprocess.run(command, env=env, cwd=PROJECT)
@@ -308,6 +323,7 @@ def measure(
     data_dir: Path,
     import_rows: int | None = None,
     only_imports: bool = False,
+    cases: list[str] | None = None,
 ) -> dict:
     result = {
         "size": size,
@@ -321,11 +337,16 @@ def measure(
             result["engines"][engine] = {"status": "skipped", "reason": "--only-imports"}
             continue
         result["engines"][engine] = run_engine(
-            engine, size=size, seed=seed, quick=quick, data_dir=data_dir
+            engine, size=size, seed=seed, quick=quick, data_dir=data_dir, cases=cases
         )
     rows = import_rows or IMPORT_ROWS[size]
     result["imports"] = {
-        engine: run_imports(engine, rows=rows, seed=seed, data_dir=data_dir) for engine in engines
+        engine: (
+            {"status": "skipped", "reason": "--cases"}
+            if cases
+            else run_imports(engine, rows=rows, seed=seed, data_dir=data_dir)
+        )
+        for engine in engines
     }
     print("== pure: coach checks and the roll-up of 10k objectives", flush=True)
     result["pure"] = {
@@ -346,6 +367,16 @@ def parse_engines(text: str) -> list[str]:
     if unknown or not engines:
         raise BenchError(f"--engines takes sqlite and/or postgres, not {text!r}")
     return list(dict.fromkeys(engines))
+
+
+def parse_cases(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    cases = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in cases if c not in report.CASES]
+    if unknown or not cases:
+        raise BenchError(f"--cases takes some of {', '.join(report.CASES)}, not {text!r}")
+    return list(dict.fromkeys(cases))
 
 
 def load_result(out: Path, size: str) -> dict | None:
@@ -369,10 +400,11 @@ def run(args: argparse.Namespace) -> int:
         "data_dir": data_dir,
         "import_rows": args.import_rows,
         "only_imports": args.only_imports,
+        "cases": parse_cases(args.cases),
     }
 
     small = None
-    if args.size != "small" and not args.only_imports:
+    if args.size != "small" and not args.only_imports and not args.cases:
         small = load_result(out, "small")
         missing = [
             e
@@ -395,7 +427,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nWritten: {out / f'{args.size}.json'} and {out / f'{args.size}.md'}")
 
     statuses = {e: d.get("status") for e, d in result["engines"].items() if not args.only_imports}
-    statuses.update({f"{e} imports": d.get("status") for e, d in result["imports"].items()})
+    statuses.update(
+        {
+            f"{e} imports": d.get("status")
+            for e, d in result["imports"].items()
+            if d.get("reason") != "--cases"
+        }
+    )
     if any(s == "failed" for s in statuses.values()):
         return 1
     if os.environ.get("CI") == "true" and any(s == "skipped" for s in statuses.values()):
