@@ -6,8 +6,10 @@ SQLite is the embedded default; set DATABASE_URL (postgres://user@host:port/name
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +129,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def cache_from_url(url: str) -> dict:
+    """The cache of rendered fragments (cadence/okrs/fragments.py) from CACHE_URL: unset, one
+    in each process's memory; ``redis://host:6379/<db>`` (or ``rediss://``), one Redis shared by
+    every process. Entries are found by keys made of what they show, so neither can be stale."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cadence",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    scheme = urlsplit(url).scheme
+    if scheme not in ("redis", "rediss"):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a redis:// or rediss:// address (e.g. redis://127.0.0.1:6379/0), "
+            f"or unset for a cache in each process's memory; its scheme is {scheme or 'missing'!r}."
+        )
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.Person"

@@ -139,6 +139,16 @@ def _frozen_clock(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (rendered fragments, cadence/okrs/fragments.py):
+    what one test rendered is never another's hit."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests need it correct, not expensive."""
     settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from cadence.okrs import fragments
 from cadence.okrs import progress as arithmetic
 
 register = template.Library()
@@ -173,3 +174,34 @@ def progress_bar(value, expected=None, pace=None, label: str = "Progress", size:
         fill,
         marker,
     )
+
+
+class CachedCardNode(template.Node):
+    """``{% cached_card %}…{% endcached_card %}``: the key-result card's HTML from the fragment
+    cache under ``fragments.card_key`` (what the card shows), rendered and kept on a miss."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        here = context.get("here")
+        card = fragments.Card(
+            kr=context["kr"],
+            objective=context["o"],
+            today=context["today"],
+            # As the check-in button's {% firstof here request.get_full_path %}.
+            back=here or (request.get_full_path() if request is not None else ""),
+            layout=context.get("layout") or "row",
+            sources_shown=context.get("kr_sources") is not None,
+            source=context.get("kr_source"),
+        )
+        html = fragments.cached(fragments.card_key(card), lambda: self.nodelist.render(context))
+        return mark_safe(html)  # noqa: S308 — the template's own output, escaped when rendered
+
+
+@register.tag
+def cached_card(parser, token):
+    nodelist = parser.parse(("endcached_card",))
+    parser.delete_first_token()
+    return CachedCardNode(nodelist)

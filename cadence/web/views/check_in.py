@@ -175,6 +175,7 @@ def key_result_check_in(request: HttpRequest, key_result_id) -> HttpResponse:
             "o": row,
             "layout": layout,
             "here": next_url,
+            "today": board.today,
             **check_in_figures(
                 person, access, annotated, board, next_url=next_url, histories=histories
             ),
