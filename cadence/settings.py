@@ -139,7 +139,7 @@ def cache_from_url(url: str) -> dict:
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "cadence",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # a card is 5–15 KB
         }
     scheme = urlsplit(url).scheme
     if scheme not in ("redis", "rediss"):

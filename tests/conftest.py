@@ -139,11 +139,15 @@ def _frozen_clock(request):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Every test starts with an empty cache (rendered fragments, cadence/okrs/fragments.py):
-    what one test rendered is never another's hit."""
+def _empty_cache(settings):
+    """Every test starts with an empty cache of this process's own (rendered fragments,
+    cadence/okrs/fragments.py): what one test rendered is never another's hit, and a CACHE_URL
+    in the environment is never emptied by the suite (tests/scale name their own Redis database)."""
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     cache.clear()
     yield
 
