@@ -175,11 +175,15 @@ def key_results_owned(
     )
 
 
-def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -> Objective:
+def objective_get(
+    organization: Organization, objective_id, *, viewer: Viewer, flags: dict | None = None
+) -> Objective:
     """The objective (a unit's, or a personal one its reader may see), or 404 when it is
-    missing, another organization's or hidden from the reader (the three look the same)."""
+    missing, another organization's or hidden from the reader (the three look the same).
+    ``flags``: name → ``Exists`` read with it, for its page's panels (cadence.core.flags)."""
     objective = (
         Objective.objects.filter(organization=organization)
+        .annotate(**(flags or {}))
         .filter(sight_of(viewer).objectives(personal=True))
         .select_related(
             "cycle",
