@@ -59,7 +59,6 @@ OTHER_PAGES_TARGET = 12
 # remains is listed there. A page below its target is held to the target.
 REACHED = {
     "dashboard": (17, 19, 22),
-    "objective_detail": (26, 26, 24),
     "cycle_tree": (15, 15, 14),
     "unit_detail": (17, 18, 17),
     "cycle_quality": (14, 14, 13),

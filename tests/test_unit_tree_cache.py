@@ -51,3 +51,25 @@ def test_unit_outline_is_the_walk_without_instances(org, django_assert_num_queri
         outline = unit_outline(org)
     assert outline == walked
     assert [name for _, name, _ in outline][1:4] == ["Billing", "Sales", "Alpha team"]
+
+
+def test_the_tree_and_a_persons_memberships_are_one_query(org, member, django_assert_num_queries):
+    """Cold, warm and after a change: the same tree as ``load`` and the same memberships as
+    ``memberships_of``, in one query (a reader's ``Access`` asks for both)."""
+    from cadence.orgs.selectors import _UNIT_ROWS, memberships_of
+
+    team = f.make_unit(org, "Payments")
+    f.join(team, member, role="lead")
+    _UNIT_ROWS.clear()
+    for change in (None, "unchanged", "a new unit"):
+        if change == "a new unit":
+            f.make_unit(org, "Billing")
+        with django_assert_num_queries(1):
+            tree, roles = UnitTree.load_with_memberships(org, member)
+        assert roles == memberships_of(member) and roles[team.id] == "lead"
+        assert set(tree.units) == set(UnitTree.load(org).units)
+    assert "Billing" in {u.name for u in tree.units.values()}
+    nobody = f.make_person(org, name="Nobody")
+    with django_assert_num_queries(1):
+        tree, roles = UnitTree.load_with_memberships(org, nobody)
+    assert roles == {} and set(tree.units) == set(UnitTree.load(org).units)

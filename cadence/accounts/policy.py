@@ -19,17 +19,36 @@ def requires_two_factor(organization_id) -> bool:
     ).exists()
 
 
+def _two_factor_required(organization_ref: str) -> Exists:
+    return Exists(
+        SignInPolicy.objects.filter(
+            organization_id=OuterRef(organization_ref), require_two_factor=True
+        )
+    )
+
+
+def person_with_organization(person_id) -> Person | None:
+    """The signed-in person with their organization and its ``requires_two_factor`` (one query:
+    the session middleware's read of ``request.user``, whose pages all read the organization and
+    whose two-factor middleware reads the policy)."""
+    person = (
+        Person.objects.select_related("organization")
+        .annotate(organization_requires_two_factor=_two_factor_required("organization_id"))
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is not None:
+        person.organization.requires_two_factor = person.organization_requires_two_factor
+    return person
+
+
 def organization_with_policy(organization_id) -> Organization | None:
     """The organization, with ``requires_two_factor`` read in the same query (the middleware's
     one query per signed-in request: it hands the organization to ``request.user``, whose pages
     all read it)."""
     return (
         Organization.objects.filter(pk=organization_id)
-        .annotate(
-            requires_two_factor=Exists(
-                SignInPolicy.objects.filter(organization_id=OuterRef("pk"), require_two_factor=True)
-            )
-        )
+        .annotate(requires_two_factor=_two_factor_required("pk"))
         .first()
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
 from django.db.models.functions import Coalesce, Trim
 from django.db.models.lookups import Exact
 from django.http import Http404
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cadence.alignment.models import ApprovalEvent, Dependency
 from cadence.coach import selectors as coach_selectors
+from cadence.core.flags import said_empty
 from cadence.core.ids import uuid_or_404
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
@@ -436,11 +437,26 @@ def dependency_providers(access: Access, objective: Objective) -> list[Unit]:
     ]
 
 
+def objective_alignment_flags() -> dict:
+    """The flags of the objective page's alignment panel (cadence.core.flags): its approval
+    trail, the dependencies it asks or is asked."""
+    return {
+        "has_approval_events": Exists(ApprovalEvent.objects.filter(objective=OuterRef("pk"))),
+        "has_dependencies": Exists(
+            Dependency.objects.filter(
+                Q(objective=OuterRef("pk")) | Q(provider_objective=OuterRef("pk"))
+            )
+        ),
+    }
+
+
 def objective_alignment_panel(
     objective: Objective, person: Person, access: Access | None = None, *, reload: bool = True
 ) -> AlignmentPanel:
     """The panel of an objective; ``reload=False`` takes the objective as given (its page's,
-    just read with its unit, cycle and parent: no second read)."""
+    just read with its unit, cycle and parent: no second read; read with
+    ``objective_alignment_flags``, an empty trail or no dependencies are not read)."""
+    flags = None if reload else objective
     access = access or Access(person)
     if reload:
         objective = (
@@ -450,7 +466,11 @@ def objective_alignment_panel(
             .filter(organization_id=person.organization_id)
             .get(pk=objective.pk)
         )
-    events = tuple(approval_events_of(objective, viewer=person))
+    events = (
+        ()
+        if said_empty(flags, "has_approval_events")
+        else tuple(approval_events_of(objective, viewer=person))
+    )
     returns = [e for e in events if e.action == ApprovalEvent.Action.RETURNED]
     open_cycle = not objective.cycle.closed_at
     if objective.is_personal:
@@ -472,9 +492,13 @@ def objective_alignment_panel(
     # One of its approvers who may not approve it proposed it (``can_approve``): no second
     # look at the trail.
     own_proposal = open_cycle and not approver and is_approver(access, objective)
-    deps = list(
-        _dependencies(person.organization_id, person).filter(
-            Q(objective=objective) | Q(provider_objective=objective)
+    deps = (
+        []
+        if said_empty(flags, "has_dependencies")
+        else list(
+            _dependencies(person.organization_id, person).filter(
+                Q(objective=objective) | Q(provider_objective=objective)
+            )
         )
     )
     return AlignmentPanel(

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from cadence.core.flags import said_empty
 from cadence.core.ids import uuid_or_404
 from cadence.core.limits import FIRST_YEAR, LAST_YEAR
 from cadence.feed.models import (
@@ -115,9 +116,21 @@ def _can_write(viewer: Person) -> bool:
     return viewer.is_active and not viewer.is_viewer
 
 
-def discussions_for(viewer: Person, targets: list[Target]) -> dict[UUID, Discussion]:
+def objective_discussion_flags() -> dict:
+    """The flags of an objective page's discussions (cadence.core.flags): comments and likes on
+    it or on its key results."""
+    on_it = Q(objective=OuterRef("pk")) | Q(key_result__objective=OuterRef("pk"))
+    return {
+        "has_comments": Exists(Comment.objects.filter(on_it, deleted_at__isnull=True)),
+        "has_likes": Exists(Like.objects.filter(on_it)),
+    }
+
+
+def discussions_for(viewer: Person, targets: list[Target], *, flags=None) -> dict[UUID, Discussion]:
     """Target id → its Discussion, for a list of targets of the viewer's organization: two
-    queries, however many targets of however many kinds."""
+    queries, however many targets of however many kinds (fewer when ``flags``, an objective as
+    its page read it, says there are no comments or no likes on it and its key results: the
+    targets are then that objective and its key results)."""
     out: dict[UUID, Discussion] = {}
     by_field: dict[str, list[Target]] = {}
     for target in targets:
@@ -142,11 +155,18 @@ def discussions_for(viewer: Person, targets: list[Target]) -> dict[UUID, Discuss
                 return target_id
         return None
 
-    for comment in _live_comments().filter(wanted, organization_id=viewer.organization_id):
+    comments = (
+        []
+        if said_empty(flags, "has_comments")
+        else _live_comments().filter(wanted, organization_id=viewer.organization_id)
+    )
+    for comment in comments:
         comment.can_delete = viewer.is_active and (
             comment.author_id == viewer.pk or viewer.is_admin
         )
         out[target_of(comment)].comments.append(comment)
+    if said_empty(flags, "has_likes"):
+        return out
     counts = (
         Like.objects.filter(wanted)
         .values(*names)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cadence.core.flags import said_empty
 from cadence.core.ids import uuid_or_404
 from cadence.ideas import rules
 from cadence.ideas.models import Comment, Idea, Prompt, Round, Vote
@@ -240,8 +241,17 @@ def ideas_of(
     ]
 
 
+def objective_idea_flags() -> dict:
+    """The flag of an objective page's idea (cadence.core.flags): whether it was promoted from
+    one."""
+    return {"from_an_idea": Exists(Idea.objects.filter(objective=OuterRef("pk")))}
+
+
 def idea_for_objective(organization: Organization, objective: Objective) -> Idea | None:
-    """The idea an objective was promoted from, if any (shown on the objective's page)."""
+    """The idea an objective was promoted from, if any (shown on the objective's page; not read
+    when the objective was read with its flag and it was promoted from none)."""
+    if said_empty(objective, "from_an_idea"):
+        return None
     return (
         Idea.objects.filter(organization=organization, objective_id=objective.pk)
         .select_related("round__cycle", "round__unit")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from cadence.core.flags import said_empty
 from cadence.integrations.models import (
     DataSource,
     SourceSettings,
@@ -71,8 +72,21 @@ def data_source_for(organization_id, key_result_id) -> DataSource | None:
     ).first()
 
 
-def data_sources_for(organization: Organization, key_result_ids) -> dict[UUID, DataSource]:
-    """The sources of these key results, by key-result id, in one query."""
+def objective_source_flags() -> dict:
+    """The flag of an objective page's data sources (cadence.core.flags): whether any of its
+    key results updates itself from one."""
+    return {
+        "has_data_sources": Exists(DataSource.objects.filter(key_result__objective=OuterRef("pk")))
+    }
+
+
+def data_sources_for(
+    organization: Organization, key_result_ids, *, flags=None
+) -> dict[UUID, DataSource]:
+    """The sources of these key results, by key-result id, in one query (none when ``flags``,
+    their objective as its page read it, says none has one)."""
+    if said_empty(flags, "has_data_sources"):
+        return {}
     return {
         s.key_result_id: s
         for s in DataSource.objects.filter(

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from cadence.core.flags import said_empty
 from cadence.core.ids import uuid_or_404
 from cadence.kpis import bands, charts
 from cadence.kpis.models import Kpi, KpiCrossing, KpiValue
@@ -137,8 +138,22 @@ def bands_by_unit(
     return {k: tuple(v) for k, v in out.items()}
 
 
+def objective_kpi_flags() -> dict:
+    """The flags of an objective page's KPI reads (cadence.core.flags): the KPIs it was drafted
+    to recover, the KPIs in use of its unit (whose bands the coach compares targets with)."""
+    return {
+        "recovers_kpis": Exists(Kpi.objects.filter(recovery_objective=OuterRef("pk"))),
+        "unit_has_kpis": Exists(
+            Kpi.objects.filter(unit=OuterRef("unit_id"), archived_at__isnull=True)
+        ),
+    }
+
+
 def kpis_recovered_by(organization: Organization, objective: Objective) -> list[Kpi]:
-    """The KPIs this objective was drafted to bring back into their band."""
+    """The KPIs this objective was drafted to bring back into their band (none read when the
+    objective was read with its flag and recovers none)."""
+    if said_empty(objective, "recovers_kpis"):
+        return []
     return list(kpis_of(organization).filter(recovery_objective=objective).order_by("name"))
 
 

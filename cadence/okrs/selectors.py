@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.db import connections, router
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -175,11 +176,15 @@ def key_results_owned(
     )
 
 
-def objective_get(organization: Organization, objective_id, *, viewer: Viewer) -> Objective:
+def objective_get(
+    organization: Organization, objective_id, *, viewer: Viewer, flags: dict | None = None
+) -> Objective:
     """The objective (a unit's, or a personal one its reader may see), or 404 when it is
-    missing, another organization's or hidden from the reader (the three look the same)."""
+    missing, another organization's or hidden from the reader (the three look the same).
+    ``flags``: name → ``Exists`` read with it, for its page's panels (cadence.core.flags)."""
     objective = (
         Objective.objects.filter(organization=organization)
+        .annotate(**(flags or {}))
         .filter(sight_of(viewer).objectives(personal=True))
         .select_related(
             "cycle",
@@ -599,16 +604,16 @@ def objectives_page(
     return [board.objectives[i] for i in ids], total
 
 
-# How far up ``ancestor_ids`` walks: alignment chains are a few levels deep; the bound only
+# How far up ``ancestors_scope`` walks: alignment chains are a few levels deep; the bound only
 # stops a corrupt loop of parents.
 ANCESTOR_DEPTH = 64
 
 
-def ancestor_ids(objective: Objective) -> list[UUID]:
-    """Ids of the objectives above this one, nearest first (one query: a recursive walk up
-    the parent links in the database)."""
+def ancestors_scope(objective: Objective) -> Q:
+    """A board scope: the objectives above this one, as a recursive walk up the parent links
+    (WITH RECURSIVE, on both engines) inside the board's own query: no query of its own."""
     if objective.parent_id is None:
-        return []
+        return Q(pk__in=[])
     connection = connections[router.db_for_read(Objective)]
     pk = Objective._meta.pk
     table = connection.ops.quote_name(Objective._meta.db_table)
@@ -618,17 +623,10 @@ def ancestor_ids(objective: Objective) -> list[UUID]:
         f" UNION ALL"
         f" SELECT o.id, o.parent_id, up.depth + 1 FROM {table} o"
         f" JOIN up ON o.id = up.parent_id WHERE up.depth < %s"
-        f") SELECT id FROM up ORDER BY depth"
+        f") SELECT id FROM up"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk.get_db_prep_value(objective.parent_id, connection), ANCESTOR_DEPTH])
-        rows = [pk.to_python(row[0]) for row in cursor.fetchall()]
-    out: list[UUID] = []
-    for node in rows:
-        if node in out or node == objective.id:
-            break
-        out.append(node)
-    return out
+    params = (pk.get_db_prep_value(objective.parent_id, connection), ANCESTOR_DEPTH)
+    return Q(pk__in=RawSQL(sql, params))
 
 
 def units_and_parents(organization: Organization, cycle: Cycle, unit_ids, *, viewer: Viewer) -> Q:
@@ -666,10 +664,12 @@ def objective_with_progress(
 ) -> tuple[BoardObjective, Board]:
     """The objective as on its cycle's board, with only what its page shows loaded:
     itself, its ancestors and the objectives aligned to it (and their key results)."""
-    # Itself, its ancestors (one query) and the objectives aligned to it (in the board's own
-    # query, which filters by the reader's sight; units' objectives only, as ever).
-    scope = Q(pk__in=[objective.pk, *ancestor_ids(objective)]) | Q(
-        parent_id=objective.pk, owner_person__isnull=True
+    # Itself, its ancestors and the objectives aligned to it, all in the board's own query
+    # (which filters by the reader's sight; units' objectives only, as ever).
+    scope = (
+        Q(pk=objective.pk)
+        | ancestors_scope(objective)
+        | Q(parent_id=objective.pk, owner_person__isnull=True)
     )
     board = board_for_cycle(
         organization,

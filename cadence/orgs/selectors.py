@@ -4,7 +4,16 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db import router
-from django.db.models import Count, Max, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
 from cadence.core.ids import uuid_or_404
@@ -73,10 +82,26 @@ _UNIT_ROWS: dict = {}
 _UNIT_ROWS_MAX = 64
 _UNIT_FIELDS = [f.attname for f in Unit._meta.concrete_fields]
 _UPDATED_AT = _UNIT_FIELDS.index("updated_at")
+_ID = _UNIT_FIELDS.index("id")
 
 
 def _unit_rows(organization: Organization) -> list[tuple]:
+    return _unit_rows_and_roles(organization)[0]
+
+
+def _unit_rows_and_roles(
+    organization: Organization, member: Person | None = None
+) -> tuple[list[tuple], dict[UUID, str]]:
+    """The unit rows (see ``_UNIT_ROWS``) and, given a ``member``, their memberships (unit id →
+    role; ``memberships_of``) in the same query: each row carries the member's role in it, and
+    when the fingerprint is unchanged the rows of their units come back, and no others."""
     units = units_of(organization).order_by("name")
+    if member is not None:
+        units = units.annotate(
+            member_role=Subquery(
+                Membership.objects.filter(person=member, unit=OuterRef("pk")).values("role")[:1]
+            )
+        )
     cached = _UNIT_ROWS.get(organization.pk)
     if cached is not None:
         (count, latest), rows = cached
@@ -84,15 +109,27 @@ def _unit_rows(organization: Organization) -> list[tuple]:
         units = units.annotate(
             fingerprint_n=Subquery(now.annotate(n=Count("id")).values("n")),
             fingerprint_latest=Subquery(now.annotate(latest=Max("updated_at")).values("latest")),
-        ).exclude(fingerprint_n=count, fingerprint_latest=latest)
-    fresh = list(units.values_list(*_UNIT_FIELDS))
-    if not fresh and cached is not None:
-        return cached[1]  # unchanged (an organization always has its company unit)
+        ).annotate(
+            unchanged=ExpressionWrapper(
+                Q(fingerprint_n=count, fingerprint_latest=latest), output_field=BooleanField()
+            )
+        )
+        changed = Q(unchanged=False)
+        units = units.filter(changed | Q(member_role__isnull=False) if member else changed)
+    extra = ["member_role"] if member is not None else []
+    if cached is not None:
+        extra.append("unchanged")
+    n = len(_UNIT_FIELDS)
+    found = list(units.values_list(*_UNIT_FIELDS, *extra))
+    roles = {row[_ID]: row[n] for row in found if member is not None and row[n] is not None}
+    if cached is not None and (not found or found[0][-1]):
+        return cached[1], roles  # unchanged (an organization always has its company unit)
+    fresh = [row[:n] for row in found]
     fingerprint = (len(fresh), max((r[_UPDATED_AT] for r in fresh), default=None))
     if len(_UNIT_ROWS) >= _UNIT_ROWS_MAX:
         _UNIT_ROWS.clear()
     _UNIT_ROWS[organization.pk] = (fingerprint, fresh)
-    return fresh
+    return fresh, roles
 
 
 @dataclass
@@ -104,9 +141,21 @@ class UnitTree:
 
     @classmethod
     def load(cls, organization: Organization) -> "UnitTree":
+        return cls.from_rows(_unit_rows(organization))
+
+    @classmethod
+    def load_with_memberships(
+        cls, organization: Organization, person: Person
+    ) -> tuple["UnitTree", dict[UUID, str]]:
+        """The tree and the person's memberships (``memberships_of``), in one query."""
+        rows, roles = _unit_rows_and_roles(organization, person)
+        return cls.from_rows(rows), roles
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> "UnitTree":
         db = router.db_for_read(Unit)
         units = {}
-        for row in _unit_rows(organization):
+        for row in rows:
             unit = Unit.from_db(db, _UNIT_FIELDS, row)
             units[unit.id] = unit
         tree = cls(units=units)
@@ -230,16 +279,28 @@ class Access:
             access._tree = tree
         return access
 
+    def _load_both(self) -> None:
+        """The first of the two a reader asks for reads the other with it (one query)."""
+        self._tree, self._memberships = UnitTree.load_with_memberships(
+            self.person.organization, self.person
+        )
+
     @property
     def tree(self) -> UnitTree:
         if self._tree is None:
-            self._tree = UnitTree.load(self.person.organization)
+            if self._memberships is None:
+                self._load_both()
+            else:
+                self._tree = UnitTree.load(self.person.organization)
         return self._tree
 
     @property
     def memberships(self) -> dict[UUID, str]:
         if self._memberships is None:
-            self._memberships = memberships_of(self.person)
+            if self._tree is None:
+                self._load_both()
+            else:
+                self._memberships = memberships_of(self.person)
         return self._memberships
 
     def can_edit_unit(self, unit: Unit) -> bool:

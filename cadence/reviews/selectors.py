@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
+from cadence.core.flags import said_empty
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import (
     PLANNING_WINDOW,
@@ -290,9 +291,28 @@ class ObjectiveTargetChanges:
         return sum(len(k.changes) for k in self.key_results)
 
 
-def objective_target_changes(objective: okr_selectors.BoardObjective) -> ObjectiveTargetChanges:
-    """The target changes of a board objective's key results: one
-    query whatever their number."""
+def objective_review_flags() -> dict:
+    """The flags of an objective page's panels of this app (cadence.core.flags): where it was
+    carried from or to, the target changes of its key results."""
+    return {
+        "has_carry_links": ExpressionWrapper(
+            Q(carried_from__isnull=False)
+            | Exists(Objective.objects.filter(carried_from=OuterRef("pk"))),
+            output_field=BooleanField(),
+        ),
+        "has_target_changes": Exists(
+            TargetChange.objects.filter(key_result__objective=OuterRef("pk"))
+        ),
+    }
+
+
+def objective_target_changes(
+    objective: okr_selectors.BoardObjective, *, flags: Objective | None = None
+) -> ObjectiveTargetChanges:
+    """The target changes of a board objective's key results: one query whatever their number
+    (none when ``flags``, the objective as its page read it, says there are none)."""
+    if said_empty(flags, "has_target_changes"):
+        return ObjectiveTargetChanges(key_results=())
     by_kr = target_histories_many(list(objective.krs))
     return ObjectiveTargetChanges(
         key_results=tuple(
@@ -307,7 +327,9 @@ def carry_links(
     organization: Organization, objective: Objective, *, viewer: okr_selectors.Viewer
 ) -> dict:
     """Where an objective was carried forward from, and the objectives carried from it (one
-    query for both)."""
+    query for both; none when the objective was read with its flag and it has neither)."""
+    if said_empty(objective, "has_carry_links"):
+        return {"carried_from": None, "carried_to": []}
     linked = Q(carried_from=objective)
     if objective.carried_from_id:
         linked |= Q(pk=objective.carried_from_id)

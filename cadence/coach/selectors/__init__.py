@@ -9,6 +9,7 @@ from cadence.coach.selectors.findings import (
     dismissal_unit,
     findings_for_objective,
     findings_for_objectives,
+    objective_coach_flags,
     unit_findings_raw,
 )
 from cadence.coach.selectors.quality import (
@@ -50,6 +51,7 @@ __all__ = [
     "findings_for_objective",
     "finding_rows",
     "findings_for_objectives",
+    "objective_coach_flags",
     "level_label",
     "live_findings",
     "plan_count_findings",

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from cadence.coach import checks, hooks
-from cadence.coach.models import Dismissal
+from cadence.coach.models import CheckSetting, Dismissal
 from cadence.coach.selectors.settings import LEVEL_LABELS, settings_of
+from cadence.core.flags import said_empty
 from cadence.core.ids import uuid_or_404
 from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import progress as arithmetic
@@ -279,23 +280,64 @@ class ObjectiveFindings:
         return [f for f in self.findings if not f.is_open]
 
 
+def objective_coach_flags() -> dict:
+    """The flags of the coach's reads on an objective's page (cadence.core.flags): the
+    organization's check settings, titles of its unit in an earlier cycle of the same kind (the
+    previous cycle's, which the restatement check quotes, are among them), dismissals of its
+    findings or its key results'. The KPI bands of its unit have ``kpis``' flag."""
+    earlier = Objective.objects.filter(
+        organization_id=OuterRef("organization_id"),
+        unit_id=OuterRef("unit_id"),
+        cycle__kind=OuterRef("cycle__kind"),
+        cycle__end__lt=OuterRef("cycle__start"),
+    )
+    return {
+        "has_check_settings": Exists(
+            CheckSetting.objects.filter(organization_id=OuterRef("organization_id"))
+        ),
+        "unit_had_objectives": Exists(earlier),
+        "has_dismissals": Exists(
+            Dismissal.objects.filter(
+                Q(objective=OuterRef("pk")) | Q(key_result__objective=OuterRef("pk"))
+            )
+        ),
+    }
+
+
 def findings_for_objective(
     organization: Organization,
     objective: okr_selectors.BoardObjective,
     board: okr_selectors.Board,
     *,
     histories: dict | None = None,
+    flags: Objective | None = None,
 ) -> ObjectiveFindings:
     """An objective as on its cycle's board (``.krs``, ``.progress``, ``.pace``): its own
-    findings and its key results', open and dismissed. Six queries whatever its size."""
-    settings = settings_of(organization)
+    findings and its key results', open and dismissed. Six queries whatever its size, fewer
+    when ``flags`` (the objective as its page read it, ``objective_coach_flags`` and
+    ``kpis.selectors.objective_kpi_flags``) says a read would find nothing."""
+    settings = (
+        checks.Settings(overrides={})
+        if said_empty(flags, "has_check_settings")
+        else settings_of(organization)
+    )
     if objective.is_abandoned:
         return ObjectiveFindings(objective=objective, findings=[])
-    previous = previous_titles_by_unit(organization, objective.cycle, [objective.unit_id])
+    previous = (
+        {}
+        if said_empty(flags, "unit_had_objectives")
+        else previous_titles_by_unit(organization, objective.cycle, [objective.unit_id])
+    )
     if histories is None:
         histories = okr_selectors.key_result_histories_many([objective])
-    dismissals = dismissals_by_target(
-        organization, objective_ids=[objective.id], key_result_ids=[k.id for k in objective.krs]
+    dismissals = (
+        {}
+        if said_empty(flags, "has_dismissals")
+        else dismissals_by_target(
+            organization,
+            objective_ids=[objective.id],
+            key_result_ids=[k.id for k in objective.krs],
+        )
     )
     raw, by_kr = judge_objective(
         objective,
@@ -303,7 +345,11 @@ def findings_for_objective(
         previous_titles=previous.get(objective.unit_id, ()),
         histories=histories,
         explained=explained_ids([objective]),
-        kpi_bands=kpi_selectors.bands_by_unit(organization, [objective.unit_id]),
+        kpi_bands=(
+            {}
+            if said_empty(flags, "unit_has_kpis")
+            else kpi_selectors.bands_by_unit(organization, [objective.unit_id])
+        ),
     )
     findings = stored_findings(raw, settings, dismissals, subject="objective", objective=objective)
     for kr in objective.krs:

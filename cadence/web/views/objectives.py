@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from cadence.alignment.selectors import objective_alignment_panel
+from cadence.alignment.selectors import objective_alignment_flags, objective_alignment_panel
 from cadence.coach import selectors as coach_selectors
 from cadence.core.forms import UNPROCESSABLE, submit
 from cadence.core.htmx import post_only
@@ -23,6 +23,20 @@ from cadence.okrs.forms import ObjectiveStateForm
 from cadence.okrs.models import Objective
 from cadence.orgs.selectors import Access
 from cadence.reviews import selectors as review_selectors
+
+
+def panel_flags() -> dict:
+    """What the page's panels would find, read with the objective (cadence.core.flags): a panel
+    that is empty for most objectives costs no query when there is nothing in it."""
+    return {
+        **feed_selectors.objective_discussion_flags(),
+        **coach_selectors.objective_coach_flags(),
+        **kpi_selectors.objective_kpi_flags(),
+        **objective_alignment_flags(),
+        **review_selectors.objective_review_flags(),
+        **integration_selectors.objective_source_flags(),
+        **ideas_selectors.objective_idea_flags(),
+    }
 
 
 def objective_page(
@@ -40,7 +54,7 @@ def objective_page(
     rows = pages.board_rows(board, person, access, details=details)
     row = rows[annotated.id]
     discussions = feed_selectors.discussions_for(
-        person, [annotated.model, *(kr.model for kr in annotated.krs)]
+        person, [annotated.model, *(kr.model for kr in annotated.krs)], flags=objective
     )
     context = {
         "cycle": annotated.cycle,
@@ -58,15 +72,15 @@ def objective_page(
         "state_form": state_form or ObjectiveStateForm(),
         "abandon_open": state_form is not None and bool(state_form.errors),
         "coach_findings": coach_selectors.findings_for_objective(
-            organization, annotated, board, histories=histories
+            organization, annotated, board, histories=histories, flags=objective
         ),
         "cycle_switch_action": reverse("dashboard"),
         "alignment": objective_alignment_panel(objective, person, access, reload=False),
         "carried": review_selectors.carry_links(organization, objective, viewer=person),
-        "target_changes": review_selectors.objective_target_changes(annotated),
+        "target_changes": review_selectors.objective_target_changes(annotated, flags=objective),
         # Key results that update themselves: their data sources' state (issue 15).
         "kr_sources": integration_selectors.data_sources_for(
-            organization, [kr.id for kr in annotated.krs]
+            organization, [kr.id for kr in annotated.krs], flags=objective
         ),
         "objective_forecast": pages.objective_forecast(annotated, histories),
         # The KPIs it was drafted to bring back into their band.
@@ -80,7 +94,7 @@ def objective_page(
 @login_required
 def objective_detail(request: HttpRequest, objective_id) -> HttpResponse:
     objective = selectors.objective_get(
-        request.user.organization, objective_id, viewer=request.user
+        request.user.organization, objective_id, viewer=request.user, flags=panel_flags()
     )
     return objective_page(request, objective)
 
@@ -88,7 +102,9 @@ def objective_detail(request: HttpRequest, objective_id) -> HttpResponse:
 @login_required
 def objective_state(request: HttpRequest, objective_id) -> HttpResponse:
     person = request.user
-    objective = selectors.objective_get(person.organization, objective_id, viewer=person)
+    objective = selectors.objective_get(
+        person.organization, objective_id, viewer=person, flags=panel_flags()
+    )
     if not_allowed := post_only(request):
         return not_allowed
     pages.require_editor(person, objective)

@@ -1,0 +1,55 @@
+"""``request.user`` is read with its organization and sign-in policy in one query, and the
+session is checked as Django checks it: a changed password, a deactivated account or a session
+of a backend no longer listed is signed out."""
+
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cadence.accounts.models import SignInPolicy
+
+
+def _signed_in(client) -> bool:
+    response = client.get(reverse("dashboard"))
+    return response.status_code == 200
+
+
+def test_the_person_comes_with_their_organization_and_its_policy(client, member):
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as ctx:
+        assert _signed_in(client)
+    person_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "orgs_person"' in q["sql"]]
+    assert person_reads and "orgs_organization" in person_reads[0]
+    assert "accounts_signinpolicy" in person_reads[0]
+    assert not any(q["sql"].startswith('SELECT "orgs_organization"') for q in ctx.captured_queries)
+
+
+def test_the_policy_read_with_the_person_still_leads_to_two_factor(client, member):
+    SignInPolicy.objects.create(organization=member.organization, require_two_factor=True)
+    client.force_login(member)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and "required=1" in response["Location"]
+
+
+def test_a_changed_password_signs_the_session_out(client, member):
+    client.force_login(member)
+    assert _signed_in(client)
+    member.set_password("An entirely new passphrase 42")
+    member.save()
+    assert not _signed_in(client)
+
+
+def test_a_deactivated_account_is_signed_out(client, member):
+    client.force_login(member)
+    member.is_active = False
+    member.save()
+    assert not _signed_in(client)
+
+
+def test_a_session_of_a_backend_no_longer_listed_is_signed_out(client, member):
+    client.force_login(member)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "somewhere.else.Backend"
+    session.save()
+    assert not _signed_in(client)
