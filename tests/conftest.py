@@ -49,6 +49,7 @@ def _uses_database(item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     """Tests that need PostgreSQL skip elsewhere with a reason; under CI=true they must run.
+    Tests marked own_sqlite are left out of a run on PostgreSQL (they are the same in both).
 
     A module whose tests read the shared demo holds it for the whole module (see `_demo_module`),
     so its other database tests would not start from an empty database: they belong elsewhere."""
@@ -67,6 +68,13 @@ def pytest_collection_modifyitems(config, items):
         )
 
     on_postgres = connection.vendor == "postgresql"
+    if on_postgres:
+        # Tests of installations on SQLite files of their own, on the wall clock, read neither
+        # the suite's database nor its clock: they ran, identical, in the run on SQLite.
+        same = [item for item in items if "own_sqlite" in item.keywords]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if "own_sqlite" not in item.keywords]
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL", "").startswith(
@@ -76,6 +84,42 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
             )
+
+
+# Django's catalogue of models (content types, permissions): written by migrate, read by
+# nothing of Cadence's but the archive's row counts, and the same before and after every test.
+KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_the_catalogue():
+    """After a transaction=True test the database is emptied (Django's flush) except for the
+    catalogue tables, and the post-migrate signal is not sent again: re-creating the catalogue
+    and the search indexes' DDL after every such test cost about a second each (measured), the
+    largest part of a transactional test on PostgreSQL. The search DDL stays (flush empties
+    tables, it drops nothing)."""
+    from django.core.management.commands import flush
+
+    original = flush.sql_flush, flush.emit_post_migrate_signal
+
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
+        tables = [
+            t
+            for t in connection.introspection.django_table_names(
+                only_existing=True, include_views=False
+            )
+            if t not in KEPT_BY_FLUSH
+        ]
+        return connection.ops.sql_flush(
+            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    flush.sql_flush = sql_flush
+    flush.emit_post_migrate_signal = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        flush.sql_flush, flush.emit_post_migrate_signal = original
 
 
 @pytest.fixture(scope="session")

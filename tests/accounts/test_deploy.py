@@ -52,6 +52,7 @@ def _cadence(args, env, timeout=120):
     )
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.real_clock
 def test_check_deploy_is_clean_with_the_readme_production_environment(tmp_path):
     readme = readme_production_environment()
@@ -71,6 +72,7 @@ def test_check_deploy_is_clean_with_the_readme_production_environment(tmp_path):
     assert _cadence(["manage", "check"], env).returncode == 0  # not a development error
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.real_clock
 @pytest.mark.parametrize(
     "command",
@@ -100,6 +102,7 @@ def test_with_debug_off_nothing_serves_without_a_real_secret(tmp_path, command, 
     assert len(lines) == 1 and lines[0].startswith(REFUSAL), result.stderr
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.real_clock
 def test_debug_allows_the_development_key(tmp_path):
     env = _clean_environment(tmp_path, DEBUG="1")

@@ -13,7 +13,7 @@ import pytest
 from tests.scale.processes import Process, kill_group, serve_on_a_free_port, stop
 
 # real_clock: the demo and the worker run as other processes, on the wall clock.
-pytestmark = pytest.mark.real_clock
+pytestmark = [pytest.mark.real_clock, pytest.mark.own_sqlite]
 
 
 def _get(url: str) -> tuple[int, bytes, str]:

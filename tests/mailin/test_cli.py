@@ -13,7 +13,7 @@ from tests.mailin.conftest import MESSAGES, REPLY_ADDRESS
 from tests.secret_key import TEST_SECRET_KEY
 
 # real_clock: the command runs in its own process, on the wall clock.
-pytestmark = pytest.mark.real_clock
+pytestmark = [pytest.mark.real_clock, pytest.mark.own_sqlite]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -190,7 +190,7 @@ def test_the_card_is_never_older_than_the_last_write(servers, card_world):
             connection.close()  # this thread's own connection (the renames)
 
     def steps():
-        for step in range(1, 16):
+        for step in range(1, 10):
             value = step * 10
             url = servers[step % 2]
             status, body = http(

@@ -14,7 +14,7 @@ from tests.scale.processes import Process, kill_group, serve_on_a_free_port
 from tests.secret_key import TEST_SECRET_KEY
 
 # real_clock: the demo and the worker run as other processes, on the wall clock.
-pytestmark = pytest.mark.real_clock
+pytestmark = [pytest.mark.real_clock, pytest.mark.own_sqlite]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -123,6 +123,7 @@ def _backup_while_writing(url: str, tmp_path: Path) -> tuple[Path, set[uuid.UUID
     return tmp_path / "cadence.backup", before, after
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.real_clock
 def test_sqlite_backup_while_writers_commit_keeps_every_acknowledged_check_in(tmp_path):
     live = tmp_path / "live.sqlite3"
@@ -164,6 +165,7 @@ def test_sqlite_backup_while_writers_commit_keeps_every_acknowledged_check_in(tm
     assert forced.returncode == 0, forced.stderr
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.real_clock
 def test_a_backup_of_an_older_release_is_restored_then_migrated(tmp_path):
     """A database one migration behind (the okrs app's latest rolled back, as the previous
