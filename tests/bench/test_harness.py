@@ -48,7 +48,7 @@ def _case(c1_p50=10.0, c1_p95=20.0, c8_p95=40.0, queries=5, floor_p50=5.0):
     return {
         "queries": queries,
         "c1": {"n": 100, "p50": c1_p50, "p95": c1_p95, "rps": 50.0, "seconds": 2.0},
-        "c8": {"n": 200, "p50": 30.0, "p95": c8_p95, "rps": 90.0, "seconds": 2.2},
+        "c8": {"n": 200, "p50": 30.0, "p95": c8_p95, "rps": 300.0, "seconds": 2.2},
         "floor": {"p50": floor_p50, "p95": floor_p50 * 2, "runs": 50},
     }
 
@@ -157,6 +157,22 @@ def test_other_budgets_judge_memory_cold_start_coach_and_roll_up():
     assert all(engine != "postgres" for engine, _ in report.other_budgets(result))
 
 
+def test_the_dashboard_is_judged_by_its_requests_per_second_at_eight_clients():
+    result = _result()
+    result["engines"]["sqlite"]["cases"]["dashboard"]["c8"]["rps"] = 239.9
+    rows = {v.budget: v for _, v in report.other_budgets(result)}
+    verdict = rows["dashboard requests per second at c8"]
+    assert (verdict.measured, verdict.limit, verdict.met) == (239.9, 240.0, False)
+    result["engines"]["sqlite"]["cases"]["dashboard"]["c8"]["rps"] = 240.0
+    rows = {v.budget: v for _, v in report.other_budgets(result)}
+    assert rows["dashboard requests per second at c8"].met is True
+    assert "| ≥ 240 /s |" in report.markdown(result)
+    # A run without the dashboard case (--cases) does not judge it.
+    del result["engines"]["sqlite"]["cases"]["dashboard"]
+    rows = {v.budget: v for _, v in report.other_budgets(result)}
+    assert rows["dashboard requests per second at c8"].met is None
+
+
 def test_markdown_has_a_row_per_case_and_engine_and_says_what_was_skipped():
     text = report.markdown(_result())
     for label in report.CASES.values():
@@ -204,6 +220,13 @@ def test_engines_option():
         run.parse_engines("mysql")
     with pytest.raises(run.BenchError):
         run.parse_engines(" , ")
+
+
+def test_cases_option():
+    assert run.parse_cases(None) is None
+    assert run.parse_cases("search, dashboard,search") == ["search", "dashboard"]
+    with pytest.raises(run.BenchError):
+        run.parse_cases("searches")
 
 
 def test_postgres_url_defaults_per_size(monkeypatch):
