@@ -204,9 +204,12 @@ def generate(
     generator = Generator(SIZES[size], size, seed, today, progress)
     with transaction.atomic():
         generator.run()
-    # Statistics for the query planner (SQLite has none until ANALYZE writes sqlite_stat1).
+    # Statistics for the query planner (SQLite has none until ANALYZE writes sqlite_stat1). On
+    # PostgreSQL also VACUUM, as autovacuum soon does after a bulk load in production: without
+    # it the freshly written tables have no visibility map (no index-only scans) and the
+    # full-text indexes keep their pending entries.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     generator.say("analyzed")
     recompute = _recompute_progress(generator.organization_id)
     if recompute is not None:
