@@ -203,14 +203,23 @@ class UnitTree:
         return out
 
 
+# organization id → (the cached unit rows it was made from, the outline): kept while
+# ``_unit_rows`` returns the very same rows (unchanged fingerprint). Never to be mutated.
+_OUTLINES: dict[UUID, tuple[list[tuple], list[tuple[UUID, str, int]]]] = {}
+
+
 def unit_outline(organization: Organization) -> list[tuple[UUID, str, int]]:
     """Every unit as (id, name, depth), in ``UnitTree.walk``'s order (company first, siblings by
     name), read from the same cached rows without building a ``Unit`` per row: for a page that
     lists every unit by name only (a filter's choices), which at thousands of units would
     otherwise spend more on instances than on its own query."""
+    rows = _unit_rows(organization)
+    kept = _OUTLINES.get(organization.pk)
+    if kept is not None and kept[0] is rows:  # the same cached rows: the same outline
+        return kept[1]
     pk, name, parent = (_UNIT_FIELDS.index(f) for f in ("id", "name", "parent_id"))
     children: dict[UUID | None, list[tuple]] = {}
-    for row in _unit_rows(organization):
+    for row in rows:
         children.setdefault(row[parent], []).append(row)
     out: list[tuple[UUID, str, int]] = []
     roots = children.get(None, [])
@@ -219,6 +228,9 @@ def unit_outline(organization: Organization) -> list[tuple[UUID, str, int]]:
         row, depth = stack.pop()
         out.append((row[pk], row[name], depth))
         stack.extend((child, depth + 1) for child in reversed(children.get(row[pk], [])))
+    if len(_OUTLINES) >= _UNIT_ROWS_MAX:
+        _OUTLINES.clear()
+    _OUTLINES[organization.pk] = (rows, out)
     return out
 
 

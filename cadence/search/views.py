@@ -13,6 +13,10 @@ from cadence.search.forms import SearchForm
 MAX_PAGES = selectors.MAX_OFFSET // selectors.PAGE
 
 
+# organization id → (the unit outline, {selected unit id: its options}); see _unit_options.
+_UNIT_OPTIONS: dict = {}
+
+
 def _options(choices, selected) -> SafeString:
     """The ``<option>`` elements of a filter over every unit (thousands at the largest
     organizations): written here in one pass, each value and name escaped, rather than by a
@@ -24,6 +28,23 @@ def _options(choices, selected) -> SafeString:
             for value, label in choices
         )
     )
+
+
+def _unit_options(organization, units, selected) -> SafeString:
+    """The unit filter's options, written once per outline (``unit_outline`` returns the same
+    list while the organization's units are unchanged) for the few units people pick."""
+    kept = _UNIT_OPTIONS.get(organization.pk)
+    if kept is None or kept[0] is not units:
+        if len(_UNIT_OPTIONS) >= 100:
+            _UNIT_OPTIONS.clear()
+        kept = (units, {})
+        _UNIT_OPTIONS[organization.pk] = kept
+    written = kept[1]
+    if selected not in written:
+        if len(written) >= 20:
+            written.clear()
+        written[selected] = _options(((unit_id, name) for unit_id, name, _ in units), selected)
+    return written[selected]
 
 
 @login_required
@@ -63,9 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "q": data.get("q", ""),
         "results": results,
-        "unit_options": _options(
-            ((unit_id, name) for unit_id, name, _ in units), unit.id if unit else None
-        ),
+        "unit_options": _unit_options(organization, units, unit.id if unit else None),
         "cycles": cycles,
         "unit": unit,
         "selected_cycle": cycle,

@@ -343,3 +343,29 @@ def test_page_unit_filter_lists_every_unit_escaped_and_keeps_the_chosen(
     assert f'<option value="{chosen.id}" selected>R&amp;D &lt;lab&gt;</option>' in page
     assert f'<option value="{team.id}">Product</option>' in page
     assert "<lab>" not in page
+
+
+def test_the_unit_filter_follows_every_change_of_the_units(client, org, admin, team):
+    """The filter's options are written once per state of the organization's units (kept per
+    process): a new, renamed or archived unit shows at the next page, and a chosen unit is
+    selected."""
+    from cadence.orgs import unit_services
+    from cadence.orgs.selectors import company_unit
+
+    client.force_login(admin)
+
+    def options(**params):
+        page = client.get(reverse("search"), {"q": "x", **params}).content.decode()
+        return page[page.index('name="unit"') : page.index("</select>", page.index('name="unit"'))]
+
+    assert f">{team.name}</option>" in options()
+    assert options() == options()  # the kept options, unchanged
+    new = unit_services.unit_create(
+        actor=admin, organization=org, parent=company_unit(org), name="Osprey Team", kind="team"
+    )
+    assert ">Osprey Team</option>" in options()
+    unit_services.unit_update(actor=admin, unit=new, name="Heron Team")
+    shown = options()
+    assert ">Heron Team</option>" in shown and "Osprey" not in shown
+    assert f'<option value="{new.id}" selected>Heron Team</option>' in options(unit=new.id)
+    assert f'<option value="{new.id}">Heron Team</option>' in options()
