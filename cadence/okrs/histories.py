@@ -40,37 +40,43 @@ def key_result_histories(
 
 
 def key_result_histories_many(
-    objectives: list[BoardObjective], *, now: datetime | None = None
+    objectives: list[BoardObjective], *, now: datetime | None = None, check_ins: bool = True
 ) -> dict[UUID, KeyResultHistory]:
     """``key_result_histories`` for several board objectives of one
-    organization, in one query whatever their number."""
+    organization, in one query whatever their number. ``check_ins=False``: the markers and
+    forecasts only, from each check-in's time and value (no ``CheckIn`` rows, ``check_ins``
+    empty): what a list of many key results needs, at a fraction of the cost."""
     now = now or timezone.now()
-    by_kr: dict[UUID, list[CheckIn]] = defaultdict(list)
+    by_kr: dict[UUID, list] = defaultdict(list)
     if not objectives:
         return {}
     # By key-result id, the (key_result, at) index's way in: the key results come from the
     # organization's own objectives, so this reads nothing of another organization's.
     kr_ids = [kr.pk for o in objectives for kr in o.krs]
-    for ci in (
-        CheckIn.objects.filter(key_result_id__in=kr_ids)
-        .select_related("author")
-        .order_by("at", "created_at")
-    ):
-        by_kr[ci.key_result_id].append(ci)
+    rows = CheckIn.objects.filter(key_result_id__in=kr_ids).order_by("at", "created_at")
+    if check_ins:
+        for ci in rows.select_related("author"):
+            by_kr[ci.key_result_id].append(ci)
+    else:
+        for kr_id, at, value in rows.values_list("key_result_id", "at", "value"):
+            by_kr[kr_id].append(arithmetic.Point(at, value))
     out = {}
     for objective in objectives:
-        out.update(_histories_of(objective, by_kr, now))
+        out.update(_histories_of(objective, by_kr, now, check_ins=check_ins))
     return out
 
 
 def _histories_of(
-    objective: BoardObjective, by_kr: dict[UUID, list[CheckIn]], now: datetime
+    objective: BoardObjective, by_kr: dict[UUID, list], now: datetime, *, check_ins: bool = True
 ) -> dict[UUID, KeyResultHistory]:
     cycle_start = timezone.make_aware(datetime.combine(objective.cycle.start, datetime.min.time()))
     out = {}
     for kr in objective.krs:
         cis = by_kr.get(kr.id, [])
-        points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
+        if check_ins:
+            points = [arithmetic.Point(ci.at, ci.value) for ci in cis]
+        else:
+            points, cis = cis, []
         # When the start value is the first check-in itself, it is not an earlier week's value.
         earlier_start = None if kr.start_from_first_check_in else kr.start
         out[kr.id] = KeyResultHistory(
@@ -91,7 +97,7 @@ def _histories_of(
                 kr.last_check_in_at, since=max(cycle_start, kr.created_at), now=now
             ),
             forecast=forecast_of(
-                objective, kr, [(ci.at, ci.value) for ci in cis], today=timezone.localdate(now)
+                objective, kr, [(p.at, p.value) for p in points], today=timezone.localdate(now)
             ),
         )
     return out

@@ -204,7 +204,7 @@ def chase_for(
             organization, cycle, today=today, viewer=person, scope=Q(unit_id__in=list(scope))
         )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
-    histories = selectors.key_result_histories_many(objectives, now=now)
+    histories = selectors.key_result_histories_many(objectives, now=now, check_ins=False)
     memberships = list(
         Membership.objects.filter(
             unit_id__in=list(scope), person__is_active=True, person__organization=organization
