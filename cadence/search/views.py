@@ -72,7 +72,9 @@ def search(request: HttpRequest) -> HttpResponse:
         offset=offset,
     )
     units = org_selectors.unit_outline(organization)
-    cycles = list(okr_selectors.cycles_of(organization).order_by("-start"))
+    cycles = sorted(
+        okr_selectors.request_cycles(request), key=lambda c: (c.start, c.name), reverse=True
+    )
     unit_names = {unit_id: name for unit_id, name, _ in units}
     cycle_names = {c.id: c.name for c in cycles}
     for hit in results.hits:
