@@ -367,13 +367,17 @@ def board_for_cycle(
             parent_seen=ExpressionWrapper(sight.objectives("parent__"), output_field=BooleanField())
         )
     objectives = list(found)
+    # What was read for the board, not for the models: taken off them (they keep what they are).
     read_flags = None
     if flags and objectives:
         read_flags = {name: bool(getattr(objectives[0], f"flag_{name}")) for name in flags}
+        for o in objectives:
+            for name in flags:
+                del o.__dict__[f"flag_{name}"]
     children = []
     if scope is not None:
         children = [(o.id, o.parent_id) for o in objectives if o.parent_id is not None]
-        objectives = [o for o in objectives if o.in_scope]
+        objectives = [o for o in objectives if o.__dict__.pop("in_scope")]
     loaded = {o.id: o for o in objectives}
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
     child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
