@@ -587,24 +587,35 @@ def alignment_health(
 ) -> AlignmentHealth:
     """The cycle's alignment health (docs/method.md §7): team objectives that are not abandoned
     count; each is healthy when aligned to a higher objective or standing alone with a stated
-    reason. Counted in the database (three queries), naming the unhealthy ones (all, or the
-    first ``listed``) in a fourth."""
+    reason. Counted in the database (one query of conditional counts), naming the unhealthy
+    ones (all, or the first ``listed``) in a second when there are any."""
     objectives = okr_selectors.objectives_of(organization, viewer).filter(cycle=cycle).order_by()
-    teams = objectives.filter(unit__kind=Unit.Kind.TEAM).exclude(state=Objective.State.ABANDONED)
-    unaligned = teams.filter(parent__isnull=True).annotate(reason=Trim("standalone_reason"))
-    unaligned = unaligned.filter(reason="")
-    counts = {"total": teams.count(), "unaligned": unaligned.count()}
-    below = objectives.exclude(unit__kind=Unit.Kind.COMPANY).aggregate(
-        total=Count("id"), aligned=Count("id", filter=Q(parent__isnull=False))
+    team = Q(unit__kind=Unit.Kind.TEAM) & ~Q(state=Objective.State.ABANDONED)
+    unhealthy = Q(parent__isnull=True, reason="")
+    below_company = Q(unit__kind__isnull=True) | ~Q(unit__kind=Unit.Kind.COMPANY)
+    counts = objectives.annotate(reason=Trim("standalone_reason")).aggregate(
+        total=Count("id", filter=team),
+        unaligned=Count("id", filter=team & unhealthy),
+        below_total=Count("id", filter=below_company),
+        below_aligned=Count("id", filter=below_company & Q(parent__isnull=False)),
     )
-    named = unaligned.select_related("unit").order_by("unit__name", "title")
+    named: tuple[Objective, ...] = ()
+    if counts["unaligned"]:
+        rows = (
+            objectives.filter(team)
+            .annotate(reason=Trim("standalone_reason"))
+            .filter(unhealthy)
+            .select_related("unit")
+            .order_by("unit__name", "title")
+        )
+        named = tuple(rows if listed is None else rows[:listed])
     aligned = counts["total"] - counts["unaligned"]
     return AlignmentHealth(
         share=alignment_share(aligned, counts["total"]),
         aligned=aligned,
         total=counts["total"],
-        unaligned=tuple(named if listed is None else named[:listed]),
+        unaligned=named,
         unaligned_count=counts["unaligned"],
-        below_company=below["total"],
-        aligned_to_parent=below["aligned"],
+        below_company=counts["below_total"],
+        aligned_to_parent=counts["below_aligned"],
     )

@@ -40,6 +40,27 @@ def kpis_of(organization: Organization) -> QuerySet[Kpi]:
     return Kpi.objects.filter(organization=organization)
 
 
+def kpis_exist(organization: Organization) -> Exists:
+    """Whether the organization has a KPI not archived (an annotation of a page's other query:
+    without one, ``bands_by_unit`` is not asked)."""
+    return Exists(kpis_of(organization).filter(archived_at__isnull=True))
+
+
+def unhealthy_kpis_exist(organization: Organization, unit_ids=None) -> Exists:
+    """Whether ``kpis_listed(unit_ids=..., unhealthy_only=True)`` would list any (an annotation
+    of a page's other query: without one, the list is not asked)."""
+    rows = kpis_of(organization).filter(archived_at__isnull=True, status=Kpi.Status.UNHEALTHY)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    return Exists(rows)
+
+
+def unit_kpis_exist(unit_ref) -> Exists:
+    """Whether the unit (``unit_ref``: an ``OuterRef`` to its id) has a KPI not archived: what
+    ``kpis_listed(unit_ids=[unit])`` lists (an annotation of the unit's own query)."""
+    return Exists(Kpi.objects.filter(unit_id=unit_ref, archived_at__isnull=True))
+
+
 def veiled(kpi: Kpi, viewer: Viewer) -> Kpi:
     """The KPI as ``viewer`` reads it: a recovery objective they may not see (okrs.visibility)
     is left out of this loaded copy, never of the row (services read the row afresh)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from cadence.meetings.models import MeetingNote, MeetingSlot
 from cadence.orgs.models import Organization, Unit
@@ -22,6 +22,12 @@ def notes_of(organization: Organization, unit: Unit) -> QuerySet[MeetingNote]:
 
 def note_of(organization: Organization, unit: Unit, week: date) -> MeetingNote | None:
     return notes_of(organization, unit).filter(week=monday_of(week)).first()
+
+
+def unit_has_notes(organization: Organization, unit_ref) -> Exists:
+    """Whether the unit (``unit_ref``: an ``OuterRef`` to its id) has a meeting note (an
+    annotation of the unit's own query: without one, ``latest_notes`` is not asked)."""
+    return Exists(MeetingNote.objects.filter(organization=organization, unit_id=unit_ref))
 
 
 def latest_notes(organization: Organization, unit: Unit, limit: int = 3) -> list[MeetingNote]:

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db import connections, router
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -281,6 +290,9 @@ class Board:
     cycle: Cycle
     today: date
     objectives: dict[UUID, BoardObjective] = field(default_factory=dict)
+    # ``board_for_cycle``'s ``flags`` read with the objectives (None: no objective to read
+    # them from).
+    flags: dict[str, bool] | None = None
 
     @property
     def expected(self) -> float:
@@ -325,29 +337,52 @@ def board_for_cycle(
     key_results_of: set[UUID] | None = None,
     with_forecasts: bool = False,
     personal: bool = False,
+    flags: dict | None = None,
 ) -> Board:
     """Two queries whatever the number of objectives: objectives (with their cycle, unit and
-    owner) and their key results; three with a ``scope``, which narrows the objectives loaded
-    (a page loads what it shows; progress is stored, so part of a tree needs nothing else).
+    owner) and their key results, also with a ``scope``, which narrows the objectives loaded
+    (a page loads what it shows; progress is stored, so part of a tree needs nothing else) and
+    reads the ids of their aligned children with them.
     ``key_results_of`` limits which of the loaded objectives get their key results;
     ``with_forecasts`` adds one query, their check-ins, for each key result's forecast;
-    ``personal`` lets the personal objectives the reader may see in (a page of one objective)."""
+    ``personal`` lets the personal objectives the reader may see in (a page of one objective);
+    ``flags`` (name → an ``Exists`` that does not depend on the row: whether a page's panel has
+    anything to read) are read with the objectives, into ``Board.flags``."""
     today = today or timezone.localdate()
     in_cycle = _in_cycle(cycle)
     sight = sight_of(viewer)
-    found = (
-        Objective.objects.filter(organization=organization)
-        .filter(sight.objectives(personal=personal))
-        .filter(in_cycle, *([scope] if scope is not None else []))
-        .select_related("cycle", "unit", "owner")
-        .order_by("position", "created_at", "id")
+    seen = Objective.objects.filter(organization=organization).filter(
+        sight.objectives(personal=personal)
     )
+    found = seen.filter(in_cycle)
+    if scope is not None:
+        # Part of a tree: what the scope names, and in the same query the aligned children of
+        # it the reader may see, loaded or not (a child's cycle lies within its parent's, so
+        # within the board's); ``in_scope`` tells them apart.
+        scoped = seen.filter(in_cycle, scope).values("pk")
+        found = found.filter(scope | (Q(parent_id__in=scoped) & sight.objectives())).annotate(
+            in_scope=ExpressionWrapper(scope, output_field=BooleanField())
+        )
+    found = found.select_related("cycle", "unit", "owner").order_by("position", "created_at", "id")
+    if flags:
+        found = found.annotate(**{f"flag_{name}": flag for name, flag in flags.items()})
     if not sight.everything:
         # Whether the reader may see each one's parent: in the same query (one join).
         found = found.annotate(
             parent_seen=ExpressionWrapper(sight.objectives("parent__"), output_field=BooleanField())
         )
     objectives = list(found)
+    # What was read for the board, not for the models: taken off them (they keep what they are).
+    read_flags = None
+    if flags and objectives:
+        read_flags = {name: bool(getattr(objectives[0], f"flag_{name}")) for name in flags}
+        for o in objectives:
+            for name in flags:
+                del o.__dict__[f"flag_{name}"]
+    children = []
+    if scope is not None:
+        children = [(o.id, o.parent_id) for o in objectives if o.parent_id is not None]
+        objectives = [o for o in objectives if o.__dict__.pop("in_scope")]
     loaded = {o.id: o for o in objectives}
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
     child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
@@ -363,18 +398,12 @@ def board_for_cycle(
         for o in objectives:
             if o.parent_id in loaded:
                 child_ids[o.parent_id].append(o.id)
-    elif objectives:
-        # Part of a tree: the aligned children of what is loaded, loaded or not (one query, by
-        # the parent index; a child's cycle lies within its parent's, so within the board's).
-        children = (
-            objectives_of(organization, viewer)
-            .filter(parent_id__in=list(loaded))
-            .order_by("position", "created_at", "id")
-            .values_list("id", "parent_id")
-        )
+    else:
+        # The aligned children read with the scope (in the board's order), loaded or not.
         for child_id, parent_id in children:
-            child_ids[parent_id].append(child_id)
-    board = Board(cycle=cycle, today=today)
+            if parent_id in loaded:
+                child_ids[parent_id].append(child_id)
+    board = Board(cycle=cycle, today=today, flags=read_flags)
     board.objectives = {
         o.id: board_objective(o, krs[o.id], child_ids[o.id], today=today) for o in objectives
     }
@@ -433,6 +462,9 @@ class UnitStat:
     total: float = 0.0
     measured: int = 0
     live: int = 0
+    # The key results of its open objectives without a check-in since a moment (``unit_stats``'
+    # ``unchecked_since``; 0 when not asked).
+    unchecked: int = 0
 
     @property
     def progress(self) -> float | None:
@@ -444,31 +476,75 @@ class UnitStat:
             self.total + other.total,
             self.measured + other.measured,
             self.live + other.live,
+            self.unchecked + other.unchecked,
         )
 
 
-def unit_stats(organization: Organization, cycle: Cycle, *, viewer: Viewer) -> dict[UUID, UnitStat]:
+# The states of an objective still being worked on (``permissions.OPEN_STATES``).
+_OPEN_STATES = (Objective.State.DRAFT, Objective.State.PROPOSED, Objective.State.APPROVED)
+
+
+def unit_stats(
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    viewer: Viewer,
+    unchecked_since: datetime | None = None,
+) -> dict[UUID, UnitStat]:
     """Per unit, its own objectives of the cycle counted and their stored progress summed. One
     query, grouped in the database: a unit's progress is the plain mean of its live objectives
-    (as ``Board.unit_progress``)."""
+    (as ``Board.unit_progress``). With ``unchecked_since``, the same query also counts the key
+    results of its open objectives with no check-in since then (the dashboard's "Due now")."""
+    return unit_stats_and_flags(
+        organization, cycle, viewer=viewer, unchecked_since=unchecked_since
+    )[0]
+
+
+def unit_stats_and_flags(
+    organization: Organization,
+    cycle: Cycle,
+    *,
+    viewer: Viewer,
+    unchecked_since: datetime | None = None,
+    flags: dict | None = None,
+) -> tuple[dict[UUID, UnitStat], dict | None]:
+    """``unit_stats``, and in the same query the page's ``flags`` (name → an ``Exists`` that
+    does not depend on the row, e.g. whether a panel has anything to list): their values, or
+    None when the cycle has no objective the reader sees (no row to read them from)."""
     live = ~Q(state=Objective.State.ABANDONED)
     measured = live & Q(progress__isnull=False)
-    rows = (
+    figures = {
+        "count": Count("id"),
+        "total": Sum("progress", filter=measured),
+        "measured": Count("id", filter=measured),
+        "live": Count("id", filter=live),
+    }
+    if unchecked_since is not None:
+        unchecked = (
+            KeyResult.objects.filter(objective_id=OuterRef("id"))
+            .filter(Q(last_check_in_at__isnull=True) | Q(last_check_in_at__lt=unchecked_since))
+            .order_by()
+            .values("objective_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        figures["unchecked"] = Sum(Subquery(unchecked), filter=Q(state__in=_OPEN_STATES))
+    flags = flags or {}
+    rows = list(
         objectives_of(organization, viewer)
         .filter(cycle=cycle)
         .order_by()
         .values("unit_id")
-        .annotate(
-            count=Count("id"),
-            total=Sum("progress", filter=measured),
-            measured=Count("id", filter=measured),
-            live=Count("id", filter=live),
-        )
+        .annotate(**figures, **{f"flag_{name}": flag for name, flag in flags.items()})
     )
-    return {
-        r["unit_id"]: UnitStat(r["count"], r["total"] or 0.0, r["measured"], r["live"])
+    stats = {
+        r["unit_id"]: UnitStat(
+            r["count"], r["total"] or 0.0, r["measured"], r["live"], r.get("unchecked") or 0
+        )
         for r in rows
     }
+    found = {name: bool(rows[0][f"flag_{name}"]) for name in flags} if rows else None
+    return stats, found
 
 
 # Alignment tree ----------------------------------------------------------------------------
@@ -630,15 +706,12 @@ def ancestors_scope(objective: Objective) -> Q:
 
 
 def units_and_parents(organization: Organization, cycle: Cycle, unit_ids, *, viewer: Viewer) -> Q:
-    """A board scope: the cycle's objectives of these units and the objectives they align to,
-    named by id (one query here; the board's own query then reads rows by primary key)."""
+    """A board scope: the cycle's objectives of these units and the objectives they align to
+    (subqueries of the board's own query: no query here)."""
     rows = objectives_of(organization, viewer).filter(cycle=cycle, unit_id__in=list(unit_ids))
-    ids: set[UUID] = set()
-    for objective_id, parent_id in rows.values_list("id", "parent_id"):
-        ids.add(objective_id)
-        if parent_id:
-            ids.add(parent_id)
-    return Q(pk__in=list(ids))
+    return Q(pk__in=rows.values("pk")) | Q(
+        pk__in=rows.filter(parent__isnull=False).values("parent_id")
+    )
 
 
 def objective_annotated(

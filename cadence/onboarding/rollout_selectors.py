@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
 from cadence.onboarding.models import Checklist, RolloutTick
 from cadence.orgs.models import Organization, Person, Unit
+from cadence.orgs.selectors import Access
 from cadence.reviews import selectors as review_selectors
 from cadence.reviews import services as review_services
 from cadence.reviews.models import Review
@@ -173,6 +175,23 @@ def rollout_cycle(
     """Of the current cycle (not closed) and the one being planned, the first with a live company
     objective; else the one being planned; else the current one. ``cycles``: the organization's,
     when the caller has them (a page's request)."""
+    current, planning = _candidates(organization, today, cycles)
+    with_company = set(
+        Objective.objects.filter(
+            cycle__in=_present(current, planning),
+            unit__kind=Unit.Kind.COMPANY,
+            organization=organization,
+        )
+        .exclude(state=Objective.State.ABANDONED)
+        .values_list("cycle_id", flat=True)
+    )
+    return _pick(current, planning, with_company)
+
+
+def _candidates(
+    organization: Organization, today: date, cycles: list[Cycle] | None
+) -> tuple[Cycle | None, Cycle | None]:
+    """(the current cycle unless closed, the one being planned)."""
     if cycles is None:
         current = okr_selectors.cycle_current(organization, today)
         planning = okr_selectors.cycle_in_planning(organization, today)
@@ -181,15 +200,16 @@ def rollout_cycle(
         planning = okr_selectors.in_planning_of(cycles, today)
     if current is not None and current.closed_at is not None:
         current = None
-    candidates = [c for c in dict.fromkeys([current, planning]) if c is not None]
-    with_company = set(
-        Objective.objects.filter(
-            cycle__in=candidates, unit__kind=Unit.Kind.COMPANY, organization=organization
-        )
-        .exclude(state=Objective.State.ABANDONED)
-        .values_list("cycle_id", flat=True)
-    )
-    for cycle in candidates:
+    return current, planning
+
+
+def _present(current: Cycle | None, planning: Cycle | None) -> list[Cycle]:
+    return [c for c in dict.fromkeys([current, planning]) if c is not None]
+
+
+def _pick(current: Cycle | None, planning: Cycle | None, with_company: set) -> Cycle | None:
+    """``rollout_cycle``'s rule, given the ids of the candidates with a live company objective."""
+    for cycle in _present(current, planning):
         if cycle.pk in with_company:
             return cycle
     return planning or current
@@ -213,17 +233,58 @@ def _review_dates(cycle: Cycle) -> str:
 
 
 def rollout_checklist(
-    organization: Organization, *, today: date | None = None, cycles: list[Cycle] | None = None
+    organization: Organization,
+    *,
+    today: date | None = None,
+    cycles: list[Cycle] | None = None,
+    units: list[Unit] | None = None,
 ) -> RolloutChecklist:
-    """The checklist with each step's state, in a fixed number of queries (seven; five when
-    given the organization's ``cycles``)."""
+    """The checklist with each step's state, in a fixed number of queries (five; three when
+    given the organization's ``cycles`` and ``units``, two without hand ticks)."""
     today = today or review_selectors.organization_today(organization)
-    cycle = rollout_cycle(organization, today, cycles)
-    units = list(Unit.objects.filter(organization=organization))
-    ticks = {
-        t.step: t
-        for t in RolloutTick.objects.filter(organization=organization).select_related("ticked_by")
-    }
+    current, planning = _candidates(organization, today, cycles)
+    # The live objectives of both candidate cycles: which is the rollout's, and its figures.
+    candidate_rows = list(
+        Objective.objects.filter(organization=organization, cycle__in=_present(current, planning))
+        .exclude(state=Objective.State.ABANDONED)
+        .values_list("cycle_id", "unit_id", "unit__kind", "state", "parent_id", "standalone_reason")
+    )
+    cycle = _pick(
+        current,
+        planning,
+        {row[0] for row in candidate_rows if row[2] == Unit.Kind.COMPANY},
+    )
+    if units is None:
+        units = list(Unit.objects.filter(organization=organization))
+    reviews = Review.objects.filter(organization=organization)
+    if cycle is not None:
+        reviews = reviews.filter(cycle__start__lte=cycle.start)
+    # The setup checklist's confirmed deadline, whether a review is on record and whether any
+    # step was ticked by hand: one query.
+    figures = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            deadline_confirmed_at=Subquery(
+                Checklist.objects.filter(organization=OuterRef("pk")).values(
+                    "deadline_confirmed_at"
+                )[:1]
+            ),
+            has_reviews=Exists(reviews),
+            has_ticks=Exists(RolloutTick.objects.filter(organization=OuterRef("pk"))),
+        )
+        .values("deadline_confirmed_at", "has_reviews", "has_ticks")
+        .get()
+    )
+    ticks = (
+        {
+            t.step: t
+            for t in RolloutTick.objects.filter(organization=organization).select_related(
+                "ticked_by"
+            )
+        }
+        if figures["has_ticks"]
+        else {}
+    )
     live = [u for u in units if u.archived_at is None]
     leaves = _leaf_units(units)
     auto: dict[str, bool] = {"levels": any(u.kind != Unit.Kind.COMPANY for u in live)}
@@ -232,11 +293,7 @@ def rollout_checklist(
     drafted_units: set[UUID] = set()
     team_objectives: list[tuple[UUID | None, str]] = []
     if cycle is not None:
-        rows = list(
-            Objective.objects.filter(organization=organization, cycle=cycle)
-            .exclude(state=Objective.State.ABANDONED)
-            .values_list("unit_id", "unit__kind", "state", "parent_id", "standalone_reason")
-        )
+        rows = [row[1:] for row in candidate_rows if row[0] == cycle.pk]
         leaf_ids = {u.pk for u in leaves}
         for unit_id, kind, state, parent_id, reason in rows:
             if kind == Unit.Kind.COMPANY:
@@ -267,20 +324,17 @@ def rollout_checklist(
             else "1 proposed or approved team objective neither aligns nor says why it stands "
             "alone."
         )
-    setup = Checklist.objects.filter(organization=organization).first()
     auto["weekly_slot"] = bool(
-        (setup is not None and setup.deadline_confirmed_at is not None)
+        figures["deadline_confirmed_at"] is not None
         or any(
             u.kind == Unit.Kind.TEAM
             and (u.checkin_weekday != DEFAULT_WEEKDAY or u.checkin_time != DEFAULT_TIME)
             for u in live
         )
     )
-    reviews = Review.objects.filter(organization=organization)
     if cycle is not None:
-        reviews = reviews.filter(cycle__start__lte=cycle.start)
         detail["reviews"] = _review_dates(cycle)
-    auto["reviews"] = reviews.exists()
+    auto["reviews"] = figures["has_reviews"]
     tree_link = reverse("cycle_tree", args=[cycle.pk]) if cycle else reverse("cycles")
     links = {
         "learn": reverse("coach_guide"),
@@ -328,5 +382,7 @@ def rollout_progress(person: Person, cycles: list[Cycle] | None = None) -> Rollo
     every step is done. ``cycles``: the organization's, when the caller has them."""
     if not person.is_admin:
         return None
-    checklist = rollout_checklist(person.organization, cycles=cycles)
+    # The units from the request's unit tree (read once for the page).
+    units = list(Access.of(person).tree.units.values())
+    checklist = rollout_checklist(person.organization, cycles=cycles, units=units)
     return None if checklist.complete else checklist

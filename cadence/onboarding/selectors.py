@@ -12,6 +12,7 @@ from django.urls import reverse
 from cadence.okrs.models import Objective
 from cadence.onboarding.models import Checklist
 from cadence.orgs.models import Organization, Person, Unit
+from cadence.orgs.selectors import Access
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,11 @@ class SetupChecklist:
         return all(step.done for step in self.steps)
 
 
-def _deadline_summary(organization: Organization) -> str:
+def _deadline_summary(teams: list[Unit]) -> str:
     """The teams' most common deadline, e.g. "Friday 17:00 (UTC)"."""
     rhythms = Counter(
-        (weekday, at.strftime("%H:%M"), zone)
-        for weekday, at, zone in Unit.objects.filter(
-            organization=organization, kind=Unit.Kind.TEAM
-        ).values_list("checkin_weekday", "checkin_time", "time_zone")
+        (team.checkin_weekday, team.checkin_time.strftime("%H:%M"), team.time_zone)
+        for team in teams
     )
     if not rhythms:
         return "Friday 17:00, each team in its own time zone"
@@ -59,14 +58,15 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
     if not person.is_admin:
         return None
     organization = person.organization
-    checklist = Checklist.objects.filter(organization=organization).first()
-    if checklist is not None and checklist.dismissed_at is not None:
-        return None
-    # Whether it has teams, how many people, whether it has company objectives: one query.
+    # The teams (with their deadlines) from the request's unit tree, in its order (by name).
+    teams = [u for u in Access.of(person).tree.units.values() if u.kind == Unit.Kind.TEAM]
+    checklist = Checklist.objects.filter(organization=OuterRef("pk"))
+    # The checklist's dates, how many people, whether it has company objectives: one query.
     figures = (
         Organization.objects.filter(pk=organization.pk)
         .annotate(
-            has_teams=Exists(Unit.objects.filter(organization=OuterRef("pk"), kind=Unit.Kind.TEAM)),
+            checklist_dismissed_at=Subquery(checklist.values("dismissed_at")[:1]),
+            deadline_confirmed_at=Subquery(checklist.values("deadline_confirmed_at")[:1]),
             people_count=Subquery(
                 Person.objects.filter(organization=OuterRef("pk"), is_active=True)
                 .order_by()
@@ -80,10 +80,16 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
                 )
             ),
         )
-        .values("has_teams", "people_count", "has_company_objectives")
+        .values(
+            "checklist_dismissed_at",
+            "deadline_confirmed_at",
+            "people_count",
+            "has_company_objectives",
+        )
         .get()
     )
-    teams = 1 if figures["has_teams"] else 0
+    if figures["checklist_dismissed_at"] is not None:
+        return None
     people = figures["people_count"] or 0
     company_objectives = figures["has_company_objectives"]
     steps = [
@@ -92,7 +98,7 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
             "Add departments and teams",
             "Decide the levels you will set objectives at: the company, perhaps departments, "
             "and the teams that do the work.",
-            teams > 0,
+            bool(teams),
             reverse("unit_settings_list"),
             "Set up teams",
         ),
@@ -107,9 +113,9 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
         Step(
             "deadline",
             "Agree the weekly check-in",
-            f"Weekly updates are due {_deadline_summary(organization)}. Keep it or change it per "
+            f"Weekly updates are due {_deadline_summary(teams)}. Keep it or change it per "
             "team; the check-in meeting that follows takes 15 minutes.",
-            checklist is not None and checklist.deadline_confirmed_at is not None,
+            figures["deadline_confirmed_at"] is not None,
             reverse("unit_settings_list"),
             "Change deadlines",
         ),

@@ -29,8 +29,11 @@ def active_units_of(organization: Organization) -> QuerySet[Unit]:
     return units_of(organization).filter(archived_at__isnull=True)
 
 
-def unit_get(organization: Organization, unit_id) -> Unit:
-    unit = units_of(organization).filter(pk=uuid_or_404(unit_id)).first()
+def unit_get(organization: Organization, unit_id, *, flags: dict | None = None) -> Unit:
+    """The organization's unit (404 for a foreign or missing one). ``flags``: annotations the
+    caller reads with it (a page's ``Exists`` of what its panels list, so that an empty panel
+    costs no query of its own)."""
+    unit = units_of(organization).filter(pk=uuid_or_404(unit_id)).annotate(**(flags or {})).first()
     if unit is None:
         raise Http404("No such unit.")
     return unit

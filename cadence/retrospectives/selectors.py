@@ -115,12 +115,23 @@ def retrospective_missing(
 
 
 def _retro_reviews(organization: Organization, cycle: Cycle, kind: str, unit_ids=None):
+    return _retro_reviews_of_kinds(organization, cycle, [kind], unit_ids=unit_ids)[kind]
+
+
+def _retro_reviews_of_kinds(
+    organization: Organization, cycle: Cycle, kinds: list[str], unit_ids=None
+) -> dict[str, dict]:
+    """The cycle's reviews of each of ``kinds`` by unit, with their learnings: one query for
+    the reviews of every kind (and one for their learnings, when there are any)."""
     qs = Review.objects.filter(
-        organization=organization, cycle=cycle, kind=kind, period__isnull=True
+        organization=organization, cycle=cycle, kind__in=list(kinds), period__isnull=True
     ).prefetch_related("learnings")
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
-    return {r.unit_id: r for r in qs}
+    out: dict[str, dict] = {kind: {} for kind in kinds}
+    for review in qs:
+        out[review.kind][review.unit_id] = review
+    return out
 
 
 def review_learnings(review: Review | None, kind: str) -> list[Learning]:
@@ -200,11 +211,18 @@ class TeamOverview:
 
 
 def _retro_overviews(
-    organization: Organization, cycle: Cycle, teams: list[Unit], board: okr_selectors.Board
+    organization: Organization,
+    cycle: Cycle,
+    teams: list[Unit],
+    board: okr_selectors.Board,
+    reviews: dict | None = None,
 ) -> list[TeamOverview]:
-    reviews = _retro_reviews(
-        organization, cycle, Review.Kind.RETROSPECTIVE, unit_ids=[t.id for t in teams]
-    )
+    """The teams' overviews (``reviews``: the cycle's retrospectives by unit, when the caller
+    read them)."""
+    if reviews is None:
+        reviews = _retro_reviews(
+            organization, cycle, Review.Kind.RETROSPECTIVE, unit_ids=[t.id for t in teams]
+        )
     scheme = organization.grading_scheme
     by_unit = board.by_unit()
     out = []
@@ -300,7 +318,13 @@ def company_review(
     company = tree.root
     board = okr_selectors.board_for_cycle(organization, cycle, viewer=viewer)
     scheme = organization.grading_scheme
-    departments = _retro_reviews(organization, cycle, Review.Kind.DEPARTMENT)
+    # The department, team and company reviews: one query.
+    reviews = _retro_reviews_of_kinds(
+        organization,
+        cycle,
+        [Review.Kind.DEPARTMENT, Review.Kind.RETROSPECTIVE, Review.Kind.COMPANY],
+    )
+    departments = reviews[Review.Kind.DEPARTMENT]
     groups: list[DepartmentGroup] = []
     all_teams: list[tuple[Unit | None, list[Unit]]] = []
     direct: list[Unit] = []
@@ -317,7 +341,11 @@ def company_review(
     overviews = {
         o.unit.id: o
         for o in _retro_overviews(
-            organization, cycle, [t for _, ts in all_teams for t in ts], board
+            organization,
+            cycle,
+            [t for _, ts in all_teams for t in ts],
+            board,
+            reviews[Review.Kind.RETROSPECTIVE],
         )
     }
     for unit, teams in all_teams:
@@ -327,13 +355,7 @@ def company_review(
             groups.append(DepartmentGroup(unit=unit, takeaways=takeaways, teams=shown))
     live = [scored_objective(o, scheme) for o in _retro_scored(board.in_cycle())]
     company_objectives = [o for o in live if company and o.unit_id == company.id]
-    review = (
-        _retro_reviews(organization, cycle, Review.Kind.COMPANY, unit_ids=[company.id]).get(
-            company.id
-        )
-        if company
-        else None
-    )
+    review = reviews[Review.Kind.COMPANY].get(company.id) if company else None
     return CompanyReview(
         cycle=cycle,
         company=company,

@@ -105,6 +105,15 @@ def _unit_order(unit: Unit) -> tuple:
     return ({"company": 0, "department": 1, "team": 2}.get(unit.kind, 3), unit.name.lower())
 
 
+def check_in_week_start(organization: Organization, today: date | None = None) -> datetime:
+    """When this week's check-ins began: Monday 00:00 in the organization's time zone (a key
+    result without a check-in since is due now)."""
+    today = today or organization_today(organization)
+    return datetime.combine(
+        monday_of(today), time.min, tzinfo=zoneinfo.ZoneInfo(organization.time_zone or "UTC")
+    )
+
+
 def due_now(
     organization: Organization,
     cycle: Cycle,
@@ -113,13 +122,28 @@ def due_now(
     viewer: okr_selectors.Viewer,
     compact: bool = False,
     unit_ids=None,
+    stats: dict | None = None,
+    units: dict | None = None,
 ) -> DueNow:
     """At most three queries, however many teams and key results. ``compact`` (the dashboard)
     counts the key results without a check-in per unit instead of listing them; ``unit_ids``
-    narrows everything to those units (the dashboard: the reader's own)."""
+    narrows everything to those units (the dashboard: the reader's own). The compact count
+    runs no query given the cycle's ``stats`` (``okrs.selectors.unit_stats`` counted since
+    ``week_start``) and the organization's ``units`` by id (its unit tree's)."""
     today = today or organization_today(organization)
     phase = cycle.phase_on(today)
     due = DueNow(phase=phase, today=today, week=monday_of(today))
+    if compact and phase == Cycle.Phase.ACTIVE and stats is not None and units is not None:
+        counts = {
+            uid: s.unchecked
+            for uid, s in stats.items()
+            if s.unchecked and (unit_ids is None or uid in unit_ids)
+        }
+        due.missing_check_ins = sorted(
+            (MissingCheckIns(units[uid], [], n) for uid, n in counts.items() if uid in units),
+            key=lambda g: _unit_order(g.unit),
+        )
+        return due
     objectives = okr_selectors.objectives_of(organization, viewer).filter(cycle=cycle)
     teams = Unit.objects.filter(organization=organization, kind=Unit.Kind.TEAM)
     if unit_ids is not None:
@@ -131,9 +155,7 @@ def due_now(
         due.teams_without_approved = sorted(teams.exclude(id__in=approved), key=_unit_order)
     elif phase == Cycle.Phase.ACTIVE:
         # No check-in since this week's Monday began, in the organization's time zone.
-        week_start = datetime.combine(
-            due.week, time.min, tzinfo=zoneinfo.ZoneInfo(organization.time_zone or "UTC")
-        )
+        week_start = check_in_week_start(organization, today)
         # The open objectives' ids first (the (organization, cycle, unit) index), then their key
         # results by objective id: no scan of the organization's key results.
         open_ids = list(

@@ -19,7 +19,7 @@ from cadence.okrs import services as okr_services
 from cadence.okrs.models import KeyResult, Objective
 from cadence.orgs import selectors as org_selectors
 from cadence.orgs.models import Unit
-from cadence.orgs.selectors import Access, UnitTree
+from cadence.orgs.selectors import Access
 from cadence.reviews import questions as review_questions
 from cadence.reviews import selectors, services
 from cadence.reviews.forms import AbandonForm, PeriodicReviewForm, TargetChangeForm
@@ -44,13 +44,16 @@ def cycle_review(request: HttpRequest, cycle_id) -> HttpResponse:
     organization = request.user.organization
     cycle = okr_selectors.request_cycle(request, cycle_id)
     today = selectors.organization_today(organization)
-    monthly = list(selectors.reviews_of(organization, cycle, kind=Review.Kind.MONTHLY))
-    mid_cycle = list(selectors.reviews_of(organization, cycle, kind=Review.Kind.MID_CYCLE))
-    retrospectives = {
-        r.unit_id: r
-        for r in selectors.reviews_of(organization, cycle, kind=Review.Kind.RETROSPECTIVE)
-    }
-    tree = UnitTree.load(organization)
+    # The cycle's reviews of the three kinds the hub lists, in one query (in their order).
+    reviews = list(
+        selectors.reviews_of(organization, cycle).filter(
+            kind__in=[Review.Kind.MONTHLY, Review.Kind.MID_CYCLE, Review.Kind.RETROSPECTIVE]
+        )
+    )
+    monthly = [r for r in reviews if r.kind == Review.Kind.MONTHLY]
+    mid_cycle = [r for r in reviews if r.kind == Review.Kind.MID_CYCLE]
+    retrospectives = {r.unit_id: r for r in reviews if r.kind == Review.Kind.RETROSPECTIVE}
+    tree = Access.of(request.user).tree  # the request's one (its sight's)
     months = [
         {
             "month": month,

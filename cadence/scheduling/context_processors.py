@@ -29,8 +29,10 @@ class DigestFollows:
     """The signed-in person's teams and followed digests, fetched on first use (one query; their
     memberships are the request's, ``Access.of``, read once for every use)."""
 
-    def __init__(self, person: Person | None) -> None:
+    def __init__(self, person: Person | None, known: dict[UUID, bool] | None = None) -> None:
         self.person = person
+        # Units whose follow the page read already (unit id → followed): no query for them.
+        self.known = known or {}
 
     @cached_property
     def _member_of(self) -> frozenset[UUID]:
@@ -46,9 +48,12 @@ class DigestFollows:
         if self.person is None or unit.kind != Unit.Kind.TEAM:
             return DigestFollow(show=False)
         is_member = unit.id in self._member_of
-        return DigestFollow(
-            show=True, is_member=is_member, subscribed=not is_member and unit.id in self._following
-        )
+        if is_member:
+            return DigestFollow(show=True, is_member=True)
+        followed = self.known.get(unit.id)
+        if followed is None:
+            followed = unit.id in self._following
+        return DigestFollow(show=True, subscribed=followed)
 
 
 def digest_follows(request: HttpRequest) -> dict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from cadence.mail.models import Delivery
 from cadence.orgs.models import Membership, Person, Unit
@@ -34,6 +34,13 @@ from cadence.scheduling.models import DigestSubscription
 from cadence.weekly import selectors as weekly_selectors
 from cadence.weekly.models import WeeklyUpdate
 from cadence.weekly.weeks import next_week, previous_week, week_of
+
+
+def follows_digest(person: Person, unit_ref) -> Exists:
+    """Whether the person follows the digest of the unit (``unit_ref``: an ``OuterRef`` to its
+    id): an annotation of the unit's own query, for ``context_processors.DigestFollows``."""
+    return Exists(DigestSubscription.objects.filter(person=person, unit_id=unit_ref))
+
 
 REMINDER_LEAD = timedelta(hours=2)
 

@@ -205,13 +205,16 @@ class RatePoint:
     succeeded: int
 
 
-def success_rate_history(organization: Organization, unit: Unit | None = None) -> list[RatePoint]:
+def success_rate_history(
+    organization: Organization, unit: Unit | None = None, cycles: list[Cycle] | None = None
+) -> list[RatePoint]:
     """The success rate of every closed cycle, oldest first: of the company (every scored
-    objective) or of one unit's own objectives. Two queries, however many cycles."""
-    cycles = list(
-        Cycle.objects.filter(organization=organization, closed_at__isnull=False).order_by(
-            "start", "end", "name"
-        )
+    objective) or of one unit's own objectives. Two queries, however many cycles (one given
+    the organization's ``cycles``, a page's request's; none without a closed one)."""
+    if cycles is None:
+        cycles = list(Cycle.objects.filter(organization=organization, closed_at__isnull=False))
+    cycles = sorted(
+        (c for c in cycles if c.closed_at is not None), key=lambda c: (c.start, c.end, c.name)
     )
     rows = Objective.objects.filter(
         organization=organization,
@@ -242,9 +245,12 @@ class UnitSuccessPanel:
     chart_id: str
 
 
-def unit_success_panel(organization: Organization, unit: Unit) -> UnitSuccessPanel:
-    """Built by the unit page once (two queries), shown by ``scoring_ui.unit_success_history``."""
-    history = success_rate_history(organization, unit)
+def unit_success_panel(
+    organization: Organization, unit: Unit, cycles: list[Cycle] | None = None
+) -> UnitSuccessPanel:
+    """Built by the unit page once (two queries; one given the organization's ``cycles``),
+    shown by ``scoring_ui.unit_success_history``."""
+    history = success_rate_history(organization, unit, cycles)
     return UnitSuccessPanel(
         unit=unit,
         history=history,

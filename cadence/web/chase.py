@@ -16,8 +16,8 @@ the one action that fixes it (check in, ask, reassign, nudge).
   without an owner.
 
 A bounded number of queries whatever the organization's size: the key results of the units in
-scope (a board: three queries) and their check-ins (one), the memberships of the units led
-(one), those members' updates of the week (one) and the nudges already queued (one).
+scope (a board: two queries) and their check-ins (one), and the memberships of the units in
+scope, with whether each member of a unit led wrote the week's update and was nudged (one).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from cadence.orgs.models import Membership, Person, Unit
 from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.orgs.selectors import Access, UnitTree
 from cadence.weekly import selectors as weekly_selectors
-from cadence.weekly.models import WeeklyUpdate
 
 # The most items one list shows (the rest are counted: the unit pages have them all).
 LIST_LIMIT = 8
@@ -205,19 +204,7 @@ def chase_for(
         )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
     histories = selectors.key_result_histories_many(objectives, now=now, check_ins=False)
-    memberships = list(
-        Membership.objects.filter(
-            unit_id__in=list(scope), person__is_active=True, person__organization=organization
-        )
-        .exclude(person__role=Person.Role.VIEWER)
-        .select_related("person")
-        .order_by("person__name", "person_id")
-    )
-    members: dict[UUID, list[Person]] = defaultdict(list)
-    for m in memberships:
-        members[m.unit_id].append(m.person)
-    by_reason: dict[str, list[ChasedKeyResult]] = defaultdict(list)
-    unowned: list[ChasedKeyResult] = []
+    found = []  # (objective, its unit, key result, why, history, unowned, may reassign)
     for o in objectives:
         live = permissions.objective_is_open(o)
         running = o.cycle.start <= today <= o.cycle.end
@@ -238,21 +225,49 @@ def chase_for(
             if not judged.reasons and not no_owner:
                 continue
             can_reassign = live and permissions.can_edit_unit_okrs(person, unit, access)
-            row = ChasedKeyResult(
-                kr=kr,
-                objective=o,
-                team=unit,
-                judged=judged,
-                history=history,
-                can_check_in=permissions.can_check_in(person, o, kr, access),
-                can_reassign=can_reassign,
-                can_ask=kr.owner_id is not None and kr.owner_id != person.id,
-                owners=tuple(members.get(o.unit_id, ())) if can_reassign else (),
+            found.append((o, unit, kr, judged, history, no_owner, can_reassign))
+    # The members of the units in scope: whom a key result may be given to and, for the units
+    # led, who has not written the week's update. Read only when something asks for them.
+    weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
+    memberships: list[Membership] = []
+    if led or any(f[-1] for f in found):
+        # One query, with whether each member of a unit led has written the week chased and
+        # whether they were nudged for it already.
+        memberships = list(
+            weekly_selectors.with_weeks_done(
+                Membership.objects.filter(
+                    unit_id__in=list(scope),
+                    person__is_active=True,
+                    person__organization=organization,
+                )
+                .exclude(person__role=Person.Role.VIEWER)
+                .select_related("person")
+                .order_by("person__name", "person_id"),
+                organization.pk,
+                weeks,
             )
-            if judged.primary:
-                by_reason[judged.primary].append(row)
-            if no_owner:
-                unowned.append(row)
+        )
+    members: dict[UUID, list[Person]] = defaultdict(list)
+    for m in memberships:
+        members[m.unit_id].append(m.person)
+    by_reason: dict[str, list[ChasedKeyResult]] = defaultdict(list)
+    unowned: list[ChasedKeyResult] = []
+    for o, unit, kr, judged, history, no_owner, can_reassign in found:
+        row = ChasedKeyResult(
+            kr=kr,
+            objective=o,
+            team=unit,
+            judged=judged,
+            history=history,
+            can_check_in=permissions.can_check_in(person, o, kr, access),
+            can_reassign=can_reassign,
+            can_ask=kr.owner_id is not None and kr.owner_id != person.id,
+            owners=tuple(members.get(o.unit_id, ())) if can_reassign else (),
+        )
+        if judged.primary:
+            by_reason[judged.primary].append(row)
+        if no_owner:
+            unowned.append(row)
 
     def order(row: ChasedKeyResult) -> tuple:
         behind = attention.urgency(expected=row.kr.expected, progress=row.kr.progress)
@@ -269,71 +284,44 @@ def chase_for(
                 "unowned", "Key results without an owner", sorted(unowned, key=order)
             )
         led_memberships = [m for m in memberships if m.unit_id in led]
-        chase.missing = _missing_updates(person, tree, led, led_memberships, now)
+        chase.missing = _missing_updates(person, tree, led_memberships, weeks, now)
     return chase
 
 
 def _missing_updates(
     person: Person,
     tree: UnitTree,
-    led: set[UUID],
     memberships: list[Membership],
+    weeks: dict[UUID, date],
     now: datetime,
 ) -> ChaseList | None:
     """Members of the units led who have not written the week's update (each person once,
-    under the first of their units by name), with whether they were nudged already. People
-    outside the organization's rollout (``orgs.rollout``) are not chased."""
+    under the first of their units by name), with whether they were nudged already
+    (``memberships``: annotated by ``weekly_selectors.with_weeks_done``). People outside the
+    organization's rollout (``orgs.rollout``) are not chased."""
     for m in memberships:
         m.person.organization = person.organization  # loaded: the rollout's mode is read from it
     inside = people_in_rollout(m.person for m in memberships)
     memberships = [m for m in memberships if m.person_id in inside]
-    weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
-    wanted = [
-        (m.person, tree.units[m.unit_id], weeks[m.unit_id])
-        for m in sorted(memberships, key=lambda m: (tree.units[m.unit_id].name.lower(), m.unit_id))
-        if m.person_id != person.id
-    ]
-    if not wanted:
-        return None
-    written = set(
-        WeeklyUpdate.objects.filter(
-            organization_id=person.organization_id,
-            person_id__in={p.pk for p, _u, _w in wanted},
-            week__in=set(weeks.values()),
-            submitted_at__isnull=False,
-        ).values_list("person_id", "week")
-    )
     rows: list[MissingUpdate] = []
     seen: set[UUID] = set()
-    for member, unit, week in wanted:
-        if (member.pk, week) in written or member.pk in seen:
+    for m in sorted(memberships, key=lambda m: (tree.units[m.unit_id].name.lower(), m.unit_id)):
+        if m.person_id == person.id or m.written or m.person_id in seen:
             continue
-        seen.add(member.pk)
+        seen.add(m.person_id)
+        unit, week = tree.units[m.unit_id], weeks[m.unit_id]
         deadline = weekly_selectors.team_deadline(unit, week)
         rows.append(
             MissingUpdate(
-                person=member,
+                person=m.person,
                 unit=unit,
                 week=week,
                 deadline=timezone.localtime(deadline, deadline.tzinfo),
-                nudged=False,
+                nudged=m.nudged,
                 overdue=now >= deadline,
             )
         )
     if not rows:
         return None
-    nudged = weekly_selectors.nudged(person.organization_id, [(r.person.pk, r.week) for r in rows])
-    rows = [
-        MissingUpdate(
-            person=r.person,
-            unit=r.unit,
-            week=r.week,
-            deadline=r.deadline,
-            nudged=(r.person.pk, r.week) in nudged,
-            overdue=r.overdue,
-        )
-        for r in sorted(
-            rows, key=lambda r: (not r.overdue, r.unit.name.lower(), r.person.name.lower())
-        )
-    ]
+    rows.sort(key=lambda r: (not r.overdue, r.unit.name.lower(), r.person.name.lower()))
     return _capped("missing", "Weekly updates not written", rows)

@@ -30,7 +30,19 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from uuid import UUID
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -98,7 +110,26 @@ def rhythm_units(*, person_ids) -> dict[UUID, Unit]:
 
 
 def rhythm_unit(person: Person) -> Unit | None:
-    return rhythm_units(person_ids=[person.pk]).get(person.pk)
+    """One person's ``rhythm_units``, in one query: their teams (as ``_team_memberships``
+    orders them: a team they lead first, then by name) and, after them, their company unit."""
+    role = Membership.objects.filter(person_id=person.pk, unit_id=OuterRef("pk")).values("role")
+    return (
+        Unit.objects.filter(organization_id=person.organization_id)
+        .filter(
+            Q(kind=Unit.Kind.COMPANY)
+            | Q(
+                kind=Unit.Kind.TEAM,
+                archived_at__isnull=True,
+                id__in=Membership.objects.filter(person_id=person.pk).values("unit_id"),
+            )
+        )
+        .annotate(
+            company_last=Case(When(kind=Unit.Kind.COMPANY, then=Value(1)), default=Value(0)),
+            my_role=Subquery(role[:1]),
+        )
+        .order_by("company_last", "my_role", "name", "id")
+        .first()
+    )
 
 
 def person_time_zone(person: Person) -> str:
@@ -187,6 +218,41 @@ def nudged(organization_id, person_weeks) -> set[tuple[UUID, date]]:
     return {keys[key] for key in sent.values_list("key", flat=True)}
 
 
+def with_weeks_done(
+    memberships: QuerySet[Membership], organization_id, weeks: dict[UUID, date]
+) -> QuerySet[Membership]:
+    """``memberships`` annotated, for those of the units in ``weeks`` (unit id → the week
+    chased), with ``written`` (the person submitted that week's update) and ``nudged`` (a lead
+    asked them for it already: the mail queue holds their nudge for that week)."""
+    if not weeks:
+        return memberships
+    by_week: dict[date, list[UUID]] = defaultdict(list)
+    for uid, week in weeks.items():
+        by_week[week].append(uid)
+    written, nudged = [], []
+    for week, unit_ids in by_week.items():
+        of_units = Q(unit_id__in=unit_ids)
+        update = WeeklyUpdate.objects.filter(
+            organization_id=organization_id,
+            person_id=OuterRef("person_id"),
+            week=week,
+            submitted_at__isnull=False,
+        )
+        # ``nudge_key`` of the person and week, queued to that person.
+        nudge = Delivery.objects.filter(
+            organization_id=organization_id,
+            person_id=OuterRef("person_id"),
+            key__startswith=NUDGE_KEY,
+            key__endswith=f":{format_week(week)}",
+        )
+        written.append(When(of_units & Exists(update), then=Value(True)))
+        nudged.append(When(of_units & Exists(nudge), then=Value(True)))
+    return memberships.annotate(
+        written=Case(*written, default=Value(False), output_field=BooleanField()),
+        nudged=Case(*nudged, default=Value(False), output_field=BooleanField()),
+    )
+
+
 # Categories -------------------------------------------------------------------------------
 
 
@@ -258,6 +324,16 @@ def update_of(
     return (
         WeeklyUpdate.objects.filter(organization=organization, person=person, week=monday_of(week))
         .prefetch_related(Prefetch("items", queryset=_live_items(viewer)))
+        # Whether ``deleted_items_of`` may find any (without one, the page does not ask).
+        .annotate(
+            recently_deleted=Exists(
+                Item.objects.filter(
+                    update_id=OuterRef("pk"),
+                    deleted_at__gte=timezone.now() - RESTORE_WINDOW,
+                    settled=False,
+                )
+            )
+        )
         .first()
     )
 

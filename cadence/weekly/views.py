@@ -208,8 +208,9 @@ def _board_context(
         if any(c["category"].slug == "plans" for c in columns)
         else None,
         "can_edit": can_edit,
+        # Deleted items belong to the update: none without it, or without any deleted lately.
         "deleted": selectors.deleted_items_of(organization, person, week, viewer=request.user)
-        if can_edit
+        if can_edit and update is not None and update.recently_deleted
         else [],
         "link_choices": choices,
         "focus": focus,

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cadence.okrs import selectors as okr_selectors
 from cadence.okrs import services as okr_services
-from cadence.orgs.selectors import company_unit
+from cadence.orgs.selectors import UnitTree, company_unit
 from cadence.retrospectives import services as retro_services
 from cadence.reviews import selectors
 from cadence.scoring import services as scoring_services
@@ -89,6 +90,57 @@ def test_active_lists_key_results_without_a_check_in_this_week(
     assert owners == [admin.name, None]
     assert due.count == 2
     assert never.id in {k.id for k in due.missing_check_ins[0].key_results}
+
+
+def test_the_dashboards_count_read_from_the_unit_figures_is_its_own(
+    org, admin, member, cycle, team, design
+):
+    """The dashboard counts "Due now" in its unit figures' query (``unit_stats``): the same
+    units and counts as ``due_now`` reading them itself, and no query of its own."""
+    objective = f.make_objective(admin, cycle, team, title="Ship the new onboarding")
+    fresh = f.make_kr(admin, objective, title="Activation from 20 to 40", owner=member)
+    last_week = f.make_kr(admin, objective, title="Tickets from 200 to 100", owner=admin)
+    f.make_kr(admin, objective, title="Signups from 10 to 50")
+    okr_services.check_in_create(
+        actor=admin, key_result=fresh, value=25, confidence="on_track", at=_utc(2026, 11, 16, 9)
+    )
+    okr_services.check_in_create(
+        actor=admin, key_result=last_week, value=190, confidence="at_risk", at=_utc(2026, 11, 13)
+    )
+    other = f.make_objective(admin, cycle, design, title="A clearer brand")
+    f.make_kr(admin, other, title="Brand recall from 10% to 20%")
+    dropped = f.make_objective(admin, cycle, design, title="Try a new logo")
+    f.make_kr(admin, dropped, title="Logo tested with 20 people")
+    okr_services.objective_set_state(
+        actor=admin, objective=dropped, state="abandoned", reason="Not now"
+    )
+    own = selectors.due_now(org, cycle, ACTIVE_DAY, viewer=f.ALL, compact=True)
+    stats = okr_selectors.unit_stats(
+        org,
+        cycle,
+        viewer=f.ALL,
+        unchecked_since=selectors.check_in_week_start(org, ACTIVE_DAY),
+    )
+    units = UnitTree.load(org).units
+    with CaptureQueriesContext(connection) as queries:
+        read = selectors.due_now(
+            org, cycle, ACTIVE_DAY, viewer=f.ALL, compact=True, stats=stats, units=units
+        )
+        mine = selectors.due_now(
+            org,
+            cycle,
+            ACTIVE_DAY,
+            viewer=f.ALL,
+            compact=True,
+            stats=stats,
+            units=units,
+            unit_ids={team.id},
+        )
+    assert len(queries) == 0
+    counted = [(g.unit.name, g.count) for g in own.missing_check_ins]
+    assert counted == [("Design", 1), ("Product", 2)]
+    assert [(g.unit.name, g.count) for g in read.missing_check_ins] == counted
+    assert [(g.unit.name, g.count) for g in mine.missing_check_ins] == [("Product", 2)]
 
 
 def test_active_week_is_the_organizations_local_week(org, admin, cycle, team):

@@ -93,23 +93,30 @@ def _days_between(earlier: datetime | None, today: date) -> int | None:
 
 
 def previous_titles_by_unit(
-    organization: Organization, cycle: Cycle, unit_ids=None
+    organization: Organization, cycle: Cycle, unit_ids=None, cycles: list[Cycle] | None = None
 ) -> dict[UUID, tuple[str, ...]]:
     """unit id → titles of its objectives in the previous cycle of the same kind (the latest
     one that ended before this one started), for every unit or only ``unit_ids``. One
-    query (the previous cycle is its subquery)."""
-    previous = (
-        okr_selectors.cycles_of(organization)
-        .filter(kind=cycle.kind, end__lt=cycle.start)
-        .order_by("-end")
-        .values("pk")[:1]
-    )
+    query (the previous cycle is its subquery; given the organization's ``cycles``, picked from
+    them, and no query without one)."""
+    if cycles is None:
+        previous = (
+            okr_selectors.cycles_of(organization)
+            .filter(kind=cycle.kind, end__lt=cycle.start)
+            .order_by("-end")
+            .values("pk")[:1]
+        )
+    else:
+        earlier = [c for c in cycles if c.kind == cycle.kind and c.end < cycle.start]
+        if not earlier:
+            return {}
+        previous = max(earlier, key=lambda c: c.end).pk
     out: dict[UUID, list[str]] = defaultdict(list)
     # Only titles the whole organization may read: a finding quotes the title it repeats.
     for unit_id, title in (
         okr_selectors.objectives_of(organization, Sight.public(organization.id))
         .filter(
-            cycle_id=Subquery(previous),
+            cycle_id=previous if cycles is not None else Subquery(previous),
             **({} if unit_ids is None else {"unit_id__in": list(unit_ids)}),
         )
         .exclude(state=Objective.State.ABANDONED)
@@ -213,6 +220,25 @@ def judge_objective(
             # Its start is the first measurement: a baseline exists.
             by_kr[kr.id] = [f for f in by_kr[kr.id] if f.check != "kr-no-baseline"]
     return found, by_kr
+
+
+def dismissals_exist(organization: Organization, cycle: Cycle) -> Exists:
+    """Whether any finding of the cycle's objectives, their key results or its units was
+    dismissed (an annotation of a page's other query: without any, ``dismissals_by_target`` is
+    not asked). The objectives of its board: its own and those of the cycles inside it."""
+    inside = {"cycle__start__gte": cycle.start, "cycle__end__lte": cycle.end}
+    return Exists(
+        Dismissal.objects.filter(organization=organization).filter(
+            Q(objective_id__in=Objective.objects.filter(organization=organization, **inside))
+            | Q(
+                key_result_id__in=KeyResult.objects.filter(
+                    organization=organization,
+                    **{f"objective__{k}": v for k, v in inside.items()},
+                )
+            )
+            | Q(unit__isnull=False, cycle=cycle)
+        )
+    )
 
 
 def dismissals_by_target(

@@ -12,13 +12,14 @@ from cadence.coach import checks
 from cadence.coach.selectors.findings import (
     StoredFinding,
     dismissals_by_target,
+    dismissals_exist,
     explained_ids,
     judge_objective,
     previous_titles_by_unit,
     stored_findings,
     unit_findings_raw,
 )
-from cadence.coach.selectors.settings import settings_of
+from cadence.coach.selectors.settings import overrides_exist, settings_of
 from cadence.kpis import selectors as kpi_selectors
 from cadence.okrs import selectors as okr_selectors
 from cadence.okrs.models import Cycle, Objective
@@ -96,28 +97,48 @@ def quality_for_cycle(
     today: date | None = None,
     dismissable_unit_ids: frozenset[UUID] | set[UUID] = frozenset(),
     tree: UnitTree | None = None,
+    cycles: list[Cycle] | None = None,
 ) -> Quality:
     """Every unit with objectives in the cycle (tree order): its open and dismissed findings,
     its strength score; and the count of findings per check. ``dismissable_unit_ids``: the units
     whose findings the reader may dismiss (``coach.services.can_dismiss``). A fixed number of
-    queries."""
-    board = okr_selectors.board_for_cycle(organization, cycle, today=today, viewer=viewer)
-    settings = settings_of(organization)
+    queries: whether there are check settings, KPIs and dismissals to read is read with the
+    board, and an empty one is not read (``cycles``: the organization's, when the caller has
+    them, for the previous cycle's titles)."""
+    board = okr_selectors.board_for_cycle(
+        organization,
+        cycle,
+        today=today,
+        viewer=viewer,
+        flags={
+            "settings": overrides_exist(organization),
+            "kpis": kpi_selectors.kpis_exist(organization),
+            "dismissals": dismissals_exist(organization, cycle),
+        },
+    )
+    flags = board.flags or {}
+    settings = settings_of(organization) if flags.get("settings", True) else checks.Settings()
     tree = tree or UnitTree.load(organization)  # the caller's, when it has one
     objectives = [o for o in board.in_cycle() if not o.is_abandoned]
-    previous = previous_titles_by_unit(organization, cycle)
+    previous = previous_titles_by_unit(organization, cycle, cycles=cycles) if objectives else {}
     histories = okr_selectors.key_result_histories_many(objectives)
     by_unit: dict[UUID, list[Objective]] = defaultdict(list)
     for o in objectives:
         by_unit[o.unit_id].append(o)
     explained = explained_ids(objectives)
-    kpi_bands = kpi_selectors.bands_by_unit(organization, list(by_unit))
-    dismissals = dismissals_by_target(
-        organization,
-        objective_ids=[o.id for o in objectives],
-        key_result_ids=[k.id for o in objectives for k in o.krs],
-        unit_ids=list(by_unit),
-        cycle=cycle,
+    kpi_bands = (
+        kpi_selectors.bands_by_unit(organization, list(by_unit)) if flags.get("kpis", True) else {}
+    )
+    dismissals = (
+        dismissals_by_target(
+            organization,
+            objective_ids=[o.id for o in objectives],
+            key_result_ids=[k.id for o in objectives for k in o.krs],
+            unit_ids=list(by_unit),
+            cycle=cycle,
+        )
+        if flags.get("dismissals", True)
+        else {}
     )
     units: list[UnitQuality] = []
     for unit, depth in tree.walk():

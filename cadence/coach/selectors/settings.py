@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from cadence.coach import checks
 from cadence.coach.models import CheckSetting
@@ -18,6 +18,12 @@ LEVEL_LABELS = {checks.ERROR: "Needs fixing", checks.WARN: "Warning", checks.INF
 def check_settings_of(organization: Organization | UUID) -> QuerySet[CheckSetting]:
     """An organization (or its id: the services' gate has only that at hand)."""
     return CheckSetting.objects.filter(organization_id=getattr(organization, "pk", organization))
+
+
+def overrides_exist(organization: Organization | UUID) -> Exists:
+    """Whether the organization changed any check (an annotation of a page's other query:
+    without any, ``settings_of`` reads nothing and the defaults hold)."""
+    return Exists(check_settings_of(organization))
 
 
 def settings_of(organization: Organization | UUID) -> checks.Settings:

@@ -41,7 +41,12 @@ def cycle_quality(request: HttpRequest, cycle_id) -> HttpResponse:
     context = {
         "cycle": cycle,
         "quality": coach_selectors.quality_for_cycle(
-            organization, cycle, viewer=person, dismissable_unit_ids=dismissable, tree=tree
+            organization,
+            cycle,
+            viewer=person,
+            dismissable_unit_ids=dismissable,
+            tree=tree,
+            cycles=okr_selectors.request_cycles(request),  # the header's (no query of its own)
         ),
         "next": reverse("cycle_quality", args=[cycle.id]),
         "penalty": coach_selectors.UNIT_FINDING_PENALTY,

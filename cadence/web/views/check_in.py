@@ -20,7 +20,7 @@ from cadence.okrs.forms import CheckInForm
 from cadence.okrs.models import Cycle, Objective
 from cadence.orgs.models import Person
 from cadence.orgs.selectors import Access, UnitTree
-from cadence.web.views.dashboard import dashboard_due
+from cadence.web.views.dashboard import dashboard_due, dashboard_stats
 
 
 def _page_of(url: str) -> tuple[str | None, dict, QueryDict]:
@@ -69,10 +69,10 @@ def check_in_figures(
         mine = pages.my_units(tree, access)
         shown = {u.id for u in mine} | ({company.id} if company else set())
         changed = {o.unit_id for o in chain}
-        stats = selectors.unit_stats(organization, cycle, viewer=person)
+        stats, _kpis = dashboard_stats(person, cycle, tree, mine)
         return {
             "updated": [o for o in chain if o.cycle_id == cycle.id and o.unit_id in shown],
-            "due": dashboard_due(person, cycle, tree, mine),
+            "due": dashboard_due(person, cycle, tree, mine, stats),
             "due_is_mine": not person.is_admin,
             "teams_changed": [pages.team_figures(u, stats) for u in mine if u.id in changed],
             "overview": pages.overview(tree, stats),

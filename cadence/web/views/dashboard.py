@@ -23,24 +23,56 @@ from cadence.web.nav import Nav
 DASHBOARD_KPIS = 10
 
 
-def dashboard_kpis(person: Person, tree: UnitTree, my_units: list[Unit]):
+def _kpi_units(person: Person, tree: UnitTree, my_units: list[Unit]):
+    """Whose KPIs the dashboard lists: an admin's, the whole organization's (None); others',
+    their units' and those below them."""
+    return None if person.is_admin else pages.mine_and_below(tree, my_units)
+
+
+def dashboard_kpis(
+    person: Person, tree: UnitTree, my_units: list[Unit], any_unhealthy: bool | None = None
+):
     """The unhealthy KPIs of the person's units and those below them (an admin's: the whole
-    organization's), as list rows. Two queries."""
-    if not (person.is_admin or my_units):
+    organization's), as list rows. Two queries; none when ``any_unhealthy`` (read with
+    ``dashboard_stats``) says there are none."""
+    if not (person.is_admin or my_units) or any_unhealthy is False:
         return []
     kpis = kpi_selectors.kpis_listed(
-        person.organization,
-        unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
-        unhealthy_only=True,
+        person.organization, unit_ids=_kpi_units(person, tree, my_units), unhealthy_only=True
     )[:DASHBOARD_KPIS]
     return kpi_selectors.kpi_rows(list(kpis), viewer=person)
 
 
-def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]):
+def dashboard_stats(
+    person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]
+) -> tuple[dict, bool | None]:
+    """The units' figures of the cycle (``okrs.selectors.unit_stats``), counting in the same
+    query, while the cycle is active, the key results due a check-in this week ("Due now"),
+    and whether ``dashboard_kpis`` has any KPI to list (None: not known)."""
+    organization = person.organization
+    today = review_selectors.organization_today(organization)
+    since = None
+    if cycle.phase_on(today) == Cycle.Phase.ACTIVE:
+        since = review_selectors.check_in_week_start(organization, today)
+    flags = {}
+    if person.is_admin or my_units:
+        units = _kpi_units(person, tree, my_units)
+        flags["kpis"] = kpi_selectors.unhealthy_kpis_exist(organization, units)
+    stats, found = selectors.unit_stats_and_flags(
+        organization, cycle, viewer=person, unchecked_since=since, flags=flags
+    )
+    return stats, (found or {}).get("kpis")
+
+
+def dashboard_due(
+    person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit], stats: dict | None = None
+):
     """The dashboard's compact "Due now" (None: the dashboard shows none). An admin runs the
     cadence for everyone, so sees the whole organization's; others see their own units' and
     those below them (nothing outside any unit). The inline check-in answers with it too
-    (``web.views.check_in.check_in_figures``): one rule for the page and the swap."""
+    (``web.views.check_in.check_in_figures``): one rule for the page and the swap. ``stats``:
+    ``dashboard_stats``, whose counts it reads (no query of its own while the cycle is
+    active)."""
     if not (person.is_admin or my_units):
         return None
     return review_selectors.due_now(
@@ -49,6 +81,8 @@ def dashboard_due(person: Person, cycle: Cycle, tree: UnitTree, my_units: list[U
         viewer=person,
         compact=True,
         unit_ids=None if person.is_admin else pages.mine_and_below(tree, my_units),
+        stats=stats,
+        units=tree.units,
     )
 
 
@@ -84,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         | Q(unit_id__in=list(chased)),
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
-    stats = selectors.unit_stats(organization, cycle, viewer=person)
+    stats, any_unhealthy = dashboard_stats(person, cycle, tree, my_units)
     teams = pages.team_rows(person, access, my_units, stats, by_unit)
     # The wizard drafts where planning happens: this cycle while it plans, else the next one
     # when it is being planned already.
@@ -96,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "today": board.today,
             "phase": Cycle.Phase(cycle.phase_on(board.today)).label,
-            "due": dashboard_due(person, cycle, tree, my_units),
+            "due": dashboard_due(person, cycle, tree, my_units, stats),
             "due_is_mine": not person.is_admin,
             "wizard_cycle": wizard_cycle,
             "expected": board.expected,
@@ -110,7 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 cycle,
                 tree,
                 access,
-                kpis=dashboard_kpis(person, tree, my_units),
+                kpis=dashboard_kpis(person, tree, my_units, any_unhealthy),
                 board=board,
             ),
         }
