@@ -181,3 +181,44 @@ def answers(url: str) -> bool:
         return http("GET", url, timeout=2)[0] > 0
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def two_servers(logs: Path, **settings: str):
+    """Two `cadence serve` processes (gunicorn, 2 workers × 4 threads each) on free ports of
+    127.0.0.1 with ``settings`` in their environment, both answering; their addresses. After:
+    both still alive, stopped, and no traceback in their output."""
+    env = environment(
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_LOG_LEVEL="info",
+        STATIC_ROOT=str(logs / "staticfiles"),
+        ALLOWED_HOSTS="127.0.0.1",
+        **settings,
+    )
+    processes, urls = [], []
+    try:
+        for name in ("app-1", "app-2"):
+            process, port = serve_on_a_free_port(
+                lambda port, name=name: start(name, ["serve", "--port", str(port)], env, logs),
+                seconds=90,
+            )
+            processes.append(process)
+            urls.append(f"http://127.0.0.1:{port}")
+        for process, url in zip(processes, urls, strict=True):
+            wait_until(
+                lambda url=url: answers(f"{url}/api/v1/me"),
+                seconds=90,
+                what=f"{process.name} to answer at {url}",
+                processes=[process],
+                every=0.2,
+            )
+        yield urls
+        for process in processes:
+            assert process.alive(), f"{process.name} died:\n{process.output()[-4000:]}"
+    finally:
+        for process in processes:
+            stop(process)
+            kill_group(process)
+        for process in processes:
+            assert "Traceback" not in process.output(), process.output()[-4000:]

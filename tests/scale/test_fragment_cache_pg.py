@@ -30,16 +30,7 @@ from cadence.okrs import services as okr_services
 from cadence.okrs.models import KeyResult
 from cadence.orgs import services as org_services
 from tests import factories as f
-from tests.scale.processes import (
-    answers,
-    environment,
-    http,
-    kill_group,
-    serve_on_a_free_port,
-    start,
-    stop,
-    wait_until,
-)
+from tests.scale.processes import http, two_servers
 from tests.web.html_parts import element
 
 pytestmark = [
@@ -71,46 +62,14 @@ def servers(request, django_db_setup, tmp_path_factory):
     if shared:
         _redis_or_skip()
     logs = tmp_path_factory.mktemp("fragment-servers")
-    env = environment(
-        WEB_CONCURRENCY="2",
-        GUNICORN_THREADS="4",
-        GUNICORN_LOG_LEVEL="info",
-        STATIC_ROOT=str(logs / "staticfiles"),
-        ALLOWED_HOSTS="127.0.0.1",
-        CACHE_URL=REDIS_URL if shared else "",
-    )
-    processes, urls = [], []
-    try:
-        for name in ("app-1", "app-2"):
-            process, port = serve_on_a_free_port(
-                lambda port, name=name: start(name, ["serve", "--port", str(port)], env, logs),
-                seconds=90,
-            )
-            processes.append(process)
-            urls.append(f"http://127.0.0.1:{port}")
-        for process, url in zip(processes, urls, strict=True):
-            wait_until(
-                lambda url=url: answers(f"{url}/api/v1/me"),
-                seconds=90,
-                what=f"{process.name} to answer at {url}",
-                processes=[process],
-                every=0.2,
-            )
+    with two_servers(logs, CACHE_URL=REDIS_URL if shared else "") as urls:
         yield urls
-        for process in processes:
-            assert process.alive(), f"{process.name} died:\n{process.output()[-4000:]}"
-    finally:
-        for process in processes:
-            stop(process)
-            kill_group(process)
-        for process in processes:
-            assert "Traceback" not in process.output(), process.output()[-4000:]
-        if shared:
-            import redis
+    if shared:
+        import redis
 
-            keys = redis.Redis.from_url(REDIS_URL).keys("*krcard*")
-            # The processes did keep the cards in the shared cache.
-            assert keys, "no card was kept in Redis"
+        keys = redis.Redis.from_url(REDIS_URL).keys("*krcard*")
+        # The processes did keep the cards in the shared cache.
+        assert keys, "no card was kept in Redis"
 
 
 @pytest.fixture

@@ -42,13 +42,12 @@ from cadence.weekly.weeks import monday_of, next_week
 from tests import factories as f
 from tests.scale import mailbox
 from tests.scale.processes import (
-    answers,
     environment,
     http,
     kill_group,
-    serve_on_a_free_port,
     start,
     stop,
+    two_servers,
     wait_until,
 )
 
@@ -70,40 +69,8 @@ def servers(django_db_setup, tmp_path_factory):
     """Two `cadence serve` processes (gunicorn, 2 workers × 4 threads each) on free ports."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://…")
-    logs = tmp_path_factory.mktemp("servers")
-    env = environment(
-        WEB_CONCURRENCY="2",
-        GUNICORN_THREADS="4",
-        GUNICORN_LOG_LEVEL="info",
-        STATIC_ROOT=str(logs / "staticfiles"),
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    processes, urls = [], []
-    try:
-        for name in ("app-1", "app-2"):
-            process, port = serve_on_a_free_port(
-                lambda port, name=name: start(name, ["serve", "--port", str(port)], env, logs),
-                seconds=90,
-            )
-            processes.append(process)
-            urls.append(f"http://127.0.0.1:{port}")
-        for process, url in zip(processes, urls, strict=True):
-            wait_until(
-                lambda url=url: answers(f"{url}/api/v1/me"),
-                seconds=90,
-                what=f"{process.name} to answer at {url}",
-                processes=[process],
-                every=0.2,
-            )
+    with two_servers(tmp_path_factory.mktemp("servers")) as urls:
         yield urls
-        for process in processes:
-            assert process.alive(), f"{process.name} died:\n{process.output()[-4000:]}"
-    finally:
-        for process in processes:
-            stop(process)
-            kill_group(process)
-        for process in processes:
-            assert "Traceback" not in process.output(), process.output()[-4000:]
 
 
 class Tree:
