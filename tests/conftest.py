@@ -84,6 +84,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
             )
+    # The longest files first: under pytest-xdist (--dist loadfile) a worker takes the next file
+    # when it is done, so a file of several minutes taken last would leave the other worker idle.
+    rank = {path: i for i, path in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+# The suite's longest files, longest first (each a minute or more on two cores): subprocess
+# installations, demo loads, browser sweeps.
+LONGEST_FILES = [
+    "tests/transfer/test_archive_roundtrip.py",
+    "tests/transfer/test_archive_roundtrip_back.py",
+    "tests/demo/test_loading.py",
+    "tests/upgrade/test_upgrade.py",
+    "tests/e2e/test_accessibility.py",
+    "tests/demo/test_serve.py",
+    "tests/scheduling/test_worker_process.py",
+    "tests/transfer/test_backup.py",
+    "tests/scale/test_multiprocess_pg.py",
+    "tests/scale/test_fragment_cache_pg.py",
+    "tests/bench/test_harness.py",
+    "tests/mailin/test_cli.py",
+    "tests/test_visibility.py",
+]
 
 
 # Django's catalogue of models (content types, permissions): written by migrate, read by

@@ -1,6 +1,7 @@
 """The list pages issue the same number of SQL queries for 10 objectives as for 200."""
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +10,7 @@ from django.urls import reverse
 from cadence.okrs import services as okr_services
 from cadence.orgs.selectors import company_unit
 from tests import factories as f
+from tests.clock import TEST_NOW
 
 
 def _grow(admin, cycle, units, parent, n, start_index=0):
@@ -82,6 +84,9 @@ def counts(django_db_setup, django_db_blocker):
     transaction rolled back at once."""
     counted = {}
     with (
+        # A module's fixture starts before each test's frozen clock (tests/conftest.py): the
+        # world and its pages at the suite's moment, whatever day it runs.
+        time_machine.travel(TEST_NOW, tick=True),
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
