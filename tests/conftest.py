@@ -1,3 +1,4 @@
+import collections
 import os
 
 import pytest
@@ -86,8 +87,16 @@ def pytest_collection_modifyitems(config, items):
             )
     # The longest files first: under pytest-xdist (--dist loadfile) a worker takes the next file
     # when it is done, so a file of several minutes taken last would leave the other worker idle.
+    # The other files follow by their number of tests, most first (xdist's own order, which
+    # --no-loadscope-reorder in pyproject.toml turns off so that this one holds).
     rank = {path: i for i, path in enumerate(LONGEST_FILES)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+    count = collections.Counter(item.nodeid.split("::")[0] for item in items)
+
+    def order(item):
+        path = item.nodeid.split("::")[0]
+        return (rank.get(path, len(rank)), 0 if path in rank else -count[path], path)
+
+    items.sort(key=order)
 
 
 # The suite's longest files, longest first (each a minute or more on two cores): subprocess

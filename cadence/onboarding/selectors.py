@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Exists
 from django.urls import reverse
 
 from cadence.okrs.models import Objective
@@ -52,46 +52,46 @@ def _deadline_summary(teams: list[Unit]) -> str:
     return text + (f", and {others} team{'s' if others != 1 else ''} otherwise" if others else "")
 
 
-def setup_checklist(person: Person) -> SetupChecklist | None:
+def checklist_flags(person: Person) -> dict:
+    """What the checklist reads, as ``Exists`` expressions that do not depend on the row they
+    are read with: a page that runs a query anyway reads them there (the dashboard, with its
+    figures: ``okrs.selectors.unit_stats_and_flags``) and passes the values to
+    ``setup_checklist``. Empty for a person who is shown no checklist."""
+    if not person.is_admin:
+        return {}
+    organization = person.organization
+    checklist = Checklist.objects.filter(organization=organization)
+    return {
+        "checklist_dismissed": Exists(checklist.filter(dismissed_at__isnull=False)),
+        "deadline_confirmed": Exists(checklist.filter(deadline_confirmed_at__isnull=False)),
+        # More than one person: someone active besides the admin who reads it.
+        "others_invited": Exists(
+            Person.objects.filter(organization=organization, is_active=True).exclude(pk=person.pk)
+        ),
+        "company_objectives": Exists(
+            Objective.objects.filter(unit__organization=organization, unit__kind=Unit.Kind.COMPANY)
+        ),
+    }
+
+
+def setup_checklist(person: Person, flags: dict | None = None) -> SetupChecklist | None:
     """The checklist for an admin's dashboard; None for others, once dismissed, or when every
-    step is done."""
+    step is done. ``flags``: the values of ``checklist_flags`` read by the caller (else one
+    query reads them here)."""
     if not person.is_admin:
         return None
-    organization = person.organization
     # The teams (with their deadlines) from the request's unit tree, in its order (by name).
     teams = [u for u in Access.of(person).tree.units.values() if u.kind == Unit.Kind.TEAM]
-    checklist = Checklist.objects.filter(organization=OuterRef("pk"))
-    # The checklist's dates, how many people, whether it has company objectives: one query.
-    figures = (
-        Organization.objects.filter(pk=organization.pk)
-        .annotate(
-            checklist_dismissed_at=Subquery(checklist.values("dismissed_at")[:1]),
-            deadline_confirmed_at=Subquery(checklist.values("deadline_confirmed_at")[:1]),
-            people_count=Subquery(
-                Person.objects.filter(organization=OuterRef("pk"), is_active=True)
-                .order_by()
-                .values("organization")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            has_company_objectives=Exists(
-                Objective.objects.filter(
-                    unit__organization=OuterRef("pk"), unit__kind=Unit.Kind.COMPANY
-                )
-            ),
+    if flags is None:
+        expressions = checklist_flags(person)
+        flags = (
+            Organization.objects.filter(pk=person.organization_id)
+            .annotate(**expressions)
+            .values(*expressions)
+            .get()
         )
-        .values(
-            "checklist_dismissed_at",
-            "deadline_confirmed_at",
-            "people_count",
-            "has_company_objectives",
-        )
-        .get()
-    )
-    if figures["checklist_dismissed_at"] is not None:
+    if flags["checklist_dismissed"]:
         return None
-    people = figures["people_count"] or 0
-    company_objectives = figures["has_company_objectives"]
     steps = [
         Step(
             "units",
@@ -106,7 +106,7 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
             "people",
             "Invite people",
             "Start with the team leads, a pilot team, or everyone at once.",
-            people > 1,
+            bool(flags["others_invited"]),
             reverse("people_invite"),
             "Invite people",
         ),
@@ -115,7 +115,7 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
             "Agree the weekly check-in",
             f"Weekly updates are due {_deadline_summary(teams)}. Keep it or change it per "
             "team; the check-in meeting that follows takes 15 minutes.",
-            figures["deadline_confirmed_at"] is not None,
+            bool(flags["deadline_confirmed"]),
             reverse("unit_settings_list"),
             "Change deadlines",
         ),
@@ -123,7 +123,7 @@ def setup_checklist(person: Person) -> SetupChecklist | None:
             "objectives",
             "Draft the first company objectives",
             "Three to five objectives for the cycle; teams then write theirs and align them.",
-            company_objectives,
+            bool(flags["company_objectives"]),
             reverse("cycles"),
             "Go to cycles",
         ),

@@ -8,6 +8,7 @@ from cadence.audit.models import Event
 from cadence.cli import main
 from cadence.onboarding import services
 from cadence.onboarding.models import SetupCode
+from cadence.onboarding.selectors import setup_checklist
 from cadence.orgs.models import Organization, Person, Unit
 from tests import factories as f
 
@@ -124,3 +125,31 @@ def test_the_checklist_follows_the_data_and_the_admins_choices(client):
     assert "Set up your organization" in page()
     client.post(reverse("setup_dismiss"))
     assert "Set up your organization" not in page()
+
+
+def test_the_checklist_read_with_the_dashboards_figures_is_the_one_read_alone(client):
+    """With objectives in the cycle, the dashboard reads the checklist's figures in its figures'
+    query (``onboarding.selectors.checklist_flags``); each step shows as when read alone."""
+    org, admin = f.make_org()
+    cycle = f.make_cycle(admin)
+    team = f.make_unit(org, "Platform")
+    f.join(team, admin, role="lead")
+    f.make_objective(admin, cycle, team, title="A team objective for the figures' query")
+    client.force_login(admin)
+
+    def shown() -> list[str]:
+        html = client.get(reverse("dashboard")).content.decode()
+        alone = setup_checklist(Person.objects.get(pk=admin.pk))
+        if alone is None:
+            assert "Set up your organization" not in html
+            return []
+        assert f"{alone.done_count} of 4 done" in html
+        return [step.key for step in alone.steps if step.done]
+
+    assert shown() == ["units"]
+    f.make_person(org, name="Olu Other")
+    assert shown() == ["units", "people"]
+    client.post(reverse("setup_confirm_deadline"))
+    assert shown() == ["units", "people", "deadline"]
+    f.make_objective(admin, cycle, org.units.get(kind=Unit.Kind.COMPANY))
+    assert shown() == []

@@ -44,24 +44,25 @@ def dashboard_kpis(
 
 
 def dashboard_stats(
-    person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit]
-) -> tuple[dict, bool | None]:
+    person: Person, cycle: Cycle, tree: UnitTree, my_units: list[Unit], flags: dict | None = None
+) -> tuple[dict, dict]:
     """The units' figures of the cycle (``okrs.selectors.unit_stats``), counting in the same
     query, while the cycle is active, the key results due a check-in this week ("Due now"),
-    and whether ``dashboard_kpis`` has any KPI to list (None: not known)."""
+    whether ``dashboard_kpis`` has any KPI to list ("kpis") and the values of the other
+    ``flags`` given (name → ``Exists``). A flag missing from what it returns is not known."""
     organization = person.organization
     today = review_selectors.organization_today(organization)
     since = None
     if cycle.phase_on(today) == Cycle.Phase.ACTIVE:
         since = review_selectors.check_in_week_start(organization, today)
-    flags = {}
+    flags = dict(flags or {})
     if person.is_admin or my_units:
         units = _kpi_units(person, tree, my_units)
         flags["kpis"] = kpi_selectors.unhealthy_kpis_exist(organization, units)
     stats, found = selectors.unit_stats_and_flags(
         organization, cycle, viewer=person, unchecked_since=since, flags=flags
     )
-    return stats, (found or {}).get("kpis")
+    return stats, found or {}
 
 
 def dashboard_due(
@@ -92,16 +93,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     organization = person.organization
     nav = Nav.of(request)  # the header's cycles: read once for the page and its header
     cycle = nav.page_cycle()
-    context: dict = {
-        "cycle": cycle,
-        "nav": "dashboard",
-        "setup_checklist": onboarding_selectors.setup_checklist(person),
-    }
-    if context["setup_checklist"] is None:
-        # The rollout's progress follows the setup checklist (docs/decisions.md).
-        context["rollout"] = rollout_selectors.rollout_progress(person, nav.cycles)
+    context: dict = {"cycle": cycle, "nav": "dashboard"}
     if cycle is None:
-        return render(request, "okrs/dashboard.html", context)
+        return render(request, "okrs/dashboard.html", _with_setup(context, person, nav))
     access = Access.of(person)  # the request's one (its sight's, below)
     tree = access.tree
     company = tree.root
@@ -118,7 +112,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         | Q(unit_id__in=list(chased)),
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
-    stats, any_unhealthy = dashboard_stats(person, cycle, tree, my_units)
+    # The setup checklist's figures are read with the units' (an admin's: one query less).
+    checklist = onboarding_selectors.checklist_flags(person)
+    stats, found = dashboard_stats(person, cycle, tree, my_units, checklist)
+    any_unhealthy = found.get("kpis")
     teams = pages.team_rows(person, access, my_units, stats, by_unit)
     # The wizard drafts where planning happens: this cycle while it plans, else the next one
     # when it is being planned already.
@@ -149,4 +146,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
         }
     )
-    return render(request, "okrs/dashboard.html", context)
+    known = {name: found[name] for name in checklist} if checklist.keys() <= found.keys() else None
+    return render(request, "okrs/dashboard.html", _with_setup(context, person, nav, known))
+
+
+def _with_setup(context: dict, person: Person, nav: Nav, flags: dict | None = None) -> dict:
+    """The page's setup checklist (an admin's, until done or dismissed; ``flags``: its figures
+    when read already), and the rollout's progress once there is none (docs/decisions.md)."""
+    context["setup_checklist"] = onboarding_selectors.setup_checklist(person, flags)
+    if context["setup_checklist"] is None:
+        context["rollout"] = rollout_selectors.rollout_progress(person, nav.cycles)
+    return context
