@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from cadence.okrs import attention, permissions, selectors
 from cadence.okrs import progress as arithmetic
-from cadence.okrs.models import Cycle
+from cadence.okrs.histories import KeyResultHistory
+from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Person, Unit
 from cadence.orgs.rollout_selectors import people_in_rollout
 from cadence.orgs.selectors import Access, UnitTree
@@ -67,7 +68,7 @@ class ChasedKeyResult:
     objective: selectors.BoardObjective
     team: Unit
     judged: attention.Judged
-    history: selectors.KeyResultHistory | None
+    history: KeyResultHistory | None
     can_check_in: bool
     can_reassign: bool
     can_ask: bool
@@ -173,6 +174,20 @@ class Chase:
         return self.count > 0
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A key result the person has something to chase about, before the rows are built (the
+    unit's members are read only once every one is known)."""
+
+    objective: Objective
+    unit: Unit
+    kr: KeyResult
+    judged: attention.Judged
+    history: KeyResultHistory | None
+    no_owner: bool  # unowned in a unit the person leads
+    can_reassign: bool
+
+
 def _capped(reason: str, label: str, items: list) -> ChaseList:
     return ChaseList(reason, label, items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT))
 
@@ -204,7 +219,7 @@ def chase_for(
         )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
     histories = selectors.key_result_histories_many(objectives, now=now, check_ins=False)
-    found = []  # (objective, its unit, key result, why, history, unowned, may reassign)
+    found: list[_Found] = []
     for o in objectives:
         live = permissions.objective_is_open(o)
         running = o.cycle.start <= today <= o.cycle.end
@@ -225,12 +240,12 @@ def chase_for(
             if not judged.reasons and not no_owner:
                 continue
             can_reassign = live and permissions.can_edit_unit_okrs(person, unit, access)
-            found.append((o, unit, kr, judged, history, no_owner, can_reassign))
+            found.append(_Found(o, unit, kr, judged, history, no_owner, can_reassign))
     # The members of the units in scope: whom a key result may be given to and, for the units
     # led, who has not written the week's update. Read only when something asks for them.
     weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
     memberships: list[Membership] = []
-    if led or any(f[-1] for f in found):
+    if led or any(f.can_reassign for f in found):
         # One query, with whether each member of a unit led has written the week chased and
         # whether they were nudged for it already.
         memberships = list(
@@ -252,21 +267,22 @@ def chase_for(
         members[m.unit_id].append(m.person)
     by_reason: dict[str, list[ChasedKeyResult]] = defaultdict(list)
     unowned: list[ChasedKeyResult] = []
-    for o, unit, kr, judged, history, no_owner, can_reassign in found:
+    for each in found:
+        kr, o = each.kr, each.objective
         row = ChasedKeyResult(
             kr=kr,
             objective=o,
-            team=unit,
-            judged=judged,
-            history=history,
+            team=each.unit,
+            judged=each.judged,
+            history=each.history,
             can_check_in=permissions.can_check_in(person, o, kr, access),
-            can_reassign=can_reassign,
+            can_reassign=each.can_reassign,
             can_ask=kr.owner_id is not None and kr.owner_id != person.id,
-            owners=tuple(members.get(o.unit_id, ())) if can_reassign else (),
+            owners=tuple(members.get(o.unit_id, ())) if each.can_reassign else (),
         )
-        if judged.primary:
-            by_reason[judged.primary].append(row)
-        if no_owner:
+        if each.judged.primary:
+            by_reason[each.judged.primary].append(row)
+        if each.no_owner:
             unowned.append(row)
 
     def order(row: ChasedKeyResult) -> tuple:
