@@ -116,6 +116,9 @@ TEMPLATES = [
                 "cadence.web.nav.header",
                 "cadence.scheduling.context_processors.digest_follows",
             ],
+            # ``|when:"j M Y"``, the ``date`` filter's output written fast, in every template
+            # (cadence/core/dates.py).
+            "builtins": ["cadence.core.templatetags.dates_ui"],
         },
     },
 ]

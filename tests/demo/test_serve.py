@@ -1,5 +1,6 @@
-"""`cadence demo` for real: a subprocess that migrates a fresh SQLite file, loads the demo and
-serves it with gunicorn and WhiteNoise, answered over HTTP."""
+"""`cadence demo` for real: a subprocess that serves the demo with gunicorn and WhiteNoise,
+answered over HTTP. Its file is a copy of one `cadence demo` migrated and loaded from nothing
+(tests/installs.py), so it says the demo is already loaded."""
 
 import os
 import subprocess
@@ -10,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from tests.installs import sqlite_copy
 from tests.scale.processes import Process, kill_group, serve_on_a_free_port, stop
 
 # real_clock: the demo and the worker run as other processes, on the wall clock.
@@ -29,7 +31,7 @@ def served_demo(tmp_path):
     """`cadence demo` listening on a free port (the next one if another process took it first)."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DATABASE_URL": sqlite_copy("demo", tmp_path / "demo.sqlite3"),
         "WEB_CONCURRENCY": "1",
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
         "GUNICORN_LOG_LEVEL": "info",  # its "Listening at" line says it holds the port
@@ -68,6 +70,7 @@ def test_demo_serves_static_files_and_the_login_page(served_demo):
     process.wait(timeout=20)
     output = log.read_text()
     assert "admin@example.com" in output and "cadence-demo" in output
+    assert ": already loaded." in output
     assert "Traceback" not in output
 
 
@@ -107,14 +110,15 @@ def test_serve_on_an_empty_database_prints_the_setup_code(tmp_path):
 
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "DATABASE_URL": sqlite_copy("migrated", tmp_path / "empty.sqlite3"),
         "WEB_CONCURRENCY": "1",
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
         "GUNICORN_LOG_LEVEL": "info",
         "SECRET_KEY": TEST_SECRET_KEY,
     }
     env.pop("DEBUG", None)
-    subprocess.run([sys.executable, "-m", "cadence.cli", "migrate"], env=env, check=True)
+    migrated = subprocess.run([sys.executable, "-m", "cadence.cli", "migrate"], env=env, check=True)
+    assert migrated.returncode == 0  # nothing left to apply: the copy is migrated
 
     def launch(port: int) -> Process:
         log = tmp_path / f"serve-{port}.log"

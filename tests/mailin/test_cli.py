@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.installs import sqlite_copy
 from tests.mailin.conftest import MESSAGES, REPLY_ADDRESS
 from tests.secret_key import TEST_SECRET_KEY
 
@@ -35,12 +36,11 @@ def _count_items(env) -> int:
 def test_mail_in_reads_one_message_from_standard_input(tmp_path):
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'mailin.sqlite3'}",
+        "DATABASE_URL": sqlite_copy("migrated", tmp_path / "mailin.sqlite3"),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or TEST_SECRET_KEY,
         "CADENCE_REPLY_ADDRESS": REPLY_ADDRESS,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    assert _run(["-m", "cadence.cli", "migrate"], env).returncode == 0
     setup = _run(["-m", "tests.mailin.cli_setup"], env)
     assert setup.returncode == 0, setup.stderr.decode()
     token = setup.stdout.decode().strip().splitlines()[-1]

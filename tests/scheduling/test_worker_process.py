@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.installs import sqlite_copy
 from tests.scale.processes import Process, kill_group, serve_on_a_free_port
 from tests.secret_key import TEST_SECRET_KEY
 
@@ -19,10 +20,11 @@ pytestmark = [pytest.mark.real_clock, pytest.mark.own_sqlite]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(tmp_path: Path, **extra) -> dict:
+def _env(tmp_path: Path, kind: str = "migrated", **extra) -> dict:
+    """The environment of a process on a copy of a migrated file (or of one with the demo)."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "DATABASE_URL": sqlite_copy(kind, tmp_path / "worker.sqlite3"),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or TEST_SECRET_KEY,
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
         **extra,
@@ -44,7 +46,6 @@ def _wait_for(log: Path, text: str, process: subprocess.Popen, seconds: float = 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_the_worker_loops_and_stops_cleanly_on_a_signal(tmp_path, sig):
     env = _env(tmp_path)
-    subprocess.run([sys.executable, "-m", "cadence.cli", "migrate"], cwd=ROOT, env=env, check=True)
     log = tmp_path / "worker.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "cadence.cli", "worker", "--interval", "1", "--verbose"],
@@ -103,7 +104,7 @@ def _wait_for_goodbye(process: Process) -> None:
 
 
 def test_the_demo_runs_the_worker_and_ctrl_c_stops_both(tmp_path):
-    env = _env(tmp_path, WEB_CONCURRENCY="1")
+    env = _env(tmp_path, "demo", WEB_CONCURRENCY="1")
     env.pop("EMAIL_BACKEND", None)  # the demo prints mail to the console
     process = _start_demo(tmp_path, env)
     try:
@@ -118,7 +119,7 @@ def test_the_demo_runs_the_worker_and_ctrl_c_stops_both(tmp_path):
 
 def test_the_demo_stops_its_worker_when_terminated(tmp_path):
     """SIGTERM to the demo alone (a service manager): the server stops, then the worker."""
-    process = _start_demo(tmp_path, _env(tmp_path, WEB_CONCURRENCY="1"))
+    process = _start_demo(tmp_path, _env(tmp_path, "demo", WEB_CONCURRENCY="1"))
     try:
         process.popen.terminate()
         process.popen.wait(timeout=30)
