@@ -17,11 +17,13 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    TextField,
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -327,6 +329,28 @@ class Board:
         )
 
 
+class IdList(Subquery):
+    """A subquery's ids (one column named ``listed_id``, in its order) as one value of the outer
+    row: an array on PostgreSQL, comma-separated hexadecimal ids on SQLite (Django stores a UUID
+    as 32 hex characters there); ``IdList.ids`` reads either back as UUIDs."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        sql, params = super().as_sql(compiler, connection, template=template, **extra)
+        if connection.vendor == "postgresql":
+            return f"ARRAY{sql}", params
+        return f"(SELECT GROUP_CONCAT(listed.listed_id, ',') FROM {sql} listed)", params
+
+    @staticmethod
+    def ids(value) -> list[UUID]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            return [UUID(hex=part) for part in value.split(",")]
+        return [v if isinstance(v, UUID) else UUID(str(v)) for v in value]
+
+
 def board_for_cycle(
     organization: Organization,
     cycle: Cycle,
@@ -356,12 +380,15 @@ def board_for_cycle(
     )
     found = seen.filter(in_cycle)
     if scope is not None:
-        # Part of a tree: what the scope names, and in the same query the aligned children of
-        # it the reader may see, loaded or not (a child's cycle lies within its parent's, so
-        # within the board's); ``in_scope`` tells them apart.
-        scoped = seen.filter(in_cycle, scope).values("pk")
-        found = found.filter(scope | (Q(parent_id__in=scoped) & sight.objectives())).annotate(
-            in_scope=ExpressionWrapper(scope, output_field=BooleanField())
+        # Part of a tree: what the scope names, each row with the ids of its aligned children
+        # the reader may see, loaded or not (a child's cycle lies within its parent's, so within
+        # the board's), read in the same query as one value per row: a department's hundreds
+        # of team objectives cost no row, no model and no query of their own.
+        children = seen.filter(in_cycle, sight.objectives(), parent_id=OuterRef("pk"))
+        found = found.filter(scope).annotate(
+            scoped_child_ids=IdList(
+                children.order_by("position", "created_at", "id").values(listed_id=F("pk"))
+            )
         )
     found = found.select_related("cycle", "unit", "owner").order_by("position", "created_at", "id")
     if flags:
@@ -379,10 +406,10 @@ def board_for_cycle(
         for o in objectives:
             for name in flags:
                 del o.__dict__[f"flag_{name}"]
-    children = []
+    scoped_children: dict[UUID, list[UUID]] = {}
     if scope is not None:
-        children = [(o.id, o.parent_id) for o in objectives if o.parent_id is not None]
-        objectives = [o for o in objectives if o.__dict__.pop("in_scope")]
+        for o in objectives:
+            scoped_children[o.id] = IdList.ids(o.__dict__.pop("scoped_child_ids"))
     loaded = {o.id: o for o in objectives}
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
     child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
@@ -400,9 +427,7 @@ def board_for_cycle(
                 child_ids[o.parent_id].append(o.id)
     else:
         # The aligned children read with the scope (in the board's order), loaded or not.
-        for child_id, parent_id in children:
-            if parent_id in loaded:
-                child_ids[parent_id].append(child_id)
+        child_ids.update(scoped_children)
     board = Board(cycle=cycle, today=today, flags=read_flags)
     board.objectives = {
         o.id: board_objective(o, krs[o.id], child_ids[o.id], today=today) for o in objectives

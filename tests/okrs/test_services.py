@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from cadence.okrs import selectors, services
@@ -879,6 +880,27 @@ def test_board_leaves_the_models_it_loads_untouched(org, cycle, tree):
         assert not hasattr(plat.krs[0].model, "commitment_in_force")
         with pytest.raises(AttributeError):  # frozen rows
             plat.pace = None
+
+
+def test_a_scoped_board_reads_the_children_of_what_it_loads_without_loading_them(
+    org, cycle, tree, django_assert_num_queries
+):
+    """The children's ids come with their parents' rows (``IdList``), in the whole board's
+    order; the children themselves are not loaded."""
+    whole = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL)
+    for parent in ("top", "eng"):
+        with django_assert_num_queries(2):  # objectives with their children's ids, key results
+            scoped = selectors.board_for_cycle(
+                org, cycle, today=DAY, viewer=f.ALL, scope=Q(pk=tree[parent].pk)
+            )
+        assert list(scoped.objectives) == [tree[parent].id]
+        assert (
+            scoped.objectives[tree[parent].id].child_ids
+            == whole.objectives[tree[parent].id].child_ids
+        )
+    plat = tree["plat"]
+    leaf = selectors.board_for_cycle(org, cycle, today=DAY, viewer=f.ALL, scope=Q(pk=plat.pk))
+    assert leaf.objectives[plat.id].child_ids == ()
 
 
 def test_board_rolls_up_company_department_team(org, cycle, tree):
