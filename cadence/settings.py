@@ -133,6 +133,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DATABASE_JIT_OFF", "1"
+) not in ("0", "false", "no"):
+    # PostgreSQL's JIT compiles any query whose estimate passes jit_above_cost: for the pages'
+    # queries at org-100k that was 30-40 ms of compiling to save microseconds (docs/decisions.md).
+    # Sent as a connection option; behind pgbouncer, which refuses it, set DATABASE_JIT_OFF=0 and
+    # turn JIT off on the database instead (docs/scaling.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 
 def cache_from_url(url: str) -> dict:

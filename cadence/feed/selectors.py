@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cadence.core.flags import said_empty
@@ -119,10 +119,18 @@ def _can_write(viewer: Person) -> bool:
 def objective_discussion_flags() -> dict:
     """The flags of an objective page's discussions (cadence.core.flags): comments and likes on
     it or on its key results."""
-    on_it = Q(objective=OuterRef("pk")) | Q(key_result__objective=OuterRef("pk"))
+
+    def on_it(rows: QuerySet) -> ExpressionWrapper:
+        # Two Exists, not one with an OR across the join: PostgreSQL planned that one as a hash
+        # join with every key result of the database (~45 ms at org-100k); each of these two
+        # reads an index (the rows' objective; the objective's key results, then their rows).
+        on_objective = Exists(rows.filter(objective=OuterRef("pk")))
+        on_key_results = Exists(rows.filter(key_result__objective=OuterRef("pk")))
+        return ExpressionWrapper(Q(on_objective) | Q(on_key_results), output_field=BooleanField())
+
     return {
-        "has_comments": Exists(Comment.objects.filter(on_it, deleted_at__isnull=True)),
-        "has_likes": Exists(Like.objects.filter(on_it)),
+        "has_comments": on_it(Comment.objects.filter(deleted_at__isnull=True)),
+        "has_likes": on_it(Like.objects.all()),
     }
 
 
