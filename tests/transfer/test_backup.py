@@ -25,7 +25,6 @@ from django.db import connection
 from cadence.cli import main
 from cadence.transfer import backup
 from tests import factories as f
-from tests.installs import sqlite_copy
 from tests.scale.processes import database_url
 from tests.secret_key import TEST_SECRET_KEY
 
@@ -128,7 +127,9 @@ def _backup_while_writing(url: str, tmp_path: Path) -> tuple[Path, set[uuid.UUID
 @pytest.mark.real_clock
 def test_sqlite_backup_while_writers_commit_keeps_every_acknowledged_check_in(tmp_path):
     live = tmp_path / "live.sqlite3"
-    url = sqlite_copy("migrated", live)
+    url = f"sqlite:///{live}"
+    migrated = _cadence(url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
 
     backup_file, before, after = _backup_while_writing(url, tmp_path)
     assert after > 0  # the writers were still committing when the backup began, and after
