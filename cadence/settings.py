@@ -133,9 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
-    "DATABASE_JIT_OFF", "1"
-) not in ("0", "false", "no"):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_JIT_OFF", True
+):
     # PostgreSQL's JIT compiles any query whose estimate passes jit_above_cost: for the pages'
     # queries at org-100k that was 30-40 ms of compiling to save microseconds (docs/decisions.md).
     # Sent as a connection option; behind pgbouncer, which refuses it, set DATABASE_JIT_OFF=0 and

@@ -30,6 +30,7 @@ def test_the_setting_follows_the_engine_and_the_switch():
     assert "-c jit=off" in _options(DATABASE_URL=postgres)
     assert "-c jit=off" in _options(DATABASE_URL=postgres, DATABASE_JIT_OFF="1")
     assert "jit" not in _options(DATABASE_URL=postgres, DATABASE_JIT_OFF="0")
+    assert "jit" not in _options(DATABASE_URL=postgres, DATABASE_JIT_OFF="false")
     assert "jit" not in _options(DATABASE_URL="sqlite:////tmp/none.sqlite3")
 
 

@@ -38,7 +38,6 @@ PIECES = {
     "d": lambda v: f"{v.day:02d}",
     "D": lambda v: DAYS[v.weekday()][:3],
     "l": lambda v: DAYS[v.weekday()],
-    "N": None,  # abbreviations with periods: left to Django
     "M": lambda v: MONTHS[v.month - 1][:3],
     "F": lambda v: MONTHS[v.month - 1],
     "n": lambda v: str(v.month),

@@ -69,7 +69,7 @@ def check_in_figures(
         mine = pages.my_units(tree, access)
         shown = {u.id for u in mine} | ({company.id} if company else set())
         changed = {o.unit_id for o in chain}
-        stats, _kpis = dashboard_stats(person, cycle, tree, mine)
+        stats, _flags = dashboard_stats(person, cycle, tree, mine)
         return {
             "updated": [o for o in chain if o.cycle_id == cycle.id and o.unit_id in shown],
             "due": dashboard_due(person, cycle, tree, mine, stats),
