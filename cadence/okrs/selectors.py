@@ -30,7 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cadence.core.ids import uuid_or_404
-from cadence.okrs import hooks
+from cadence.okrs import histories, hooks
 from cadence.okrs import progress as arithmetic
 
 # A key result's check-ins and markers, in their own module; read through this one as before.
@@ -295,6 +295,9 @@ class Board:
     # ``board_for_cycle``'s ``flags`` read with the objectives (None: no objective to read
     # them from).
     flags: dict[str, bool] | None = None
+    # With ``check_in_stamps``: each key result's check-ins, (how many, when the last was
+    # written), read with the key results (``histories.markers_many``' keys).
+    check_in_stamps: dict[UUID, tuple] | None = None
 
     @property
     def expected(self) -> float:
@@ -362,6 +365,7 @@ def board_for_cycle(
     with_forecasts: bool = False,
     personal: bool = False,
     flags: dict | None = None,
+    check_in_stamps: bool = False,
 ) -> Board:
     """Two queries whatever the number of objectives: objectives (with their cycle, unit and
     owner) and their key results, also with a ``scope``, which narrows the objectives loaded
@@ -371,7 +375,10 @@ def board_for_cycle(
     ``with_forecasts`` adds one query, their check-ins, for each key result's forecast;
     ``personal`` lets the personal objectives the reader may see in (a page of one objective);
     ``flags`` (name → an ``Exists`` that does not depend on the row: whether a page's panel has
-    anything to read) are read with the objectives, into ``Board.flags``."""
+    anything to read) are read with the objectives, into ``Board.flags``;
+    ``check_in_stamps`` reads, with the key results, how many check-ins each has and when the
+    last was written, into ``Board.check_in_stamps`` (a list of many key results' markers,
+    ``histories.markers_many``, then costs no query of its own when they are kept)."""
     today = today or timezone.localdate()
     in_cycle = _in_cycle(cycle)
     sight = sight_of(viewer)
@@ -414,12 +421,26 @@ def board_for_cycle(
     krs: dict[UUID, list[KeyResult]] = {o.id: [] for o in objectives}
     child_ids: dict[UUID, list[UUID]] = {o.id: [] for o in objectives}
     with_krs = [o.id for o in objectives if key_results_of is None or o.id in key_results_of]
+    stamps: dict[UUID, tuple] | None = {} if check_in_stamps else None
     if with_krs:
-        for kr in (
+        rows = (
             KeyResult.objects.filter(organization=organization, objective__in=with_krs)
             .select_related("owner")
             .order_by("position", "created_at", "id")
-        ):
+        )
+        if stamps is not None:
+            check_ins = CheckIn.objects.filter(key_result_id=OuterRef("pk")).order_by()
+            rows = rows.annotate(
+                stamp_count=Subquery(
+                    check_ins.values("key_result_id").annotate(n=Count("id")).values("n")
+                ),
+                stamp_written=Subquery(check_ins.order_by("-updated_at").values("updated_at")[:1]),
+            )
+        for kr in rows:
+            if stamps is not None:
+                count, written = kr.__dict__.pop("stamp_count"), kr.__dict__.pop("stamp_written")
+                if count:
+                    stamps[kr.pk] = histories.check_in_stamp(count, written)
             krs[kr.objective_id].append(kr)
     if scope is None:
         for o in objectives:
@@ -428,7 +449,7 @@ def board_for_cycle(
     else:
         # The aligned children read with the scope (in the board's order), loaded or not.
         child_ids.update(scoped_children)
-    board = Board(cycle=cycle, today=today, flags=read_flags)
+    board = Board(cycle=cycle, today=today, flags=read_flags, check_in_stamps=stamps)
     board.objectives = {
         o.id: board_objective(o, krs[o.id], child_ids[o.id], today=today) for o in objectives
     }

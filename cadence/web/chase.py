@@ -16,7 +16,8 @@ the one action that fixes it (check in, ask, reassign, nudge).
   without an owner.
 
 A bounded number of queries whatever the organization's size: the key results of the units in
-scope (a board: two queries) and their check-ins (one), and the memberships of the units in
+scope (a board: two queries) and their markers (``okrs.histories.markers_many``: one query,
+and one more for the check-ins of those not kept in the cache), and the memberships of the units in
 scope, with whether each member of a unit led wrote the week's update and was nudged (one).
 """
 
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from cadence.okrs import attention, permissions, selectors
 from cadence.okrs import progress as arithmetic
-from cadence.okrs.histories import KeyResultHistory
+from cadence.okrs.histories import Markers, markers_many
 from cadence.okrs.models import Cycle, KeyResult, Objective
 from cadence.orgs.models import Membership, Person, Unit
 from cadence.orgs.rollout_selectors import people_in_rollout
@@ -62,13 +63,13 @@ def chase_scope(person: Person, tree: UnitTree, access: Access) -> tuple[set[UUI
 @dataclass(frozen=True)
 class ChasedKeyResult:
     """A key result to chase: its board row, objective and unit, why (``judged``), its
-    check-in history's markers, and what this person may do about it."""
+    markers (stalled, stale, forecast), and what this person may do about it."""
 
     kr: selectors.BoardKeyResult
     objective: selectors.BoardObjective
     team: Unit
     judged: attention.Judged
-    history: KeyResultHistory | None
+    markers: Markers | None
     can_check_in: bool
     can_reassign: bool
     can_ask: bool
@@ -126,7 +127,7 @@ class ChasedKeyResult:
 
     @property
     def forecast(self):
-        return self.history.forecast if self.history else None
+        return self.markers.forecast if self.markers else None
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ class _Found:
     unit: Unit
     kr: KeyResult
     judged: attention.Judged
-    history: KeyResultHistory | None
+    markers: Markers | None
     no_owner: bool  # unowned in a unit the person leads
     can_reassign: bool
 
@@ -204,7 +205,8 @@ def chase_for(
 ) -> Chase:
     """What the person has to chase in ``cycle`` (``kpis``: the dashboard's unhealthy KPI rows,
     passed through; ``board``: a board of the cycle already loaded with every objective of the
-    units in ``chase_scope``, the dashboard's, read instead of a board of its own)."""
+    units in ``chase_scope``, the dashboard's, read instead of a board of its own: with
+    ``check_in_stamps``, else the markers' keys cost a query)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     organization = person.organization
@@ -215,32 +217,37 @@ def chase_for(
     chase.scoped = True
     if board is None:
         board = selectors.board_for_cycle(
-            organization, cycle, today=today, viewer=person, scope=Q(unit_id__in=list(scope))
+            organization,
+            cycle,
+            today=today,
+            viewer=person,
+            scope=Q(unit_id__in=list(scope)),
+            check_in_stamps=True,
         )
     objectives = [o for o in board.objectives.values() if o.unit_id in scope]
-    histories = selectors.key_result_histories_many(objectives, now=now, check_ins=False)
+    markers = markers_many(objectives, now=now, stamps=board.check_in_stamps)
     found: list[_Found] = []
     for o in objectives:
         live = permissions.objective_is_open(o)
         running = o.cycle.start <= today <= o.cycle.end
         unit = tree.units.get(o.unit_id, o.unit)
         for kr in o.krs:
-            history = histories.get(kr.id)
-            forecast = history.forecast if history else None
+            marked = markers.get(kr.id)
+            forecast = marked.forecast if marked else None
             judged = attention.judge(
                 live=live,
                 running=running,
                 pace=kr.pace,
                 confidence=kr.confidence or None,
-                stalled=bool(history and history.stalled),
-                stale=bool(history and history.stale),
+                stalled=bool(marked and marked.stalled),
+                stale=bool(marked and marked.stale),
                 forecast_short=bool(forecast and forecast.short and not forecast.ended),
             )
             no_owner = attention.needs_owner(live=live, owner_id=kr.owner_id) and o.unit_id in led
             if not judged.reasons and not no_owner:
                 continue
             can_reassign = live and permissions.can_edit_unit_okrs(person, unit, access)
-            found.append(_Found(o, unit, kr, judged, history, no_owner, can_reassign))
+            found.append(_Found(o, unit, kr, judged, marked, no_owner, can_reassign))
     # The members of the units in scope: whom a key result may be given to and, for the units
     # led, who has not written the week's update. Read only when something asks for them.
     weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
@@ -274,7 +281,7 @@ def chase_for(
             objective=o,
             team=each.unit,
             judged=each.judged,
-            history=each.history,
+            markers=each.markers,
             can_check_in=permissions.can_check_in(person, o, kr, access),
             can_reassign=each.can_reassign,
             can_ask=kr.owner_id is not None and kr.owner_id != person.id,

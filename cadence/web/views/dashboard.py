@@ -110,6 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         viewer=person,
         scope=selectors.units_and_parents(organization, cycle, shown_units, viewer=person)
         | Q(unit_id__in=list(chased)),
+        check_in_stamps=True,  # the chase list's markers, kept between requests
     )
     by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
     # The setup checklist's figures are read with the units' (an admin's: one query less).
