@@ -35,7 +35,15 @@ class SignedInMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: signed_in_user(request))
+
+        def load():
+            user = signed_in_user(request)
+            # Read from now on as itself: a page reads the person's attributes thousands of
+            # times (rights on every row), each through the lazy wrapper otherwise.
+            request.user = user
+            return user
+
+        request.user = SimpleLazyObject(load)
 
 
 def signed_in_user(request):

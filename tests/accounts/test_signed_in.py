@@ -53,3 +53,24 @@ def test_a_session_of_a_backend_no_longer_listed_is_signed_out(client, member):
     session[BACKEND_SESSION_KEY] = "somewhere.else.Backend"
     session.save()
     assert not _signed_in(client)
+
+
+def test_once_read_the_person_is_the_request_user_itself(rf, member):
+    """Pages read the person's attributes thousands of times (rights on every row): after the
+    first read, ``request.user`` is the person, not the lazy wrapper around it."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.functional import SimpleLazyObject
+
+    from cadence.accounts.middleware import SignedInMiddleware
+    from cadence.orgs.models import Person
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.session[SESSION_KEY] = str(member.pk)
+    request.session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    request.session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    SignedInMiddleware(lambda r: None).process_request(request)
+    assert isinstance(request.user, SimpleLazyObject)
+    assert request.user.is_authenticated and request.user.pk == member.pk
+    assert type(request.user) is Person
