@@ -436,6 +436,12 @@ def measure(
     server, cold_start = _start_server(port, server_log)
     log(f"server up on {http.HOST}:{port} in {cold_start} s (log: {server_log})")
     try:
+        # The API's URL conf is imported on its first request (cadence/urls.py): how long that
+        # first answer takes (a 401: no token), after the server answered its first page.
+        asked = time.perf_counter()
+        api_status = http.get_status(port, "/api/v1/me", timeout=30.0)
+        api_first = round(time.perf_counter() - asked, 3)
+        log(f"the API's first answer: {api_first} s (status {api_status})")
         time.sleep(1.0)
         workers = http.children(server.pid)
         rss_idle = [v for v in (http.rss_mb(pid) for pid in workers) if v is not None]
@@ -460,6 +466,7 @@ def measure(
     }
     result["server"] = {
         "cold_start_s": cold_start,
+        "api_first_answer_s": api_first,
         "workers": len(workers),
         "threads": int(_child_env()["GUNICORN_THREADS"]),
         "master_rss_mb": master_rss,

@@ -123,7 +123,8 @@ class Verdict:
     def text(self) -> str:
         if self.met is None:
             return f"n/a ({self.note})" if self.note else "n/a"
-        return "met" if self.met else "MISSED"
+        verdict = "met" if self.met else "MISSED"
+        return f"{verdict} ({self.note})" if self.note else verdict
 
 
 def judge(budget: str, measured: float | None, limit: float, unit: str, note: str = "") -> Verdict:
@@ -217,7 +218,11 @@ def other_budgets(result: dict) -> list[tuple[str, Verdict]]:
         if data.get("status") != "ok":
             continue
         server = data.get("server") or {}
-        rows.append((engine, judge("cold start", server.get("cold_start_s"), COLD_START_S, "s")))
+        api_first = server.get("api_first_answer_s")
+        note = f"then the API's first answer: {api_first} s" if api_first is not None else ""
+        rows.append(
+            (engine, judge("cold start", server.get("cold_start_s"), COLD_START_S, "s", note))
+        )
         idle = server.get("rss_idle_mb") or []
         rows.append(
             (

@@ -1,9 +1,28 @@
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 
-from cadence.api.urls import api
+
+class LazyURLResolver(URLResolver):
+    """A namespaced URL conf mounted by its module's name, imported when first needed: a request
+    under its prefix, or a reverse of one of its (namespaced) names, both of which read its
+    patterns. Django's own resolver imports every included URL conf as soon as any name is
+    reversed, to list the names of the root; a namespaced one adds none there, so it is left
+    alone until it is imported."""
+
+    def _populate(self):
+        if "urlconf_module" in self.__dict__:
+            super()._populate()
+
+
+# The API (cadence/api/urls.py): django-ninja builds a model for every operation's input and
+# answers as its routers are imported, about half a second of a process's start.
+API_NAMESPACE = "api-1"  # cadence.api.urls.api's urls_namespace
+api_v1 = LazyURLResolver(
+    RoutePattern("api/v1/"), "cadence.api.urls", app_name="ninja", namespace=API_NAMESPACE
+)
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    api_v1,
     # Before orgs: its old "login/" (Django's LoginView) is replaced by the accounts app's.
     path("", include("cadence.accounts.urls")),
     path("", include("cadence.web.urls")),

@@ -146,3 +146,9 @@ api.add_router("", webhooks.router)
 api.add_router("", search.router)
 api.add_router("", oneonones.router)
 api.add_router("", rollout.router)
+
+# This module is also the API's URL conf: cadence/urls.py mounts it by name, so that it is
+# imported on the first request to /api/v1/ (or the first reverse of one of its names), not when
+# a process starts: django-ninja builds a model for every operation's input and answers as its
+# routers are imported, about half a second.
+urlpatterns, app_name, namespace = api.urls
