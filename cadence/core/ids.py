@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from uuid import UUID
 
+from django.db.models import Func, TextField
 from django.http import Http404
 
 
@@ -42,3 +43,23 @@ def ordered_uuids() -> Iterator[UUID]:
                 | (rand_b_high << 48)
                 | int.from_bytes(chunk[at : at + 6])
             )
+
+
+class UUIDText(Func):
+    """A UUID column as text, as Python's ``str(uuid)`` spells it (hyphenated, lower case), on
+    either database: PostgreSQL's cast does; SQLite holds Django's UUIDs as 32 hex digits, so
+    the hyphens are put in. For keys written from Python that name an id (a mail queue's key
+    compared whole, which its index can answer, instead of by pattern)."""
+
+    output_field = TextField()
+    arity = 1
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql})::text", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)]
+        text = " || '-' || ".join(f"substr(lower({sql}), {a}, {n})" for a, n in parts)
+        return f"({text})", list(params) * len(parts)

@@ -33,6 +33,7 @@ from uuid import UUID
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     F,
     OuterRef,
@@ -43,10 +44,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
-from cadence.core.ids import uuid_or_404
+from cadence.core.ids import UUIDText, uuid_or_404
 from cadence.mail.models import Delivery
 from cadence.okrs.models import Objective
 from cadence.okrs.selectors import Viewer
@@ -238,12 +240,18 @@ def with_weeks_done(
             week=week,
             submitted_at__isnull=False,
         )
-        # ``nudge_key`` of the person and week, queued to that person.
+        # ``nudge_key`` of the person and week, queued to that person: the key compared whole
+        # (the mail queue's unique index on it answers; a pattern read every queued email).
         nudge = Delivery.objects.filter(
+            ~Q(key=""),  # the index's own condition, for the database to see that it applies
             organization_id=organization_id,
             person_id=OuterRef("person_id"),
-            key__startswith=NUDGE_KEY,
-            key__endswith=f":{format_week(week)}",
+            key=Concat(
+                Value(NUDGE_KEY),
+                UUIDText(OuterRef("person_id")),
+                Value(f":{format_week(monday_of(week))}"),
+                output_field=CharField(),
+            ),
         )
         written.append(When(of_units & Exists(update), then=Value(True)))
         nudged.append(When(of_units & Exists(nudge), then=Value(True)))
