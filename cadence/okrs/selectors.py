@@ -726,38 +726,43 @@ def objectives_page(
     return [board.objectives[i] for i in ids], total
 
 
-# How far up ``ancestors_scope`` walks: alignment chains are a few levels deep; the bound only
-# stops a corrupt loop of parents.
+# How far up ``objective_page_scope`` walks: alignment chains are a few levels deep; the bound
+# only stops a corrupt loop of parents.
 ANCESTOR_DEPTH = 64
 
 
-def ancestors_scope(objective: Objective) -> Q:
-    """A board scope: the objectives above this one, as a recursive walk up the parent links
-    (WITH RECURSIVE, on both engines) inside the board's own query: no query of its own."""
-    if objective.parent_id is None:
-        return Q(pk__in=[])
+def objective_page_scope(objective: Objective) -> Q:
+    """A board scope: the objective, the objectives above it (a recursive walk up the parent
+    links, WITH RECURSIVE on both engines) and the units' objectives aligned to it, as one
+    subquery of the board's own query: no query of its own. One ``IN`` of a UNION, not three
+    conditions OR'ed, which PostgreSQL can only answer by reading every objective."""
     connection = connections[router.db_for_read(Objective)]
     pk = Objective._meta.pk
     table = connection.ops.quote_name(Objective._meta.db_table)
     sql = (
         f"WITH RECURSIVE up(id, parent_id, depth) AS ("
-        f" SELECT o.id, o.parent_id, 1 FROM {table} o WHERE o.id = %s"
+        f" SELECT o.id, o.parent_id, 0 FROM {table} o WHERE o.id = %s"
         f" UNION ALL"
         f" SELECT o.id, o.parent_id, up.depth + 1 FROM {table} o"
         f" JOIN up ON o.id = up.parent_id WHERE up.depth < %s"
         f") SELECT id FROM up"
+        f" UNION SELECT c.id FROM {table} c WHERE c.parent_id = %s AND c.owner_person_id IS NULL"
     )
-    params = (pk.get_db_prep_value(objective.parent_id, connection), ANCESTOR_DEPTH)
-    return Q(pk__in=RawSQL(sql, params))
+    at = pk.get_db_prep_value(objective.pk, connection)
+    return Q(pk__in=RawSQL(sql, (at, ANCESTOR_DEPTH, at)))
 
 
 def units_and_parents(organization: Organization, cycle: Cycle, unit_ids, *, viewer: Viewer) -> Q:
     """A board scope: the cycle's objectives of these units and the objectives they align to
     (subqueries of the board's own query: no query here)."""
-    rows = objectives_of(organization, viewer).filter(cycle=cycle, unit_id__in=list(unit_ids))
-    return Q(pk__in=rows.values("pk")) | Q(
-        pk__in=rows.filter(parent__isnull=False).values("parent_id")
+    rows = (
+        objectives_of(organization, viewer)
+        .filter(cycle=cycle, unit_id__in=list(unit_ids))
+        .order_by()
     )
+    # One subquery, a UNION: two IN subqueries OR'ed cannot be estimated, and PostgreSQL then
+    # plans for thousands of rows (hashing every objective, person and unit) to find a few.
+    return Q(pk__in=rows.values("pk").union(rows.filter(parent__isnull=False).values("parent_id")))
 
 
 def objective_annotated(
@@ -785,11 +790,7 @@ def objective_with_progress(
     itself, its ancestors and the objectives aligned to it (and their key results)."""
     # Itself, its ancestors and the objectives aligned to it, all in the board's own query
     # (which filters by the reader's sight; units' objectives only, as ever).
-    scope = (
-        Q(pk=objective.pk)
-        | ancestors_scope(objective)
-        | Q(parent_id=objective.pk, owner_person__isnull=True)
-    )
+    scope = objective_page_scope(objective)
     board = board_for_cycle(
         organization,
         objective.cycle,
