@@ -92,9 +92,11 @@ def board_rows(
     access: Access,
     *,
     details: Mapping[UUID, KeyResultDetail] | None = None,
+    units: set[UUID] | None = None,
 ) -> dict[UUID, ObjectiveRow]:
     """Every objective of the board as this person's row (no query: ``access`` holds the
-    memberships); ``details`` adds the cards' histories and charts."""
+    memberships), or only those of ``units`` (what a page shows of a board that also holds
+    what it reads for something else); ``details`` adds the cards' histories and charts."""
     details = details or {}
     return {
         o.id: ObjectiveRow(
@@ -112,14 +114,18 @@ def board_rows(
             parent_on_board=board.objectives.get(o.parent_id),
         )
         for o in board.objectives.values()
+        if units is None or o.unit_id in units
     }
 
 
 def rows_by_unit(board: selectors.Board, rows: Mapping[UUID, ObjectiveRow]) -> dict:
-    """The board's objectives of its cycle by unit, as rows, in the board's order."""
-    return {
-        unit_id: [rows[o.id] for o in objectives] for unit_id, objectives in board.by_unit().items()
+    """The board's objectives of its cycle by unit, as rows, in the board's order (the units
+    whose objectives have rows)."""
+    by_unit = {
+        unit_id: [rows[o.id] for o in objectives if o.id in rows]
+        for unit_id, objectives in board.by_unit().items()
     }
+    return {unit_id: found for unit_id, found in by_unit.items() if found}
 
 
 def key_result_details(

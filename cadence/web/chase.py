@@ -177,8 +177,9 @@ class Chase:
 
 @dataclass(frozen=True)
 class _Found:
-    """A key result the person has something to chase about, before the rows are built (the
-    unit's members are read only once every one is known)."""
+    """A key result the person has something to chase about, before the rows are built (only
+    the ones a list shows become rows: their rights and the unit's members are read for them
+    alone)."""
 
     objective: Objective
     unit: Unit
@@ -186,11 +187,19 @@ class _Found:
     judged: attention.Judged
     markers: Markers | None
     no_owner: bool  # unowned in a unit the person leads
-    can_reassign: bool
+
+    @property
+    def order(self) -> tuple:
+        """The furthest behind first, then by unit, title and id."""
+        behind = attention.urgency(expected=self.kr.expected, progress=self.kr.progress)
+        return (-behind, self.unit.name.lower(), self.kr.title.lower(), str(self.kr.id))
 
 
-def _capped(reason: str, label: str, items: list) -> ChaseList:
-    return ChaseList(reason, label, items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT))
+def _capped(reason: str, label: str, items: list, total: int | None = None) -> ChaseList:
+    """The first ``LIST_LIMIT`` of ``items`` and how many more there are (of ``total``, when
+    ``items`` holds only the first ones)."""
+    total = len(items) if total is None else total
+    return ChaseList(reason, label, items[:LIST_LIMIT], max(0, total - LIST_LIMIT))
 
 
 def chase_for(
@@ -246,13 +255,32 @@ def chase_for(
             no_owner = attention.needs_owner(live=live, owner_id=kr.owner_id) and o.unit_id in led
             if not judged.reasons and not no_owner:
                 continue
-            can_reassign = live and permissions.can_edit_unit_okrs(person, unit, access)
-            found.append(_Found(o, unit, kr, judged, marked, no_owner, can_reassign))
-    # The members of the units in scope: whom a key result may be given to and, for the units
-    # led, who has not written the week's update. Read only when something asks for them.
+            found.append(_Found(o, unit, kr, judged, marked, no_owner))
+    # Each list in order, capped: only what a list shows becomes a row.
+    by_reason: dict[str, list[_Found]] = defaultdict(list)
+    unowned: list[_Found] = []
+    for each in found:
+        if each.judged.primary:
+            by_reason[each.judged.primary].append(each)
+        if each.no_owner:
+            unowned.append(each)
+    lists = {
+        reason: sorted(by_reason[reason], key=lambda f: f.order)
+        for reason in attention.REASONS
+        if by_reason.get(reason)
+    }
+    unowned = sorted(unowned, key=lambda f: f.order) if led else []
+    shown = {id(f): f for items in [*lists.values(), unowned] for f in items[:LIST_LIMIT]}
+    reassign = {
+        key: permissions.objective_is_open(f.objective)
+        and permissions.can_edit_unit_okrs(person, f.unit, access)
+        for key, f in shown.items()
+    }
+    # The members of the units in scope: whom a shown key result may be given to and, for the
+    # units led, who has not written the week's update. Read only when something asks for them.
     weeks = {uid: weekly_selectors.unit_this_week(tree.units[uid], now) for uid in led}
     memberships: list[Membership] = []
-    if led or any(f.can_reassign for f in found):
+    if led or any(reassign.values()):
         # One query, with whether each member of a unit led has written the week chased and
         # whether they were nudged for it already.
         memberships = list(
@@ -272,40 +300,30 @@ def chase_for(
     members: dict[UUID, list[Person]] = defaultdict(list)
     for m in memberships:
         members[m.unit_id].append(m.person)
-    by_reason: dict[str, list[ChasedKeyResult]] = defaultdict(list)
-    unowned: list[ChasedKeyResult] = []
-    for each in found:
+    rows: dict[int, ChasedKeyResult] = {}
+    for key, each in shown.items():
         kr, o = each.kr, each.objective
-        row = ChasedKeyResult(
+        rows[key] = ChasedKeyResult(
             kr=kr,
             objective=o,
             team=each.unit,
             judged=each.judged,
             markers=each.markers,
             can_check_in=permissions.can_check_in(person, o, kr, access),
-            can_reassign=each.can_reassign,
+            can_reassign=reassign[key],
             can_ask=kr.owner_id is not None and kr.owner_id != person.id,
-            owners=tuple(members.get(o.unit_id, ())) if each.can_reassign else (),
+            owners=tuple(members.get(o.unit_id, ())) if reassign[key] else (),
         )
-        if each.judged.primary:
-            by_reason[each.judged.primary].append(row)
-        if each.no_owner:
-            unowned.append(row)
 
-    def order(row: ChasedKeyResult) -> tuple:
-        behind = attention.urgency(expected=row.kr.expected, progress=row.kr.progress)
-        return (-behind, row.team.name.lower(), row.kr.title.lower(), str(row.kr.id))
+    def capped(reason: str, label: str, items: list[_Found]) -> ChaseList:
+        return _capped(reason, label, [rows[id(f)] for f in items[:LIST_LIMIT]], len(items))
 
     chase.key_results = [
-        _capped(reason, attention.LABELS[reason], sorted(by_reason[reason], key=order))
-        for reason in attention.REASONS
-        if by_reason.get(reason)
+        capped(reason, attention.LABELS[reason], items) for reason, items in lists.items()
     ]
     if led:
         if unowned:
-            chase.unowned = _capped(
-                "unowned", "Key results without an owner", sorted(unowned, key=order)
-            )
+            chase.unowned = capped("unowned", "Key results without an owner", unowned)
         led_memberships = [m for m in memberships if m.unit_id in led]
         chase.missing = _missing_updates(person, tree, led_memberships, weeks, now)
     return chase

@@ -112,7 +112,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         | Q(unit_id__in=list(chased)),
         check_in_stamps=True,  # the chase list's markers, kept between requests
     )
-    by_unit = pages.rows_by_unit(board, pages.board_rows(board, person, access))
+    # Rows (rights on each) for what the page shows; the chased units' objectives are the
+    # chase list's to judge.
+    rows = pages.board_rows(board, person, access, units=set(shown_units))
+    by_unit = pages.rows_by_unit(board, rows)
     # The setup checklist's figures are read with the units' (an admin's: one query less).
     checklist = onboarding_selectors.checklist_flags(person)
     stats, found = dashboard_stats(person, cycle, tree, my_units, checklist)
