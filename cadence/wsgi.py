@@ -11,3 +11,7 @@ from cadence.core.deploy import secret_key_problem  # noqa: E402 (needs the sett
 if problem := secret_key_problem():
     print(f"cadence: {problem}", file=sys.stderr, flush=True)
     raise SystemExit(1)
+
+from cadence.core.startup import load_and_freeze  # noqa: E402
+
+load_and_freeze()

@@ -54,11 +54,13 @@ def serve(*, host: str, port: int, workers: int | None = None) -> None:
 
     _check_port_free(host, port)
     application = get_wsgi_application()
-    # Import every view and the API's schemas once, here, before the workers are forked: they
-    # share those pages of memory and none of them pays for it on its first request.
-    from django.urls import get_resolver
+    # Import every view once, here, before the workers are forked: they share those pages of
+    # memory, none of them pays for it on its first request, and the garbage collector leaves
+    # what was loaded alone (cadence.core.startup). The API's URL conf is imported by each
+    # worker on its first API request (cadence/urls.py: half a second of every start otherwise).
+    from cadence.core.startup import load_and_freeze
 
-    get_resolver().url_patterns  # noqa: B018
+    load_and_freeze()
     # Workers are forked from this process: they must not share its database connection.
     connections.close_all()
     options = {
