@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -157,7 +159,8 @@ class Markers:
     forecast: forecasts.Forecast | None
 
 
-# Raise when what ``_judged`` computes changes: entries of the old code are then never read.
+# Raise when what ``_judged`` computes changes: entries of the old code are then never read
+# (the release is part of the key too, for a Redis shared across a deploy).
 MARKERS_VERSION = 1
 # An entry holds one day's forecast ("today" is part of its key).
 MARKERS_TIMEOUT = 24 * 60 * 60
@@ -236,7 +239,15 @@ def markers_key(inputs: MarkerInputs, parts: Sequence | None = None) -> str:
     parts = MARKER_PARTS if parts is None else parts
     values = repr([(name, read(inputs)) for name, read in parts])
     digest = hashlib.sha256(values.encode()).hexdigest()
-    return f"cadence:krmarkers:{MARKERS_VERSION}:{inputs.kr.pk}:{digest}"
+    return f"cadence:krmarkers:{MARKERS_VERSION}.{_release()}:{inputs.kr.pk}:{digest}"
+
+
+@cache
+def _release() -> str:
+    try:
+        return version("cadence")
+    except PackageNotFoundError:
+        return "0"
 
 
 def check_in_stamp(count: int, written: datetime) -> tuple:
