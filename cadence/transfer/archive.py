@@ -410,7 +410,13 @@ def organization_export_stream(*, actor: Person, organization: Organization) -> 
 def _open_zip(source) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,  # a directory entry of a zip version or method zipfile cannot read
+    ) as exc:
         raise ArchiveError(
             f"This is not a Cadence organization archive: not a readable zip file ({exc})."
         ) from exc
@@ -459,7 +465,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
         with archive.open(MANIFEST) as source:
             raw = source.read(MAX_MANIFEST_BYTES + 1)
         manifest = json.loads(raw.decode("utf-8"))
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
         raise ArchiveError(f"The archive's manifest.json cannot be read: {exc}.") from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ArchiveError("The archive's manifest.json is not valid JSON.") from exc
@@ -516,7 +522,7 @@ def _lines(archive: zipfile.ZipFile, name: str, digest) -> Iterator[tuple[int, b
                     )
                 digest.update(line)
                 yield number, line
-    except (zipfile.BadZipFile, EOFError, zipfile.zlib.error) as exc:
+    except (zipfile.BadZipFile, EOFError, zipfile.zlib.error, NotImplementedError) as exc:
         raise ArchiveError(f"{name} is damaged ({exc}); the archive may be truncated.") from exc
 
 

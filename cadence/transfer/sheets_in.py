@@ -292,7 +292,15 @@ def inspect_xlsx(data: Source, name: str) -> None:
     try:
         with zipfile.ZipFile(_binary(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        # zipfile's own word for a directory entry it cannot read (a version it does not know)
+        NotImplementedError,
+    ):
         raise refuse(f"{name} is damaged or truncated: it cannot be read as a workbook.") from None
     if len(members) > MAX_IMPORT_MEMBERS:
         raise refuse(f"{name} holds {len(members):,} files: that is not a spreadsheet.")
